@@ -1,0 +1,64 @@
+"""Quizapp: quizzes from YAML question banks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The application factory: config, extensions, blueprints, error pages, commands."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+
+    from quizapp.config import load_config
+
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from quizapp import models  # noqa: F401  (the models must be known to migrations)
+    from quizapp.database import configure_engine
+    from quizapp.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from quizapp.auth.views import blueprint as auth
+    from quizapp.student.views import blueprint as student
+    from quizapp.teacher.views import blueprint as teacher
+
+    app.register_blueprint(auth)
+    app.register_blueprint(student)
+    app.register_blueprint(teacher)
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from quizapp.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from quizapp.cli import quiz_cli, user_cli
+
+    app.cli.add_command(quiz_cli)
+    app.cli.add_command(user_cli)
+
+
+def _migrations_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "migrations"

@@ -1,0 +1,365 @@
+"""The bank format: pydantic models of a YAML question bank.
+
+One file is one ``Bank``: where its questions come from (``source``), the questions themselves
+(one model per question type, in ``quizapp.qtypes``) and the quizzes made from them.
+
+Every model is frozen and forbids unknown keys (a misspelt key is an error, not silently
+ignored). Parsed values are plain types (seconds, percent, naive UTC datetimes), and
+``model_dump(mode="json")`` validates back to an equal model: the app stores a quiz's settings
+as JSON and re-validates them.
+
+The cross-references (ids that must exist, tags that must match something, draws that must be
+possible) live in ``quizapp.bank.checks``: the loader runs them there to point at the exact line;
+``Bank``'s own validator runs the same checks for any other caller.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    Tag,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from quizapp.bank.scalars import PlainFloat, PlainInt
+from quizapp.qtypes import AnyQuestion
+from quizapp.qtypes.base import NonEmptyText, QuestionBase, Text
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+Slug = Annotated[
+    str,
+    Field(
+        pattern=SLUG_PATTERN,
+        max_length=80,
+        description="Lower-case letters, digits and hyphens, e.g. 'trade-2014'.",
+    ),
+]
+
+DEFER_CROSS_CHECKS = "defer_cross_checks"
+"""Validation context key: the loader runs the cross-checks itself, with positions."""
+
+
+def rule_error(message: str, key: str) -> PydanticCustomError:
+    """A broken rule between fields; ``key`` tells the loader which key to point at."""
+    return PydanticCustomError("bank_rule", message, {"key": key})
+
+
+def _whole_number(value: Any) -> Any:
+    """Refuse true/false where a count is expected (pydantic would read true as 1)."""
+    if isinstance(value, bool):
+        raise ValueError("write a whole number here, not true or false")
+    return value
+
+
+Count = Annotated[int, Field(ge=1), BeforeValidator(_whole_number)]
+"""A whole number from 1, e.g. how many questions to draw."""
+
+
+# -- time limits -----------------------------------------------------------------------------
+
+_DURATION = re.compile(
+    r"(?:(?P<h>\d+)\s*(?:h|hr|hrs|hour|hours))?\s*"
+    r"(?:(?P<m>\d+)\s*(?:m|min|mins|minute|minutes))?\s*"
+    r"(?:(?P<s>\d+)\s*(?:s|sec|secs|second|seconds))?",
+    re.IGNORECASE,
+)
+TIME_LIMIT_FORMS = "a number of minutes (15), or text like 15m, 45 min, 1h30m, 90s"
+
+
+def parse_time_limit(value: Any) -> Any:
+    """A time limit in seconds.
+
+    In YAML a bare number is minutes (``time_limit: 15``); the parsed value is seconds, and a
+    plain Python ``int`` (not a ``PlainInt`` from YAML, e.g. from the stored JSON) is seconds.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"write the time limit as {TIME_LIMIT_FORMS}")
+    if isinstance(value, PlainInt | PlainFloat):
+        seconds = float(value) * 60
+    elif isinstance(value, int):
+        return value
+    elif isinstance(value, str):
+        text = value.strip()
+        match = _DURATION.fullmatch(text)
+        if text.isdigit():
+            seconds = int(text) * 60
+        elif text and match and any(match.groupdict().values()):
+            parts = {name: int(number or 0) for name, number in match.groupdict().items()}
+            seconds = parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
+        else:
+            raise ValueError(f"'{value}' is not understood; write {TIME_LIMIT_FORMS}")
+    else:
+        raise ValueError(f"write the time limit as {TIME_LIMIT_FORMS}")
+    if seconds != int(seconds) or seconds < 1:
+        raise ValueError("the time limit must be a whole number of seconds, at least 1s")
+    return int(seconds)
+
+
+TimeLimit = Annotated[
+    int,
+    Field(ge=1, description="Seconds once parsed."),
+    BeforeValidator(parse_time_limit),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "description": "Minutes."},
+                {
+                    "type": "string",
+                    "pattern": r"^\s*(\d+\s*h\w*)?\s*(\d+\s*m\w*)?\s*(\d+\s*s\w*)?\s*$",
+                    "examples": ["15m", "45 min", "1h30m", "90s"],
+                },
+            ],
+            "description": f"Time allowed for one attempt: {TIME_LIMIT_FORMS}.",
+        }
+    ),
+]
+
+
+# -- pass marks ------------------------------------------------------------------------------
+
+
+def parse_percent(value: Any) -> Any:
+    """A pass mark in percent: ``70%`` or ``70`` (not ``0.7``, which would mean 0.7%)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("write the pass mark as a percentage, e.g. 70%")
+    if isinstance(value, str):
+        text = value.strip().removesuffix("%").strip()
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"'{value}' is not understood; write a percentage, e.g. 70%") from None
+    if isinstance(value, int | float) and 0 < value < 1:
+        raise ValueError(
+            f"a pass mark of {value} would mean {value}%; write percent, e.g. 70% (not 0.7)"
+        )
+    return value
+
+
+PassMark = Annotated[
+    float,
+    Field(ge=0, le=100),
+    BeforeValidator(parse_percent),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 100},
+                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%?\s*$"},
+            ],
+            "description": "The score needed to pass, in percent: 70% or 70.",
+        }
+    ),
+]
+
+
+def as_naive_utc(value: datetime | None) -> datetime | None:
+    """The app compares with naive UTC datetimes: a time without a zone is taken as UTC."""
+    if value is not None and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+When = Annotated[
+    datetime,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?)?$",
+            "examples": ["2025-03-01", "2025-03-01 09:00", "2025-03-01T09:00+02:00"],
+            "description": "A date, or a date and time; UTC unless a zone is given.",
+        }
+    ),
+]
+"""A moment a quiz opens or closes; stored as a naive UTC datetime, as the app compares."""
+
+
+# -- the models -----------------------------------------------------------------------------
+
+
+class Source(BaseModel):
+    """The text a bank's questions are written from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: NonEmptyText
+    author: Text | None = None
+    publisher: Text | None = None
+    published: date | None = Field(default=None, description="YYYY-MM-DD.")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+
+
+class TagSelector(BaseModel):
+    """Selects every question that has ANY of these tags, in bank order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tags: list[Text] = Field(min_length=1)
+
+    def matches(self, question: QuestionBase) -> bool:
+        return any(tag in question.tags for tag in self.tags)
+
+
+def _selector_kind(value: Any) -> str:
+    return "tags" if isinstance(value, dict | TagSelector) else "ids"
+
+
+QuestionIds = Annotated[list[Text], Field(min_length=1)]
+
+Selector = Annotated[
+    Annotated[QuestionIds, Tag("ids")] | Annotated[TagSelector, Tag("tags")],
+    Discriminator(_selector_kind),
+]
+"""Which questions: a list of question ids, or ``{tags: [...]}``."""
+
+
+class Pool(BaseModel):
+    """Draw ``draw`` questions at random from these questions, for each attempt."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    questions: Selector
+    draw: Count
+
+
+class Quiz(BaseModel):
+    """A quiz over a bank: which questions, and the rules of an attempt."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Slug
+    title: NonEmptyText
+    description: Text = ""
+    questions: Selector | None = Field(
+        default=None, description="Question ids or {tags: [...]}; omitted: every question."
+    )
+    pools: list[Pool] | None = Field(
+        default=None, min_length=1, description="Instead of 'questions': draw from each pool."
+    )
+    draw: Count | None = Field(
+        default=None, description="A random sample of this many questions per attempt."
+    )
+    shuffle_questions: StrictBool = False
+    shuffle_choices: StrictBool = True
+    time_limit: TimeLimit | None = None
+    attempts: Count | None = Field(default=None, description="Omitted: unlimited.")
+    grading: Literal["highest", "latest", "first", "average"] = "highest"
+    pass_mark: PassMark | None = None
+    show_answers: Literal["after_submit", "after_close", "never"] = "after_submit"
+    opens: When | None = None
+    closes: When | None = None
+
+    @field_validator("opens", "closes")
+    @classmethod
+    def _naive_utc(cls, value: datetime | None) -> datetime | None:
+        return as_naive_utc(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Quiz:
+        if self.pools is not None and self.questions is not None:
+            raise rule_error(
+                "a quiz takes either 'questions' or 'pools', not both; remove one", "pools"
+            )
+        if self.pools is not None and self.draw is not None:
+            raise rule_error(
+                "'draw' does not go with 'pools': give each pool its own 'draw'", "draw"
+            )
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise rule_error("'closes' must be later than 'opens'", "closes")
+        if self.show_answers == "after_close" and self.closes is None:
+            raise rule_error(
+                "'show_answers: after_close' needs a 'closes' date; add one, "
+                "or choose after_submit or never",
+                "show_answers",
+            )
+        return self
+
+
+class Bank(BaseModel):
+    """One bank file: its questions and the quizzes made from them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bank: Slug = Field(description="The bank's id, e.g. 'china-belarus-2015'.")
+    title: NonEmptyText
+    description: Text = ""
+    source: Source | None = None
+    quizzes: list[Quiz] = Field(default_factory=list)
+    questions: list[AnyQuestion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cross_checks(self, info: ValidationInfo) -> Bank:
+        if info.context and info.context.get(DEFER_CROSS_CHECKS):
+            return self
+        from quizapp.bank.checks import cross_check
+
+        problems = cross_check(self)
+        if problems:
+            raise ValueError("; ".join(problem.text() for problem in problems))
+        return self
+
+    @cached_property
+    def _by_id(self) -> dict[str, QuestionBase]:
+        return {question.id: question for question in self.questions}
+
+    def question(self, question_id: str) -> QuestionBase:
+        """The question with this id; ``KeyError`` if there is none."""
+        return self._by_id[question_id]
+
+    def quiz(self, quiz_id: str) -> Quiz:
+        """The quiz with this id; ``KeyError`` if there is none."""
+        for quiz in self.quizzes:
+            if quiz.id == quiz_id:
+                return quiz
+        raise KeyError(quiz_id)
+
+    def select(self, selector: list[str] | TagSelector | None) -> list[QuestionBase]:
+        """The questions a selector names: ids in their order, tags in bank order."""
+        if selector is None:
+            return list(self.questions)
+        if isinstance(selector, TagSelector):
+            return [question for question in self.questions if selector.matches(question)]
+        return [self._by_id[question_id] for question_id in selector if question_id in self._by_id]
+
+    def questions_for(self, quiz: Quiz) -> list[QuestionBase]:
+        """The quiz's candidate questions, before any draw (for pools: all pools, in order)."""
+        if quiz.pools is None:
+            return self.select(quiz.questions)
+        seen: dict[str, QuestionBase] = {}
+        for pool in quiz.pools:
+            for question in self.select(pool.questions):
+                seen.setdefault(question.id, question)
+        return list(seen.values())
+
+
+__all__ = [
+    "Bank",
+    "Count",
+    "PassMark",
+    "Pool",
+    "Quiz",
+    "Selector",
+    "Slug",
+    "Source",
+    "TagSelector",
+    "TimeLimit",
+    "parse_percent",
+    "parse_time_limit",
+]

@@ -1,0 +1,131 @@
+"""Command line: ``flask --app quizapp quiz ...`` for banks and ``... user ...`` for accounts."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from quizapp import catalog
+from quizapp.accounts import AccountError, create_user
+from quizapp.bank.errors import BankError
+from quizapp.bank.loader import find_bank_files, load_bank_file
+from quizapp.bank.models import Bank
+
+quiz_cli = AppGroup("quiz", help="Check and import question banks.")
+user_cli = AppGroup("user", help="Manage accounts.")
+
+
+def _load_all(paths: tuple[str, ...]) -> list[tuple[Bank, Path]]:
+    """Load every bank under ``paths``; print every problem and exit 1 if any bank is bad."""
+    files = find_bank_files([Path(p) for p in paths])
+    if not files:
+        raise click.ClickException(f"No .yaml banks found in {', '.join(paths)}.")
+    banks, problems = [], []
+    limit = current_app.config["MAX_BANK_BYTES"]
+    for path in files:
+        try:
+            banks.append((load_bank_file(path, max_bytes=limit), path))
+        except BankError as error:
+            problems.extend(error.problems)
+    seen: dict[str, Path] = {}
+    for bank, path in banks:
+        if bank.bank in seen:
+            problems.append(f"{path}: bank id '{bank.bank}' is also used by {seen[bank.bank]}")
+        seen[bank.bank] = path
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(problems)} problem(s) found; nothing was imported.", err=True)
+        raise SystemExit(1)
+    return banks
+
+
+def describe(bank: Bank) -> str:
+    """One line: the bank, its questions per type, its quizzes."""
+    counts = Counter(question.type for question in bank.questions)
+    types = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
+    return (
+        f"{bank.bank}: {len(bank.questions)} questions ({types}); {len(bank.quizzes)} quizzes"
+    )
+
+
+@quiz_cli.command("validate")
+@click.argument("paths", nargs=-1, required=True)
+def validate_command(paths: tuple[str, ...]) -> None:
+    """Check banks (files or folders) without importing them."""
+    for bank, path in _load_all(paths):
+        click.echo(f"ok {path}: {describe(bank)}")
+
+
+@quiz_cli.command("import")
+@click.argument("paths", nargs=-1, required=True)
+def import_command(paths: tuple[str, ...]) -> None:
+    """Validate, then import banks in one transaction (running it twice changes nothing)."""
+    banks = _load_all(paths)
+    diffs = catalog.import_banks((bank, str(path)) for bank, path in banks)
+    for diff in diffs:
+        click.echo(diff.summary())
+
+
+@quiz_cli.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the bank format (for editors' YAML language servers)."""
+    from quizapp.bank.schema import bank_json_schema
+
+    click.echo(json.dumps(bank_json_schema(), indent=2, sort_keys=True))
+
+
+@user_cli.command("create")
+@click.argument("username")
+@click.option("--teacher", is_flag=True, help="Give the account the teacher's workspace.")
+@click.option(
+    "--password-file",
+    type=click.File("r"),
+    help="Read the password from the first line of this file instead of prompting.",
+)
+def create_user_command(username: str, teacher: bool, password_file: click.File | None) -> None:
+    """Create an account (the password is prompted for, never given on the command line)."""
+    if password_file is not None:
+        password = password_file.readline().rstrip("\r\n")  # type: ignore[attr-defined]
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(username, password, is_teacher=teacher)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    role = "teacher" if user.is_teacher else "student"
+    click.echo(f"Created {role} '{user.username}'.")
+
+
+@quiz_cli.command("check-sources")
+@click.argument("bank_path")
+@click.option(
+    "--text",
+    "text_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The source as plain text: paragraphs are blocks between blank lines, from 1.",
+)
+def check_sources_command(bank_path: str, text_path: str) -> None:
+    """Check each question's citation: the paragraph exists, the quote is in it, and every
+    figure of the correct answer appears there. Exit 1 when anything is reported."""
+    from quizapp.bank.sources import check_sources
+
+    banks = _load_all((bank_path,))
+    source_text = Path(text_path).read_text(encoding="utf-8")
+    reported = 0
+    for bank, path in banks:
+        problems = check_sources(bank, source_text)
+        for problem in problems:
+            click.echo(f"{path}: {problem}", err=True)
+        reported += len(problems)
+        if not problems:
+            click.echo(f"ok {path}: {len(bank.questions)} questions checked against {text_path}")
+    if reported:
+        click.echo(f"{reported} problem(s) found.", err=True)
+        raise SystemExit(1)

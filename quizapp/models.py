@@ -1,0 +1,244 @@
+"""The database: who takes quizzes, what they take, and what they answered.
+
+Question content is versioned by hash (``QuestionVersion`` rows are never changed), and an
+attempt points at the versions it was started with, so editing a bank never rewrites history.
+Times are naive UTC, the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.extensions import db
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_teacher: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    attempts: Mapped[list[Attempt]] = relationship(back_populates="user")
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class Bank(db.Model):
+    """A question bank, as last imported from one YAML file."""
+
+    __tablename__ = "banks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    origin: Mapped[str] = mapped_column(String(500), default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    questions: Mapped[list[Question]] = relationship(back_populates="bank")
+    quizzes: Mapped[list[Quiz]] = relationship(back_populates="bank")
+
+
+class Question(db.Model):
+    """A question's identity within its bank; its content lives in versions."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("bank_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    current_version: Mapped[int] = mapped_column(default=1)
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    bank: Mapped[Bank] = relationship(back_populates="questions")
+    versions: Mapped[list[QuestionVersion]] = relationship(
+        back_populates="question", order_by="QuestionVersion.version"
+    )
+
+
+class QuestionVersion(db.Model):
+    """One immutable version of a question's content, identified by its hash."""
+
+    __tablename__ = "question_versions"
+    __table_args__ = (
+        UniqueConstraint("question_id", "version"),
+        UniqueConstraint("question_id", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(30))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    question: Mapped[Question] = relationship(back_populates="versions")
+    tags: Mapped[list[QuestionTag]] = relationship(cascade="all, delete-orphan")
+    objectives: Mapped[list[QuestionObjective]] = relationship(cascade="all, delete-orphan")
+
+
+class QuestionTag(db.Model):
+    """A version's tags as rows, so statistics can group by tag in SQL."""
+
+    __tablename__ = "question_tags"
+
+    question_version_id: Mapped[int] = mapped_column(
+        ForeignKey("question_versions.id"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+
+
+class QuestionObjective(db.Model):
+    """A version's learning objectives as rows, for per-objective statistics."""
+
+    __tablename__ = "question_objectives"
+
+    question_version_id: Mapped[int] = mapped_column(
+        ForeignKey("question_versions.id"), primary_key=True
+    )
+    objective: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+
+
+class Quiz(db.Model):
+    """A quiz of a bank; ``settings`` is the validated quiz from YAML, as JSON."""
+
+    __tablename__ = "quizzes"
+    __table_args__ = (UniqueConstraint("bank_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    bank: Mapped[Bank] = relationship(back_populates="quizzes")
+
+
+class Attempt(db.Model):
+    """One student's attempt at a quiz, with its layout frozen at the start."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (Index("ix_attempts_user_id_quiz_id", "user_id", "quiz_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    """None for a practice attempt, which draws from every quiz the student has answered."""
+    seed: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(default=now_utc)
+    deadline: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    marks: Mapped[float | None]
+    max_marks: Mapped[float] = mapped_column(default=0)
+    is_practice: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship(back_populates="attempts")
+    quiz: Mapped[Quiz | None] = relationship()
+    slots: Mapped[list[AttemptSlot]] = relationship(
+        back_populates="attempt", order_by="AttemptSlot.position"
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def title(self) -> str:
+        return self.quiz.title if self.quiz is not None else "Practice"
+
+    @property
+    def duration_seconds(self) -> int | None:
+        if self.submitted_at is None:
+            return None
+        return int((self.submitted_at - self.started_at).total_seconds())
+
+    @property
+    def score_percent(self) -> float | None:
+        """The score as a percentage of the marks available, once submitted."""
+        if self.marks is None or not self.max_marks:
+            return None
+        return 100 * self.marks / self.max_marks
+
+
+class AttemptSlot(db.Model):
+    """A position in an attempt, pointing at the exact question version shown there."""
+
+    __tablename__ = "attempt_slots"
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
+    position: Mapped[int]
+    question_version_id: Mapped[int] = mapped_column(
+        ForeignKey("question_versions.id"), index=True
+    )
+    layout: Mapped[dict[str, Any]] = mapped_column(JSON)
+    max_mark: Mapped[float]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="slots")
+    question_version: Mapped[QuestionVersion] = relationship()
+    answer: Mapped[Answer | None] = relationship(back_populates="slot", uselist=False)
+
+
+class Answer(db.Model):
+    """What the student sent for a slot (``response``) and, apart, what grading made of it."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("attempt_slots.id"), unique=True)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    saved_at: Mapped[datetime] = mapped_column(default=now_utc)
+    fraction: Mapped[float | None]
+    mark: Mapped[float | None]
+    state: Mapped[str | None] = mapped_column(String(10))
+
+    slot: Mapped[AttemptSlot] = relationship(back_populates="answer")
+    picks: Mapped[list[AnswerPick]] = relationship(cascade="all, delete-orphan")
+
+
+class AnswerPick(db.Model):
+    """An option a graded answer picked (a choice, true/false, a matched answer), as a row, so
+    teachers' reports count picks per option and misconception in SQL."""
+
+    __tablename__ = "answer_picks"
+
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id"), primary_key=True)
+    option_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    question_version_id: Mapped[int] = mapped_column(
+        ForeignKey("question_versions.id"), index=True
+    )
+
+
+class PracticeCard(db.Model):
+    """A question a student missed, in a Leitner box: right answers move it to a longer
+    interval, a wrong one brings it back to box 1."""
+
+    __tablename__ = "practice_cards"
+    __table_args__ = (UniqueConstraint("user_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    box: Mapped[int] = mapped_column(default=1)
+    due_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)

@@ -1,0 +1,151 @@
+"""Practice: questions a student missed come back, scheduled by a Leitner box system.
+
+A wrong (or partly right) answer puts the question in box 1, due at once; each right answer
+moves it up a box, to a longer interval; a right answer in the top box retires the card.
+Practice attempts are stored apart (``is_practice``) and never change a quiz's grade.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import (
+    Attempt,
+    AttemptSlot,
+    PracticeCard,
+    Question,
+    QuestionVersion,
+    User,
+    now_utc,
+)
+from quizapp.questions import question_from_version
+
+BOX_INTERVALS = {
+    1: timedelta(0),
+    2: timedelta(days=1),
+    3: timedelta(days=3),
+    4: timedelta(days=7),
+    5: timedelta(days=21),
+}
+"""How long a card rests in each box before it is due again."""
+TOP_BOX = max(BOX_INTERVALS)
+PRACTICE_SIZE = 10
+
+
+def schedule(attempt: Attempt, now: datetime) -> None:
+    """Move each answered question's card by the answer's outcome (after grading)."""
+    question_ids = [slot.question_version.question_id for slot in attempt.slots]
+    cards = {
+        card.question_id: card
+        for card in db.session.scalars(
+            select(PracticeCard).where(
+                PracticeCard.user_id == attempt.user_id,
+                PracticeCard.question_id.in_(question_ids),
+            )
+        )
+    }
+    for slot in attempt.slots:
+        question_id = slot.question_version.question_id
+        card = cards.get(question_id)
+        right = slot.answer is not None and slot.answer.state == "right"
+        if not right:
+            if card is None:
+                card = PracticeCard(user_id=attempt.user_id, question_id=question_id)
+                db.session.add(card)
+                cards[question_id] = card
+            card.box, card.due_at, card.updated_at = 1, now, now
+        elif card is not None:
+            if card.box >= TOP_BOX:
+                db.session.delete(card)
+                del cards[question_id]
+                continue
+            card.box += 1
+            card.due_at = now + BOX_INTERVALS[card.box]
+            card.updated_at = now
+
+
+def due_cards(user: User, now: datetime | None = None) -> list[PracticeCard]:
+    return list(
+        db.session.scalars(
+            select(PracticeCard)
+            .join(Question, Question.id == PracticeCard.question_id)
+            .where(
+                PracticeCard.user_id == user.id,
+                PracticeCard.due_at <= (now or now_utc()),
+                Question.retired.is_(False),
+            )
+            .order_by(PracticeCard.box, PracticeCard.due_at, PracticeCard.id)
+        )
+    )
+
+
+def cards_by_box(user: User) -> dict[int, int]:
+    counts = dict.fromkeys(BOX_INTERVALS, 0)
+    for card in db.session.scalars(select(PracticeCard).where(PracticeCard.user_id == user.id)):
+        counts[card.box] += 1
+    return counts
+
+
+def next_due(user: User) -> datetime | None:
+    return db.session.scalar(
+        select(PracticeCard.due_at)
+        .where(PracticeCard.user_id == user.id)
+        .order_by(PracticeCard.due_at)
+        .limit(1)
+    )
+
+
+def unfinished_practice(user: User) -> Attempt | None:
+    return db.session.scalar(
+        select(Attempt).where(
+            Attempt.user_id == user.id,
+            Attempt.is_practice.is_(True),
+            Attempt.submitted_at.is_(None),
+        )
+    )
+
+
+def start_practice(user: User) -> Attempt | None:
+    """Resume the unfinished practice, or start one from the due cards (None if none due)."""
+    existing = unfinished_practice(user)
+    if existing is not None:
+        return existing
+    cards = due_cards(user)[:PRACTICE_SIZE]
+    if not cards:
+        return None
+    seed = secrets.randbits(48)
+    rng = random.Random(seed)
+    attempt = Attempt(user_id=user.id, quiz_id=None, seed=seed, is_practice=True)
+    db.session.add(attempt)
+    question_ids = [card.question_id for card in cards]
+    versions = db.session.scalars(
+        select(QuestionVersion)
+        .join(Question, QuestionVersion.question_id == Question.id)
+        .where(
+            Question.id.in_(question_ids),
+            QuestionVersion.version == Question.current_version,
+        )
+    ).all()
+    by_question = {version.question_id: version for version in versions}
+    rng.shuffle(question_ids)
+    total = 0.0
+    for position, question_id in enumerate(question_ids, start=1):
+        version = by_question[question_id]
+        question = question_from_version(version)
+        attempt.slots.append(
+            AttemptSlot(
+                position=position,
+                question_version=version,
+                layout=question.new_layout(rng, shuffle=True),
+                max_mark=question.points,
+            )
+        )
+        total += question.points
+    attempt.max_marks = total
+    db.session.commit()
+    return attempt

@@ -1,0 +1,132 @@
+"""The contract every question type follows (after Moodle's question engine).
+
+A question type is a pydantic model (the YAML shape of that type) with four duties:
+
+- ``new_layout(rng)``: the per-attempt randomisation (e.g. shuffled choice order), stored
+  with the attempt so a reload shows the same page;
+- ``public_view(layout)``: what the browser may see before submission (never the answer);
+- ``read_response(form, layout)``: turn submitted form fields into a response (a JSON-able
+  dict), refusing anything the question did not offer with ``InvalidResponse``;
+- ``grade(response)``: a ``Grade`` (fraction 0..1 and feedback), deterministic.
+
+No Flask, no database: these are pure units.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from quizapp.bank.scalars import as_text
+
+Text = Annotated[str, BeforeValidator(as_text)]
+"""A piece of text in a bank. A plain YAML scalar keeps its exact text (``1.10`` stays "1.10")."""
+
+NonEmptyText = Annotated[str, BeforeValidator(as_text), Field(min_length=1)]
+
+Response = dict[str, Any]
+"""What a student sent for one question, as stored (JSON-able)."""
+
+FormData = Mapping[str, Sequence[str]]
+"""Submitted form fields for one question, names without the per-slot prefix."""
+
+
+class InvalidResponse(ValueError):
+    """A submitted value that the question never offered (a forged or stale form)."""
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The outcome of grading one response: a fraction of the marks and what to tell the student."""
+
+    fraction: float
+    feedback: list[str] = field(default_factory=list)
+
+    @property
+    def state(self) -> Literal["right", "partial", "wrong"]:
+        if self.fraction >= 1 - 1e-9:
+            return "right"
+        if self.fraction > 1e-9:
+            return "partial"
+        return "wrong"
+
+
+class Citation(BaseModel):
+    """Where in the bank's source a question's answer lies."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    paragraph: int = Field(ge=1, description="Paragraph number in the source text, from 1.")
+    quote: Text | None = Field(
+        default=None, description="A locator phrase of at most 8 words from that paragraph."
+    )
+
+
+class QuestionBase(BaseModel):
+    """Fields every question has, whatever its type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type_name: ClassVar[str] = ""
+    """The ``type:`` value in YAML, e.g. ``single``."""
+    label: ClassVar[str] = ""
+    """How teachers call this type, e.g. 'Single choice'."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
+    text: NonEmptyText
+    points: float = Field(default=1, gt=0, le=100)
+    explanation: Text = ""
+    tags: list[Text] = Field(default_factory=list)
+    objectives: list[Text] = Field(default_factory=list)
+    difficulty: Literal["easy", "medium", "hard"] | None = None
+    source: Citation | None = None
+
+    # -- the contract -----------------------------------------------------------------------
+    def new_layout(self, rng: random.Random, shuffle: bool = True) -> dict[str, Any]:
+        """The per-attempt randomisation; most types have none."""
+        return {}
+
+    def public_view(self, layout: Mapping[str, Any]) -> dict[str, Any]:
+        """Everything the page needs to show the question, and nothing that gives the answer."""
+        raise NotImplementedError
+
+    def read_response(self, form: FormData, layout: Mapping[str, Any]) -> Response:
+        """The student's answer from the form; ``{}`` when nothing was answered."""
+        raise NotImplementedError
+
+    def grade(self, response: Response) -> Grade:
+        raise NotImplementedError
+
+    def correct_answer(self) -> str:
+        """The right answer in words, for the review page after submission."""
+        raise NotImplementedError
+
+    def summarize(self, response: Response) -> str:
+        """A one-line summary of a response, for history and teachers' reports."""
+        raise NotImplementedError
+
+    def picked_options(self, response: Response) -> list[str]:
+        """Option keys the response picked (choices, true/false), for teachers' per-option
+        counts; types without options pick none."""
+        return []
+
+    # -- helpers shared by the types -------------------------------------------------------
+    def content_hash(self) -> str:
+        """Identifies this version of the question: any edit to its content makes a new hash."""
+        payload = self.model_dump_json(exclude_none=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def option_key(self, text: str) -> str:
+        """An opaque, stable key for an option, so form values reveal neither order nor answer."""
+        return hashlib.sha256(f"{self.id}\x00{text}".encode()).hexdigest()[:10]
+
+
+def first_value(form: FormData, name: str) -> str:
+    """The first submitted value of a field, or '' when the field is missing."""
+    values = form.get(name) or []
+    return values[0] if values else ""

@@ -1,0 +1,123 @@
+"""Single choice: exactly one correct choice among several."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+
+from quizapp.qtypes.base import (
+    FormData,
+    Grade,
+    InvalidResponse,
+    NonEmptyText,
+    QuestionBase,
+    Response,
+    Text,
+    first_value,
+)
+
+
+class Choice(BaseModel):
+    """One choice; a bare string in YAML is a wrong choice with no feedback."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: NonEmptyText
+    correct: StrictBool = False
+    feedback: Text = ""
+    misconception: Text | None = Field(
+        default=None, description="Short id of the misconception this wrong choice reveals."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_bare_text(cls, data: Any) -> Any:
+        if isinstance(data, str | int | float) and not isinstance(data, bool):
+            return {"text": data}
+        return data
+
+
+class ChoiceQuestion(QuestionBase):
+    """Shared by single and multiple choice: choices, shuffled per attempt unless told not to."""
+
+    choices: list[Choice] = Field(min_length=2)
+    shuffle: StrictBool = True
+
+    @model_validator(mode="after")
+    def _distinct_choices(self) -> ChoiceQuestion:
+        texts = [choice.text.strip().casefold() for choice in self.choices]
+        if len(set(texts)) != len(texts):
+            raise ValueError("two choices have the same text; make every choice different")
+        return self
+
+    def new_layout(self, rng: random.Random, shuffle: bool = True) -> dict[str, Any]:
+        order = [self.option_key(choice.text) for choice in self.choices]
+        if shuffle and self.shuffle:
+            rng.shuffle(order)
+        return {"order": order}
+
+    def choices_by_key(self) -> dict[str, Choice]:
+        return {self.option_key(choice.text): choice for choice in self.choices}
+
+    def public_view(self, layout: Mapping[str, Any]) -> dict[str, Any]:
+        by_key = self.choices_by_key()
+        order = layout.get("order") or list(by_key)
+        return {
+            "text": self.text,
+            "options": [{"key": key, "text": by_key[key].text} for key in order if key in by_key],
+        }
+
+    def picked_options(self, response: Response) -> list[str]:
+        picked = response.get("choice") or response.get("choices") or []
+        return [picked] if isinstance(picked, str) else list(picked)
+
+    def _checked_keys(self, values: list[str]) -> list[str]:
+        by_key = self.choices_by_key()
+        for value in values:
+            if value not in by_key:
+                raise InvalidResponse(f"'{value[:40]}' is not one of this question's choices")
+        return values
+
+
+class SingleChoice(ChoiceQuestion):
+    type_name = "single"
+    label = "Single choice"
+
+    type: Literal["single"]
+
+    @model_validator(mode="after")
+    def _exactly_one_correct(self) -> SingleChoice:
+        correct = sum(choice.correct for choice in self.choices)
+        if correct != 1:
+            raise ValueError(
+                f"a single-choice question needs exactly one choice with 'correct: true' "
+                f"(found {correct}); use type 'multiple' for several right answers"
+            )
+        return self
+
+    def read_response(self, form: FormData, layout: Mapping[str, Any]) -> Response:
+        values = [value for value in form.get("choice", []) if value]
+        if not values:
+            return {}
+        if len(values) > 1:
+            raise InvalidResponse("only one choice may be picked for this question")
+        return {"choice": self._checked_keys(values)[0]}
+
+    def grade(self, response: Response) -> Grade:
+        chosen = self.choices_by_key().get(response.get("choice", ""))
+        if chosen is None:
+            return Grade(0.0, ["Not answered."])
+        return Grade(1.0 if chosen.correct else 0.0, [chosen.feedback] if chosen.feedback else [])
+
+    def correct_answer(self) -> str:
+        return next(choice.text for choice in self.choices if choice.correct)
+
+    def summarize(self, response: Response) -> str:
+        chosen = self.choices_by_key().get(response.get("choice", ""))
+        return chosen.text if chosen else ""
+
+
+__all__ = ["Choice", "ChoiceQuestion", "SingleChoice", "first_value"]

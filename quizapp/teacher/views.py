@@ -1,0 +1,233 @@
+"""The teacher's workspace: banks (upload, re-import, diff before import) and quiz previews."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from quizapp import catalog
+from quizapp.attempts import choose_questions, live_versions
+from quizapp.bank.errors import BankError, Problem
+from quizapp.bank.loader import find_bank_files, load_bank_bytes, load_bank_file
+from quizapp.extensions import db
+from quizapp.models import Bank, Question, Quiz
+from quizapp.questions import question_from_version, quiz_settings
+from quizapp.teacher.forms import (
+    ConfirmImportForm,
+    ConfirmReimportForm,
+    ReimportForm,
+    UploadBankForm,
+)
+
+blueprint = Blueprint("teacher", __name__, url_prefix="/teach")
+
+
+def teacher_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """Teachers only: a student gets a 403, a visitor the login page."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        if not current_user.is_teacher:
+            abort(403, "This page is for teachers.")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _problem_lines(problems: list[Problem], text: str | None) -> list[dict[str, Any]]:
+    """Each problem with the offending line of the file, for showing with a caret."""
+    lines = text.splitlines() if text is not None else []
+    shown = []
+    for problem in problems:
+        line = lines[problem.line - 1] if 0 < problem.line <= len(lines) else None
+        shown.append({"problem": problem, "line": line, "caret": " " * (problem.column - 1) + "^"})
+    return shown
+
+
+@blueprint.route("/")
+@teacher_required
+def banks() -> ResponseReturnValue:
+    """Every bank with its counts and last import."""
+    question_counts = dict(
+        db.session.execute(
+            select(Question.bank_id, func.count(Question.id))
+            .where(Question.retired.is_(False))
+            .group_by(Question.bank_id)
+        ).all()
+    )
+    rows = db.session.scalars(select(Bank).order_by(Bank.title)).all()
+    return render_template(
+        "teacher/banks.html",
+        banks=rows,
+        question_counts=question_counts,
+        upload_form=UploadBankForm(),
+        reimport_form=ReimportForm(),
+    )
+
+
+@blueprint.route("/banks/<int:bank_id>")
+@teacher_required
+def bank(bank_id: int) -> ResponseReturnValue:
+    """One bank: its quizzes and questions, with versions."""
+    row = db.get_or_404(Bank, bank_id)
+    return render_template("teacher/bank.html", bank=row)
+
+
+@blueprint.route("/banks/upload", methods=["POST"])
+@teacher_required
+def upload() -> ResponseReturnValue:
+    """Check an uploaded bank and show what importing it would change; nothing is written."""
+    form = UploadBankForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("teacher.banks")), 303
+    upload_file = form.bank_file.data
+    filename = Path(upload_file.filename or "upload.yaml").name
+    limit = current_app.config["MAX_BANK_BYTES"]
+    data = upload_file.read(limit + 1)
+    return _check_and_preview(data, filename)
+
+
+def _check_and_preview(data: bytes, filename: str) -> ResponseReturnValue:
+    limit = current_app.config["MAX_BANK_BYTES"]
+    try:
+        bank_model = load_bank_bytes(data, filename, max_bytes=limit)
+    except BankError as error:
+        text = data.decode("utf-8", errors="replace") if len(data) <= limit else None
+        return (
+            render_template(
+                "teacher/problems.html",
+                filename=filename,
+                problems=_problem_lines(error.problems, text),
+            ),
+            422,
+        )
+    diff = catalog.diff_bank(bank_model)
+    confirm = ConfirmImportForm(filename=filename, content=data.decode("utf-8"))
+    return render_template("teacher/diff.html", diffs=[diff], confirm=confirm, action="upload")
+
+
+@blueprint.route("/banks/upload/confirm", methods=["POST"])
+@teacher_required
+def confirm_upload() -> ResponseReturnValue:
+    """Import an uploaded bank after its diff was seen; it is checked again first."""
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400, "The import form was incomplete; upload the file again.")
+    filename = Path(form.filename.data or "upload.yaml").name
+    data = (form.content.data or "").replace("\r\n", "\n").encode("utf-8")
+    limit = current_app.config["MAX_BANK_BYTES"]
+    try:
+        bank_model = load_bank_bytes(data, filename, max_bytes=limit)
+    except BankError:
+        abort(400, "The bank no longer passes its checks; upload it again to see why.")
+    [diff] = catalog.import_banks([(bank_model, f"upload:{filename}")])
+    flash(f"Imported {diff.summary()}.", "success")
+    return redirect(url_for("teacher.banks")), 303
+
+
+def _questions_dir_banks() -> tuple[list[tuple[Any, str]], list[Problem]]:
+    folder = Path(current_app.config["QUESTIONS_DIR"])
+    if not folder.is_absolute():
+        folder = Path(current_app.root_path).parent / folder
+    limit = current_app.config["MAX_BANK_BYTES"]
+    loaded, problems = [], []
+    try:
+        files = find_bank_files([folder])
+    except BankError as error:
+        return [], error.problems
+    for path in files:
+        try:
+            loaded.append((load_bank_file(path, max_bytes=limit), str(path)))
+        except BankError as error:
+            problems.extend(error.problems)
+    return loaded, problems
+
+
+@blueprint.route("/banks/reimport", methods=["POST"])
+@teacher_required
+def reimport() -> ResponseReturnValue:
+    """Check every bank under questions/ and show what importing would change."""
+    if not ReimportForm().validate_on_submit():
+        abort(400, "The form was missing its security token; reload the page and try again.")
+    loaded, problems = _questions_dir_banks()
+    if problems:
+        return (
+            render_template(
+                "teacher/problems.html",
+                filename="questions/",
+                problems=_problem_lines(problems, None),
+            ),
+            422,
+        )
+    diffs = [catalog.diff_bank(bank_model) for bank_model, _ in loaded]
+    return render_template(
+        "teacher/diff.html", diffs=diffs, confirm=ConfirmReimportForm(), action="reimport"
+    )
+
+
+@blueprint.route("/banks/reimport/confirm", methods=["POST"])
+@teacher_required
+def confirm_reimport() -> ResponseReturnValue:
+    """Import every bank under questions/ (checked again first)."""
+    if not ConfirmReimportForm().validate_on_submit():
+        abort(400, "The form was missing its security token; reload the page and try again.")
+    loaded, problems = _questions_dir_banks()
+    if problems:
+        abort(400, "A bank under questions/ no longer passes its checks; check again to see why.")
+    for diff in catalog.import_banks(loaded):
+        flash(f"Imported {diff.summary()}.", "success")
+    return redirect(url_for("teacher.banks")), 303
+
+
+@blueprint.route("/quizzes/<int:quiz_id>/preview")
+@teacher_required
+def preview(quiz_id: int) -> ResponseReturnValue:
+    """The quiz as a student sees it, without creating an attempt; answers on request."""
+    quiz = db.get_or_404(Quiz, quiz_id)
+    settings = quiz_settings(quiz)
+    seed = request.args.get("seed", type=int)
+    if seed is None or not 0 <= seed < 2**48:
+        seed = random.randrange(2**48)
+    rng = random.Random(seed)
+    live = [question_from_version(version) for version in live_versions(quiz)]
+    chosen = choose_questions(settings, live, rng)
+    items = []
+    for position, question in enumerate(chosen, start=1):
+        layout = question.new_layout(rng, shuffle=settings.shuffle_choices)
+        items.append(
+            {
+                "position": position,
+                "question": question,
+                "view": question.public_view(layout),
+                "prefix": f"p{position}-",
+            }
+        )
+    return render_template(
+        "teacher/preview.html",
+        quiz=quiz,
+        settings=settings,
+        items=items,
+        seed=seed,
+        show_answers=request.args.get("answers") == "1",
+    )

@@ -1,0 +1,73 @@
+"""A student registers, takes the demo quiz with the keyboard alone, and sees score and history."""
+
+from __future__ import annotations
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.quiz_actions import QuizActions
+
+
+def keyboard_answer(page: Page, fields: dict[str, list[str]]) -> None:
+    """Answer each field by focusing it and using keys, as a keyboard-only student would."""
+    for name, values in fields.items():
+        for value in values:
+            choice = page.locator(f'input[name="{name}"][value="{value}"]')
+            if choice.count():
+                choice.focus()
+                page.keyboard.press("Space")
+                continue
+            select = page.locator(f'select[name="{name}"]')
+            if select.count():
+                label = select.locator(f'option[value="{value}"]').inner_text()
+                select.focus()
+                page.keyboard.type(label)
+                expect(select).to_have_value(value)
+                continue
+            box = page.locator(f'[name="{name}"]')
+            box.focus()
+            page.keyboard.type(value)
+
+
+def assert_accessible(page: Page) -> None:
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()
+
+
+def test_student_takes_the_demo_quiz_by_keyboard(demo_app, live_server, page: Page, artifacts):
+    base = live_server.url().rstrip("/")
+    page.goto(f"{base}/auth/register")
+    expect(page).to_have_title("Create an account · Quizapp")
+    page.keyboard.press("Tab")  # autofocus is on the username already; Tab moves on
+    page.get_by_label("Username").focus()
+    page.keyboard.type("keyboard-kim")
+    page.get_by_label("Password", exact=True).focus()
+    page.keyboard.type("a long password")
+    page.get_by_label("Repeat the password").focus()
+    page.keyboard.type("a long password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Welcome, keyboard-kim")).to_be_visible()
+
+    page.get_by_role("link", name="Open").first.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Start the quiz").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("fieldset.question")).to_have_count(8)
+    assert_accessible(page)
+
+    attempt_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    fields = QuizActions(demo_app, None).right_answers(attempt_id)  # type: ignore[arg-type]
+    keyboard_answer(page, fields)
+    page.screenshot(path=str(artifacts / "quiz-page.png"), full_page=True)
+    page.get_by_role("button", name="Submit my answers").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".score")).to_have_text("100%")
+    assert_accessible(page)
+    page.screenshot(path=str(artifacts / "result-page.png"), full_page=True)
+
+    page.get_by_role("link", name="My history").first.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_title("My history · Quizapp")
+    expect(page.get_by_role("cell", name="100%")).to_be_visible()
+    page.screenshot(path=str(artifacts / "history-page.png"), full_page=True)

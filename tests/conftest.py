@@ -1,0 +1,144 @@
+"""Fixtures: the real app on a real database (a temporary SQLite file, or the PostgreSQL
+server named by QUIZAPP_TEST_DATABASE_URL), with migrations applied as in production."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from quizapp import create_app
+from quizapp.extensions import db
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_BANK = REPO / "questions" / "demo"
+TEST_DATABASE_URL = os.environ.get("QUIZAPP_TEST_DATABASE_URL")
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    if TEST_DATABASE_URL:
+        _empty_postgres(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path / 'quizapp.sqlite'}"
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "tests-only-secret",
+        }
+    )
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+class AuthActions:
+    """Register, log in and out through the real forms (CSRF tokens included)."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def register(self, username: str = "ada", password: str = "correct horse 1"):  # type: ignore[no-untyped-def]
+        page = self.client.get("/auth/register").get_data(as_text=True)
+        return self.client.post(
+            "/auth/register",
+            data={
+                "csrf_token": csrf_token(page),
+                "username": username,
+                "password": password,
+                "confirm": password,
+            },
+        )
+
+    def login(self, username: str = "ada", password: str = "correct horse 1"):  # type: ignore[no-untyped-def]
+        page = self.client.get("/auth/login").get_data(as_text=True)
+        return self.client.post(
+            "/auth/login",
+            data={"csrf_token": csrf_token(page), "username": username, "password": password},
+        )
+
+    def logout(self):  # type: ignore[no-untyped-def]
+        page = self.client.get("/").get_data(as_text=True)
+        return self.client.post("/auth/logout", data={"csrf_token": csrf_token(page)})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def demo_app(app: Flask, runner) -> Flask:  # type: ignore[no-untyped-def]
+    """The app with the demo bank imported through the CLI."""
+    result = runner.invoke(args=["quiz", "import", str(DEMO_BANK)])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+@pytest.fixture
+def quiz(demo_app: Flask, client: FlaskClient):  # type: ignore[no-untyped-def]
+    from tests.quiz_actions import QuizActions
+
+    return QuizActions(demo_app, client)
+
+
+class QuizTaker:
+    """A second browser session: a student who takes the demo quiz, fully right."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def take(self, username: str = "student-1") -> int:
+        from tests.quiz_actions import QuizActions
+
+        client = self.app.test_client()
+        AuthActions(client).register(username)
+        actions = QuizActions(self.app, client)
+        attempt_id = actions.start()
+        actions.submit(attempt_id, actions.right_answers(attempt_id))
+        return attempt_id
+
+
+@pytest.fixture
+def student(demo_app: Flask) -> QuizTaker:
+    """Another student, in a client of their own, on the demo bank."""
+    return QuizTaker(demo_app)

@@ -1,0 +1,106 @@
+"""Taking quizzes through the real pages, as a student's browser would (forms, CSRF, redirects)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.test import TestResponse
+
+from quizapp.extensions import db
+from quizapp.models import Attempt, Quiz
+from quizapp.questions import question_from_version
+from tests.conftest import csrf_token
+
+
+def right_fields(question: Any, prefix: str) -> dict[str, list[str]]:
+    """The form fields that answer ``question`` fully right (test knowledge, never sent to pages)."""
+    kind = question.type
+    if kind in ("single", "multiple"):
+        keys = [question.option_key(c.text) for c in question.choices if c.correct]
+        return {f"{prefix}choice": keys}
+    if kind == "true_false":
+        return {f"{prefix}answer": ["true" if question.answer else "false"]}
+    if kind == "short":
+        return {f"{prefix}answer": [question.accept[0]]}
+    if kind == "numeric":
+        value = question.answer if question.answer is not None else question.range[0]
+        return {f"{prefix}answer": [f"{value:g}"]}
+    if kind == "ordering":
+        return {
+            f"{prefix}pos-{question.option_key(item)}": [str(position)]
+            for position, item in enumerate(question.items, start=1)
+        }
+    if kind == "matching":
+        return {
+            f"{prefix}match-{question.option_key(pair.prompt)}": [question.option_key(pair.answer)]
+            for pair in question.pairs
+        }
+    if kind == "cloze":
+        fields: dict[str, list[str]] = {}
+        for name, blank in question.blanks.items():
+            if blank.type == "choice":
+                value = question.option_key(blank.answer)
+            elif blank.type == "numeric":
+                value = f"{blank.answer:g}"
+            else:
+                value = blank.accept[0]
+            fields[f"{prefix}blank-{name}"] = [value]
+        return fields
+    raise AssertionError(f"no right answer known for type {kind}")
+
+
+class QuizActions:
+    """Start, answer and submit attempts through the app's pages."""
+
+    def __init__(self, app: Flask, client: FlaskClient) -> None:
+        self.app = app
+        self.client = client
+
+    def quiz_id(self, key: str) -> int:
+        with self.app.app_context():
+            quiz = db.session.scalar(select(Quiz).where(Quiz.key == key))
+            assert quiz is not None, f"no quiz {key}"
+            return quiz.id
+
+    def start(self, key: str = "tour") -> int:
+        """Start (or resume) an attempt; returns its id."""
+        quiz_id = self.quiz_id(key)
+        page = self.client.get(f"/quizzes/{quiz_id}").get_data(as_text=True)
+        response = self.client.post(
+            f"/quizzes/{quiz_id}/start", data={"csrf_token": csrf_token(page)}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        match = re.search(r"/attempts/(\d+)$", response.headers["Location"])
+        assert match, response.headers["Location"]
+        return int(match.group(1))
+
+    def right_answers(self, attempt_id: int) -> dict[str, list[str]]:
+        with self.app.app_context():
+            attempt = db.session.get(Attempt, attempt_id)
+            assert attempt is not None
+            fields: dict[str, list[str]] = {}
+            for slot in attempt.slots:
+                question = question_from_version(slot.question_version)
+                fields.update(right_fields(question, f"q{slot.position}-"))
+            return fields
+
+    def post(
+        self, attempt_id: int, fields: dict[str, list[str]], action: str = "submit"
+    ) -> TestResponse:
+        page = self.client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+        token = csrf_token(page) if "csrf_token" in page else self._any_token()
+        data: dict[str, Any] = {"csrf_token": token, action: "1", **fields}
+        return self.client.post(f"/attempts/{attempt_id}", data=data)
+
+    def _any_token(self) -> str:
+        return csrf_token(self.client.get("/").get_data(as_text=True))
+
+    def submit(self, attempt_id: int, fields: dict[str, list[str]]) -> TestResponse:
+        return self.post(attempt_id, fields, "submit")
+
+    def save(self, attempt_id: int, fields: dict[str, list[str]]) -> TestResponse:
+        return self.post(attempt_id, fields, "save")

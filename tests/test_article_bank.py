@@ -1,0 +1,244 @@
+"""The china-belarus-2015 bank: it loads, it is complete, and it agrees with the article.
+
+The article lives outside the clone, in ``../shared/article/`` (CI puts ``shared`` beside the
+clone). If it is missing these tests fail, loudly: a bank checked against nothing is not checked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from quizapp.bank.loader import load_bank_file
+from quizapp.bank.sources import check_sources, split_paragraphs
+
+ROOT = Path(__file__).parents[1]
+BANK_FILE = ROOT / "questions" / "china-belarus-2015" / "bank.yaml"
+ARTICLE = ROOT / ".." / "shared" / "article" / "china-belarus-2015.txt"
+
+TYPES = {"single", "multiple", "true_false", "short", "numeric", "ordering", "matching", "cloze"}
+TAGS = {"politics", "economy", "finance", "culture", "education", "geography", "chronology"}
+TAGS |= {"people"}
+QUIZZES = {"overview", "politics", "economy", "culture", "geography", "timeline", "exam"}
+
+# The article's key figures, and the question that asks for each.
+# hedge: "exact" (tolerance 0), "nearly" (a range ending at the figure, reaching a little below),
+# "more than" (a range starting at the figure, reaching a little above).
+KEY_FIGURES: dict[str, tuple[str, float, str]] = {
+    "trade_2014_billion_usd": ("trade-2014", 4, "nearly"),
+    "trade_at_start_million_usd": ("trade-start", 40, "exact"),
+    "trade_growth_times": ("trade-growth-factor", 100, "exact"),
+    "investment_2014_million_usd": ("investment-2014", 400, "more than"),
+    "loans_billion_usd": ("loans-total", 5.5, "nearly"),
+    "loan_projects": ("loan-projects", 23, "exact"),
+    "chinese_students_in_belarus": ("chinese-students", 2000, "more than"),
+    "confucius_institutes": ("confucius-count", 3, "exact"),
+    "subcommittees": ("subcommittee-count", 5, "exact"),
+    "years_of_relations": ("relations-years", 23, "exact"),
+    "years_since_last_presidential_visit": ("lapse-years", 14, "exact"),
+    "victory_anniversary": ("anniversary-number", 70, "exact"),
+    "belarusian_states_with_chinese_partners": ("six-states", 6, "exact"),
+    "partner_rank_overall": ("partner-rank-number", 5, "exact"),
+    "vice_president_visit_year": ("vp-visit-year", 2010, "exact"),
+    "years_between_xi_visits": ("five-years-later", 5, "exact"),
+    "industrial_park_founded": ("park-founded", 2014, "exact"),
+}
+
+# The same figures where they stand in the blanks of a cloze: (question id, blank) -> figure.
+CLOZE_FIGURES: dict[tuple[str, str], str] = {
+    ("cloze-mechanism", "count"): "subcommittees",
+    ("cloze-economy", "trade"): "trade_2014_billion_usd",
+    ("cloze-economy", "invest"): "investment_2014_million_usd",
+    ("cloze-economy", "projects"): "loan_projects",
+    ("cloze-culture", "institutes"): "confucius_institutes",
+    ("cloze-culture", "students"): "chinese_students_in_belarus",
+    ("cloze-outlook", "year"): "vice_president_visit_year",
+    ("cloze-outlook", "gap"): "years_between_xi_visits",
+}
+
+# And where they are written out as text, in matching pairs and choices: id -> {prompt: answer}.
+WORDED_FIGURES: dict[str, dict[str, str]] = {
+    "figures-match": {
+        "Bilateral trade in 2014": "nearly US$4 billion",
+        "Bilateral trade when diplomatic relations began": "US$40 million",
+        "Chinese investment in Belarus in 2014": "more than US$400 million",
+        "Loans from Chinese financial institutions": "nearly US$5.5 billion",
+        "Projects supported by those loans": "23",
+    },
+    "people-figures-match": {
+        "Confucius Institutes in Belarus": "three",
+        "Chinese studying at Belarusian universities": "more than 2,000",
+        "Belarusian states with agreements with Chinese provinces": "six",
+    },
+    "timespans-match": {
+        "Years of diplomatic relations between China and Belarus": "23",
+        "Years since a Chinese president had last visited Belarus": "14",
+    },
+}
+CORRECT_CHOICES: dict[str, str] = {
+    "trade-2014-figure": "Nearly US$4 billion",
+    "trade-vs-investment": "More than US$400 million",
+    "partner-rank": "Fifth-largest overall, and largest in Asia",
+    "visit-dates": "May 10-12",
+    "partnership-upgrade-date": "July 2013",
+    "committee-first-meeting": "September 2014",
+    "plan-signed": "January 2014",
+    "plan-period": "2014 to 2018",
+    "direct-flights": "May 2015",
+}
+
+
+@pytest.fixture(scope="module")
+def article() -> str:
+    if not ARTICLE.is_file():
+        pytest.fail(
+            f"the source article is missing: expected {ARTICLE.resolve()} "
+            "(the shared/ directory must sit beside the clone, as in CI)",
+            pytrace=False,
+        )
+    return ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank_file(BANK_FILE)
+
+
+def by_id(bank, question_id: str):
+    return bank.question(question_id)
+
+
+# -- the bank is complete ----------------------------------------------------------------------
+
+
+def test_bank_loads_with_at_least_80_questions(bank):
+    assert bank.bank == "china-belarus-2015"
+    assert len(bank.questions) >= 80
+
+
+def test_every_question_type_is_used(bank):
+    used = Counter(question.type for question in bank.questions)
+    assert set(used) >= TYPES, f"types not used: {sorted(TYPES - set(used))}"
+
+
+def test_every_question_is_fully_described(bank):
+    for question in bank.questions:
+        where = f"question {question.id}"
+        assert question.explanation.strip(), f"{where} has no explanation"
+        assert question.tags, f"{where} has no tags"
+        assert set(question.tags) <= TAGS, f"{where} has unknown tags {set(question.tags) - TAGS}"
+        assert question.objectives, f"{where} has no objectives"
+        assert question.difficulty in {"easy", "medium", "hard"}, f"{where} has no difficulty"
+        assert question.source is not None, f"{where} cites no source"
+        assert question.source.quote, f"{where} has no locator quote"
+
+
+def test_objectives_and_misconceptions_are_reused(bank):
+    objectives = Counter(o for question in bank.questions for o in question.objectives)
+    assert all(count >= 2 for count in objectives.values()), objectives
+    misconceptions = Counter(
+        choice.misconception
+        for question in bank.questions
+        for choice in getattr(question, "choices", [])
+        if getattr(choice, "misconception", None)
+    )
+    assert misconceptions["trade-vs-investment"] >= 2
+    assert misconceptions["neighbour-wrong-side"] >= 2
+
+
+def test_quizzes_cover_overview_themes_timeline_and_exam(bank):
+    assert len(bank.quizzes) >= 6
+    ids = {quiz.id for quiz in bank.quizzes}
+    assert ids >= QUIZZES, f"missing quizzes: {sorted(QUIZZES - ids)}"
+    overview = bank.quiz("overview")
+    assert overview.pools and len(overview.pools) >= 7
+    assert bank.quiz("exam").time_limit
+    assert bank.quiz("exam").questions is None  # every question
+    for quiz in bank.quizzes:
+        assert bank.questions_for(quiz), f"quiz {quiz.id} selects no questions"
+    timeline = bank.questions_for(bank.quiz("timeline"))
+    assert {question.type for question in timeline} >= {"ordering", "single", "numeric"}
+
+
+# -- the bank agrees with the article ----------------------------------------------------------
+
+
+def test_article_paragraphs_are_as_the_bank_counts_them(article):
+    paragraphs = split_paragraphs(article)
+    assert paragraphs[4].startswith("By Han Lu")
+    assert paragraphs[5].startswith("At the invitation of President Alexander Lukashenko")
+    assert paragraphs[14].startswith("Belarus is a traditional friend of China")
+
+
+def test_source_check_reports_nothing(bank, article):
+    problems = check_sources(bank, article)
+    assert not problems, "\n".join(str(problem) for problem in problems)
+
+
+def numeric_bounds(part) -> tuple[float, float]:
+    """The accepted interval of a numeric question or blank."""
+    if getattr(part, "range", None) is not None:
+        low, high = part.range
+        return float(low), float(high)
+    tolerance = part.tolerance or 0
+    assert not isinstance(tolerance, str), "key figures use absolute tolerances"
+    return float(part.answer) - float(tolerance), float(part.answer) + float(tolerance)
+
+
+def assert_figure(where: str, part, figure: float, hedge: str) -> None:
+    low, high = numeric_bounds(part)
+    if hedge == "exact":
+        assert low == high == figure, f"{where}: expected exactly {figure}, accepts {low}-{high}"
+    elif hedge == "nearly":
+        assert high == figure, f"{where}: 'nearly {figure}' must accept up to {figure}"
+        assert 0.9 * figure <= low < figure, f"{where}: 'nearly {figure}' accepts from {low}"
+    elif hedge == "more than":
+        assert low == figure, f"{where}: 'more than {figure}' must accept {figure} itself"
+        assert figure < high <= 1.1 * figure, f"{where}: 'more than {figure}' accepts to {high}"
+    else:  # pragma: no cover - a typo in the table
+        raise AssertionError(f"unknown hedge {hedge!r}")
+
+
+@pytest.mark.parametrize("name", sorted(KEY_FIGURES))
+def test_key_figure(bank, name):
+    question_id, figure, hedge = KEY_FIGURES[name]
+    question = by_id(bank, question_id)
+    assert question.type == "numeric"
+    assert_figure(question_id, question, figure, hedge)
+    if hedge != "exact":
+        assert hedge in question.text.lower(), (
+            f"{question_id} must say '{hedge}', as the article does"
+        )
+
+
+@pytest.mark.parametrize(("question_id", "blank"), sorted(CLOZE_FIGURES))
+def test_key_figure_in_cloze(bank, question_id, blank):
+    _, figure, hedge = KEY_FIGURES[CLOZE_FIGURES[question_id, blank]]
+    question = by_id(bank, question_id)
+    assert_figure(f"{question_id}[{blank}]", question.blanks[blank], figure, hedge)
+    if hedge != "exact":
+        before = question.text.split(f"[[{blank}]]")[0][-40:]
+        assert hedge in before, f"{question_id}[{blank}] must say '{hedge}' before the blank"
+
+
+@pytest.mark.parametrize("question_id", sorted(WORDED_FIGURES))
+def test_key_figures_in_matching(bank, question_id):
+    pairs = {pair.prompt: pair.answer for pair in by_id(bank, question_id).pairs}
+    for prompt, answer in WORDED_FIGURES[question_id].items():
+        assert pairs.get(prompt) == answer, f"{question_id}: {prompt!r} should match {answer!r}"
+
+
+@pytest.mark.parametrize("question_id", sorted(CORRECT_CHOICES))
+def test_key_figures_in_choices(bank, question_id):
+    correct = [choice.text for choice in by_id(bank, question_id).choices if choice.correct]
+    assert correct == [CORRECT_CHOICES[question_id]]
+
+
+def test_timeline_leaves_out_one_of_the_two_may_2015_events(bank):
+    # The visit and the first direct flights both fall in May 2015, in no stated order.
+    for question in bank.questions:
+        if question.type == "ordering":
+            items = " | ".join(question.items)
+            assert not ("state visit" in items and "flights" in items), question.id
