@@ -35,15 +35,24 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         configure_engine(db.engine)
 
+    @app.teardown_request
+    def _end_session(_error: BaseException | None) -> None:
+        # Each request ends its transaction, even where the app context outlives it (tests).
+        db.session.remove()
+
 
 def register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import blueprint as auth
+    from quizapp.progress.views import blueprint as progress
+    from quizapp.reports.views import blueprint as reports
     from quizapp.student.views import blueprint as student
     from quizapp.teacher.views import blueprint as teacher
 
     app.register_blueprint(auth)
     app.register_blueprint(student)
     app.register_blueprint(teacher)
+    app.register_blueprint(progress)
+    app.register_blueprint(reports)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
 

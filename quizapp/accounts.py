@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import User
 
@@ -24,9 +25,12 @@ def find_user(username: str) -> User | None:
 def create_user(username: str, password: str, *, is_teacher: bool = False) -> User:
     """Create and commit a user; usernames are unique whatever their case."""
     username = username.strip()
+    begin_write()
     if find_user(username) is not None:
+        db.session.rollback()
         raise AccountError(f"The username '{username}' is taken; choose another.")
     if len(password) < MIN_PASSWORD_LENGTH:
+        db.session.rollback()
         raise AccountError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
     user = User(
         username=username,

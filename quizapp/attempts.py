@@ -15,6 +15,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from quizapp.bank.models import Quiz as QuizSettings
+from quizapp.bank.models import TagSelector
+from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import (
     Answer,
@@ -30,8 +33,6 @@ from quizapp.models import (
 from quizapp.practice import schedule as schedule_practice
 from quizapp.qtypes import InvalidResponse, QuestionBase
 from quizapp.questions import question_from_version, quiz_settings
-from quizapp.bank.models import Quiz as QuizSettings
-from quizapp.bank.models import TagSelector
 
 LATE_GRACE = timedelta(seconds=10)
 """A submission this late after the deadline still counts (the request was on its way)."""
@@ -161,13 +162,19 @@ def unfinished_attempt(user: User, quiz: Quiz) -> Attempt | None:
 def start_attempt(user: User, quiz: Quiz) -> Attempt:
     """Resume the student's unfinished attempt, or start a new one with a frozen layout."""
     expire_overdue(user)
+    begin_write()
+    # One start at a time per student (a double click must not make two attempts).
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     existing = unfinished_attempt(user, quiz)
     if existing is not None:
+        db.session.commit()
         return existing
     reason = closed_reason(quiz)
     if reason:
+        db.session.rollback()
         raise QuizNotOpen(reason)
     if attempts_left(user, quiz) == 0:
+        db.session.rollback()
         raise NoAttemptsLeft("You have used every attempt this quiz allows.")
 
     settings = quiz_settings(quiz)
@@ -178,6 +185,7 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
     version_of = {question.id: version for question, version in zip(live, versions, strict=True)}
     chosen = choose_questions(settings, live, rng)
     if not chosen:
+        db.session.rollback()
         raise QuizNotOpen("This quiz has no questions yet.")
 
     now = now_utc()
@@ -231,6 +239,7 @@ def read_form(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, 
 
 def _lock(attempt: Attempt) -> Attempt:
     """Re-read the attempt under a row lock, so two submissions cannot both pass the checks."""
+    begin_write()
     db.session.refresh(attempt, with_for_update=True)
     return attempt
 
@@ -275,20 +284,22 @@ def submit_attempt(attempt: Attempt, responses: Mapping[int, Mapping[str, Any]])
 
 def expire_overdue(user: User) -> None:
     """Submit the user's attempts whose time ran out, with what they saved."""
-    overdue = db.session.scalars(
-        select(Attempt).where(
+    overdue = (
+        select(Attempt)
+        .where(
             Attempt.user_id == user.id,
             Attempt.submitted_at.is_(None),
             Attempt.deadline.is_not(None),
             Attempt.deadline < now_utc() - LATE_GRACE,
         )
-    ).all()
-    for attempt in overdue:
-        _lock(attempt)
-        if not attempt.is_submitted:
-            _finish(attempt)
-    if overdue:
-        db.session.commit()
+        .with_for_update()
+    )
+    if db.session.scalar(overdue.limit(1)) is None:
+        return
+    begin_write()
+    for attempt in db.session.scalars(overdue).all():
+        _finish(attempt)
+    db.session.commit()
 
 
 def _store(attempt: Attempt, responses: Mapping[int, Mapping[str, Any]]) -> None:

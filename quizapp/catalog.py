@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from quizapp.bank.models import Bank as BankModel
+from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import (
     AttemptSlot,
@@ -134,15 +135,19 @@ def _current_versions(bank: Bank) -> dict[str, QuestionVersion]:
 
 
 def _attempts_using(version_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(func.distinct(AttemptSlot.attempt_id))).where(
-            AttemptSlot.question_version_id == version_id
+    return (
+        db.session.scalar(
+            select(func.count(func.distinct(AttemptSlot.attempt_id))).where(
+                AttemptSlot.question_version_id == version_id
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def import_banks(banks: Iterable[tuple[BankModel, str]]) -> list[BankDiff]:
     """Import banks (each with where it came from) in one transaction."""
+    begin_write()
     try:
         diffs = [_import_bank(bank, origin) for bank, origin in banks]
         db.session.commit()

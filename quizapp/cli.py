@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import TextIO
 
 import click
 from flask import current_app
@@ -49,9 +50,7 @@ def describe(bank: Bank) -> str:
     """One line: the bank, its questions per type, its quizzes."""
     counts = Counter(question.type for question in bank.questions)
     types = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
-    return (
-        f"{bank.bank}: {len(bank.questions)} questions ({types}); {len(bank.quizzes)} quizzes"
-    )
+    return f"{bank.bank}: {len(bank.questions)} questions ({types}); {len(bank.quizzes)} quizzes"
 
 
 @quiz_cli.command("validate")
@@ -88,10 +87,10 @@ def schema_command() -> None:
     type=click.File("r"),
     help="Read the password from the first line of this file instead of prompting.",
 )
-def create_user_command(username: str, teacher: bool, password_file: click.File | None) -> None:
+def create_user_command(username: str, teacher: bool, password_file: TextIO | None) -> None:
     """Create an account (the password is prompted for, never given on the command line)."""
     if password_file is not None:
-        password = password_file.readline().rstrip("\r\n")  # type: ignore[attr-defined]
+        password = password_file.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:

@@ -40,7 +40,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
         return render_error(
-            400, "The form was missing its security token or it expired. Reload the page and try again."
+            400,
+            "The form was missing its security token or it expired. Reload the page and try again.",
         )
 
     @app.errorhandler(HTTPException)

@@ -188,9 +188,7 @@ class AttemptSlot(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
     position: Mapped[int]
-    question_version_id: Mapped[int] = mapped_column(
-        ForeignKey("question_versions.id"), index=True
-    )
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"), index=True)
     layout: Mapped[dict[str, Any]] = mapped_column(JSON)
     max_mark: Mapped[float]
 
@@ -224,9 +222,7 @@ class AnswerPick(db.Model):
 
     answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id"), primary_key=True)
     option_key: Mapped[str] = mapped_column(String(40), primary_key=True)
-    question_version_id: Mapped[int] = mapped_column(
-        ForeignKey("question_versions.id"), index=True
-    )
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"), index=True)
 
 
 class PracticeCard(db.Model):

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import (
     Attempt,
@@ -112,11 +113,14 @@ def unfinished_practice(user: User) -> Attempt | None:
 
 def start_practice(user: User) -> Attempt | None:
     """Resume the unfinished practice, or start one from the due cards (None if none due)."""
+    begin_write()
     existing = unfinished_practice(user)
     if existing is not None:
+        db.session.commit()
         return existing
     cards = due_cards(user)[:PRACTICE_SIZE]
     if not cards:
+        db.session.rollback()
         return None
     seed = secrets.randbits(48)
     rng = random.Random(seed)

@@ -7,15 +7,20 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from werkzeug.test import TestResponse
 
 from quizapp import create_app
 from quizapp.extensions import db
+
+if TYPE_CHECKING:
+    from tests.quiz_actions import QuizActions
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_BANK = REPO / "questions" / "demo"
@@ -28,6 +33,14 @@ def _empty_postgres(url: str) -> None:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context() -> Iterator[None]:
+    """Overrides pytest-flask's fixture of that name, which keeps one request context pushed
+    for the whole test: requests would then share one app context (``g``, the database
+    session), unlike production, where each request has its own."""
+    yield
 
 
 @pytest.fixture
@@ -59,7 +72,15 @@ def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def runner(app: Flask):  # type: ignore[no-untyped-def]
+def client(app: Flask) -> FlaskClient:
+    """Overrides pytest-flask's ``client``, which is opened with ``with``: that keeps the last
+    request's context pushed, so the next request (even another client's) would reuse its
+    ``g``, logged-in user included."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
@@ -77,7 +98,7 @@ class AuthActions:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
 
-    def register(self, username: str = "ada", password: str = "correct horse 1"):  # type: ignore[no-untyped-def]
+    def register(self, username: str = "ada", password: str = "correct horse 1") -> TestResponse:
         page = self.client.get("/auth/register").get_data(as_text=True)
         return self.client.post(
             "/auth/register",
@@ -89,14 +110,14 @@ class AuthActions:
             },
         )
 
-    def login(self, username: str = "ada", password: str = "correct horse 1"):  # type: ignore[no-untyped-def]
+    def login(self, username: str = "ada", password: str = "correct horse 1") -> TestResponse:
         page = self.client.get("/auth/login").get_data(as_text=True)
         return self.client.post(
             "/auth/login",
             data={"csrf_token": csrf_token(page), "username": username, "password": password},
         )
 
-    def logout(self):  # type: ignore[no-untyped-def]
+    def logout(self) -> TestResponse:
         page = self.client.get("/").get_data(as_text=True)
         return self.client.post("/auth/logout", data={"csrf_token": csrf_token(page)})
 
@@ -107,7 +128,7 @@ def auth(client: FlaskClient) -> AuthActions:
 
 
 @pytest.fixture
-def demo_app(app: Flask, runner) -> Flask:  # type: ignore[no-untyped-def]
+def demo_app(app: Flask, runner: FlaskCliRunner) -> Flask:
     """The app with the demo bank imported through the CLI."""
     result = runner.invoke(args=["quiz", "import", str(DEMO_BANK)])
     assert result.exit_code == 0, result.output
@@ -115,7 +136,7 @@ def demo_app(app: Flask, runner) -> Flask:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def quiz(demo_app: Flask, client: FlaskClient):  # type: ignore[no-untyped-def]
+def quiz(demo_app: Flask, client: FlaskClient) -> QuizActions:
     from tests.quiz_actions import QuizActions
 
     return QuizActions(demo_app, client)

@@ -179,6 +179,9 @@ def test_source_check_reports_nothing(bank, article):
 
 def numeric_bounds(part) -> tuple[float, float]:
     """The accepted interval of a numeric question or blank."""
+    if hasattr(part, "bounds"):
+        low, high = part.bounds()
+        return float(low), float(high)
     if getattr(part, "range", None) is not None:
         low, high = part.range
         return float(low), float(high)

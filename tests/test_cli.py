@@ -82,7 +82,9 @@ def test_an_edited_question_is_a_new_version_and_old_attempts_keep_theirs(
         assert question.current_version == 2
         assert [v.version for v in question.versions] == [1, 2]
         attempt = db.session.get(Attempt, attempt_id)
-        used = [s.question_version for s in attempt.slots if s.question_version.question == question]
+        used = [
+            s.question_version for s in attempt.slots if s.question_version.question == question
+        ]
         assert used[0].version == 1
         assert used[0].data["text"] == "What is 7 × 8?"
         assert attempt.score_percent == 100

@@ -126,6 +126,7 @@ def test_another_students_attempt_is_not_found(demo_app, client, auth, quiz):
     attempt_id = quiz.start()
     auth.logout()
     auth.register("grace")
+    quiz.token = None  # grace's own session and token
     assert client.get(f"/attempts/{attempt_id}").status_code == 404
     assert client.get(f"/attempts/{attempt_id}/review").status_code == 404
     response = quiz.submit(attempt_id, {})

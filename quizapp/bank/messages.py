@@ -166,6 +166,8 @@ def describe(
     ctx = error.get("ctx") or {}
     named = [element for element in path if isinstance(element, str)]
     key = named[-1] if named else ""
+    # A list item is not a key of its own: "each item of 'choices' ...".
+    label = f"each item of '{key}'" if path and isinstance(path[-1], int) else f"'{key}'"
     at_key = False
     who = subject(data, path)
 
@@ -189,6 +191,8 @@ def describe(
             close = difflib.get_close_matches(typed.strip("'"), question_types, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             message = f"unknown question type {typed}{hint}; the known types are: {known}"
+        elif not isinstance(value, dict):
+            message = f"{label} must be a question (key: value lines), not {shown(value)}"
         else:
             missing = f"missing required key 'type'; the known types are: {known}"
             return path, False, f"{who} is {missing}" if who else missing
@@ -198,57 +202,57 @@ def describe(
         if isinstance(value, dict) and rule_key in value:
             path, at_key = (*path, rule_key), True
     elif kind == "string_type":
-        message = _not_text(key, value)
+        message = _not_text(label, value)
     elif kind == "bool_type":
-        message = f"'{key}' must be true or false, not {shown(value)}; write true or false"
+        message = f"{label} must be true or false, not {shown(value)}; write true or false"
     elif kind == "value_error":
         message = error["msg"].removeprefix("Value error, ")
         if path and isinstance(path[-1], str) and len(loc) and loc[-1] == path[-1]:
-            message = f"'{key}': {message}"
+            message = f"{label}: {message}"
     elif kind == "list_type":
-        message = f"'{key}' expects a list (one '- item' per line), not {shown(value)}"
+        message = f"{label} expects a list (one '- item' per line), not {shown(value)}"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
-        message = f"'{key}' expects keys with values (key: value lines), not {shown(value)}"
+        message = f"{label} expects keys with values (key: value lines), not {shown(value)}"
         if isinstance(value, bool):
             message += "; put it in quotes if it is text"
     elif kind == "literal_error":
-        message = f"'{key}' cannot be {shown(value)}; write one of {ctx.get('expected')}"
+        message = f"{label} cannot be {shown(value)}; write one of {ctx.get('expected')}"
     elif kind == "string_pattern_mismatch":
         hint = _PATTERN_HINTS.get(str(ctx.get("pattern")), f"match {ctx.get('pattern')}")
-        message = f"'{key}' cannot be {shown(value)}; {hint}"
+        message = f"{label} cannot be {shown(value)}; {hint}"
     elif kind == "string_too_short":
-        message = f"'{key}' is empty; write some text"
+        message = f"{label} is empty; write some text"
     elif kind == "too_short":
         least = ctx.get("min_length", 1)
-        message = f"'{key}' needs at least {least} item{'s' if least != 1 else ''}"
+        message = f"{label} needs at least {least} item{'s' if least != 1 else ''}"
     elif kind in ("int_parsing", "int_type", "int_from_float"):
-        message = f"'{key}' expects a whole number, not {shown(value)}"
+        message = f"{label} expects a whole number, not {shown(value)}"
     elif kind in ("float_parsing", "float_type"):
-        message = f"'{key}' expects a number, not {shown(value)}"
+        message = f"{label} expects a number, not {shown(value)}"
     elif kind.startswith("date"):
-        message = f"'{key}' cannot be {shown(value)}; write a date as YYYY-MM-DD" + (
+        message = f"{label} cannot be {shown(value)}; write a date as YYYY-MM-DD" + (
             ", or a date and time as YYYY-MM-DD HH:MM (UTC)" if "datetime" in kind else ""
         )
     else:
         text = error["msg"].replace("Input should be", "it should be")
-        message = f"'{key}' cannot be {shown(value)}; {text}" if key else text
+        message = f"{label} cannot be {shown(value)}; {text}" if key else text
     return path, at_key, f"{who}: {message}" if who else message
 
 
-def _not_text(key: str, value: Any) -> str:
+def _not_text(label: str, value: Any) -> str:
     if value is None:
-        return f"'{key}' is empty; write some text, or remove the key"
+        return f"{label} is empty; write some text, or remove the key"
     if isinstance(value, bool):
         return (
-            f"'{key}' expects text, but {shown(value)} is read as yes/no; "
+            f"{label} expects text, but {shown(value)} is read as yes/no; "
             "put it in quotes to keep it as text"
         )
     if isinstance(value, int | float):
         return (
-            f"'{key}' expects text, but {shown(value)} is read as a number; "
+            f"{label} expects text, but {shown(value)} is read as a number; "
             "put it in quotes to keep it as text"
         )
-    return f"'{key}' expects text, not {shown(value)}"
+    return f"{label} expects text, not {shown(value)}"
 
 
 __all__ = ["all_field_names", "data_path", "describe", "did_you_mean", "models_at", "subject"]

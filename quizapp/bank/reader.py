@@ -171,13 +171,21 @@ def _tab_problems(text: str, filename: str) -> list[Problem]:
     return problems
 
 
-_OPENERS = (
+_OPENERS = {
     yaml.BlockMappingStartToken,
     yaml.BlockSequenceStartToken,
     yaml.FlowMappingStartToken,
     yaml.FlowSequenceStartToken,
-)
-_CLOSERS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+}
+_CLOSERS = {yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken}
+_REFUSED = {
+    yaml.TagToken: (
+        "tags (such as !!str or !name) are not allowed; remove the tag, "
+        "and put the value in quotes if it should stay text"
+    ),
+    yaml.AnchorToken: "anchors (&) and aliases (*) are not allowed; repeat the text instead",
+    yaml.AliasToken: "anchors (&) and aliases (*) are not allowed; repeat the text instead",
+}
 
 
 def _token_problems(text: str, filename: str) -> list[Problem]:
@@ -186,44 +194,30 @@ def _token_problems(text: str, filename: str) -> list[Problem]:
     depth = 0
     try:
         for token in yaml.scan(text, Loader=_LOADER):
-            line, column = token.start_mark.line + 1, token.start_mark.column + 1
-            if isinstance(token, yaml.TagToken):
-                problems.append(
-                    Problem(
-                        filename,
-                        line,
-                        column,
-                        "tags (such as !!str or !name) are not allowed; remove the tag, "
-                        "and put the value in quotes if it should stay text",
-                    )
-                )
-            elif isinstance(token, yaml.AnchorToken | yaml.AliasToken):
-                problems.append(
-                    Problem(
-                        filename,
-                        line,
-                        column,
-                        "anchors (&) and aliases (*) are not allowed; repeat the text instead",
-                    )
-                )
-            elif isinstance(token, _OPENERS):
+            kind = type(token)  # exact classes: this loop runs once per token of the file
+            if kind in _OPENERS:
                 depth += 1
                 if depth > MAX_DEPTH:
                     problems.append(
-                        Problem(
+                        _token_problem(
+                            token,
                             filename,
-                            line,
-                            column,
                             f"nesting deeper than {MAX_DEPTH} levels; "
                             "a bank needs far fewer, check the indentation",
                         )
                     )
                     return problems
-            elif isinstance(token, _CLOSERS):
+            elif kind in _CLOSERS:
                 depth -= 1
+            elif kind in _REFUSED:
+                problems.append(_token_problem(token, filename, _REFUSED[kind]))
     except yaml.YAMLError as error:
         problems.append(_syntax_problem(error, text, filename))
     return problems
+
+
+def _token_problem(token: yaml.Token, filename: str, message: str) -> Problem:
+    return Problem(filename, token.start_mark.line + 1, token.start_mark.column + 1, message)
 
 
 def _compose(text: str, filename: str) -> yaml.Node | None:

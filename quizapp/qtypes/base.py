@@ -27,7 +27,8 @@ from quizapp.bank.scalars import as_text
 Text = Annotated[str, BeforeValidator(as_text)]
 """A piece of text in a bank. A plain YAML scalar keeps its exact text (``1.10`` stays "1.10")."""
 
-NonEmptyText = Annotated[str, BeforeValidator(as_text), Field(min_length=1)]
+NonEmptyText = Annotated[str, Field(min_length=1), BeforeValidator(as_text)]
+"""Text that may not be empty (the length is checked on the text, so the error says so)."""
 
 Response = dict[str, Any]
 """What a student sent for one question, as stored (JSON-able)."""
@@ -126,7 +127,35 @@ class QuestionBase(BaseModel):
         return hashlib.sha256(f"{self.id}\x00{text}".encode()).hexdigest()[:10]
 
 
+NOT_ANSWERED = "Not answered."
+"""The feedback of a question (or blank) left empty."""
+
+
 def first_value(form: FormData, name: str) -> str:
     """The first submitted value of a field, or '' when the field is missing."""
     values = form.get(name) or []
     return values[0] if values else ""
+
+
+def only_value(form: FormData, name: str) -> str:
+    """The one submitted value of a field ('' when missing).
+
+    Every field a question renders sends at most one value (checkboxes aside), so several
+    values mean a forged form.
+    """
+    values = form.get(name) or []
+    if len(values) > 1:
+        raise InvalidResponse(f"the field '{name}' was sent {len(values)} times; send it once")
+    return values[0] if values else ""
+
+
+def text_value(form: FormData, name: str, max_length: int) -> str:
+    """A typed answer, as typed; refuses what no text box of the page can send."""
+    text = only_value(form, name)
+    if len(text) > max_length:
+        raise InvalidResponse(
+            f"the answer is {len(text)} characters long; write at most {max_length}"
+        )
+    if "\x00" in text:
+        raise InvalidResponse("the answer contains a NUL character, which no one can type")
+    return text

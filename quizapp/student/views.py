@@ -1,4 +1,4 @@
-"""The student's path: quizzes available, an attempt, its review, and the history."""
+"""The student's path: quizzes available, an attempt, and its review (history: ``progress``)."""
 
 from __future__ import annotations
 
@@ -162,16 +162,3 @@ def review(attempt_id: int) -> ResponseReturnValue:
         items=attempt_service.review_items(attempt),
         show_answers=attempt_service.answers_visible(attempt),
     )
-
-
-@blueprint.route("/history")
-@login_required
-def history() -> ResponseReturnValue:
-    """Every attempt of the student, newest first."""
-    attempt_service.expire_overdue(current_user)
-    attempts = db.session.scalars(
-        select(Attempt)
-        .where(Attempt.user_id == current_user.id, Attempt.is_practice.is_(False))
-        .order_by(Attempt.started_at.desc(), Attempt.id.desc())
-    ).all()
-    return render_template("student/history.html", attempts=attempts)

@@ -39,7 +39,9 @@ from quizapp.teacher.forms import (
 blueprint = Blueprint("teacher", __name__, url_prefix="/teach")
 
 
-def teacher_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+def teacher_required(
+    view: Callable[..., ResponseReturnValue],
+) -> Callable[..., ResponseReturnValue]:
     """Teachers only: a student gets a 403, a visitor the login page."""
 
     @wraps(view)

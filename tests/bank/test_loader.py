@@ -60,9 +60,9 @@ def test_unknown_key_suggests_the_right_one(problem: OneProblem, at: At) -> None
         title: T
         questions:
           - id: q1
-            type: short
+            type: single
             text: When?
-            accept: [2014]
+            choices: [{text: '2014', correct: true}, '2015']
             explaination: Trade peaked then.
         """
     )
@@ -78,7 +78,7 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_keys(
         title: T
         source: {title: X, zzz: 1}
         questions:
-          - {id: q1, type: short, text: When, accept: [2014]}
+          - {id: q1, type: single, text: When, choices: [{text: a, correct: true}, b]}
         """
     )
     at(
@@ -114,9 +114,9 @@ def test_boolean_where_text_is_expected_says_to_quote_it(problem: OneProblem, at
         title: T
         questions:
           - id: q1
-            type: short
+            type: single
             text: Is trade growing?
-            accept: [yes]
+            choices: [{text: 'yes', correct: true}, 'no']
             explanation: true
         """
     )
@@ -134,7 +134,15 @@ def test_unknown_question_type_lists_the_known_ones(problem: OneProblem, at: At)
             text: Which?
         """
     )
-    at(found, 5, 11, "unknown question type 'singel'", "did you mean 'single'?", "short", "single")
+    at(
+        found,
+        5,
+        11,
+        "unknown question type 'singel'",
+        "did you mean 'single'?",
+        "known types are",
+        "single",
+    )
 
 
 def test_duplicate_question_ids(problem: OneProblem, at: At) -> None:
@@ -143,9 +151,9 @@ def test_duplicate_question_ids(problem: OneProblem, at: At) -> None:
         bank: b
         title: T
         questions:
-          - {id: q1, type: short, text: One, accept: [1]}
-          - {id: q2, type: short, text: Two, accept: [2]}
-          - {id: q1, type: short, text: Three, accept: [3]}
+          - {id: q1, type: single, text: One, choices: [{text: a, correct: true}, b]}
+          - {id: q2, type: single, text: Two, choices: [{text: a, correct: true}, b]}
+          - {id: q1, type: single, text: Three, choices: [{text: a, correct: true}, b]}
         """
     )
     at(found, 6, 10, "duplicate question id 'q1' (first at line 4)")
@@ -160,7 +168,7 @@ def test_duplicate_quiz_ids(problem: OneProblem, at: At) -> None:
           - {id: quiz, title: One}
           - {id: quiz, title: Two}
         questions:
-          - {id: q1, type: short, text: One, accept: [1]}
+          - {id: q1, type: single, text: One, choices: [{text: a, correct: true}, b]}
         """
     )
     at(found, 5, 10, "duplicate quiz id 'quiz' (first at line 4)")
@@ -178,7 +186,7 @@ def test_quiz_naming_an_unknown_question(problem: OneProblem, at: At) -> None:
               - trade-2014
               - trade-2041
         questions:
-          - {id: trade-2014, type: short, text: One, accept: [1]}
+          - {id: trade-2014, type: single, text: One, choices: [{text: a, correct: true}, b]}
         """
     )
     at(found, 8, 9, "quiz 'trade' names question 'trade-2041'", "did you mean 'trade-2014'?")
@@ -195,7 +203,7 @@ def test_pool_naming_an_unknown_question(problem: OneProblem, at: At) -> None:
             pools:
               - {questions: [q1, q9], draw: 1}
         questions:
-          - {id: q1, type: short, text: One, accept: [1]}
+          - {id: q1, type: single, text: One, choices: [{text: a, correct: true}, b]}
         """
     )
     at(found, 7, 26, "quiz 'trade' names question 'q9'", "not in this bank")
@@ -211,7 +219,7 @@ def test_quiz_tag_that_matches_nothing(problem: OneProblem, at: At) -> None:
             title: Trade
             questions: {tags: [trade, trad]}
         questions:
-          - {id: q1, type: short, text: One, accept: [1], tags: [trade]}
+          - {id: q1, type: single, text: One, choices: [{text: a, correct: true}, b], tags: [trade]}
         """
     )
     at(found, 6, 31, "quiz 'trade' selects tag 'trad' but no question has it")
@@ -227,8 +235,8 @@ def test_draw_larger_than_the_questions_available(problem: OneProblem, at: At) -
             title: Trade
             draw: 3
         questions:
-          - {id: q1, type: short, text: One, accept: [1]}
-          - {id: q2, type: short, text: Two, accept: [2]}
+          - {id: q1, type: single, text: One, choices: [{text: a, correct: true}, b]}
+          - {id: q2, type: single, text: Two, choices: [{text: a, correct: true}, b]}
         """
     )
     at(found, 6, 11, "draws 3 questions but only 2 are available")
@@ -279,7 +287,7 @@ def test_quiz_rule_points_at_the_key(problem: OneProblem, at: At) -> None:
             title: Trade
             show_answers: after_close
         questions:
-          - {id: q1, type: short, text: One, accept: [1]}
+          - {id: q1, type: single, text: One, choices: [{text: a, correct: true}, b]}
         """
     )
     at(found, 6, 5, "quiz 'trade'", "'show_answers: after_close' needs a 'closes' date")
@@ -293,7 +301,7 @@ def test_bad_time_limit_shows_the_accepted_forms(problem: OneProblem, at: At) ->
         quizzes:
           - {id: trade, title: Trade, time_limit: a quarter hour}
         questions:
-          - {id: q1, type: short, text: One, accept: [1]}
+          - {id: q1, type: single, text: One, choices: [{text: a, correct: true}, b]}
         """
     )
     at(found, 4, 43, "'time_limit'", "not understood", "15m", "1h30m", "90s")
@@ -305,14 +313,14 @@ def test_every_problem_is_reported_and_nothing_is_returned(problems: Problems) -
         bank: b
         title: T
         questions:
-          - {id: q1, type: short, text: One, accept: [1]}
-          - {id: q2, type: short, text: Two}
-          - {id: q3, type: short, text: Three, accept: [3], colour: red}
-          - {id: q4, type: short, text: Four, accept: [4]}
+          - {id: q1, type: single, text: One, choices: [{text: a, correct: true}, b]}
+          - {id: q2, type: single, text: Two, choices: [a, b]}
+          - {id: q3, type: single, text: Three, choices: [{text: a, correct: true}, b], colour: red}
+          - {id: q4, type: single, text: Four, choices: [{text: a, correct: true}, b]}
         """
     )
-    assert [(problem.line, problem.column) for problem in found] == [(5, 5), (6, 53)]
-    assert "missing required key 'accept'" in found[0].message
+    assert [(problem.line, problem.column) for problem in found] == [(5, 5), (6, 81)]
+    assert "exactly one choice with 'correct: true'" in found[0].message
     assert "unknown key 'colour'" in found[1].message
 
 
@@ -351,7 +359,12 @@ def test_load_bank_file_refuses_a_big_file_before_reading_it(tmp_path: Path) -> 
 
 
 def test_load_bank_files_reports_all_files_and_clashing_bank_ids(tmp_path: Path) -> None:
-    good = (DATA / "minimal.yaml").read_bytes()
+    good = b"""\
+bank: minimal
+title: T
+questions:
+  - {id: q1, type: single, text: One, choices: [{text: a, correct: true}, b]}
+"""
     (tmp_path / "a.yaml").write_bytes(good)
     (tmp_path / "b.yaml").write_bytes(good)
     (tmp_path / "c.yaml").write_bytes(b"bank: c\n")

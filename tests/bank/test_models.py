@@ -95,14 +95,17 @@ def test_quiz_is_frozen() -> None:
         quiz().title = "Other"  # type: ignore[misc]
 
 
+CHOICES = [{"text": "a", "correct": True}, "b"]
+
+
 def bank_data(**extra: object) -> dict[str, object]:
     return {
         "bank": "b",
         "title": "T",
         "questions": [
-            {"id": "q1", "type": "short", "text": "One", "accept": ["1"], "tags": ["x"]},
-            {"id": "q2", "type": "short", "text": "Two", "accept": ["2"], "tags": ["y"]},
-            {"id": "q3", "type": "short", "text": "Three", "accept": ["3"], "tags": ["x", "y"]},
+            {"id": "q1", "type": "single", "text": "One", "choices": CHOICES, "tags": ["x"]},
+            {"id": "q2", "type": "single", "text": "Two", "choices": CHOICES, "tags": ["y"]},
+            {"id": "q3", "type": "single", "text": "Three", "choices": CHOICES, "tags": ["x", "y"]},
         ],
         **extra,
     }
@@ -143,7 +146,9 @@ def test_bank_helpers() -> None:
 def test_bank_validated_directly_still_runs_the_cross_checks() -> None:
     with pytest.raises(ValidationError, match="duplicate question id 'q1'"):
         Bank.model_validate(
-            bank_data(questions=[{"id": "q1", "type": "short", "text": "A", "accept": ["1"]}] * 2)
+            bank_data(
+                questions=[{"id": "q1", "type": "single", "text": "A", "choices": CHOICES}] * 2
+            )
         )
     with pytest.raises(ValidationError, match="selects tag 'z' but no question has it"):
         Bank.model_validate(

@@ -7,9 +7,13 @@ so a missing install step can never pass unnoticed.
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -34,6 +38,35 @@ def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyp
             "--disable-sync",
         ],
     }
+
+
+class LiveServer:
+    """The real app served over HTTP on 127.0.0.1 from a thread, for the browser to load.
+
+    Replaces pytest-flask's ``live_server`` (a forked process, session-scoped, that rewrites
+    SERVER_NAME): a thread shares the test's app and database file, and starts in milliseconds.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, path: str = "") -> str:
+        return f"http://127.0.0.1:{self.server.server_port}{path}"
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    with LiveServer(app) as server:
+        yield server
 
 
 @pytest.fixture

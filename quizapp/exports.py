@@ -1,0 +1,182 @@
+"""CSV exports of a quiz's attempts and answers, produced row by row for streaming.
+
+The rows are read with ``yield_per`` (a server-side cursor on PostgreSQL, ``fetchmany`` on
+SQLite) and written out in chunks, so an export of any size holds only one chunk in memory.
+Every text cell is made spreadsheet-safe: a cell a spreadsheet would read as a formula (one
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'``.
+Numbers are written as numbers and never prefixed (they cannot be formulas).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Answer, Attempt, AttemptSlot, Question, QuestionVersion, Quiz, User
+from quizapp.questions import question_from_version
+from quizapp.stats import counted
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as the start of a formula (OWASP's CSV injection list)."""
+ROWS_PER_CHUNK = 500
+"""Rows read from the database per fetch, and written out per chunk of the response."""
+
+Cell = str | int | float | datetime | None
+
+ATTEMPT_HEADER = (
+    "attempt",
+    "student",
+    "quiz",
+    "started_at",
+    "submitted_at",
+    "duration_seconds",
+    "marks",
+    "max_marks",
+    "score_percent",
+)
+ANSWER_HEADER = (
+    "student",
+    "quiz",
+    "attempt",
+    "submitted_at",
+    "position",
+    "question",
+    "version",
+    "answer",
+    "mark",
+    "max_mark",
+    "state",
+)
+
+
+def safe_cell(value: Cell) -> str | int | float:
+    """A cell as written: times in ISO form (UTC), formula-looking text neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return round(value, 6) if isinstance(value, float) else value
+    if value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
+    """The header, then the rows, as CSV text in chunks of ``ROWS_PER_CHUNK`` rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    pending = 0
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+        pending += 1
+        if pending >= ROWS_PER_CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue()
+
+
+def attempt_rows(quiz: Quiz) -> Iterator[tuple[Cell, ...]]:
+    """One row per counted attempt, oldest first."""
+    result = db.session.execute(
+        select(
+            Attempt.id,
+            User.username,
+            Attempt.started_at,
+            Attempt.submitted_at,
+            Attempt.marks,
+            Attempt.max_marks,
+        )
+        .join(User, User.id == Attempt.user_id)
+        .where(*counted(quiz.id))
+        .order_by(Attempt.id)
+        .execution_options(yield_per=ROWS_PER_CHUNK)
+    )
+    for attempt_id, username, started, submitted, marks, max_marks in result:
+        duration = int((submitted - started).total_seconds()) if submitted and started else None
+        score = 100 * marks / max_marks if marks is not None and max_marks else None
+        yield (
+            attempt_id,
+            username,
+            quiz.title,
+            started,
+            submitted,
+            duration,
+            marks,
+            max_marks,
+            score,
+        )
+
+
+def answer_rows(quiz: Quiz) -> Iterator[tuple[Cell, ...]]:
+    """One row per answer of the counted attempts, by attempt and position. The answer is the
+    question type's one-line summary, from the version the attempt was started with (the few
+    versions of the quiz are parsed once, before the rows stream)."""
+    version_ids = (
+        select(AttemptSlot.question_version_id)
+        .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
+        .where(*counted(quiz.id))
+        .distinct()
+    )
+    questions = {}
+    for version_id, key, version_number, version in db.session.execute(
+        select(QuestionVersion.id, Question.key, QuestionVersion.version, QuestionVersion)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(QuestionVersion.id.in_(version_ids))
+    ):
+        questions[version_id] = (key, version_number, question_from_version(version))
+    result = db.session.execute(
+        select(
+            User.username,
+            Attempt.id,
+            Attempt.submitted_at,
+            AttemptSlot.position,
+            AttemptSlot.question_version_id,
+            Answer.response,
+            Answer.mark,
+            AttemptSlot.max_mark,
+            Answer.state,
+        )
+        .select_from(AttemptSlot)
+        .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
+        .join(User, User.id == Attempt.user_id)
+        .join(Answer, Answer.slot_id == AttemptSlot.id)
+        .where(*counted(quiz.id))
+        .order_by(Attempt.id, AttemptSlot.position)
+        .execution_options(yield_per=ROWS_PER_CHUNK)
+    )
+    for (
+        username,
+        attempt_id,
+        submitted,
+        position,
+        version_id,
+        response,
+        mark,
+        max_mark,
+        state,
+    ) in result:
+        key, version_number, question = questions[version_id]
+        yield (
+            username,
+            quiz.title,
+            attempt_id,
+            submitted,
+            position,
+            key,
+            version_number,
+            question.summarize(response or {}),
+            mark,
+            max_mark,
+            state,
+        )

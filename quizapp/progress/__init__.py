@@ -1,0 +1,1 @@
+"""The student's progress: history of attempts, score chart, mastery by tag, and practice."""

@@ -1,0 +1,107 @@
+"""The student's progress pages: "My history" (attempts, score chart), mastery, practice."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from quizapp import attempts as attempt_service
+from quizapp import history as history_service
+from quizapp import practice as practice_service
+from quizapp.extensions import db
+from quizapp.models import now_utc
+from quizapp.progress.charts import score_chart
+from quizapp.student.forms import ActionForm
+
+blueprint = Blueprint("progress", __name__)
+
+PER_PAGE = 50
+
+
+def _quiz_filter(choices: list[history_service.QuizChoice]) -> history_service.QuizChoice | None:
+    """The quiz chosen in ``?quiz=``: none for all quizzes; a 400 naming the value if it is
+    not one of the student's quizzes (a silently ignored filter would mislead)."""
+    raw = request.args.get("quiz", "").strip()
+    if not raw:
+        return None
+    by_id = {str(choice.id): choice for choice in choices}
+    if raw not in by_id:
+        abort(
+            400,
+            f"There is no quiz '{raw}' among your attempts. "
+            "Choose a quiz from the list on the history page.",
+        )
+    return by_id[raw]
+
+
+@blueprint.route("/history")
+@login_required
+def history() -> ResponseReturnValue:
+    """Every graded attempt of the student, newest first, with the score chart."""
+    attempt_service.expire_overdue(current_user)
+    choices = history_service.attempted_quizzes(current_user.id)
+    chosen = _quiz_filter(choices)
+    quiz_id = chosen.id if chosen else None
+    page = db.paginate(
+        history_service.graded_attempts(current_user.id, quiz_id),
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    scores = history_service.score_history(current_user.id, quiz_id)
+    label = f"Score over time, {chosen.title}" if chosen else "Score over time, by quiz"
+    return render_template(
+        "progress/history.html",
+        choices=choices,
+        chosen=chosen,
+        page=page,
+        pass_marks=history_service.pass_marks(page.items),
+        passed=history_service.passed,
+        scores=scores,
+        chart=score_chart(scores, label),
+        chart_label=label,
+    )
+
+
+@blueprint.route("/mastery")
+@login_required
+def mastery() -> ResponseReturnValue:
+    """Mastery by tag, from the latest graded answer to each question (its own page: it reads
+    every answer the student gave, which the history page need not wait for)."""
+    return render_template(
+        "progress/mastery.html", mastery=history_service.mastery_by_tag(current_user.id)
+    )
+
+
+@blueprint.route("/practice")
+@login_required
+def practice() -> ResponseReturnValue:
+    """The practice boxes: what is due now, and the button to practise it."""
+    now = now_utc()
+    due = practice_service.due_cards(current_user, now)
+    return render_template(
+        "progress/practice.html",
+        due=len(due),
+        boxes=practice_service.cards_by_box(current_user),
+        intervals=practice_service.BOX_INTERVALS,
+        practice_size=practice_service.PRACTICE_SIZE,
+        next_due=practice_service.next_due(current_user),
+        now=now,
+        unfinished=practice_service.unfinished_practice(current_user),
+        sessions=history_service.practice_attempts(current_user.id),
+        form=ActionForm(),
+    )
+
+
+@blueprint.route("/practice", methods=["POST"])
+@login_required
+def start_practice() -> ResponseReturnValue:
+    """Start a practice attempt from the due cards, or resume the unfinished one."""
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form was missing its security token; reload the page and try again.")
+    attempt = practice_service.start_practice(current_user)
+    if attempt is None:
+        flash("Nothing is due for practice right now.", "info")
+        return redirect(url_for("progress.practice"))
+    return redirect(url_for("student.attempt", attempt_id=attempt.id))

@@ -1,0 +1,106 @@
+"""Short answer: the student types a word or a phrase, compared with the accepted answers.
+
+Both sides are normalised before comparing (``normalize_answer``): Unicode NFKC (so full-width
+letters, ligatures and composed/decomposed accents compare equal), runs of white space made one
+space, outer spaces and trailing full stops removed, and case ignored unless
+``case_sensitive: true``. Nothing else is forgiven: no spelling tolerance, no missing accents.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+
+from quizapp.qtypes.base import (
+    NOT_ANSWERED,
+    FormData,
+    Grade,
+    NonEmptyText,
+    QuestionBase,
+    Response,
+    text_value,
+)
+
+MAX_ANSWER_LENGTH = 500
+"""The longest typed answer accepted (the text box says so with ``maxlength``)."""
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_answer(text: str, case_sensitive: bool = False) -> str:
+    """The form of an answer that comparisons see."""
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    text = text.rstrip(".").rstrip()
+    if not case_sensitive:
+        # casefold() can leave a decomposed sequence behind: normalise once more.
+        text = unicodedata.normalize("NFKC", text.casefold())
+    return text
+
+
+class AcceptedAnswers(BaseModel):
+    """The accepted answers of a short-answer question or blank, and how to compare them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    noun: ClassVar[str] = "a short-answer question"
+
+    accept: list[NonEmptyText] = Field(json_schema_extra={"minItems": 1})
+    case_sensitive: StrictBool = False
+
+    @field_validator("accept")
+    @classmethod
+    def _some_answer(cls, accept: list[str]) -> list[str]:
+        if not accept:
+            raise ValueError(f"{cls.noun} needs at least one accepted answer under 'accept'")
+        for answer in accept:
+            if not normalize_answer(answer):
+                raise ValueError(
+                    f"the accepted answer '{answer}' is empty once spaces and final full stops "
+                    "are removed; write the answer itself"
+                )
+        return accept
+
+    def accepts(self, text: str) -> bool:
+        given = normalize_answer(text, self.case_sensitive)
+        return bool(given) and any(
+            given == normalize_answer(answer, self.case_sensitive) for answer in self.accept
+        )
+
+    def accepted_in_words(self) -> str:
+        first, *others = self.accept
+        return f"{first} (also accepted: {', '.join(others)})" if others else first
+
+
+def typed_text(response: Response, key: str = "answer") -> str:
+    """A stored typed answer, or '' when there is none."""
+    value = response.get(key)
+    return value if isinstance(value, str) else ""
+
+
+class ShortAnswer(QuestionBase, AcceptedAnswers):
+    type_name = "short"
+    label = "Short answer"
+
+    type: Literal["short"]
+
+    def public_view(self, layout: Mapping[str, Any]) -> dict[str, Any]:
+        return {"text": self.text, "max_length": MAX_ANSWER_LENGTH}
+
+    def read_response(self, form: FormData, layout: Mapping[str, Any]) -> Response:
+        text = text_value(form, "answer", MAX_ANSWER_LENGTH)
+        return {"answer": text} if text.strip() else {}
+
+    def grade(self, response: Response) -> Grade:
+        text = typed_text(response)
+        if not text.strip():
+            return Grade(0.0, [NOT_ANSWERED])
+        return Grade(1.0 if self.accepts(text) else 0.0)
+
+    def correct_answer(self) -> str:
+        return self.accepted_in_words()
+
+    def summarize(self, response: Response) -> str:
+        return " ".join(typed_text(response).split())

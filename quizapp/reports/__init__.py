@@ -1,0 +1,1 @@
+"""Teachers' reports: quiz statistics, a student's timeline, misconceptions, CSV exports."""

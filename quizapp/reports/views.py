@@ -1,0 +1,103 @@
+"""Teachers' reports on a quiz: statistics, a student's timeline, misconceptions, CSV exports.
+
+Views are thin: they find the quiz or bank (404 otherwise), call ``quizapp.stats`` or
+``quizapp.exports``, and render. Teachers only (``teacher_required``): a student gets a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, abort, render_template, stream_with_context
+from flask.typing import ResponseReturnValue
+
+from quizapp import exports, stats
+from quizapp.extensions import db
+from quizapp.models import Bank, Quiz, User
+from quizapp.reports.charts import histogram
+from quizapp.teacher.views import teacher_required
+
+blueprint = Blueprint("reports", __name__, url_prefix="/teach/reports")
+
+
+@blueprint.route("/quizzes/<int:quiz_id>")
+@teacher_required
+def quiz(quiz_id: int) -> ResponseReturnValue:
+    """A quiz's statistics: distribution, grades, item analysis, misconceptions, objectives."""
+    row = db.get_or_404(Quiz, quiz_id)
+    report = stats.quiz_report(row)
+    summary = report.summary
+    chart_title = f"Scores of {summary.attempts} attempts at {row.title}"
+    chart_desc = "Attempts per score band: " + ", ".join(
+        f"{band.label}: {band.attempts}" for band in summary.bands
+    )
+    return render_template(
+        "reports/quiz.html",
+        quiz=row,
+        report=report,
+        chart=histogram(summary.bands, chart_title, chart_desc),
+        chart_title=chart_title,
+        thresholds={
+            "too_easy": stats.TOO_EASY,
+            "too_hard": stats.TOO_HARD,
+            "weak": stats.WEAK_DISCRIMINATION,
+        },
+    )
+
+
+@blueprint.route("/quizzes/<int:quiz_id>/students/<int:user_id>")
+@teacher_required
+def student(quiz_id: int, user_id: int) -> ResponseReturnValue:
+    """One student's attempts at a quiz and every answer, oldest first."""
+    row = db.get_or_404(Quiz, quiz_id)
+    user = db.get_or_404(User, user_id)
+    timeline = stats.student_timeline(quiz_id, user_id)
+    if not timeline:
+        abort(404, f"{user.username} has no attempts at this quiz.")
+    scores = [
+        item.attempt.score_percent
+        for item in timeline
+        if item.attempt.is_submitted and item.attempt.score_percent is not None
+    ]
+    return render_template(
+        "reports/student.html", quiz=row, student=user, timeline=timeline, scores=scores
+    )
+
+
+@blueprint.route("/banks/<int:bank_id>/misconceptions")
+@teacher_required
+def bank_misconceptions(bank_id: int) -> ResponseReturnValue:
+    """Misconceptions across every quiz and question of a bank."""
+    bank = db.get_or_404(Bank, bank_id)
+    return render_template(
+        "reports/bank_misconceptions.html",
+        bank=bank,
+        misconceptions=stats.bank_misconceptions(bank_id),
+        students=stats.bank_students(bank_id),
+    )
+
+
+def _csv_response(quiz: Quiz, kind: str, chunks: Iterator[str]) -> Response:
+    filename = f"{quiz.bank.slug}-{quiz.key}-{kind}.csv"
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.route("/quizzes/<int:quiz_id>/attempts.csv")
+@teacher_required
+def attempts_csv(quiz_id: int) -> ResponseReturnValue:
+    """Every counted attempt, one row each, streamed."""
+    row = db.get_or_404(Quiz, quiz_id)
+    chunks = exports.csv_chunks(exports.ATTEMPT_HEADER, exports.attempt_rows(row))
+    return _csv_response(row, "attempts", chunks)
+
+
+@blueprint.route("/quizzes/<int:quiz_id>/answers.csv")
+@teacher_required
+def answers_csv(quiz_id: int) -> ResponseReturnValue:
+    """Every answer of the counted attempts, one row each, streamed."""
+    row = db.get_or_404(Quiz, quiz_id)
+    chunks = exports.csv_chunks(exports.ANSWER_HEADER, exports.answer_rows(row))
+    return _csv_response(row, "answers", chunks)
