@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import TextIO
@@ -23,7 +22,12 @@ user_cli = AppGroup("user", help="Manage accounts.")
 
 def _load_all(paths: tuple[str, ...]) -> list[tuple[Bank, Path]]:
     """Load every bank under ``paths``; print every problem and exit 1 if any bank is bad."""
-    files = find_bank_files([Path(p) for p in paths])
+    try:
+        files = find_bank_files([Path(p) for p in paths])
+    except BankError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise SystemExit(1) from None
     if not files:
         raise click.ClickException(f"No .yaml banks found in {', '.join(paths)}.")
     banks, problems = [], []
@@ -74,9 +78,9 @@ def import_command(paths: tuple[str, ...]) -> None:
 @quiz_cli.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of the bank format (for editors' YAML language servers)."""
-    from quizapp.bank.schema import bank_json_schema
+    from quizapp.bank.schema import bank_json_schema_text
 
-    click.echo(json.dumps(bank_json_schema(), indent=2, sort_keys=True))
+    click.echo(bank_json_schema_text(), nl=False)
 
 
 @user_cli.command("create")

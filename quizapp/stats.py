@@ -233,7 +233,7 @@ def median_score(quiz_id: int) -> float | None:
     )
     value = db.session.scalar(
         select(func.avg(ranked.c.score)).where(
-            ranked.c.rank.in_([(ranked.c.n + 1) / 2, (ranked.c.n + 2) / 2])
+            ranked.c.rank.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])
         )
     )
     return float(value) if value is not None else None

@@ -128,3 +128,41 @@ def test_create_user_prompts_for_password_and_refuses_duplicates(runner):
     again = runner.invoke(args=["user", "create", "SAM"], input="long enough\nlong enough\n")
     assert again.exit_code != 0
     assert "taken" in again.output
+
+
+ARTICLE = (
+    Path(__file__).resolve().parents[1] / ".." / "shared" / "article" / "china-belarus-2015.txt"
+)
+ARTICLE_BANK = Path(__file__).resolve().parents[1] / "questions" / "china-belarus-2015"
+
+
+def test_check_sources_passes_on_the_article_bank_and_fails_on_a_mistyped_figure(runner, tmp_path):
+    assert ARTICLE.exists(), f"the article is missing at {ARTICLE}"
+    result = runner.invoke(
+        args=["quiz", "check-sources", str(ARTICLE_BANK), "--text", str(ARTICLE)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "questions checked" in result.output
+
+    bank = next(ARTICLE_BANK.glob("*.yaml"))
+    text = bank.read_text(encoding="utf-8")
+    assert "answer: 23\n" in text, "the bank asks for a figure of 23 (years, or loan projects)"
+    broken = tmp_path / "bank.yaml"
+    broken.write_text(text.replace("answer: 23\n", "answer: 32\n", 1), encoding="utf-8")
+    result = runner.invoke(args=["quiz", "check-sources", str(broken), "--text", str(ARTICLE)])
+    assert result.exit_code == 1
+    assert "32" in result.output
+
+
+def test_schema_command_prints_the_committed_schema(runner):
+    result = runner.invoke(args=["quiz", "schema"])
+    assert result.exit_code == 0
+    committed = (Path(__file__).resolve().parents[1] / "questions" / "bank.schema.json").read_text()
+    assert result.output == committed
+
+
+def test_validate_a_missing_path_is_a_clear_error(runner):
+    result = runner.invoke(args=["quiz", "validate", "no/such/folder"])
+    assert result.exit_code == 1
+    assert "no such file or directory" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,145 @@
+"""CSV exports: a header row, one row per attempt or answer, streamed, spreadsheet-safe cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.test import TestResponse
+
+from quizapp import exports
+from tests.conftest import AuthActions
+from tests.test_stats import build_fixed, import_bank, login_teacher, quiz_id, take
+
+EXPORT_BANK = """\
+bank: export-test
+title: A bank for exports
+quizzes:
+  - id: export
+    title: "=Export quiz"
+questions:
+  - id: capital
+    type: short
+    text: What is the capital of France?
+    accept: [Paris]
+  - id: planet
+    type: single
+    text: Which planet is the largest?
+    choices:
+      - {text: Jupiter, correct: true}
+      - "-Saturn"
+"""
+
+
+@pytest.fixture
+def fixed_app(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> Flask:
+    return build_fixed(app, runner, tmp_path)
+
+
+@pytest.fixture
+def teacher(app: Flask, auth: AuthActions) -> AuthActions:
+    return login_teacher(app, auth)
+
+
+def read_csv(response: TestResponse) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_attempts_csv(fixed_app: Flask, client: FlaskClient, teacher: AuthActions) -> None:
+    response = client.get(f"/teach/reports/quizzes/{quiz_id(fixed_app)}/attempts.csv")
+    assert response.status_code == 200
+    assert response.is_streamed
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="stats-test-fixed-attempts.csv"'
+    )
+    rows = read_csv(response)
+    assert rows[0] == list(exports.ATTEMPT_HEADER)
+    assert len(rows) == 1 + 6, "one row per counted attempt (not fay's unfinished one)"
+    by_student = [(row[1], row[6], row[7], row[8]) for row in rows[1:]]
+    assert by_student[0] == ("ann", "4.0", "4.0", "100.0")
+    assert ("eve", "1.0", "4.0", "25.0") in by_student
+
+
+def test_answers_csv_has_one_row_per_answer(
+    fixed_app: Flask, client: FlaskClient, teacher: AuthActions
+) -> None:
+    response = client.get(f"/teach/reports/quizzes/{quiz_id(fixed_app)}/answers.csv")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = read_csv(response)
+    assert rows[0] == list(exports.ANSWER_HEADER)
+    assert len(rows) == 1 + 6 * 3
+    header = rows[0]
+    eve = [dict(zip(header, row, strict=True)) for row in rows[1:] if row[0] == "eve"]
+    first = {row["question"]: row for row in eve[:3]}
+    assert first["q1"]["answer"] == "Saturn" and first["q1"]["mark"] == "0.0"
+    assert first["q3"]["answer"] == "1959" and first["q3"]["max_mark"] == "2.0"
+    assert first["q1"]["version"] == "1" and first["q1"]["quiz"] == "The fixed quiz"
+    assert first["q1"]["state"] == "wrong"
+
+
+def test_cells_that_look_like_formulas_are_neutralised(
+    app: Flask,
+    runner: FlaskCliRunner,
+    client: FlaskClient,
+    teacher: AuthActions,
+    tmp_path: Path,
+) -> None:
+    import_bank(runner, tmp_path, EXPORT_BANK)
+    # (tab and CR starts are covered by test_safe_cell: a short answer's summary trims them)
+    typed = ['=HYPERLINK("http://x")', "+1+1", "@SUM(A1)", "-2", "Paris"]
+    for n, text in enumerate(typed):
+        take(app, f"=cmd{n}", {"capital": text, "planet": "-Saturn"}, quiz_key="export")
+    response = client.get(f"/teach/reports/quizzes/{quiz_id(app, 'export')}/answers.csv")
+    rows = read_csv(response)
+    assert len(rows) == 1 + 2 * len(typed)
+    answers = [row[7] for row in rows[1:] if row[5] == "capital"]
+    assert answers == ['\'=HYPERLINK("http://x")', "'+1+1", "'@SUM(A1)", "'-2", "Paris"]
+    assert {row[7] for row in rows[1:] if row[5] == "planet"} == {"'-Saturn"}
+    assert {row[0][:2] for row in rows[1:]} == {"'="}, "usernames too"
+    assert {row[1] for row in rows[1:]} == {"'=Export quiz"}, "and quiz titles"
+    attempts = read_csv(client.get(f"/teach/reports/quizzes/{quiz_id(app, 'export')}/attempts.csv"))
+    assert all(row[1].startswith("'=cmd") for row in attempts[1:])
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("plain = text", "plain = text"),
+        ("", ""),
+        (None, ""),
+        (-1.5, -1.5),
+        (3, 3),
+    ],
+)
+def test_safe_cell(value, written) -> None:
+    assert exports.safe_cell(value) == written
+
+
+def test_export_streams_in_chunks(
+    fixed_app: Flask,
+    client: FlaskClient,
+    teacher: AuthActions,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(exports, "ROWS_PER_CHUNK", 4)
+    response = client.get(
+        f"/teach/reports/quizzes/{quiz_id(fixed_app)}/answers.csv", buffered=False
+    )
+    assert response.is_streamed
+    chunks = list(response.iter_encoded())
+    # 18 answer rows in chunks of 4 rows (the first also carries the header): 4+4+4+4+2
+    assert len(chunks) == 5
+    assert b"".join(chunks).count(b"\r\n") == 19
+    response.close()
