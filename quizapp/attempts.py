@@ -20,6 +20,7 @@ from quizapp.bank.models import TagSelector
 from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import (
+    SEED_BITS,
     Answer,
     AnswerPick,
     Attempt,
@@ -178,7 +179,7 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
         raise NoAttemptsLeft("You have used every attempt this quiz allows.")
 
     settings = quiz_settings(quiz)
-    seed = secrets.randbits(48)
+    seed = secrets.randbits(SEED_BITS)
     rng = random.Random(seed)
     versions = live_versions(quiz)
     live = [question_from_version(version) for version in versions]

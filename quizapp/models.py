@@ -16,6 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import db
 
+SEED_BITS = 31
+"""Per-attempt random seeds fit a 32-bit signed integer column on every database."""
+
 
 def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import (
+    SEED_BITS,
     Attempt,
     AttemptSlot,
     PracticeCard,
@@ -122,7 +123,7 @@ def start_practice(user: User) -> Attempt | None:
     if not cards:
         db.session.rollback()
         return None
-    seed = secrets.randbits(48)
+    seed = secrets.randbits(SEED_BITS)
     rng = random.Random(seed)
     attempt = Attempt(user_id=user.id, quiz_id=None, seed=seed, is_practice=True)
     db.session.add(attempt)

@@ -27,7 +27,7 @@ from quizapp.attempts import choose_questions, live_versions
 from quizapp.bank.errors import BankError, Problem
 from quizapp.bank.loader import find_bank_files, load_bank_bytes, load_bank_file
 from quizapp.extensions import db
-from quizapp.models import Bank, Question, Quiz
+from quizapp.models import SEED_BITS, Bank, Question, Quiz
 from quizapp.questions import question_from_version, quiz_settings
 from quizapp.teacher.forms import (
     ConfirmImportForm,
@@ -209,8 +209,8 @@ def preview(quiz_id: int) -> ResponseReturnValue:
     quiz = db.get_or_404(Quiz, quiz_id)
     settings = quiz_settings(quiz)
     seed = request.args.get("seed", type=int)
-    if seed is None or not 0 <= seed < 2**48:
-        seed = random.randrange(2**48)
+    if seed is None or not 0 <= seed < 2**SEED_BITS:
+        seed = random.randrange(2**SEED_BITS)
     rng = random.Random(seed)
     live = [question_from_version(version) for version in live_versions(quiz)]
     chosen = choose_questions(settings, live, rng)
