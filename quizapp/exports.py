@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
@@ -24,6 +25,8 @@ from quizapp.stats import counted
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet may read as the start of a formula (OWASP's CSV injection list)."""
 ROWS_PER_CHUNK = 500
+MAX_MEMO = 5_000
+"""Distinct responses whose summary is remembered during one export."""
 """Rows read from the database per fetch, and written out per chunk of the response."""
 
 Cell = str | int | float | datetime | None
@@ -155,18 +158,18 @@ def answer_rows(quiz: Quiz) -> Iterator[tuple[Cell, ...]]:
         .order_by(Attempt.id, AttemptSlot.position)
         .execution_options(yield_per=ROWS_PER_CHUNK)
     )
-    for (
-        username,
-        attempt_id,
-        submitted,
-        position,
-        version_id,
-        response,
-        mark,
-        max_mark,
-        state,
-    ) in result:
+    # Answers repeat (a class picks among a few choices): each distinct response is summarised
+    # once. The memo is bounded, so memory stays constant however long the export.
+    summaries: dict[tuple[int, str], str] = {}
+    for row in result:
+        username, attempt_id, submitted, position, version_id, response, mark, max_mark, state = row
         key, version_number, question = questions[version_id]
+        memo_key = (version_id, json.dumps(response, sort_keys=True))
+        summary = summaries.get(memo_key)
+        if summary is None:
+            if len(summaries) >= MAX_MEMO:
+                summaries.clear()
+            summary = summaries[memo_key] = question.summarize(response or {})
         yield (
             username,
             quiz.title,
@@ -175,7 +178,7 @@ def answer_rows(quiz: Quiz) -> Iterator[tuple[Cell, ...]]:
             position,
             key,
             version_number,
-            question.summarize(response or {}),
+            summary,
             mark,
             max_mark,
             state,

@@ -180,12 +180,9 @@ class Summary:
 
 
 def summary(quiz_id: int) -> Summary:
-    """Counts, mean, SD, range and histogram in one aggregate query; the median in another."""
+    """Counts, mean, SD and range in one aggregate query; the bands and the median in two
+    more (each reads only the quiz's attempts, never its answers)."""
     score = score_percent()
-    band = case(
-        *[(score >= 10 * index - _EPSILON, index) for index in range(HISTOGRAM_BANDS - 1, 0, -1)],
-        else_=0,
-    )
     row = db.session.execute(
         select(
             func.count(Attempt.id),
@@ -196,14 +193,9 @@ def summary(quiz_id: int) -> Summary:
             func.max(score),
             func.sum(Attempt.marks),
             func.sum(Attempt.marks * Attempt.marks),
-            *[func.sum(case((band == index, 1), else_=0)) for index in range(HISTOGRAM_BANDS)],
         ).where(*counted(quiz_id))
     ).one()
-    n, students, total, squares, lowest, highest, marks, marks_squares = row[:8]
-    bands = tuple(
-        Band(low=10 * index, high=10 * index + 10, attempts=int(count or 0))
-        for index, count in enumerate(row[8:])
-    )
+    n, students, total, squares, lowest, highest, marks, marks_squares = row
     n = int(n or 0)
     variance = sample_variance(n, float(total or 0), float(squares or 0))
     return Summary(
@@ -214,8 +206,29 @@ def summary(quiz_id: int) -> Summary:
         sd=math.sqrt(variance) if variance is not None else None,
         lowest=float(lowest) if lowest is not None else None,
         highest=float(highest) if highest is not None else None,
-        bands=bands,
+        bands=score_bands(quiz_id) if n else _bands({}),
         marks_variance=sample_variance(n, float(marks or 0), float(marks_squares or 0)),
+    )
+
+
+def score_bands(quiz_id: int) -> tuple[Band, ...]:
+    """Attempts per band of 10 points, counted with GROUP BY (a CASE gives each score its
+    band the same way on every database; CAST and FLOOR differ)."""
+    score = score_percent()
+    band = case(
+        *[(score >= 10 * index - _EPSILON, index) for index in range(HISTOGRAM_BANDS - 1, 0, -1)],
+        else_=0,
+    ).label("band")
+    counts = dict(
+        db.session.execute(select(band, func.count()).where(*counted(quiz_id)).group_by(band)).all()
+    )
+    return _bands(counts)
+
+
+def _bands(counts: dict[int, int]) -> tuple[Band, ...]:
+    return tuple(
+        Band(low=10 * index, high=10 * index + 10, attempts=int(counts.get(index, 0)))
+        for index in range(HISTOGRAM_BANDS)
     )
 
 
@@ -258,42 +271,37 @@ class StudentGrade:
 def grades_statement(quiz_id: int, method: str) -> Select[Any]:
     """Per student: attempts, grade by ``method`` ('highest', 'latest', 'first', 'average'),
     best score and last submission, in one query. First and latest come from ROW_NUMBER in
-    the order the attempts were started, as ``attempts.quiz_grade`` reads them."""
-    ranked = (
-        select(
-            Attempt.user_id,
-            Attempt.submitted_at,
-            score_percent().label("score"),
-            func.row_number()
-            .over(partition_by=Attempt.user_id, order_by=(Attempt.started_at, Attempt.id))
-            .label("first_rank"),
-            func.row_number()
-            .over(
-                partition_by=Attempt.user_id,
-                order_by=(Attempt.started_at.desc(), Attempt.id.desc()),
-            )
-            .label("last_rank"),
+    the order the attempts were started, as ``attempts.quiz_grade`` reads them (the window is
+    only computed for those two methods: it sorts every attempt)."""
+    columns: list[Any] = [Attempt.user_id, Attempt.submitted_at, score_percent().label("score")]
+    if method in ("first", "latest"):
+        order = (
+            (Attempt.started_at, Attempt.id)
+            if method == "first"
+            else (Attempt.started_at.desc(), Attempt.id.desc())
         )
-        .where(*counted(quiz_id))
-        .subquery()
-    )
-    score = ranked.c.score
-    grade = {
-        "average": func.avg(score),
-        "first": func.max(case((ranked.c.first_rank == 1, score))),
-        "latest": func.max(case((ranked.c.last_rank == 1, score))),
-    }.get(method, func.max(score))
+        columns.append(
+            func.row_number().over(partition_by=Attempt.user_id, order_by=order).label("rank")
+        )
+    scored = select(*columns).where(*counted(quiz_id)).subquery()
+    score = scored.c.score
+    if method in ("first", "latest"):
+        grade = func.max(case((scored.c.rank == 1, score)))
+    elif method == "average":
+        grade = func.avg(score)
+    else:
+        grade = func.max(score)
     return (
         select(
-            ranked.c.user_id,
+            scored.c.user_id,
             User.username,
             func.count(),
             grade,
             func.max(score),
-            func.max(ranked.c.submitted_at),
+            func.max(scored.c.submitted_at),
         )
-        .join(User, User.id == ranked.c.user_id)
-        .group_by(ranked.c.user_id, User.username)
+        .join(User, User.id == scored.c.user_id)
+        .group_by(scored.c.user_id, User.username)
         .order_by(User.username)
     )
 
@@ -351,6 +359,8 @@ class ItemStats:
     text: str
     answers: int
     max_mark: float
+    marks: float
+    """The marks all its answers earned together."""
     facility: float
     """Mean mark / max mark, 0..1."""
     sd: float | None
@@ -399,9 +409,13 @@ def _item_sums(quiz_id: int) -> dict[int, _ItemSums]:
     of the attempt's marks: Σx, Σy, Σxy, Σx², Σy²."""
     x = Answer.mark
     y = Attempt.marks - Answer.mark
+    # "+ 0" keeps SQLite from reading the slots in version order through their index (random
+    # lookups into answers and attempts, 2-3× slower at 100,000 answers); it reads attempts,
+    # then their slots and answers, and sorts. Other databases are not affected.
+    version = (AttemptSlot.question_version_id + 0).label("version_id")
     rows = db.session.execute(
         select(
-            AttemptSlot.question_version_id,
+            version,
             func.count(Answer.id),
             func.sum(Answer.fraction),
             func.sum(Answer.fraction * Answer.fraction),
@@ -412,10 +426,11 @@ def _item_sums(quiz_id: int) -> dict[int, _ItemSums]:
             func.sum(y * y),
             func.max(AttemptSlot.max_mark),
         )
-        .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
+        .select_from(Attempt)
+        .join(AttemptSlot, AttemptSlot.attempt_id == Attempt.id)
         .join(Answer, Answer.slot_id == AttemptSlot.id)
         .where(*counted(quiz_id), Answer.mark.is_not(None), Answer.fraction.is_not(None))
-        .group_by(AttemptSlot.question_version_id)
+        .group_by(version)
     )
     return {
         row[0]: _ItemSums(int(row[1]), *(float(value or 0) for value in row[2:])) for row in rows
@@ -466,20 +481,48 @@ def _versions(version_ids: Iterable[int]) -> dict[int, QuestionVersion]:
     }
 
 
-def _pick_counts(quiz_id: int) -> dict[int, dict[str, int]]:
-    """Per version, how many counted answers picked each option (one GROUP BY)."""
-    rows = db.session.execute(
-        select(AnswerPick.question_version_id, AnswerPick.option_key, func.count())
-        .join(Answer, Answer.id == AnswerPick.answer_id)
-        .join(AttemptSlot, AttemptSlot.id == Answer.slot_id)
-        .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
-        .where(*counted(quiz_id))
-        .group_by(AnswerPick.question_version_id, AnswerPick.option_key)
+@dataclass(frozen=True)
+class PickCounts:
+    """Picks per option, and per student for the options that carry a misconception."""
+
+    per_option: dict[int, dict[str, int]]
+    """version id → option key → picks."""
+    per_student: dict[tuple[int, str], dict[int, int]]
+    """(version id, option key) → user id → picks, for tagged keys only."""
+
+
+def pick_counts(
+    conditions: Sequence[ColumnElement[bool]],
+    tagged_keys: Iterable[str] = (),
+    version_ids: Iterable[int] | None = None,
+) -> PickCounts:
+    """One GROUP BY over the picks of the attempts ``conditions`` select: by version and
+    option, and also by student where the option is one of ``tagged_keys`` (so the rows
+    returned are options plus misconception holders, never one per answer)."""
+    tagged = sorted(set(tagged_keys))
+    columns: list[Any] = [AnswerPick.question_version_id, AnswerPick.option_key]
+    if tagged:
+        columns.append(case((AnswerPick.option_key.in_(tagged), Attempt.user_id)).label("user"))
+    statement = (
+        select(*columns, func.count())
+        .select_from(Attempt)
+        .join(AttemptSlot, AttemptSlot.attempt_id == Attempt.id)
+        .join(Answer, Answer.slot_id == AttemptSlot.id)
+        .join(AnswerPick, AnswerPick.answer_id == Answer.id)
+        .where(*conditions)
+        .group_by(*columns)
     )
-    counts: dict[int, dict[str, int]] = {}
-    for version_id, key, count in rows:
-        counts.setdefault(version_id, {})[key] = int(count)
-    return counts
+    if version_ids is not None:
+        statement = statement.where(AnswerPick.question_version_id.in_(list(version_ids)))
+    per_option: dict[int, dict[str, int]] = {}
+    per_student: dict[tuple[int, str], dict[int, int]] = {}
+    for row in db.session.execute(statement):
+        version_id, key, count = row[0], row[1], int(row[-1])
+        options = per_option.setdefault(version_id, {})
+        options[key] = options.get(key, 0) + count
+        if tagged and row[2] is not None:
+            per_student.setdefault((version_id, key), {})[row[2]] = count
+    return PickCounts(per_option=per_option, per_student=per_student)
 
 
 def _option_picks(
@@ -511,7 +554,14 @@ def item_analysis(quiz_id: int) -> list[ItemStats]:
     """Every question version answered in the quiz's counted attempts, in bank order."""
     sums = _item_sums(quiz_id)
     versions = _versions(sums)
-    picks = _pick_counts(quiz_id)
+    return _items(sums, versions, pick_counts(counted(quiz_id)).per_option)
+
+
+def _items(
+    sums: dict[int, _ItemSums],
+    versions: dict[int, QuestionVersion],
+    picks: dict[int, dict[str, int]],
+) -> list[ItemStats]:
     items = []
     for version_id, s in sums.items():
         version = versions[version_id]
@@ -530,6 +580,7 @@ def item_analysis(quiz_id: int) -> list[ItemStats]:
                 text=question.text,
                 answers=s.n,
                 max_mark=s.max_mark,
+                marks=s.sx,
                 facility=facility,
                 sd=math.sqrt(fraction_variance) if fraction_variance is not None else None,
                 mark_variance=sample_variance(s.n, s.sx, s.sxx) or 0.0,
@@ -603,58 +654,47 @@ def _misconception_keys(versions: Iterable[QuestionVersion]) -> dict[tuple[int, 
     return tagged
 
 
-def misconceptions(
-    versions: Sequence[QuestionVersion], *conditions: ColumnElement[bool]
+def misconceptions_from(
+    tagged: dict[tuple[int, str], str],
+    picks: PickCounts,
+    question_keys: dict[int, str],
 ) -> list[Misconception]:
-    """Per misconception, who picked a distractor carrying it among ``versions``' answers in
-    the attempts ``conditions`` select; counted per student and option in SQL."""
-    tagged = _misconception_keys(versions)
+    """Per misconception, its holders and picks, from the per-student pick counts of the
+    tagged options (students, with their names, in one small query)."""
     if not tagged:
         return []
-    keys_of = {version.id: version.question.key for version in versions}
-    rows = db.session.execute(
-        select(
-            Attempt.user_id,
-            User.username,
-            AnswerPick.question_version_id,
-            AnswerPick.option_key,
-            func.count(),
-        )
-        .join(Answer, Answer.id == AnswerPick.answer_id)
-        .join(AttemptSlot, AttemptSlot.id == Answer.slot_id)
-        .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
-        .join(User, User.id == Attempt.user_id)
-        .where(
-            *conditions,
-            AnswerPick.question_version_id.in_({vid for vid, _ in tagged}),
-            AnswerPick.option_key.in_({key for _, key in tagged}),
-        )
-        .group_by(
-            Attempt.user_id, User.username, AnswerPick.question_version_id, AnswerPick.option_key
-        )
-    )
-    per_student: dict[str, dict[tuple[int, str], int]] = {}
-    for user_id, username, version_id, key, count in rows:
-        name = tagged.get((version_id, key))
-        if name is None:  # a key tagged in another version of the bank
+    per_misconception: dict[str, dict[int, int]] = {}
+    for option, students in picks.per_student.items():
+        name = tagged.get(option)
+        if name is None:  # the key is tagged in another version of the question
             continue
-        holders = per_student.setdefault(name, {})
-        holders[(user_id, username)] = holders.get((user_id, username), 0) + int(count)
+        holders = per_misconception.setdefault(name, {})
+        for user_id, count in students.items():
+            holders[user_id] = holders.get(user_id, 0) + count
+    user_ids = {user_id for holders in per_misconception.values() for user_id in holders}
+    names = (
+        dict(db.session.execute(select(User.id, User.username).where(User.id.in_(user_ids))).all())
+        if user_ids
+        else {}
+    )
     found = []
     for name in sorted(set(tagged.values())):
-        holders = per_student.get(name, {})
+        holders = per_misconception.get(name, {})
         found.append(
             Misconception(
                 name=name,
                 picks=sum(holders.values()),
                 holders=tuple(
-                    Holder(user_id, username, picks)
-                    for (user_id, username), picks in sorted(
-                        holders.items(), key=lambda item: (-item[1], item[0][1])
+                    sorted(
+                        (
+                            Holder(user_id, names[user_id], count)
+                            for user_id, count in holders.items()
+                        ),
+                        key=lambda holder: (-holder.picks, holder.username),
                     )
                 ),
                 questions=tuple(
-                    sorted({keys_of[vid] for (vid, _), tag in tagged.items() if tag == name})
+                    sorted({question_keys[vid] for (vid, _), tag in tagged.items() if tag == name})
                 ),
             )
         )
@@ -662,9 +702,17 @@ def misconceptions(
     return found
 
 
-def quiz_misconceptions(quiz_id: int, items: Sequence[ItemStats]) -> list[Misconception]:
-    versions = list(_versions(item.version_id for item in items).values())
-    return misconceptions(versions, *counted(quiz_id))
+def quiz_misconceptions(quiz_id: int) -> list[Misconception]:
+    """Misconceptions among the quiz's counted attempts (the report gets them from the pass
+    that counts its picks; this is the same on its own)."""
+    versions = _versions(_item_sums(quiz_id))
+    tagged = _misconception_keys(versions.values())
+    picks = pick_counts(counted(quiz_id), {key for _, key in tagged})
+    return misconceptions_from(tagged, picks, _question_keys(versions.values()))
+
+
+def _question_keys(versions: Iterable[QuestionVersion]) -> dict[int, str]:
+    return {version.id: version.question.key for version in versions}
 
 
 def _bank_attempts(bank_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -694,7 +742,15 @@ def bank_misconceptions(bank_id: int) -> list[Misconception]:
             .where(Question.bank_id == bank_id)
         )
     )
-    return misconceptions(versions, *_bank_attempts(bank_id))
+    tagged = _misconception_keys(versions)
+    if not tagged:
+        return []
+    picks = pick_counts(
+        _bank_attempts(bank_id),
+        {key for _, key in tagged},
+        version_ids={version_id for version_id, _ in tagged},
+    )
+    return misconceptions_from(tagged, picks, _question_keys(versions))
 
 
 # -- objectives -----------------------------------------------------------------------------
@@ -715,62 +771,68 @@ class ObjectiveStats:
 
 
 def objective_stats(quiz_id: int, items: Sequence[ItemStats]) -> list[ObjectiveStats]:
-    """Per objective: each attempt's marks on its questions are summed in a subquery, then the
-    sums and squares of those totals (for the objective's alpha) in the outer query."""
+    """Per objective: mastery from the items' sums; for alpha, each attempt's marks on the
+    objective's questions (one conditional SUM per objective, grouped by attempt, which needs
+    no sort), then the count, sum and sum of squares of those totals over the attempts."""
+    by_version = {item.version_id: item for item in items}
+    if not by_version:
+        return []
+    versions_of: dict[str, list[int]] = {}
+    for version_id, objective in db.session.execute(
+        select(QuestionObjective.question_version_id, QuestionObjective.objective)
+        .where(QuestionObjective.question_version_id.in_(list(by_version)))
+        .order_by(QuestionObjective.objective, QuestionObjective.question_version_id)
+    ):
+        versions_of.setdefault(objective, []).append(version_id)
+    if not versions_of:
+        return []
+    names = list(versions_of)
     per_attempt = (
         select(
-            QuestionObjective.objective.label("objective"),
             Attempt.user_id.label("user_id"),
-            func.sum(Answer.mark).label("marks"),
-            func.sum(AttemptSlot.max_mark).label("available"),
+            *[
+                # No ELSE: NULL when the attempt had none of the objective's questions.
+                func.sum(
+                    case((AttemptSlot.question_version_id.in_(versions_of[name]), Answer.mark))
+                ).label(f"t{index}")
+                for index, name in enumerate(names)
+            ],
         )
-        .select_from(AttemptSlot)
-        .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
+        .select_from(Attempt)
+        .join(AttemptSlot, AttemptSlot.attempt_id == Attempt.id)
         .join(Answer, Answer.slot_id == AttemptSlot.id)
-        .join(
-            QuestionObjective,
-            QuestionObjective.question_version_id == AttemptSlot.question_version_id,
-        )
         .where(*counted(quiz_id), Answer.mark.is_not(None))
-        .group_by(QuestionObjective.objective, Attempt.id, Attempt.user_id)
+        .group_by(Attempt.id, Attempt.user_id)
         .subquery()
     )
-    rows = db.session.execute(
-        select(
-            per_attempt.c.objective,
-            func.count(),
-            func.count(func.distinct(per_attempt.c.user_id)),
-            func.sum(per_attempt.c.marks),
-            func.sum(per_attempt.c.marks * per_attempt.c.marks),
-            func.sum(per_attempt.c.available),
-        )
-        .group_by(per_attempt.c.objective)
-        .order_by(per_attempt.c.objective)
-    ).all()
-    if not rows:
-        return []
-    by_version = {item.version_id: item for item in items}
-    objective_versions: dict[str, list[ItemStats]] = {}
-    for version_id, objective in db.session.execute(
-        select(QuestionObjective.question_version_id, QuestionObjective.objective).where(
-            QuestionObjective.question_version_id.in_(list(by_version))
-        )
-    ):
-        objective_versions.setdefault(objective, []).append(by_version[version_id])
+    aggregates: list[Any] = []
+    for index in range(len(names)):
+        total = per_attempt.c[f"t{index}"]
+        aggregates += [
+            func.count(total),
+            func.count(func.distinct(case((total.is_not(None), per_attempt.c.user_id)))),
+            func.sum(total),
+            func.sum(total * total),
+        ]
+    row = db.session.execute(select(*aggregates)).one()
     found = []
-    for objective, attempts, students, marks, squares, available in rows:
-        its_items = objective_versions.get(objective, [])
+    for index, name in enumerate(names):
+        attempts, students, marks, squares = row[4 * index : 4 * index + 4]
+        its_items = [by_version[version_id] for version_id in versions_of[name]]
+        available = sum(item.answers * item.max_mark for item in its_items)
         alpha = cronbach_alpha(
             [(item.answers, item.mark_variance) for item in its_items],
-            int(attempts),
-            sample_variance(int(attempts), float(marks or 0), float(squares or 0)),
+            int(attempts or 0),
+            sample_variance(int(attempts or 0), float(marks or 0), float(squares or 0)),
         )
         found.append(
             ObjectiveStats(
-                objective=objective,
-                mastery=100 * float(marks or 0) / float(available) if available else 0.0,
-                students=int(students),
-                attempts=int(attempts),
+                objective=name,
+                mastery=100 * sum(item.marks for item in its_items) / available
+                if available
+                else 0.0,
+                students=int(students or 0),
+                attempts=int(attempts or 0),
                 questions=len(its_items),
                 alpha=alpha,
             )
@@ -841,9 +903,16 @@ class QuizReport:
 
 
 def quiz_report(quiz: Quiz) -> QuizReport:
+    """Everything the statistics page shows. The answers are read in three passes: item sums
+    by version, picks by option (and student, for misconceptions), totals per attempt for the
+    objectives; the rest reads only the attempts."""
     settings = quiz_settings(quiz)
     summary_ = summary(quiz.id)
-    items = item_analysis(quiz.id)
+    sums = _item_sums(quiz.id)
+    versions = _versions(sums)
+    tagged = _misconception_keys(versions.values())
+    picks = pick_counts(counted(quiz.id), {key for _, key in tagged})
+    items = _items(sums, versions, picks.per_option)
     return QuizReport(
         quiz=quiz,
         grading=settings.grading,
@@ -852,7 +921,7 @@ def quiz_report(quiz: Quiz) -> QuizReport:
         students=student_grades(quiz),
         items=items,
         consistency=consistency(items, summary_),
-        misconceptions=quiz_misconceptions(quiz.id, items),
+        misconceptions=misconceptions_from(tagged, picks, _question_keys(versions.values())),
         objectives=objective_stats(quiz.id, items),
         weeks=weekly_means(quiz.id),
         flagged=sum(1 for item in items if item.flags),

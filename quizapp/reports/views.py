@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, render_template, stream_with_context
+from flask import Blueprint, Response, abort, render_template, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
 
 from quizapp import exports, stats
@@ -37,6 +37,8 @@ def quiz(quiz_id: int) -> ResponseReturnValue:
         report=report,
         chart=histogram(summary.bands, chart_title, chart_desc),
         chart_title=chart_title,
+        # One url_for for the whole class: hundreds of rows and names link to timelines.
+        student_base=url_for("reports.student", quiz_id=quiz_id, user_id=0).rsplit("/", 1)[0],
         thresholds={
             "too_easy": stats.TOO_EASY,
             "too_hard": stats.TOO_HARD,

@@ -1,0 +1,34 @@
+"""A teacher opens the statistics of a quiz several students took, in a real browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from quizapp.accounts import create_user
+from quizapp.extensions import db
+from quizapp.models import Quiz
+from tests.conftest import QuizTaker
+
+
+def test_teacher_reads_the_demo_quiz_statistics(demo_app, live_server, page: Page, artifacts: Path):
+    taker = QuizTaker(demo_app)
+    for number in range(4):
+        taker.take(f"student-{number}")
+    with demo_app.app_context():
+        create_user("ms-lee", "teacher password", is_teacher=True)
+        quiz_id = db.session.scalar(select(Quiz.id).where(Quiz.key == "tour"))
+
+    page.goto(live_server.url("/auth/login"))
+    page.get_by_label("Username").fill("ms-lee")
+    page.get_by_label("Password").fill("teacher password")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url(f"/teach/reports/quizzes/{quiz_id}"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("A tour of the question types")
+    expect(page.locator("svg").first).to_be_visible()
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()
+    page.screenshot(path=str(artifacts / "quiz-statistics.png"), full_page=True)
