@@ -198,6 +198,8 @@ def seed(app: Flask, size: Size, rng: random.Random) -> dict[str, int]:
                     {
                         "id": answer_id,
                         "slot_id": slot_id,
+                        "attempt_id": attempt_id,
+                        "question_version_id": version.id,
                         "response": {"choice": picked},
                         "saved_at": started,
                         "fraction": fraction,
@@ -208,6 +210,7 @@ def seed(app: Flask, size: Size, rng: random.Random) -> dict[str, int]:
                 picks.append(
                     {
                         "answer_id": answer_id,
+                        "attempt_id": attempt_id,
                         "option_key": picked,
                         "question_version_id": version.id,
                     }

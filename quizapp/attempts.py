@@ -308,10 +308,19 @@ def _store(attempt: Attempt, responses: Mapping[int, Mapping[str, Any]]) -> None
     for slot in attempt.slots:
         response = dict(responses.get(slot.position, {}))
         if slot.answer is None:
-            slot.answer = Answer(response=response, saved_at=now)
+            slot.answer = _new_answer(slot, response, now)
         elif slot.answer.response != response:
             slot.answer.response = response
             slot.answer.saved_at = now
+
+
+def _new_answer(slot: AttemptSlot, response: dict[str, Any], now: datetime) -> Answer:
+    return Answer(
+        response=response,
+        saved_at=now,
+        attempt_id=slot.attempt_id,
+        question_version_id=slot.question_version_id,
+    )
 
 
 def _finish(attempt: Attempt) -> None:
@@ -320,14 +329,18 @@ def _finish(attempt: Attempt) -> None:
     total = 0.0
     for slot in attempt.slots:
         if slot.answer is None:
-            slot.answer = Answer(response={}, saved_at=now)
+            slot.answer = _new_answer(slot, {}, now)
         question = question_from_version(slot.question_version)
         grade = question.grade(slot.answer.response)
         slot.answer.fraction = grade.fraction
         slot.answer.mark = grade.fraction * slot.max_mark
         slot.answer.state = grade.state
         slot.answer.picks = [
-            AnswerPick(option_key=key, question_version_id=slot.question_version_id)
+            AnswerPick(
+                option_key=key,
+                attempt_id=attempt.id,
+                question_version_id=slot.question_version_id,
+            )
             for key in dict.fromkeys(question.picked_options(slot.answer.response))
         ]
         total += slot.answer.mark

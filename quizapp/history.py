@@ -163,15 +163,17 @@ def score_history(user_id: int, quiz_id: int | None = None) -> ScoreHistory:
         (quiz, title, when, int(count), float(total), float(best))
         for quiz, title, when, count, total, best in db.session.execute(statement)
     ]
-    period = next(
-        (
-            period
-            for period in PERIODS
-            if len({(row[0], period_start(row[2], period)) for row in days}) <= MAX_CHART_POINTS
-        ),
-        PERIODS[-1],
-    )
-    return _merge(days, period)
+    return _merge(days, _chart_period(days))
+
+
+def _chart_period(days: Sequence[_DayRow]) -> str:
+    """The shortest period that keeps the chart within ``MAX_CHART_POINTS`` points."""
+    if len(days) <= MAX_CHART_POINTS:  # one row per quiz and day already
+        return "day"
+    for period in PERIODS[1:-1]:
+        if len({(row[0], period_start(row[2], period)) for row in days}) <= MAX_CHART_POINTS:
+            return period
+    return PERIODS[-1]
 
 
 def period_start(day: date, period: str) -> date:

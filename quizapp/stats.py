@@ -409,10 +409,8 @@ def _item_sums(quiz_id: int) -> dict[int, _ItemSums]:
     of the attempt's marks: Σx, Σy, Σxy, Σx², Σy²."""
     x = Answer.mark
     y = Attempt.marks - Answer.mark
-    # "+ 0" keeps SQLite from reading the slots in version order through their index (random
-    # lookups into answers and attempts, 2-3× slower at 100,000 answers); it reads attempts,
-    # then their slots and answers, and sorts. Other databases are not affected.
-    version = (AttemptSlot.question_version_id + 0).label("version_id")
+    # The answers carry their attempt and version: one covering index, no join of the slots.
+    version = Answer.question_version_id.label("version_id")
     rows = db.session.execute(
         select(
             version,
@@ -424,16 +422,22 @@ def _item_sums(quiz_id: int) -> dict[int, _ItemSums]:
             func.sum(x * y),
             func.sum(x * x),
             func.sum(y * y),
-            func.max(AttemptSlot.max_mark),
         )
         .select_from(Attempt)
-        .join(AttemptSlot, AttemptSlot.attempt_id == Attempt.id)
-        .join(Answer, Answer.slot_id == AttemptSlot.id)
+        .join(Answer, Answer.attempt_id == Attempt.id)
         .where(*counted(quiz_id), Answer.mark.is_not(None), Answer.fraction.is_not(None))
         .group_by(version)
-    )
+    ).all()
+    # A version's marks are its question's points in every attempt (versions never change).
+    points = {
+        version.id: question_from_version(version).points
+        for version in _versions(row[0] for row in rows).values()
+    }
     return {
-        row[0]: _ItemSums(int(row[1]), *(float(value or 0) for value in row[2:])) for row in rows
+        row[0]: _ItemSums(
+            int(row[1]), *(float(value or 0) for value in row[2:]), max_mark=points[row[0]]
+        )
+        for row in rows
     }
 
 
@@ -506,9 +510,7 @@ def pick_counts(
     statement = (
         select(*columns, func.count())
         .select_from(Attempt)
-        .join(AttemptSlot, AttemptSlot.attempt_id == Attempt.id)
-        .join(Answer, Answer.slot_id == AttemptSlot.id)
-        .join(AnswerPick, AnswerPick.answer_id == Answer.id)
+        .join(AnswerPick, AnswerPick.attempt_id == Attempt.id)
         .where(*conditions)
         .group_by(*columns)
     )
@@ -793,14 +795,13 @@ def objective_stats(quiz_id: int, items: Sequence[ItemStats]) -> list[ObjectiveS
             *[
                 # No ELSE: NULL when the attempt had none of the objective's questions.
                 func.sum(
-                    case((AttemptSlot.question_version_id.in_(versions_of[name]), Answer.mark))
+                    case((Answer.question_version_id.in_(versions_of[name]), Answer.mark))
                 ).label(f"t{index}")
                 for index, name in enumerate(names)
             ],
         )
         .select_from(Attempt)
-        .join(AttemptSlot, AttemptSlot.attempt_id == Attempt.id)
-        .join(Answer, Answer.slot_id == AttemptSlot.id)
+        .join(Answer, Answer.attempt_id == Attempt.id)
         .where(*counted(quiz_id), Answer.mark.is_not(None))
         .group_by(Attempt.id, Attempt.user_id)
         .subquery()
