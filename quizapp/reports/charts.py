@@ -1,41 +1,23 @@
 """The score histogram as inline SVG, drawn on the server by pygal (no JavaScript, no CDN).
 
-pygal embeds a ``<script>`` with its config for optional tooltips, which the page does not use,
-so it is removed; its generic ``<title>Pygal</title>`` becomes the chart's own title and a
-``<desc>`` says what the bars show, for screen readers (the page gives the figures in a table
-too). The rendering is cached by its data, which is correct in any number of processes.
+pygal's generic ``<title>Pygal</title>`` becomes the chart's own title and a ``<desc>`` says
+what the bars show, for screen readers (the page gives the figures in a table too). The
+rendering is cached by its data, which is correct in any number of processes.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from quizapp.progress._pygal import Style, pygal
+from quizapp.charts import BASE_OPTIONS, as_image, pygal, render, style
 from quizapp.stats import Band
 
-STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    foreground="#373c44",
-    foreground_strong="#373c44",
-    foreground_subtle="#8891a4",
-    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
-    value_font_size=13,
-    guide_stroke_color="#e3e7ee",
-    guide_stroke_dasharray="0",
-    major_guide_stroke_color="#c5ccd8",
-    major_guide_stroke_dasharray="0",
-    colors=("#0172ad",),
-)
+STYLE = style(value_font_size=13, colors=("#0172ad",))
 
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 _PYGAL_TITLE = "<title>Pygal</title>"
 
 
@@ -49,14 +31,11 @@ def histogram(bands: Sequence[Band], title: str, description: str) -> Markup:
         f'<title id="report-histogram-title">{escape(title)}</title>'
         f'<desc id="report-histogram-desc">{escape(description)}</desc>',
         1,
-    ).replace(
-        "<svg ",
-        '<svg role="img" aria-labelledby="report-histogram-title" '
-        'aria-describedby="report-histogram-desc" ',
-        1,
     )
-    # pygal builds the SVG with ElementTree, which escapes every text; ours is escaped above.
-    return Markup(named)  # noqa: S704
+    return as_image(
+        named,
+        'aria-labelledby="report-histogram-title" aria-describedby="report-histogram-desc"',
+    )
 
 
 def _count_labels(highest: int) -> list[int]:
@@ -68,8 +47,7 @@ def _count_labels(highest: int) -> list[int]:
 @lru_cache(maxsize=64)
 def _render(bars: tuple[tuple[str, int], ...]) -> str:
     chart = pygal.Bar(
-        js=[],
-        disable_xml_declaration=True,
+        **BASE_OPTIONS,
         style=STYLE,
         width=800,
         height=320,
@@ -78,7 +56,6 @@ def _render(bars: tuple[tuple[str, int], ...]) -> str:
         x_title="Score",
         y_title="Attempts",
         x_label_rotation=0,
-        margin=16,
         spacing=12,
         min_scale=4,
         max_scale=8,
@@ -87,4 +64,4 @@ def _render(bars: tuple[tuple[str, int], ...]) -> str:
     )
     chart.x_labels = [label for label, _ in bars]
     chart.add("Attempts", [count for _, count in bars])
-    return _SCRIPT.sub("", chart.render(is_unicode=True))
+    return render(chart)
