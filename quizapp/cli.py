@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from quizapp import catalog
 from quizapp.accounts import AccountError, create_user
 from quizapp.bank.errors import BankError
-from quizapp.bank.loader import find_bank_files, load_bank_file
+from quizapp.bank.loader import load_bank_files
 from quizapp.bank.models import Bank
 
 quiz_cli = AppGroup("quiz", help="Check and import question banks.")
@@ -23,30 +23,14 @@ user_cli = AppGroup("user", help="Manage accounts.")
 def _load_all(paths: tuple[str, ...]) -> list[tuple[Bank, Path]]:
     """Load every bank under ``paths``; print every problem and exit 1 if any bank is bad."""
     try:
-        files = find_bank_files([Path(p) for p in paths])
+        banks = load_bank_files(paths, current_app.config["MAX_BANK_BYTES"])
     except BankError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s) found; nothing was imported.", err=True)
         raise SystemExit(1) from None
-    if not files:
+    if not banks:
         raise click.ClickException(f"No .yaml banks found in {', '.join(paths)}.")
-    banks, problems = [], []
-    limit = current_app.config["MAX_BANK_BYTES"]
-    for path in files:
-        try:
-            banks.append((load_bank_file(path, max_bytes=limit), path))
-        except BankError as error:
-            problems.extend(error.problems)
-    seen: dict[str, Path] = {}
-    for bank, path in banks:
-        if bank.bank in seen:
-            problems.append(f"{path}: bank id '{bank.bank}' is also used by {seen[bank.bank]}")
-        seen[bank.bank] = path
-    if problems:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(problems)} problem(s) found; nothing was imported.", err=True)
-        raise SystemExit(1)
     return banks
 
 

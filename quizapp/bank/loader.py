@@ -62,18 +62,20 @@ def load_bank_file(path: str | FilePath, max_bytes: int = MAX_BANK_BYTES) -> Ban
     return load_bank_bytes(data, str(path), max_bytes)
 
 
-def load_bank_files(paths: Iterable[str | FilePath]) -> list[Bank]:
-    """Load several banks, reporting the problems of all files together.
+def load_bank_files(
+    paths: Iterable[str | FilePath], max_bytes: int = MAX_BANK_BYTES
+) -> list[tuple[Bank, FilePath]]:
+    """Load several banks, each with its file, reporting the problems of all files together.
 
     Two files declaring the same ``bank:`` id is an error too: the second would replace the
     first in the catalog.
     """
-    banks: list[Bank] = []
+    banks: list[tuple[Bank, FilePath]] = []
     problems: list[Problem] = []
     first_file: dict[str, str] = {}
     for path in find_bank_files(paths):
         try:
-            bank = load_bank_file(path)
+            bank = load_bank_file(path, max_bytes)
         except BankError as error:
             problems += error.problems
             continue
@@ -89,7 +91,7 @@ def load_bank_files(paths: Iterable[str | FilePath]) -> list[Bank]:
             )
             continue
         first_file[bank.bank] = str(path)
-        banks.append(bank)
+        banks.append((bank, path))
     if problems:
         raise BankError(problems)
     return banks

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from quizapp import catalog
 from quizapp.attempts import choose_questions, live_versions
 from quizapp.bank.errors import BankError, Problem
-from quizapp.bank.loader import find_bank_files, load_bank_bytes, load_bank_file
+from quizapp.bank.loader import load_bank_bytes, load_bank_files
 from quizapp.extensions import db
 from quizapp.models import SEED_BITS, Bank, Question, Quiz
 from quizapp.questions import question_from_version, quiz_settings
@@ -152,18 +152,11 @@ def _questions_dir_banks() -> tuple[list[tuple[Any, str]], list[Problem]]:
     folder = Path(current_app.config["QUESTIONS_DIR"])
     if not folder.is_absolute():
         folder = Path(current_app.root_path).parent / folder
-    limit = current_app.config["MAX_BANK_BYTES"]
-    loaded, problems = [], []
     try:
-        files = find_bank_files([folder])
+        loaded = load_bank_files([folder], current_app.config["MAX_BANK_BYTES"])
     except BankError as error:
         return [], error.problems
-    for path in files:
-        try:
-            loaded.append((load_bank_file(path, max_bytes=limit), str(path)))
-        except BankError as error:
-            problems.extend(error.problems)
-    return loaded, problems
+    return [(bank_model, str(path)) for bank_model, path in loaded], []
 
 
 @blueprint.route("/banks/reimport", methods=["POST"])
