@@ -131,6 +131,15 @@ NOT_ANSWERED = "Not answered."
 """The feedback of a question (or blank) left empty."""
 
 
+def stored_texts(response: Response, key: str) -> dict[str, str]:
+    """The text values stored under ``response[key]``: an old or odd stored response (not a
+    mapping, or not text) reads as nothing rather than breaking grading or review."""
+    stored = response.get(key)
+    if not isinstance(stored, dict):
+        return {}
+    return {name: value for name, value in stored.items() if isinstance(value, str)}
+
+
 def first_value(form: FormData, name: str) -> str:
     """The first submitted value of a field, or '' when the field is missing."""
     values = form.get(name) or []

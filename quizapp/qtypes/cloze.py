@@ -32,6 +32,7 @@ from quizapp.qtypes.base import (
     Response,
     Text,
     only_value,
+    stored_texts,
     text_value,
 )
 from quizapp.qtypes.numeric import MAX_NUMBER_LENGTH, NumericTarget, grade_number
@@ -165,10 +166,7 @@ class Cloze(QuestionBase):
         return {"blanks": filled} if filled else {}
 
     def given(self, response: Response) -> dict[str, str]:
-        blanks = response.get("blanks")
-        if not isinstance(blanks, dict):
-            return {}
-        return {name: value for name, value in blanks.items() if isinstance(value, str)}
+        return stored_texts(response, "blanks")
 
     def _check(self, name: str, value: str) -> tuple[bool, str]:
         blank = self.blanks[name]

@@ -28,6 +28,7 @@ from quizapp.qtypes.base import (
     QuestionBase,
     Response,
     only_value,
+    stored_texts,
 )
 
 
@@ -118,10 +119,7 @@ class Matching(QuestionBase):
         return {"matches": matches} if matches else {}
 
     def given(self, response: Response) -> dict[str, str]:
-        matches = response.get("matches")
-        if not isinstance(matches, dict):
-            return {}
-        return {key: value for key, value in matches.items() if isinstance(value, str)}
+        return stored_texts(response, "matches")
 
     def grade(self, response: Response) -> Grade:
         matches = self.given(response)
