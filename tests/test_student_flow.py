@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -189,3 +190,16 @@ def test_an_unexpected_error_is_a_friendly_500_page(app, client):
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
     assert "RuntimeError" not in response.get_data(as_text=True)
+
+
+def test_review_of_the_article_bank_says_where_to_read(app, runner, client, auth):
+    from tests.quiz_actions import QuizActions
+
+    bank = Path(__file__).resolve().parents[1] / "questions" / "china-belarus-2015"
+    assert runner.invoke(args=["quiz", "import", str(bank)]).exit_code == 0
+    auth.register()
+    actions = QuizActions(app, client)
+    attempt_id = actions.start("overview")
+    actions.submit(attempt_id, {})
+    review = client.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
+    assert review.count("Where to read:</strong> paragraph ") == 10
