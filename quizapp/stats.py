@@ -579,7 +579,7 @@ def _items(
                 question_key=version.question.key,
                 version=version.version,
                 type=version.type,
-                text=question.text,
+                text=question.plain_text(),
                 answers=s.n,
                 max_mark=s.max_mark,
                 marks=s.sx,

@@ -143,19 +143,27 @@ def quiz(demo_app: Flask, client: FlaskClient) -> QuizActions:
 
 
 class QuizTaker:
-    """A second browser session: a student who takes the demo quiz, fully right."""
+    """A second browser session: a student who takes the demo quiz, answering the questions in
+    ``right`` (slot positions) right and leaving the others blank; all right by default."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
 
-    def take(self, username: str = "student-1") -> int:
+    def take(self, username: str = "student-1", right: set[int] | None = None) -> int:
         from tests.quiz_actions import QuizActions
 
         client = self.app.test_client()
         AuthActions(client).register(username)
         actions = QuizActions(self.app, client)
         attempt_id = actions.start()
-        actions.submit(attempt_id, actions.right_answers(attempt_id))
+        answers = actions.right_answers(attempt_id)
+        if right is not None:
+            answers = {
+                name: value
+                for name, value in answers.items()
+                if int(name[1:].split("-", 1)[0]) in right
+            }
+        actions.submit(attempt_id, answers)
         return attempt_id
 
 

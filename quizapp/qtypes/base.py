@@ -111,6 +111,10 @@ class QuestionBase(BaseModel):
         """A one-line summary of a response, for history and teachers' reports."""
         raise NotImplementedError
 
+    def plain_text(self) -> str:
+        """The question's text as reports show it (a cloze shows its blanks as ____)."""
+        return self.text
+
     def picked_options(self, response: Response) -> list[str]:
         """Option keys the response picked (choices, true/false), for teachers' per-option
         counts; types without options pick none."""

@@ -146,7 +146,10 @@ class Cloze(QuestionBase):
                 order = [key for key in orders.get(piece) or [] if key in texts] or list(texts)
                 part["options"] = [{"key": key, "text": texts[key]} for key in order]
             parts.append(part)
-        return {"text": BLANK.sub("____", self.text), "parts": parts}
+        return {"text": self.plain_text(), "parts": parts}
+
+    def plain_text(self) -> str:
+        return BLANK.sub("____", self.text)
 
     def read_response(self, form: FormData, layout: Mapping[str, Any]) -> Response:
         filled: dict[str, str] = {}
