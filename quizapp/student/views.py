@@ -127,16 +127,18 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         attempt_service.expire_overdue(current_user)
         flash("Time was up, so your attempt was submitted with the answers saved.", "info")
         return redirect(url_for("student.review", attempt_id=attempt.id))
-    slots = [
-        {
-            "slot": slot,
-            "question": question_from_version(slot.question_version),
-            "view": question_from_version(slot.question_version).public_view(slot.layout),
-            "prefix": attempt_service.slot_field_prefix(slot),
-            "response": slot.answer.response if slot.answer else {},
-        }
-        for slot in attempt.slots
-    ]
+    slots = []
+    for slot in attempt.slots:
+        question = question_from_version(slot.question_version)
+        slots.append(
+            {
+                "slot": slot,
+                "question": question,
+                "view": question.public_view(slot.layout),
+                "prefix": attempt_service.slot_field_prefix(slot),
+                "response": slot.answer.response if slot.answer else {},
+            }
+        )
     return render_template(
         "student/attempt.html",
         attempt=attempt,
