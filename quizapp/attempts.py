@@ -245,6 +245,13 @@ def _lock(attempt: Attempt) -> Attempt:
     return attempt
 
 
+def seconds_left(attempt: Attempt, now: datetime | None = None) -> int | None:
+    """Whole seconds until the deadline (never below 0), or None without a time limit."""
+    if attempt.deadline is None:
+        return None
+    return max(0, int((attempt.deadline - (now or now_utc())).total_seconds()))
+
+
 def is_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
     now = now or now_utc()
     return attempt.deadline is not None and now > attempt.deadline + LATE_GRACE

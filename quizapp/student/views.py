@@ -145,6 +145,7 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         quiz=attempt.quiz,
         slots=slots,
         form=form,
+        seconds_left=attempt_service.seconds_left(attempt),
     )
 
 

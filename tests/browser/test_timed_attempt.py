@@ -1,0 +1,49 @@
+"""A timed attempt counts down in the browser and, when time runs out, submits what the student
+typed, even if it was never saved."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from quizapp.accounts import create_user
+from quizapp.extensions import db
+from quizapp.models import Attempt, now_utc
+
+TIMED_BANK = """\
+bank: timed
+title: Timed
+quizzes:
+  - {id: quick, title: A quick timed quiz, time_limit: 1m}
+questions:
+  - {id: capital, type: short, text: What is the capital of Belarus?, accept: [Minsk]}
+"""
+
+
+def test_time_running_out_submits_unsaved_answers(app, runner, live_server, page: Page, tmp_path):
+    bank = Path(tmp_path) / "timed.yaml"
+    bank.write_text(TIMED_BANK)
+    assert runner.invoke(args=["quiz", "import", str(bank)]).exit_code == 0
+    with app.app_context():
+        create_user("tess", "a long password")
+
+    page.goto(live_server.url("/auth/login"))
+    page.get_by_label("Username").fill("tess")
+    page.get_by_label("Password").fill("a long password")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Open").click()
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page.get_by_role("timer")).to_contain_text(re.compile(r"Time left: 0:5\d"))
+
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        attempt.deadline = now_utc() + timedelta(seconds=3)
+        db.session.commit()
+    page.reload()
+    page.get_by_label("Your answer").fill("Minsk")  # typed, never saved
+    expect(page.locator(".score")).to_have_text("100%", timeout=15_000)
+    expect(page.get_by_text("Your attempt is submitted.")).to_be_visible()
