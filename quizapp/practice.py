@@ -11,7 +11,7 @@ import random
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
@@ -71,35 +71,37 @@ def schedule(attempt: Attempt, now: datetime) -> None:
             card.updated_at = now
 
 
+def _live_cards(user: User) -> Select[tuple[PracticeCard]]:
+    """The student's cards whose questions are still drawn (a retired question leaves
+    practice with its bank), the one base for what the practice page counts and offers."""
+    return (
+        select(PracticeCard)
+        .join(Question, Question.id == PracticeCard.question_id)
+        .where(PracticeCard.user_id == user.id, Question.retired.is_(False))
+    )
+
+
 def due_cards(user: User, now: datetime | None = None) -> list[PracticeCard]:
     return list(
         db.session.scalars(
-            select(PracticeCard)
-            .join(Question, Question.id == PracticeCard.question_id)
-            .where(
-                PracticeCard.user_id == user.id,
-                PracticeCard.due_at <= (now or now_utc()),
-                Question.retired.is_(False),
-            )
+            _live_cards(user)
+            .where(PracticeCard.due_at <= (now or now_utc()))
             .order_by(PracticeCard.box, PracticeCard.due_at, PracticeCard.id)
         )
     )
 
 
 def cards_by_box(user: User) -> dict[int, int]:
+    cards = _live_cards(user).subquery()
     counts = dict.fromkeys(BOX_INTERVALS, 0)
-    for card in db.session.scalars(select(PracticeCard).where(PracticeCard.user_id == user.id)):
-        counts[card.box] += 1
+    for box, count in db.session.execute(select(cards.c.box, func.count()).group_by(cards.c.box)):
+        counts[box] = count
     return counts
 
 
 def next_due(user: User) -> datetime | None:
-    return db.session.scalar(
-        select(PracticeCard.due_at)
-        .where(PracticeCard.user_id == user.id)
-        .order_by(PracticeCard.due_at)
-        .limit(1)
-    )
+    cards = _live_cards(user).subquery()
+    return db.session.scalar(select(func.min(cards.c.due_at)))
 
 
 def unfinished_practice(user: User) -> Attempt | None:
