@@ -4,7 +4,7 @@ mastery by tag, on a small bank of single-choice questions taken through the rea
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -124,6 +124,36 @@ def quiz_id(app: Flask, key: str) -> int:
         return found
 
 
+def add_daily_attempts(
+    app: Flask,
+    user: int,
+    quiz: int,
+    days: int,
+    *,
+    marks: Callable[[int], float],
+    max_marks: float,
+    minutes: int = 0,
+) -> None:
+    """One submitted attempt a day from Monday 1 January 2024, stored directly (the history
+    reads attempts only; these have no answers)."""
+    start = datetime(2024, 1, 1)
+    with app.app_context():
+        for day in range(days):
+            when = start + timedelta(days=day)
+            db.session.add(
+                Attempt(
+                    user_id=user,
+                    quiz_id=quiz,
+                    seed=day,
+                    started_at=when,
+                    submitted_at=when + timedelta(minutes=minutes),
+                    marks=marks(day),
+                    max_marks=max_marks,
+                )
+            )
+        db.session.commit()
+
+
 def rows(page: str, table_class: str) -> list[list[str]]:
     """The text of each body row's cells in the table of that class."""
     table = re.search(rf'<table class="{table_class}">(.*?)</table>', page, re.DOTALL)
@@ -237,22 +267,7 @@ def test_pages_of_fifty_keep_the_filter_in_their_links(bank_app, client, auth, q
     take(quiz, "geo", {})
     trade = quiz_id(bank_app, "trade")
     ada = user_id(bank_app, "ada")
-    start = datetime(2024, 1, 1)
-    with bank_app.app_context():
-        for day in range(55):
-            when = start + timedelta(days=day)
-            db.session.add(
-                Attempt(
-                    user_id=ada,
-                    quiz_id=trade,
-                    seed=day,
-                    started_at=when,
-                    submitted_at=when + timedelta(minutes=5),
-                    marks=1,
-                    max_marks=2,
-                )
-            )
-        db.session.commit()
+    add_daily_attempts(bank_app, ada, trade, 55, minutes=5, marks=lambda day: 1, max_marks=2)
 
     first = client.get(f"/history?quiz={trade}").get_data(as_text=True)
     assert len(rows(first, "progress-attempts")) == 50
@@ -308,22 +323,10 @@ def test_many_days_are_merged_into_weeks_to_keep_the_chart_readable(bank_app, cl
     auth.register("ada")
     trade = quiz_id(bank_app, "trade")
     ada = user_id(bank_app, "ada")
-    start = datetime(2024, 1, 1)  # a Monday
+    add_daily_attempts(
+        bank_app, ada, trade, MAX_CHART_POINTS + 10, marks=lambda day: day % 2, max_marks=1
+    )
     with bank_app.app_context():
-        for day in range(MAX_CHART_POINTS + 10):
-            when = start + timedelta(days=day)
-            db.session.add(
-                Attempt(
-                    user_id=ada,
-                    quiz_id=trade,
-                    seed=day,
-                    started_at=when,
-                    submitted_at=when,
-                    marks=day % 2,
-                    max_marks=1,
-                )
-            )
-        db.session.commit()
         history = score_history(ada)
     assert history.period == "week"
     points = history.series[0].points
