@@ -153,6 +153,10 @@ class Attempt(db.Model):
     marks: Mapped[float | None]
     max_marks: Mapped[float] = mapped_column(default=0)
     is_practice: Mapped[bool] = mapped_column(default=False)
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Counts the saves of this attempt. Every form carries the number its page showed, and a
+    save or submit built from an older page is refused (Moodle's ``sequencecheck``), so a
+    stale tab or a second device cannot overwrite newer answers."""
 
     user: Mapped[User] = relationship(back_populates="attempts")
     quiz: Mapped[Quiz | None] = relationship()
@@ -254,3 +258,36 @@ class PracticeCard(db.Model):
     box: Mapped[int] = mapped_column(default=1)
     due_at: Mapped[datetime] = mapped_column(default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class LoginSession(db.Model):
+    """One login, as the server knows it: the browser's session cookie names it by a random
+    token (stored here only as a hash), so logging out ends it on the server, and a copied
+    cookie stops working. ``remember_hash`` is the hash of the current remember-me token,
+    replaced each time it is used."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    last_seen_at: Mapped[datetime] = mapped_column(default=now_utc)
+    revoked_at: Mapped[datetime | None]
+
+
+class LoginFailure(db.Model):
+    """A failed login, kept for a short while so that guessing is slowed down per account and
+    per address, whichever worker process answers."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_username_failed_at", "username", "failed_at"),
+        Index("ix_login_failures_address_failed_at", "address", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(default=now_utc)

@@ -1,0 +1,65 @@
+"""Upgrading a database that the previous release filled: nothing lost, the same grades."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from quizapp import create_app
+from quizapp.extensions import db
+from quizapp.models import Attempt
+from quizapp.questions import question_from_version
+
+RELEASE_0_1 = Path(__file__).parent / "data" / "release-0.1.sqlite"
+TABLES = ("users", "banks", "questions", "question_versions", "quizzes", "attempts",
+          "attempt_slots", "answers", "answer_picks", "practice_cards")  # fmt: skip
+
+
+def _snapshot(path: Path) -> dict[str, object]:
+    with sqlite3.connect(path) as connection:
+        counts = {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        marks = connection.execute(
+            "SELECT id, user_id, quiz_id, marks, max_marks, submitted_at FROM attempts ORDER BY id"
+        ).fetchall()
+        answers = connection.execute(
+            "SELECT id, response, fraction, mark, state FROM answers ORDER BY id"
+        ).fetchall()
+    return {"counts": counts, "attempts": marks, "answers": answers}
+
+
+def test_release_0_1_database_upgrades_with_nothing_lost(tmp_path: Path) -> None:
+    database = tmp_path / "quizapp.sqlite"
+    shutil.copy(RELEASE_0_1, database)
+    before = _snapshot(database)
+    assert before["counts"]["attempts"] == 20 and before["counts"]["answers"] > 100
+
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": "tests-only",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        # Every submitted answer grades the same under today's code as when it was stored.
+        for attempt in db.session.scalars(select(Attempt).where(Attempt.submitted_at.is_not(None))):
+            total = 0.0
+            for slot in attempt.slots:
+                assert slot.answer is not None
+                grade = question_from_version(slot.question_version).grade(slot.answer.response)
+                assert grade.fraction == slot.answer.fraction, (attempt.id, slot.position)
+                total += grade.fraction * slot.max_mark
+            assert abs(total - (attempt.marks or 0.0)) < 1e-9
+            assert attempt.sequence == 0
+        db.session.remove()
+        db.engine.dispose()
+
+    assert _snapshot(database) == before
