@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.bank.models import TagSelector
@@ -245,69 +246,144 @@ def _lock(attempt: Attempt) -> Attempt:
     return attempt
 
 
+class StaleAttempt(AttemptRefused):
+    """A save or submit built from a page older than what is saved now (another tab or device
+    saved since): refused, so that it cannot overwrite newer answers."""
+
+    status_code = 409
+
+
+def due_at(attempt: Attempt) -> datetime | None:
+    """When an open attempt ends: its time limit, or the quiz's close, whichever comes first.
+
+    As in Moodle's overdue handling, no attempt outlives its quiz: an attempt without a time
+    limit that is still open when the quiz closes ends then, before classmates may see the
+    answers (``show_answers: after_close``). The close is read from the quiz's current
+    settings, so a teacher who moves the close date moves the end of open attempts too.
+    """
+    closes = quiz_settings(attempt.quiz).closes if attempt.quiz is not None else None
+    return min((t for t in (attempt.deadline, closes) if t is not None), default=None)
+
+
 def seconds_left(attempt: Attempt, now: datetime | None = None) -> int | None:
-    """Whole seconds until the deadline (never below 0), or None without a time limit."""
-    if attempt.deadline is None:
+    """Whole seconds until the attempt ends (never below 0), or None if it has no end."""
+    due = due_at(attempt)
+    if due is None:
         return None
-    return max(0, int((attempt.deadline - (now or now_utc())).total_seconds()))
+    return max(0, int((due - (now or now_utc())).total_seconds()))
 
 
 def is_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
-    now = now or now_utc()
-    return attempt.deadline is not None and now > attempt.deadline + LATE_GRACE
+    due = due_at(attempt)
+    return due is not None and (now or now_utc()) > due + LATE_GRACE
 
 
-def save_answers(attempt: Attempt, responses: Mapping[int, Mapping[str, Any]]) -> None:
-    """Store the student's answers so far (a reload or a crash loses nothing)."""
+def overdue_message(attempt: Attempt) -> str:
+    """What a student is told when an attempt ended before their last answers arrived."""
+    closes = quiz_settings(attempt.quiz).closes if attempt.quiz is not None else None
+    if closes is not None and due_at(attempt) == closes:
+        return (
+            f"The quiz closed on {closes:%d %B %Y at %H:%M} (UTC), so your attempt was "
+            "submitted with the answers saved before then; answers sent after the close "
+            "do not count."
+        )
+    return "Time was up, so your attempt was submitted with the answers saved before then."
+
+
+def _check_sequence(attempt: Attempt, sequence: int | None) -> None:
+    if sequence != attempt.sequence:
+        db.session.rollback()
+        raise StaleAttempt(
+            "Your answers were saved from another page or device after this page was loaded, "
+            "so nothing was changed."
+        )
+
+
+def save_answers(
+    attempt: Attempt, responses: Mapping[int, Mapping[str, Any]], sequence: int | None
+) -> None:
+    """Store the student's answers so far (a reload or a crash loses nothing).
+
+    ``sequence`` is the attempt's save count as the student's page showed it.
+    """
     _lock(attempt)
     if attempt.is_submitted:
         db.session.rollback()
         raise AttemptRefused("This attempt was already submitted; nothing was changed.")
     if is_overdue(attempt):
-        _finish(attempt)
+        _finish(attempt, at=due_at(attempt))
         db.session.commit()
-        raise AttemptRefused(
-            "Time was up, so your attempt was submitted with the answers saved before then."
-        )
+        raise AttemptRefused(overdue_message(attempt))
+    _check_sequence(attempt, sequence)
     _store(attempt, responses)
+    attempt.sequence += 1
     db.session.commit()
 
 
-def submit_attempt(attempt: Attempt, responses: Mapping[int, Mapping[str, Any]]) -> None:
+def submit_attempt(
+    attempt: Attempt, responses: Mapping[int, Mapping[str, Any]], sequence: int | None
+) -> None:
     """Store the last answers and grade the attempt, once."""
     _lock(attempt)
     if attempt.is_submitted:
         db.session.rollback()
         raise AttemptRefused("This attempt was already submitted; nothing was changed.")
-    late = is_overdue(attempt)
-    if not late:
-        _store(attempt, responses)
+    if is_overdue(attempt):
+        _finish(attempt, at=due_at(attempt))
+        db.session.commit()
+        raise AttemptRefused(overdue_message(attempt))
+    _check_sequence(attempt, sequence)
+    _store(attempt, responses)
+    attempt.sequence += 1
     _finish(attempt)
     db.session.commit()
-    if late:
-        raise AttemptRefused(
-            "Time was up, so your attempt was submitted with the answers saved before then."
-        )
+
+
+def with_saved_answers(
+    attempt: Attempt, typed: Mapping[int, Mapping[str, Any]]
+) -> dict[int, dict[str, Any]]:
+    """The saved answers with the questions answered in ``typed`` replaced: how a student's
+    answers from a stale page are put back on top of what another page saved since."""
+    merged = {
+        slot.position: dict(slot.answer.response) if slot.answer else {} for slot in attempt.slots
+    }
+    merged.update({position: dict(r) for position, r in typed.items() if r})
+    return merged
+
+
+def close_overdue(user: User | None = None, now: datetime | None = None) -> int:
+    """Finish every open attempt (of ``user``, or of everyone) that ended, at its end time,
+    with the answers saved before then; returns how many.
+
+    Run by ``flask quiz close-overdue`` from a timer, and before every read that counts
+    attempts (the student's pages, the teacher's reports), so grades never wait for cron.
+    """
+    now = now or now_utc()
+    query = (
+        select(Attempt)
+        .options(selectinload(Attempt.quiz))
+        .where(Attempt.submitted_at.is_(None), Attempt.quiz_id.is_not(None))
+    )
+    if user is not None:
+        query = query.where(Attempt.user_id == user.id)
+    overdue = [attempt.id for attempt in db.session.scalars(query) if is_overdue(attempt, now)]
+    if not overdue:
+        return 0
+    begin_write()
+    closed = 0
+    for attempt in db.session.scalars(
+        select(Attempt).where(Attempt.id.in_(overdue), Attempt.submitted_at.is_(None))
+    ):
+        if is_overdue(attempt, now):
+            _finish(attempt, at=due_at(attempt))
+            closed += 1
+    db.session.commit()
+    return closed
 
 
 def expire_overdue(user: User) -> None:
-    """Submit the user's attempts whose time ran out, with what they saved."""
-    overdue = (
-        select(Attempt)
-        .where(
-            Attempt.user_id == user.id,
-            Attempt.submitted_at.is_(None),
-            Attempt.deadline.is_not(None),
-            Attempt.deadline < now_utc() - LATE_GRACE,
-        )
-        .with_for_update()
-    )
-    if db.session.scalar(overdue.limit(1)) is None:
-        return
-    begin_write()
-    for attempt in db.session.scalars(overdue).all():
-        _finish(attempt)
-    db.session.commit()
+    """Finish the user's attempts that ended (see ``close_overdue``)."""
+    close_overdue(user)
 
 
 def _store(attempt: Attempt, responses: Mapping[int, Mapping[str, Any]]) -> None:
@@ -330,9 +406,12 @@ def _new_answer(slot: AttemptSlot, response: dict[str, Any], now: datetime) -> A
     )
 
 
-def _finish(attempt: Attempt) -> None:
-    """Grade every slot, record the options picked, and schedule practice."""
-    now = now_utc()
+def _finish(attempt: Attempt, at: datetime | None = None) -> None:
+    """Grade every slot, record the options picked, and schedule practice.
+
+    ``at`` is the recorded finish time: the end of an overdue attempt, not when it was noticed.
+    """
+    now = at or now_utc()
     total = 0.0
     for slot in attempt.slots:
         if slot.answer is None:

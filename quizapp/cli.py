@@ -59,6 +59,17 @@ def import_command(paths: tuple[str, ...]) -> None:
         click.echo(diff.summary())
 
 
+@quiz_cli.command("close-overdue")
+def close_overdue_command() -> None:
+    """Finish the attempts whose time limit or quiz close has passed, at that time, with the
+    answers saved before it. Run it every minute or so (cron, a systemd timer) so that reports
+    and exports are complete; pages already finish such attempts before they count them."""
+    from quizapp.attempts import close_overdue
+
+    closed = close_overdue()
+    click.echo(f"{closed} overdue attempt(s) finished.")
+
+
 @quiz_cli.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of the bank format (for editors' YAML language servers)."""

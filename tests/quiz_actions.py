@@ -96,8 +96,20 @@ class QuizActions:
         would show, and so use up, the flash messages the test wants to read)."""
         if self.token is None:
             self.token = csrf_token(self.client.get("/").get_data(as_text=True))
-        data: dict[str, Any] = {"csrf_token": self.token, action: "1", **fields}
+        data: dict[str, Any] = {
+            "csrf_token": self.token,
+            "sequence": str(self.sequence(attempt_id)),
+            action: "1",
+            **fields,
+        }
         return self.client.post(f"/attempts/{attempt_id}", data=data)
+
+    def sequence(self, attempt_id: int) -> int:
+        """The attempt's save count, as a freshly loaded attempt page would carry it."""
+        with self.app.app_context():
+            attempt = db.session.get(Attempt, attempt_id)
+            assert attempt is not None
+            return attempt.sequence
 
     def submit(self, attempt_id: int, fields: dict[str, list[str]]) -> TestResponse:
         return self.post(attempt_id, fields, "submit")

@@ -112,9 +112,9 @@ def take(
                 else:
                     responses[slot.position] = {"choice": question.option_key(picks[question.id])}
         if submit:
-            attempt_service.submit_attempt(attempt, responses)
+            attempt_service.submit_attempt(attempt, responses, attempt.sequence)
         else:
-            attempt_service.save_answers(attempt, responses)
+            attempt_service.save_answers(attempt, responses, attempt.sequence)
         attempt_id = attempt.id
         db.session.remove()
         return attempt_id
@@ -143,7 +143,7 @@ def build_fixed(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> Flask:
         for slot in attempt.slots:
             question = question_from_version(slot.question_version)
             responses[slot.position] = {"choice": question.option_key(RIGHT[question.id])}
-        attempt_service.submit_attempt(attempt, responses)
+        attempt_service.submit_attempt(attempt, responses, attempt.sequence)
         db.session.remove()
     return app
 

@@ -16,6 +16,13 @@ from quizapp.student.forms import ActionForm
 
 blueprint = Blueprint("progress", __name__)
 
+
+@blueprint.before_request
+def _finish_overdue_attempts() -> None:
+    """History, mastery and practice count an attempt whose time ran out as finished."""
+    if current_user.is_authenticated:
+        attempt_service.expire_overdue(current_user)
+
 PER_PAGE = 50
 
 
@@ -39,7 +46,6 @@ def _quiz_filter(choices: list[history_service.QuizChoice]) -> history_service.Q
 @login_required
 def history() -> ResponseReturnValue:
     """Every graded attempt of the student, newest first, with the score chart."""
-    attempt_service.expire_overdue(current_user)
     choices = history_service.attempted_quizzes(current_user.id)
     chosen = _quiz_filter(choices)
     quiz_id = chosen.id if chosen else None

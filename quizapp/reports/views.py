@@ -11,13 +11,20 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, abort, render_template, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
 
-from quizapp import exports, stats
+from quizapp import attempts, exports, stats
 from quizapp.extensions import db
 from quizapp.models import Bank, Quiz, User
 from quizapp.reports.charts import histogram
 from quizapp.teacher.views import teacher_required
 
 blueprint = Blueprint("reports", __name__, url_prefix="/teach/reports")
+
+
+@blueprint.before_request
+def _finish_overdue_attempts() -> None:
+    """Reports count an attempt whose time ran out as finished at its end, whether or not the
+    student came back or the ``close-overdue`` timer ran yet."""
+    attempts.close_overdue()
 
 
 @blueprint.route("/quizzes/<int:quiz_id>")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -103,18 +106,25 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400, "The form was missing its security token; reload the page and try again.")
-        submitting = "submit" in request.form
         try:
-            responses = attempt_service.read_form(attempt, request.form.to_dict(flat=False))
+            typed = attempt_service.read_form(attempt, request.form.to_dict(flat=False))
         except InvalidResponse as error:
             abort(400, f"{error}. Nothing was saved; reload the page and try again.")
+        responses = (
+            attempt_service.with_saved_answers(attempt, typed)
+            if "reapply" in request.form
+            else typed
+        )
+        sequence = _sequence_of(request.form.get("sequence", ""))
         try:
-            if submitting:
-                attempt_service.submit_attempt(attempt, responses)
+            if "submit" in request.form:
+                attempt_service.submit_attempt(attempt, responses, sequence)
                 flash("Your attempt is submitted.", "success")
             else:
-                attempt_service.save_answers(attempt, responses)
+                attempt_service.save_answers(attempt, responses, sequence)
                 flash("Your answers are saved. You can come back and finish later.", "success")
+        except attempt_service.StaleAttempt as refusal:
+            return _attempt_page(attempt, form, conflict=(str(refusal), typed)), 409
         except attempt_service.AttemptRefused as refusal:
             flash(str(refusal), "error")
         if attempt.is_submitted:
@@ -125,8 +135,24 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         return redirect(url_for("student.review", attempt_id=attempt.id))
     if attempt_service.is_overdue(attempt):
         attempt_service.expire_overdue(current_user)
-        flash("Time was up, so your attempt was submitted with the answers saved.", "info")
+        flash(attempt_service.overdue_message(attempt), "info")
         return redirect(url_for("student.review", attempt_id=attempt.id))
+    return _attempt_page(attempt, form)
+
+
+def _sequence_of(value: str) -> int | None:
+    """The save count a page was built from; anything but a small number is no count."""
+    return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
+
+
+def _attempt_page(
+    attempt: Attempt,
+    form: ActionForm,
+    conflict: tuple[str, dict[int, dict[str, Any]]] | None = None,
+) -> str:
+    """The attempt form with what is saved now; after a refused stale save (``conflict``: the
+    message and what the student typed), also the questions typed differently, with a button
+    that puts those answers back on top of what is saved."""
     slots = []
     for slot in attempt.slots:
         question = question_from_version(slot.question_version)
@@ -139,6 +165,21 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
                 "response": slot.answer.response if slot.answer else {},
             }
         )
+    differing: list[int] = []
+    typed_fields: list[tuple[str, str]] = []
+    if conflict is not None:
+        typed = conflict[1]
+        differing = [
+            item["slot"].position
+            for item in slots
+            if typed.get(item["slot"].position) and typed[item["slot"].position] != item["response"]
+        ]
+        typed_fields = [
+            (name, value)
+            for name, values in request.form.lists()
+            if _position_of(name) in differing
+            for value in values
+        ]
     return render_template(
         "student/attempt.html",
         attempt=attempt,
@@ -146,7 +187,17 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         slots=slots,
         form=form,
         seconds_left=attempt_service.seconds_left(attempt),
+        due_at=attempt_service.due_at(attempt),
+        conflict=conflict[0] if conflict else None,
+        differing=differing,
+        typed_fields=typed_fields,
     )
+
+
+def _position_of(field_name: str) -> int | None:
+    """The slot position in an answer field's name (``q<position>-...``)."""
+    match = re.match(r"q([0-9]{1,6})-", field_name)
+    return int(match.group(1)) if match else None
 
 
 @blueprint.route("/attempts/<int:attempt_id>/review")

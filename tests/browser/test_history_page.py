@@ -62,7 +62,7 @@ def seed_term(app: Flask, username: str) -> None:
                 right = rng.random() < skill[key]
                 choice = question.choices[0 if right else 1]
                 responses[slot.position] = {"choice": question.option_key(choice.text)}
-            attempt_service.submit_attempt(attempt, responses)
+            attempt_service.submit_attempt(attempt, responses, attempt.sequence)
             attempt.started_at = start + timedelta(days=n * 2 + rng.random(), hours=n % 5)
             attempt.submitted_at = attempt.started_at + timedelta(seconds=rng.randrange(70, 600))
             db.session.commit()
