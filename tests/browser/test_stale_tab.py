@@ -1,0 +1,74 @@
+"""Two tabs of one attempt, with JavaScript: the older tab's countdown submits on its own when
+time runs out, and must not wipe what the newer tab saved."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from quizapp.accounts import create_user
+from quizapp.extensions import db
+from quizapp.models import Attempt, now_utc
+
+BANK = """\
+bank: tabs
+title: Tabs
+quizzes:
+  - {id: quick, title: A quick timed quiz, time_limit: 5m}
+questions:
+  - {id: capital, type: short, text: What is the capital of Belarus?, accept: [Minsk]}
+  - {id: river, type: short, text: Which river flows through Minsk?, accept: [Svislach]}
+  - {id: sea, type: short, text: Which country lies between Belarus and the sea?, accept: [Lithuania, Latvia, Poland]}
+"""  # noqa: E501
+
+
+def test_a_stale_tab_submitting_on_time_out_loses_no_saved_answer(
+    app, runner, live_server, page: Page, tmp_path: Path
+):
+    bank = tmp_path / "tabs.yaml"
+    bank.write_text(BANK)
+    assert runner.invoke(args=["quiz", "import", str(bank)]).exit_code == 0
+    with app.app_context():
+        create_user("tess", "a long password")
+
+    page.goto(live_server.url("/auth/login"))
+    page.get_by_label("Username").fill("tess")
+    page.get_by_label("Password").fill("a long password")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Open").click()
+    page.get_by_role("button", name="Start the quiz").click()
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        attempt.deadline = now_utc() + timedelta(seconds=12)
+        db.session.commit()
+
+    # The old tab opens first and will submit by itself when its countdown ends.
+    old_tab = page.context.new_page()
+    old_tab.goto(page.url)
+    expect(old_tab.get_by_role("timer")).to_be_visible()
+
+    # The newer tab answers everything and saves.
+    page.reload()
+    answers = page.get_by_label("Your answer")
+    for index, text in enumerate(["Minsk", "Svislach", "Lithuania"]):
+        answers.nth(index).fill(text)
+    page.get_by_role("button", name="Save and continue later").click()
+    expect(page.get_by_text("Your answers are saved.")).to_be_visible()
+
+    # The old tab has one different answer typed when its time runs out: its submit is refused
+    # (409), and the refusal page, which shows what is saved now, submits that once its own
+    # countdown ends, as the server would.
+    refusals: list[int] = []
+    old_tab.on("response", lambda r: refusals.append(r.status) if r.status == 409 else None)
+    old_tab.get_by_label("Your answer").first.fill("Moscow")
+    expect(old_tab.locator(".score")).to_have_text("100%", timeout=25_000)
+    assert refusals == [409]
+
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        saved = [slot.answer.response["answer"] for slot in attempt.slots]
+        assert saved == ["Minsk", "Svislach", "Lithuania"], "the newer tab's answers are intact"
+        assert attempt.is_submitted and attempt.score_percent == 100
