@@ -9,21 +9,20 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from quizapp.answer_store import SlotAnswer, update_attempt, write_answers
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.bank.models import TagSelector
 from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import (
     SEED_BITS,
-    Answer,
-    AnswerPick,
     Attempt,
     AttemptSlot,
     Question,
@@ -135,6 +134,18 @@ def attempts_of(user: User, quiz: Quiz) -> list[Attempt]:
     )
 
 
+def attempts_by_quiz(user: User) -> dict[int, list[Attempt]]:
+    """The student's attempts at every quiz (not practice), oldest first, in one statement."""
+    grouped: dict[int, list[Attempt]] = {}
+    for attempt in db.session.scalars(
+        select(Attempt)
+        .where(Attempt.user_id == user.id, Attempt.is_practice.is_(False))
+        .order_by(Attempt.started_at, Attempt.id)
+    ):
+        grouped.setdefault(attempt.quiz_id or 0, []).append(attempt)
+    return grouped
+
+
 def attempts_left(user: User, quiz: Quiz) -> int | None:
     """How many more attempts the student may start; None means no limit."""
     allowed = quiz_settings(quiz).attempts
@@ -223,27 +234,56 @@ def read_form(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, 
 
     Raises InvalidResponse, naming the question, when a value was never offered.
     """
+    fields: dict[int, dict[str, list[str]]] = {}
+    for name, values in form.items():
+        head, _, rest = name.partition("-")
+        if head[:1] == "q" and head[1:].isascii() and head[1:].isdigit() and len(head) < 8:
+            fields.setdefault(int(head[1:]), {})[rest] = list(values)
     responses: dict[int, dict[str, Any]] = {}
     for slot in attempt.slots:
-        prefix = slot_field_prefix(slot)
-        fields = {
-            name.removeprefix(prefix): list(values)
-            for name, values in form.items()
-            if name.startswith(prefix)
-        }
         question = question_from_version(slot.question_version)
         try:
-            responses[slot.position] = question.read_response(fields, slot.layout)
+            responses[slot.position] = question.read_response(
+                fields.get(slot.position, {}), slot.layout
+            )
         except InvalidResponse as error:
             raise InvalidResponse(f"Question {slot.position}: {error}") from error
     return responses
 
 
-def _lock(attempt: Attempt) -> Attempt:
-    """Re-read the attempt under a row lock, so two submissions cannot both pass the checks."""
+def load_attempt(attempt_id: int) -> Attempt | None:
+    """An attempt with its quiz, slots, question versions and answers, in two statements, so
+    no page or action on it runs a statement per question."""
+    return db.session.scalar(
+        select(Attempt)
+        .where(Attempt.id == attempt_id)
+        .options(
+            joinedload(Attempt.quiz),
+            selectinload(Attempt.slots).options(
+                joinedload(AttemptSlot.question_version), joinedload(AttemptSlot.answer)
+            ),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _Locked:
+    """The attempt's row as read under the write lock."""
+
+    submitted: bool
+    sequence: int
+
+
+def _lock(attempt_id: int) -> _Locked:
+    """Take the write lock and re-read the attempt's state under a row lock, so that two
+    submissions cannot both pass the checks (the ORM objects read before are now stale)."""
     begin_write()
-    db.session.refresh(attempt, with_for_update=True)
-    return attempt
+    submitted_at, sequence = db.session.execute(
+        select(Attempt.submitted_at, Attempt.sequence)
+        .where(Attempt.id == attempt_id)
+        .with_for_update()
+    ).one()
+    return _Locked(submitted=submitted_at is not None, sequence=sequence)
 
 
 class StaleAttempt(AttemptRefused):
@@ -290,13 +330,28 @@ def overdue_message(attempt: Attempt) -> str:
     return "Time was up, so your attempt was submitted with the answers saved before then."
 
 
-def _check_sequence(attempt: Attempt, sequence: int | None) -> None:
-    if sequence != attempt.sequence:
+def _check(attempt: Attempt, sequence: int | None) -> _Locked:
+    """Lock the attempt and refuse what its rules do not allow now; an attempt found overdue
+    is finished with its saved answers (and the student told why)."""
+    loaded_sequence = attempt.sequence
+    overdue = is_overdue(attempt)
+    message = overdue_message(attempt) if overdue else ""
+    attempt_id = attempt.id
+    locked = _lock(attempt_id)
+    if locked.submitted:
+        db.session.rollback()
+        raise AttemptRefused("This attempt was already submitted; nothing was changed.")
+    if overdue:
+        _finish_saved(attempt_id)
+        db.session.commit()
+        raise AttemptRefused(message)
+    if sequence != locked.sequence or loaded_sequence != locked.sequence:
         db.session.rollback()
         raise StaleAttempt(
             "Your answers were saved from another page or device after this page was loaded, "
             "so nothing was changed."
         )
+    return locked
 
 
 def save_answers(
@@ -304,38 +359,31 @@ def save_answers(
 ) -> None:
     """Store the student's answers so far (a reload or a crash loses nothing).
 
-    ``sequence`` is the attempt's save count as the student's page showed it.
+    ``sequence`` is the attempt's save count as the student's page showed it. The attempt must
+    be loaded with ``load_attempt``; what changed is worked out before the write lock.
     """
-    _lock(attempt)
-    if attempt.is_submitted:
-        db.session.rollback()
-        raise AttemptRefused("This attempt was already submitted; nothing was changed.")
-    if is_overdue(attempt):
-        _finish(attempt, at=due_at(attempt))
-        db.session.commit()
-        raise AttemptRefused(overdue_message(attempt))
-    _check_sequence(attempt, sequence)
-    _store(attempt, responses)
-    attempt.sequence += 1
+    now = now_utc()
+    changed = [
+        answer
+        for slot, answer in _answers(attempt, responses, now)
+        if slot.answer is None or slot.answer.response != answer.response
+    ]
+    attempt_id = attempt.id
+    locked = _check(attempt, sequence)
+    write_answers(attempt_id, changed)
+    update_attempt(attempt_id, sequence=locked.sequence + 1)
     db.session.commit()
 
 
 def submit_attempt(
     attempt: Attempt, responses: Mapping[int, Mapping[str, Any]], sequence: int | None
 ) -> None:
-    """Store the last answers and grade the attempt, once."""
-    _lock(attempt)
-    if attempt.is_submitted:
-        db.session.rollback()
-        raise AttemptRefused("This attempt was already submitted; nothing was changed.")
-    if is_overdue(attempt):
-        _finish(attempt, at=due_at(attempt))
-        db.session.commit()
-        raise AttemptRefused(overdue_message(attempt))
-    _check_sequence(attempt, sequence)
-    _store(attempt, responses)
-    attempt.sequence += 1
-    _finish(attempt)
+    """Store the last answers and grade the attempt, once (graded before the write lock)."""
+    now = now_utc()
+    graded = _graded(attempt, responses, now)
+    attempt_id, user_id = attempt.id, attempt.user_id
+    locked = _check(attempt, sequence)
+    _write_grades(attempt_id, user_id, graded, now, sequence=locked.sequence + 1)
     db.session.commit()
 
 
@@ -361,7 +409,7 @@ def close_overdue(user: User | None = None, now: datetime | None = None) -> int:
     now = now or now_utc()
     query = (
         select(Attempt)
-        .options(selectinload(Attempt.quiz))
+        .options(joinedload(Attempt.quiz))
         .where(Attempt.submitted_at.is_(None), Attempt.quiz_id.is_not(None))
     )
     if user is not None:
@@ -370,13 +418,7 @@ def close_overdue(user: User | None = None, now: datetime | None = None) -> int:
     if not overdue:
         return 0
     begin_write()
-    closed = 0
-    for attempt in db.session.scalars(
-        select(Attempt).where(Attempt.id.in_(overdue), Attempt.submitted_at.is_(None))
-    ):
-        if is_overdue(attempt, now):
-            _finish(attempt, at=due_at(attempt))
-            closed += 1
+    closed = sum(_finish_saved(attempt_id, now) for attempt_id in overdue)
     db.session.commit()
     return closed
 
@@ -386,53 +428,86 @@ def expire_overdue(user: User) -> None:
     close_overdue(user)
 
 
-def _store(attempt: Attempt, responses: Mapping[int, Mapping[str, Any]]) -> None:
-    now = now_utc()
+def _answers(
+    attempt: Attempt, responses: Mapping[int, Mapping[str, Any]], now: datetime
+) -> list[tuple[AttemptSlot, SlotAnswer]]:
+    """Each slot with the answer to store for it: the new response, or the stored one."""
+    answers = []
     for slot in attempt.slots:
+        stored = slot.answer
         response = dict(responses.get(slot.position, {}))
-        if slot.answer is None:
-            slot.answer = _new_answer(slot, response, now)
-        elif slot.answer.response != response:
-            slot.answer.response = response
-            slot.answer.saved_at = now
+        unchanged = stored is not None and stored.response == response
+        answers.append(
+            (
+                slot,
+                SlotAnswer(
+                    slot_id=slot.id,
+                    question_version_id=slot.question_version_id,
+                    question_id=slot.question_version.question_id,
+                    stored_id=stored.id if stored is not None else None,
+                    response=response,
+                    saved_at=stored.saved_at if unchanged and stored is not None else now,
+                ),
+            )
+        )
+    return answers
 
 
-def _new_answer(slot: AttemptSlot, response: dict[str, Any], now: datetime) -> Answer:
-    return Answer(
-        response=response,
-        saved_at=now,
-        attempt_id=slot.attempt_id,
-        question_version_id=slot.question_version_id,
+def _graded(
+    attempt: Attempt, responses: Mapping[int, Mapping[str, Any]], now: datetime
+) -> list[SlotAnswer]:
+    """Every slot's answer with its grade and the options it picked."""
+    graded = []
+    for slot, answer in _answers(attempt, responses, now):
+        question = question_from_version(slot.question_version)
+        grade = question.grade(answer.response)
+        graded.append(
+            replace(
+                answer,
+                fraction=grade.fraction,
+                mark=grade.fraction * slot.max_mark,
+                state=grade.state,
+                picks=tuple(dict.fromkeys(question.picked_options(answer.response))),
+            )
+        )
+    return graded
+
+
+def _write_grades(
+    attempt_id: int, user_id: int, graded: list[SlotAnswer], at: datetime, **values: Any
+) -> None:
+    """Store a finished attempt's grades, its marks and finish time, and schedule practice."""
+    write_answers(attempt_id, graded)
+    update_attempt(
+        attempt_id, marks=sum(answer.mark or 0.0 for answer in graded), submitted_at=at, **values
+    )
+    schedule_practice(
+        user_id, {answer.question_id: answer.state == "right" for answer in graded}, at
     )
 
 
-def _finish(attempt: Attempt, at: datetime | None = None) -> None:
-    """Grade every slot, record the options picked, and schedule practice.
+def _finish_saved(attempt_id: int, now: datetime | None = None) -> bool:
+    """Under the write lock: finish an overdue attempt at its end, grading what was saved.
 
-    ``at`` is the recorded finish time: the end of an overdue attempt, not when it was noticed.
+    ``at`` is the recorded finish time: the end of the attempt, not when it was noticed.
     """
-    now = at or now_utc()
-    total = 0.0
-    for slot in attempt.slots:
-        if slot.answer is None:
-            slot.answer = _new_answer(slot, {}, now)
-        question = question_from_version(slot.question_version)
-        grade = question.grade(slot.answer.response)
-        slot.answer.fraction = grade.fraction
-        slot.answer.mark = grade.fraction * slot.max_mark
-        slot.answer.state = grade.state
-        slot.answer.picks = [
-            AnswerPick(
-                option_key=key,
-                attempt_id=attempt.id,
-                question_version_id=slot.question_version_id,
-            )
-            for key in dict.fromkeys(question.picked_options(slot.answer.response))
-        ]
-        total += slot.answer.mark
-    attempt.marks = total
-    attempt.submitted_at = now
-    schedule_practice(attempt, now)
+    attempt = db.session.scalar(
+        select(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.submitted_at.is_(None))
+        .options(
+            joinedload(Attempt.quiz),
+            selectinload(Attempt.slots).options(
+                joinedload(AttemptSlot.question_version), joinedload(AttemptSlot.answer)
+            ),
+        )
+        .execution_options(populate_existing=True)
+    )
+    if attempt is None or not is_overdue(attempt, now):
+        return False
+    at = due_at(attempt) or now_utc()
+    saved = {slot.position: slot.answer.response if slot.answer else {} for slot in attempt.slots}
+    _write_grades(attempt.id, attempt.user_id, _graded(attempt, saved, at), at)
+    return True
 
 
 # -- grades over attempts -----------------------------------------------------------------

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, insert, select, update
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
@@ -39,36 +41,43 @@ TOP_BOX = max(BOX_INTERVALS)
 PRACTICE_SIZE = 10
 
 
-def schedule(attempt: Attempt, now: datetime) -> None:
-    """Move each answered question's card by the answer's outcome (after grading)."""
-    question_ids = [slot.question_version.question_id for slot in attempt.slots]
+def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
+    """Move each answered question's card by the answer's outcome (``outcomes``: question id
+    to right or not), in a few bulk statements whatever the number of questions."""
     cards = {
-        card.question_id: card
-        for card in db.session.scalars(
-            select(PracticeCard).where(
-                PracticeCard.user_id == attempt.user_id,
-                PracticeCard.question_id.in_(question_ids),
+        question_id: (card_id, box)
+        for card_id, question_id, box in db.session.execute(
+            select(PracticeCard.id, PracticeCard.question_id, PracticeCard.box).where(
+                PracticeCard.user_id == user_id,
+                PracticeCard.question_id.in_(list(outcomes)),
             )
         )
     }
-    for slot in attempt.slots:
-        question_id = slot.question_version.question_id
-        card = cards.get(question_id)
-        right = slot.answer is not None and slot.answer.state == "right"
-        if not right:
-            if card is None:
-                card = PracticeCard(user_id=attempt.user_id, question_id=question_id)
-                db.session.add(card)
-                cards[question_id] = card
-            card.box, card.due_at, card.updated_at = 1, now, now
-        elif card is not None:
-            if card.box >= TOP_BOX:
-                db.session.delete(card)
-                del cards[question_id]
-                continue
-            card.box += 1
-            card.due_at = now + BOX_INTERVALS[card.box]
-            card.updated_at = now
+    new: list[dict[str, Any]] = []
+    moved: list[dict[str, Any]] = []
+    retired: list[int | None] = []
+    for question_id, right in outcomes.items():
+        card_id, box = cards.get(question_id, (None, 0))
+        if right and card_id is None:
+            continue
+        if right and box >= TOP_BOX:
+            retired.append(card_id)
+            continue
+        box = box + 1 if right else 1
+        values = {"box": box, "due_at": now + BOX_INTERVALS[box], "updated_at": now}
+        if card_id is None:
+            new.append({"user_id": user_id, "question_id": question_id, **values})
+        else:
+            moved.append({"id": card_id, **values})
+    if new:
+        db.session.execute(insert(PracticeCard), new)
+    if moved:
+        db.session.execute(update(PracticeCard), moved)
+    if retired:
+        db.session.execute(
+            delete(PracticeCard).where(PracticeCard.id.in_(retired)),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def _live_cards(user: User) -> Select[tuple[PracticeCard]]:

@@ -23,6 +23,7 @@ def _finish_overdue_attempts() -> None:
     if current_user.is_authenticated:
         attempt_service.expire_overdue(current_user)
 
+
 PER_PAGE = 50
 
 

@@ -22,8 +22,8 @@ blueprint = Blueprint("student", __name__)
 
 def _own_attempt(attempt_id: int) -> Attempt:
     """The current student's attempt; anyone else's is a 404, as if it did not exist."""
-    attempt = db.get_or_404(Attempt, attempt_id)
-    if attempt.user_id != current_user.id:
+    attempt = attempt_service.load_attempt(attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
 
@@ -44,10 +44,11 @@ def index() -> ResponseReturnValue:
     quizzes = db.session.scalars(
         select(Quiz).join(Bank).where(Quiz.retired.is_(False)).order_by(Bank.title, Quiz.id)
     ).all()
+    attempts_by_quiz = attempt_service.attempts_by_quiz(current_user)
     cards = []
     for quiz in quizzes:
         settings = quiz_settings(quiz)
-        attempts = attempt_service.attempts_of(current_user, quiz)
+        attempts = attempts_by_quiz.get(quiz.id, [])
         cards.append(
             {
                 "quiz": quiz,
