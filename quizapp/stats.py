@@ -949,9 +949,29 @@ class TimelineAttempt:
     answers: tuple[TimelineAnswer, ...]
 
 
-def student_timeline(quiz_id: int, user_id: int) -> list[TimelineAttempt]:
-    """A student's non-practice attempts at a quiz, oldest first, each with its answers (a
-    student's attempts are few, so they are read whole)."""
+TIMELINE_PAGE = 20
+"""Attempts per page of a student's timeline: a student may have a thousand."""
+
+
+def timeline_size(quiz_id: int, user_id: int) -> int:
+    """How many non-practice attempts a student made at a quiz."""
+    return (
+        db.session.scalar(
+            select(func.count(Attempt.id)).where(
+                Attempt.quiz_id == quiz_id,
+                Attempt.user_id == user_id,
+                Attempt.is_practice.is_(False),
+            )
+        )
+        or 0
+    )
+
+
+def student_timeline(
+    quiz_id: int, user_id: int, offset: int = 0, limit: int | None = None
+) -> list[TimelineAttempt]:
+    """A student's non-practice attempts at a quiz, oldest first, each with its answers; one
+    page of them (``offset``, ``limit``), in three statements whatever their number."""
     attempts = db.session.scalars(
         select(Attempt)
         .options(
@@ -966,6 +986,8 @@ def student_timeline(quiz_id: int, user_id: int) -> list[TimelineAttempt]:
             Attempt.is_practice.is_(False),
         )
         .order_by(Attempt.started_at, Attempt.id)
+        .offset(offset)
+        .limit(limit)
     ).all()
     timeline = []
     for attempt in attempts:

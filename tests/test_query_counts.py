@@ -144,3 +144,43 @@ def test_the_quiz_list_does_not_grow_with_the_quizzes(fresh_app, tmp_path: Path)
         return statements_seen
 
     assert quiz_list("one", 1) == quiz_list("twelve", 12)
+
+
+def test_a_students_timeline_is_paged_and_does_not_grow_with_attempts(
+    fresh_app, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from quizapp import attempts as attempt_service
+    from quizapp.accounts import create_user
+    from quizapp.models import Quiz
+
+    def timeline(name: str, attempts: int) -> tuple[int, list[str]]:
+        app = fresh_app(name)
+        path = bank(tmp_path / f"{name}.yaml", 4)
+        assert app.test_cli_runner().invoke(args=["quiz", "import", path]).exit_code == 0
+        with app.app_context():
+            student = create_user("sam", "a long password")
+            create_user("tina", "a teacher's password", is_teacher=True)
+            quiz = db.session.scalar(select(Quiz))
+            for _ in range(attempts):
+                attempt = attempt_service.load_attempt(
+                    attempt_service.start_attempt(student, quiz).id
+                )
+                assert attempt is not None
+                attempt_service.submit_attempt(attempt, {}, attempt.sequence)
+            url = f"/teach/reports/quizzes/{quiz.id}/students/{student.id}"
+        teacher = app.test_client()
+        AuthActions(teacher).login("tina", "a teacher's password")
+        seen = count(app, lambda: teacher.get(url))
+        pages = [teacher.get(f"{url}?page={n}").get_data(as_text=True) for n in (1, 2, 99)]
+        dispose(app)
+        return seen, pages
+
+    few, _ = timeline("few", 3)
+    many, (first, second, beyond) = timeline("many", 45)
+    assert few == many
+    assert "45 attempts, oldest first" in first
+    assert "Attempts 1–20 of 45" in first and "Attempt 20 " in first and "Attempt 21 " not in first
+    assert "Attempts 21–40 of 45" in second and 'rel="prev"' in second
+    assert "Attempts 41–45 of 45" in beyond, "a page past the end shows the last one"

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, render_template, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from quizapp import attempts, exports, stats
@@ -60,16 +68,28 @@ def student(quiz_id: int, user_id: int) -> ResponseReturnValue:
     """One student's attempts at a quiz and every answer, oldest first."""
     row = db.get_or_404(Quiz, quiz_id)
     user = db.get_or_404(User, user_id)
-    timeline = stats.student_timeline(quiz_id, user_id)
-    if not timeline:
+    total = stats.timeline_size(quiz_id, user_id)
+    if not total:
         abort(404, f"{user.username} has no attempts at this quiz.")
+    pages = -(-total // stats.TIMELINE_PAGE)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    offset = (page - 1) * stats.TIMELINE_PAGE
+    timeline = stats.student_timeline(quiz_id, user_id, offset, stats.TIMELINE_PAGE)
     scores = [
         item.attempt.score_percent
         for item in timeline
         if item.attempt.is_submitted and item.attempt.score_percent is not None
     ]
     return render_template(
-        "reports/student.html", quiz=row, student=user, timeline=timeline, scores=scores
+        "reports/student.html",
+        quiz=row,
+        student=user,
+        timeline=timeline,
+        scores=scores,
+        total=total,
+        offset=offset,
+        page=page,
+        pages=pages,
     )
 
 
