@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, AttemptSlot, Question, QuestionVersion, Quiz, User
@@ -72,14 +72,20 @@ def safe_cell(value: Cell) -> str | int | float:
     return value
 
 
-def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
-    """The header, then the rows, as CSV text in chunks of ``ROWS_PER_CHUNK`` rows."""
+def csv_chunks(
+    header: Sequence[str], rows: Iterable[Sequence[Cell]], *, made_safe: bool = False
+) -> Iterator[str]:
+    """The header, then the rows, as CSV text in chunks of ``ROWS_PER_CHUNK`` rows.
+
+    Every cell goes through ``safe_cell``, unless the rows say they are ``made_safe`` already
+    (a long export applies it once per distinct value instead of once per cell).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     pending = 0
     for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
+        writer.writerow(row if made_safe else [safe_cell(value) for value in row])
         pending += 1
         if pending >= ROWS_PER_CHUNK:
             yield buffer.getvalue()
@@ -121,10 +127,16 @@ def attempt_rows(quiz: Quiz) -> Iterator[tuple[Cell, ...]]:
         )
 
 
-def answer_rows(quiz: Quiz) -> Iterator[tuple[Cell, ...]]:
-    """One row per answer of the counted attempts, by attempt and position. The answer is the
-    question type's one-line summary, from the version the attempt was started with (the few
-    versions of the quiz are parsed once, before the rows stream)."""
+def answer_rows(quiz: Quiz) -> Iterator[tuple[str | int | float, ...]]:
+    """One row per answer of the counted attempts, by attempt and position, its cells already
+    spreadsheet-safe (for ``csv_chunks(..., made_safe=True)``). The answer is the question
+    type's one-line summary, from the version the attempt was started with (the few versions of
+    the quiz are parsed once, before the rows stream).
+
+    A class's answers repeat (everyone picks among a few choices), so the work per row is a
+    few dictionary look-ups: each distinct response (read as its stored JSON text) is decoded,
+    summarised and made safe once, and so is each attempt's student and time.
+    """
     version_ids = (
         select(AttemptSlot.question_version_id)
         .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
@@ -137,7 +149,7 @@ def answer_rows(quiz: Quiz) -> Iterator[tuple[Cell, ...]]:
         .join(Question, Question.id == QuestionVersion.question_id)
         .where(QuestionVersion.id.in_(version_ids))
     ):
-        questions[version_id] = (key, version_number, question_from_version(version))
+        questions[version_id] = (safe_cell(key), version_number, question_from_version(version))
     result = db.session.execute(
         select(
             User.username,
@@ -145,7 +157,7 @@ def answer_rows(quiz: Quiz) -> Iterator[tuple[Cell, ...]]:
             Attempt.submitted_at,
             AttemptSlot.position,
             AttemptSlot.question_version_id,
-            Answer.response,
+            cast(Answer.response, Text),
             Answer.mark,
             AttemptSlot.max_mark,
             Answer.state,
@@ -158,28 +170,31 @@ def answer_rows(quiz: Quiz) -> Iterator[tuple[Cell, ...]]:
         .order_by(Attempt.id, AttemptSlot.position)
         .execution_options(yield_per=ROWS_PER_CHUNK)
     )
-    # Answers repeat (a class picks among a few choices): each distinct response is summarised
-    # once. The memo is bounded, so memory stays constant however long the export.
-    summaries: dict[tuple[int, str], str] = {}
+    title = safe_cell(quiz.title)
+    # The memo is bounded, so memory stays constant however long the export.
+    summaries: dict[tuple[int, str | None], str | int | float] = {}
+    attempt_cells: tuple[int, str | int | float, str | int | float] = (0, "", "")
     for row in result:
         username, attempt_id, submitted, position, version_id, response, mark, max_mark, state = row
+        if attempt_id != attempt_cells[0]:
+            attempt_cells = (attempt_id, safe_cell(username), safe_cell(submitted))
         key, version_number, question = questions[version_id]
-        memo_key = (version_id, json.dumps(response, sort_keys=True))
-        summary = summaries.get(memo_key)
+        summary = summaries.get((version_id, response))
         if summary is None:
             if len(summaries) >= MAX_MEMO:
                 summaries.clear()
-            summary = summaries[memo_key] = question.summarize(response or {})
+            summary = safe_cell(question.summarize(json.loads(response) if response else {}))
+            summaries[(version_id, response)] = summary
         yield (
-            username,
-            quiz.title,
+            attempt_cells[1],
+            title,
             attempt_id,
-            submitted,
+            attempt_cells[2],
             position,
             key,
             version_number,
             summary,
-            mark,
-            max_mark,
-            state,
+            safe_cell(mark),
+            safe_cell(max_mark),
+            safe_cell(state),
         )

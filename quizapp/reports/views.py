@@ -128,5 +128,5 @@ def attempts_csv(quiz_id: int) -> ResponseReturnValue:
 def answers_csv(quiz_id: int) -> ResponseReturnValue:
     """Every answer of the counted attempts, one row each, streamed."""
     row = db.get_or_404(Quiz, quiz_id)
-    chunks = exports.csv_chunks(exports.ANSWER_HEADER, exports.answer_rows(row))
+    chunks = exports.csv_chunks(exports.ANSWER_HEADER, exports.answer_rows(row), made_safe=True)
     return _csv_response(row, "answers", chunks)
