@@ -5,6 +5,8 @@ SQLite) and written out in chunks, so an export of any size holds only one chunk
 Every text cell is made spreadsheet-safe: a cell a spreadsheet would read as a formula (one
 starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'``.
 Numbers are written as numbers and never prefixed (they cannot be formulas).
+The exports are teachers' (``reports`` blueprint, ``teacher_required``): no student reaches
+them, so they follow no review rule (tests/test_answer_markers.py checks a student's 403).
 """
 
 from __future__ import annotations

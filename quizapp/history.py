@@ -3,6 +3,9 @@
 Everything here reads; nothing writes. Each function takes the student's id and never returns
 another student's rows. Graded attempts and practice attempts are kept apart: practice never
 appears among graded attempts, in the score chart, or in mastery (see ``mastery_by_tag``).
+Nothing here reads or returns a correct answer, feedback or explanation: only scores and
+fractions, which a student may always see; answers show only on the review page, as
+``quizapp.review_rules`` allows (tests/test_answer_markers.py scans these pages).
 """
 
 from __future__ import annotations

@@ -58,10 +58,11 @@ class Ordering(QuestionBase):
         return [self.option_key(item) for item in self.items]
 
     def new_layout(self, rng: random.Random, shuffle: bool = True) -> dict[str, Any]:
-        right = self.keys()
-        order = list(right)
-        while order == right:
-            rng.shuffle(order)
+        # Always shuffled (the bank's order is the answer), by a uniform permutation that
+        # includes the right order itself: a shuffle that never shows the right order gives
+        # it away (with 2 items, it would always show the reverse).
+        order = self.keys()
+        rng.shuffle(order)
         return {"order": order}
 
     def public_view(self, layout: Mapping[str, Any]) -> dict[str, Any]:

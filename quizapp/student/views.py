@@ -9,10 +9,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp import attempts as attempt_service
+from quizapp import review_rules
 from quizapp.extensions import db
-from quizapp.models import Attempt, Bank, Quiz
+from quizapp.models import Attempt, AttemptSlot, Bank, Question, QuestionVersion, Quiz
 from quizapp.qtypes import InvalidResponse
 from quizapp.questions import question_from_version, quiz_settings
 from quizapp.student.forms import ActionForm
@@ -204,8 +206,25 @@ def _position_of(field_name: str) -> int | None:
 @blueprint.route("/attempts/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int) -> ResponseReturnValue:
-    """The result of a submitted attempt: score, and per question what was right."""
-    attempt = _own_attempt(attempt_id)
+    """The result of a submitted attempt: score, and per question what was right (the
+    answers themselves only where ``review_rules`` allows)."""
+    # The attempt with its quiz, and every slot with its version, question, bank and answer,
+    # in a fixed number of queries however many questions the attempt has.
+    attempt = db.first_or_404(
+        select(Attempt)
+        .where(Attempt.id == attempt_id)
+        .options(
+            joinedload(Attempt.quiz),
+            selectinload(Attempt.slots).options(
+                joinedload(AttemptSlot.question_version)
+                .joinedload(QuestionVersion.question)
+                .joinedload(Question.bank),
+                joinedload(AttemptSlot.answer),
+            ),
+        )
+    )
+    if attempt.user_id != current_user.id:
+        abort(404)
     if not attempt.is_submitted:
         return redirect(url_for("student.attempt", attempt_id=attempt.id))
     settings = quiz_settings(attempt.quiz)
@@ -215,5 +234,5 @@ def review(attempt_id: int) -> ResponseReturnValue:
         quiz=attempt.quiz,
         settings=settings,
         items=attempt_service.review_items(attempt),
-        show_answers=attempt_service.answers_visible(attempt),
+        visibility=review_rules.answer_visibility(attempt),
     )
