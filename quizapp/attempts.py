@@ -556,12 +556,3 @@ def review_items(attempt: Attempt) -> list[ReviewItem]:
             )
         )
     return items
-
-
-def answers_visible(attempt: Attempt, now: datetime | None = None) -> bool:
-    """Whether the review may show every correct answer and explanation: the one rule lives
-    in ``quizapp.review_rules`` (imported here, not at the top, to keep this a one-line
-    delegate that any caller of the old name still reaches)."""
-    from quizapp.review_rules import may_show_answers
-
-    return may_show_answers(attempt, now)

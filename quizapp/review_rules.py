@@ -9,7 +9,8 @@ timelines, exports) are for teachers only.
 The rule (documented for authors in docs/authoring.md, ``show_answers``):
 
 - A **quiz attempt** shows answers once it is submitted and its quiz's ``show_answers``
-  allows it now: ``after_submit`` at once; ``after_close`` once ``now >= closes``; ``never``
+  allows it now: ``after_submit`` at once; ``after_close`` once the close has passed (and the
+  last submits in flight with it are in: 10 seconds); ``never``
   never. Before that the review says right or wrong only.
 - A **practice attempt** draws questions from every quiz the student has answered, so it has
   no rule of its own: each question's answer shows only when one of the quizzes that would
@@ -28,6 +29,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from quizapp.attempts import LATE_GRACE
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptSlot, QuestionVersion, Quiz, now_utc
@@ -39,7 +41,9 @@ def rule_shows_answers(settings: QuizSettings, now: datetime) -> bool:
     if settings.show_answers == "after_submit":
         return True
     if settings.show_answers == "after_close":
-        return settings.closes is not None and now >= settings.closes
+        # Not before the last submits still in flight at the close are in: an answer published
+        # to the class must never reach an attempt that can still count.
+        return settings.closes is not None and now >= settings.closes + LATE_GRACE
     return False
 
 

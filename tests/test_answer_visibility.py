@@ -15,7 +15,6 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import event, select
 
-from quizapp import attempts as attempt_service
 from quizapp import review_rules
 from quizapp.extensions import db
 from quizapp.models import Attempt, now_utc
@@ -194,8 +193,8 @@ def test_the_rule_itself_for_quiz_and_practice_attempts(bank_app):
         assert review_rules.may_show_answers(attempt(open_key), before)
         assert not review_rules.may_show_answers(attempt(unfinished), after)
         # The old name asks the same rule.
-        assert attempt_service.answers_visible(attempt(open_key))
-        assert not attempt_service.answers_visible(attempt(secret))
+        assert review_rules.may_show_answers(attempt(open_key))
+        assert not review_rules.may_show_answers(attempt(secret))
 
         def shown(now) -> set[str]:
             visibility = review_rules.answer_visibility(attempt(practice), now)
@@ -262,4 +261,4 @@ def test_a_practice_attempt_has_no_lenient_rule_of_its_own(bank_app):
         attempt = db.session.scalar(select(Attempt).where(Attempt.id == practice))
         assert attempt is not None and attempt.quiz_id is None
         assert review_rules.answer_visibility(attempt).nothing
-        assert not attempt_service.answers_visible(attempt)
+        assert not review_rules.may_show_answers(attempt)
