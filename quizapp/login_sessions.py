@@ -67,8 +67,9 @@ def start(user: User, *, remember: bool, forget_after: timedelta) -> Issued:
     return Issued(login, token, remember_token)
 
 
-def resume(token: str | None, idle: timedelta) -> LoginSession | None:
-    """The live login that ``token`` names: not revoked, seen within ``idle``; or None.
+def resume(token: str | None, idle: timedelta) -> tuple[LoginSession, User] | None:
+    """The live login that ``token`` names (not revoked, seen within ``idle``) and its user,
+    in one query; or None.
 
     Records that it was seen, at most once per ``TOUCH_INTERVAL``. Call it before the request
     writes anything (the auth blueprint does, first thing), since the touch commits.
@@ -76,16 +77,21 @@ def resume(token: str | None, idle: timedelta) -> LoginSession | None:
     if not token:
         return None
     now = now_utc()
-    login = db.session.scalar(
-        select(LoginSession).where(
+    found = db.session.execute(
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(
             LoginSession.token_hash == token_hash(token),
             LoginSession.revoked_at.is_(None),
             LoginSession.last_seen_at > now - idle,
         )
-    )
-    if login is not None and now - login.last_seen_at >= TOUCH_INTERVAL:
+    ).first()
+    if found is None:
+        return None
+    login, user = found
+    if now - login.last_seen_at >= TOUCH_INTERVAL:
         _touch(login.id, now)
-    return login
+    return login, user
 
 
 def _touch(login_id: int, now: datetime) -> None:

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from quizapp import create_app
 from quizapp.extensions import db
@@ -20,7 +21,7 @@ from tests.conftest import AuthActions, csrf_token
 PASSWORD = "correct horse 1"
 
 
-def try_login(client: FlaskClient, username: str, password: str):  # noqa: ANN201
+def try_login(client: FlaskClient, username: str, password: str) -> TestResponse:
     page = client.get("/auth/login").get_data(as_text=True)
     return client.post(
         "/auth/login",
@@ -28,7 +29,7 @@ def try_login(client: FlaskClient, username: str, password: str):  # noqa: ANN20
     )
 
 
-def assert_throttled(response) -> None:  # noqa: ANN001
+def assert_throttled(response: TestResponse) -> None:
     assert response.status_code == 429
     wait = int(response.headers["Retry-After"])
     assert 1 <= wait <= 60
@@ -127,7 +128,7 @@ def test_many_failures_from_one_address_throttle_every_account_there(app, ada):
 def test_wrong_current_passwords_on_the_account_page_count_too(app, client, auth):
     auth.register("ada")
 
-    def change(current: str):  # noqa: ANN202
+    def change(current: str) -> TestResponse:
         page = client.get("/auth/account").get_data(as_text=True)
         return client.post(
             "/auth/account",

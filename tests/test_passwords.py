@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import func, select
 
 from quizapp.accounts import password_problem
@@ -28,7 +29,7 @@ REFUSED = [
 ]
 
 
-def user_count(app) -> int:  # noqa: ANN001
+def user_count(app: Flask) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(User))
 
@@ -59,9 +60,7 @@ def test_good_passwords_pass(app, auth, password):
 def test_user_create_refuses_the_same_passwords(app, runner, tmp_path, password, reason):
     secret = tmp_path / "password"
     secret.write_text(password + "\n")
-    result = runner.invoke(
-        args=["user", "create", "grace-hopper", "--password-file", str(secret)]
-    )
+    result = runner.invoke(args=["user", "create", "grace-hopper", "--password-file", str(secret)])
     assert result.exit_code != 0
     assert reason in result.output
     assert user_count(app) == 0
@@ -109,7 +108,7 @@ def test_importing_accounts_hashes_nothing():
         "import quizapp.accounts, quizapp.cli\n"
         "print(len(calls))\n"
     )
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "0"

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_login.utils import encode_cookie
 from sqlalchemy import select, update
+from werkzeug.test import TestResponse
 
 from quizapp.accounts import find_user
 from quizapp.auth.views import REMEMBER_COOKIE
@@ -36,7 +37,7 @@ def cookie(client: FlaskClient, name: str) -> str | None:
     return found.value if found else None
 
 
-def login(client: FlaskClient, username: str = "ada", remember: bool = False):  # noqa: ANN201
+def login(client: FlaskClient, username: str = "ada", remember: bool = False) -> TestResponse:
     page = client.get("/auth/login").get_data(as_text=True)
     data = {"csrf_token": csrf_token(page), "username": username, "password": PASSWORD}
     if remember:
@@ -84,9 +85,7 @@ def test_the_server_keeps_only_a_hash_of_the_session_token(app, client, auth):
     [login_row] = logins(app)
     with app.test_request_context():
         # Flask's session cookie is signed, not encrypted: the token inside it is readable.
-        session = app.session_interface.get_signing_serializer(app).loads(
-            cookie(client, "session")
-        )
+        session = app.session_interface.get_signing_serializer(app).loads(cookie(client, "session"))
     token = session["login_token"]
     assert len(token) >= 32
     assert login_row.token_hash == token_hash(token) != token
@@ -235,7 +234,9 @@ def test_a_session_used_from_another_address_ends_with_its_remember_me_token(app
     assert logins(app)[-1].revoked_at is not None
 
 
-def change_password(client: FlaskClient, current: str, new: str, confirm: str | None = None):  # noqa: ANN201
+def change_password(
+    client: FlaskClient, current: str, new: str, confirm: str | None = None
+) -> TestResponse:
     page = client.get("/auth/account").get_data(as_text=True)
     return client.post(
         "/auth/account",
@@ -275,9 +276,7 @@ def test_changing_the_password_ends_every_other_session_and_remember_token(app, 
 
     response = change_password(client, PASSWORD, "plum orchard 42")
     assert response.status_code == 302
-    assert "Every other device is logged out" in client.get("/auth/account").get_data(
-        as_text=True
-    )
+    assert "Every other device is logged out" in client.get("/auth/account").get_data(as_text=True)
     assert is_logged_in(client), "the session that changed it goes on"
     assert not is_logged_in(laptop)
     assert not is_logged_in(phone)

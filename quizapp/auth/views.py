@@ -69,11 +69,12 @@ def _address() -> str:
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The user of this session, only while its login is live on the server."""
-    login = login_sessions.resume(session.get(LOGIN_KEY), _idle_limit())
-    if login is None or str(login.user_id) != user_id:
+    found = login_sessions.resume(session.get(LOGIN_KEY), _idle_limit())
+    if found is None or str(found[1].id) != user_id:
         return None
+    login, user = found
     g.login_id = login.id
-    return db.session.get(User, login.user_id)
+    return user
 
 
 @blueprint.before_app_request
