@@ -1,19 +1,74 @@
-"""Accounts: creating users and checking passwords (Werkzeug's scrypt hashing)."""
+"""Accounts: creating users, the rules for usernames and passwords, and checking passwords
+(Werkzeug's scrypt hashing; zxcvbn judges how guessable a new password is)."""
 
 from __future__ import annotations
 
+import functools
+import re
+
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
+from quizapp import login_sessions
 from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import User
 
+MIN_USERNAME_LENGTH = 3
+MAX_USERNAME_LENGTH = 40
+USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+USERNAME_HINT = "Use letters, digits, dots, dashes or underscores, starting with a letter or digit."
+
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 200
+MIN_PASSWORD_SCORE = 2
+"""zxcvbn's score runs 0..4; 2 means "somewhat guessable" (about 10^8 guesses or more), the
+least that resists an online guesser slowed down by the login throttle."""
+ESTIMATED_PREFIX = 100
+"""zxcvbn's time grows fast with length; the first 100 characters decide any real password."""
 
 
 class AccountError(ValueError):
-    """A user that cannot be created as asked; the message says why."""
+    """A user that cannot be created or changed as asked; the message says why."""
+
+
+class PasswordError(AccountError):
+    """A password that breaks the rules; the message says which one and how to do better."""
+
+
+def username_problem(username: str) -> str | None:
+    """Why a new username is refused (the registration form's rules), or None."""
+    username = username.strip()
+    if not MIN_USERNAME_LENGTH <= len(username) <= MAX_USERNAME_LENGTH:
+        return (
+            f"A username has {MIN_USERNAME_LENGTH} to {MAX_USERNAME_LENGTH} characters; "
+            f"'{username}' has {len(username)}."
+        )
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        return USERNAME_HINT
+    return None
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a new password is refused, or None: too short, too long, the username inside it,
+    or easy to guess (a common password, a keyboard run, a date, a word with digits...)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"A password has at most {MAX_PASSWORD_LENGTH} characters."
+    name = username.strip().casefold()
+    if len(name) >= MIN_USERNAME_LENGTH and name in password.casefold():
+        return "A password must not contain the username."
+    estimate = zxcvbn(password[:ESTIMATED_PREFIX], user_inputs=[name] if name else [])
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        feedback = estimate["feedback"]
+        reasons = " ".join(part for part in [feedback["warning"], *feedback["suggestions"]] if part)
+        return (
+            "This password is too easy to guess. "
+            + (reasons or "Add another word or two; uncommon words are better.")
+        ).strip()
+    return None
 
 
 def find_user(username: str) -> User | None:
@@ -23,20 +78,19 @@ def find_user(username: str) -> User | None:
 
 
 def create_user(username: str, password: str, *, is_teacher: bool = False) -> User:
-    """Create and commit a user; usernames are unique whatever their case."""
+    """Create and commit a user; usernames are unique whatever their case, and the password
+    must pass ``password_problem``. (The username's format is checked by the form and the
+    command line, with ``username_problem``.)"""
     username = username.strip()
+    problem = password_problem(password, username)
+    if problem:
+        raise PasswordError(problem)
+    password_hash = generate_password_hash(password)
     begin_write()
     if find_user(username) is not None:
         db.session.rollback()
         raise AccountError(f"The username '{username}' is taken; choose another.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        db.session.rollback()
-        raise AccountError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
-    user = User(
-        username=username,
-        password_hash=generate_password_hash(password),
-        is_teacher=is_teacher,
-    )
+    user = User(username=username, password_hash=password_hash, is_teacher=is_teacher)
     db.session.add(user)
     db.session.commit()
     return user
@@ -46,9 +100,33 @@ def authenticate(username: str, password: str) -> User | None:
     user = find_user(username)
     if user is None:
         # Spend the same time as a real check, so timing does not reveal who has an account.
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if check_password(user, password) else None
 
 
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+def check_password(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def change_password(user: User, password: str, *, keep_login: int | None) -> str | None:
+    """Store a new password and end every other login of ``user``, in one commit: a session
+    or remember-me cookie taken before the change stops working. The caller has checked the
+    old password. Returns a new remember-me token for ``keep_login`` if it had one."""
+    problem = password_problem(password, user.username)
+    if problem:
+        raise PasswordError(problem)
+    password_hash = generate_password_hash(password)
+    begin_write()
+    user.password_hash = password_hash
+    login_sessions.end_others(user.id, keep=keep_login)
+    remember_token = login_sessions.renew_remembered(keep_login) if keep_login else None
+    db.session.commit()
+    return remember_token
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Made on first use, not at import: hashing takes a noticeable moment, and every command
+    (``flask ... quiz validate``) would pay it at start."""
+    return generate_password_hash("not-a-real-password")

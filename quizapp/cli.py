@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from quizapp import catalog
-from quizapp.accounts import AccountError, create_user
+from quizapp.accounts import AccountError, create_user, password_problem, username_problem
 from quizapp.bank.errors import BankError
 from quizapp.bank.loader import load_bank_files
 from quizapp.bank.models import Bank
@@ -87,17 +87,36 @@ def schema_command() -> None:
     help="Read the password from the first line of this file instead of prompting.",
 )
 def create_user_command(username: str, teacher: bool, password_file: TextIO | None) -> None:
-    """Create an account (the password is prompted for, never given on the command line)."""
+    """Create an account (the password is prompted for, never given on the command line).
+
+    The same rules as the registration form: the username's format, and a password that is
+    long enough and not easily guessed."""
+    problem = username_problem(username)
+    if problem:
+        raise click.ClickException(problem)
     if password_file is not None:
         password = password_file.readline().rstrip("\r\n")
     else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(
+            "Password",
+            hide_input=True,
+            confirmation_prompt=True,
+            value_proc=lambda value: _checked_password(value, username),
+        )
     try:
         user = create_user(username, password, is_teacher=teacher)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     role = "teacher" if user.is_teacher else "student"
     click.echo(f"Created {role} '{user.username}'.")
+
+
+def _checked_password(password: str, username: str) -> str:
+    """At the prompt, a refused password is asked for again, with the reason."""
+    problem = password_problem(password, username)
+    if problem:
+        raise click.BadParameter(problem)
+    return password
 
 
 @quiz_cli.command("check-sources")

@@ -1,7 +1,15 @@
-"""Registration, login and logout."""
+"""Registration, login, logout and one's account.
+
+A login is a ``LoginSession`` row (see ``quizapp.login_sessions``): Flask's signed session
+cookie carries its token, and Flask-Login accepts the session only while the server still
+knows that login. "Keep me logged in" is our own cookie, a one-use token, instead of
+Flask-Login's remember cookie (which is the same signed user id at every login and cannot be
+revoked).
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -9,6 +17,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -18,17 +27,105 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from quizapp.accounts import AccountError, authenticate, create_user
-from quizapp.auth.forms import LoginForm, RegisterForm
+from quizapp import login_sessions, login_throttle
+from quizapp.accounts import (
+    AccountError,
+    PasswordError,
+    authenticate,
+    change_password,
+    check_password,
+    create_user,
+    password_problem,
+)
+from quizapp.auth.forms import AccountForm, LoginForm, RegisterForm
 from quizapp.extensions import db, login_manager
 from quizapp.models import User
 
 blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 
+LOGIN_KEY = "login_token"
+"""The key of the login's token in Flask's session."""
+REMEMBER_COOKIE = "quizapp_remember"
+LEGACY_REMEMBER_COOKIE = "remember_token"
+"""Flask-Login's own remember cookie, set by earlier releases: no longer honoured, removed."""
+
+
+def _idle_limit() -> timedelta:
+    return timedelta(minutes=float(current_app.config["SESSION_IDLE_MINUTES"]))
+
+
+def _remember_for() -> timedelta:
+    return timedelta(days=float(current_app.config["REMEMBER_DAYS"]))
+
+
+def _limits() -> login_throttle.Limits:
+    return login_throttle.Limits.from_config(current_app.config)
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The user of this session, only while its login is live on the server."""
+    found = login_sessions.resume(session.get(LOGIN_KEY), _idle_limit())
+    if found is None or str(found[1].id) != user_id:
+        return None
+    login, user = found
+    g.login_id = login.id
+    return user
+
+
+@blueprint.before_app_request
+def _load_login() -> None:
+    """First thing in every request: load the logged-in user (so the once-a-minute touch of
+    the login commits before a view writes anything), or continue a remembered login."""
+    if request.endpoint == "static" or current_user.is_authenticated:
+        return
+    if session.get("_remember") == "clear":
+        # Flask-Login's strong session protection has just refused this session (it came
+        # from another address or browser): that login ends here, remember-me included.
+        login_sessions.revoke(session.pop(LOGIN_KEY, None))
+        g.remember_cookie = None
+        return
+    remembered = request.cookies.get(REMEMBER_COOKIE)
+    if not remembered:
+        return
+    issued = login_sessions.use_remembered(remembered, _remember_for())
+    if issued is None:
+        g.remember_cookie = None
+        return
+    user = db.session.get(User, issued.login.user_id)
+    if user is not None:
+        _begin(user, issued, fresh=False)
+
+
+@blueprint.after_app_request
+def _update_remember_cookie(response: Response) -> Response:
+    """Set the new remember-me token, or remove one that no longer works."""
+    if "remember_cookie" in g:
+        secure = bool(
+            current_app.config.get("SESSION_COOKIE_SECURE")
+            or current_app.config.get("REMEMBER_COOKIE_SECURE")
+        )
+        if g.remember_cookie:
+            response.set_cookie(
+                REMEMBER_COOKIE,
+                g.remember_cookie,
+                max_age=int(_remember_for().total_seconds()),
+                path="/",
+                secure=secure,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif REMEMBER_COOKIE in request.cookies:
+            response.delete_cookie(
+                REMEMBER_COOKIE, path="/", secure=secure, httponly=True, samesite="Lax"
+            )
+    if LEGACY_REMEMBER_COOKIE in request.cookies:
+        response.delete_cookie(LEGACY_REMEMBER_COOKIE, path="/")
+    return response
 
 
 def _safe_next(target: str | None) -> str:
@@ -40,14 +137,37 @@ def _safe_next(target: str | None) -> str:
     return url_for("student.index")
 
 
-def _start_session(user: User, remember: bool = False) -> None:
-    """A fresh session at login: nothing from before it carries over."""
+def _begin(user: User, issued: login_sessions.Issued, *, fresh: bool = True) -> None:
+    """A fresh Flask session for a login: nothing from before it carries over."""
     session.clear()
-    login_user(user, remember=remember)
+    login_user(user, remember=False, fresh=fresh)
+    session[LOGIN_KEY] = issued.token
+    g.login_id = issued.login.id
+    if issued.remember_token:
+        g.remember_cookie = issued.remember_token
+
+
+def _start_session(user: User, remember: bool = False) -> None:
+    issued = login_sessions.start(
+        user, remember=remember, forget_after=max(_idle_limit(), _remember_for())
+    )
+    _begin(user, issued)
+
+
+def _throttled(template: str, form: object, wait: int) -> tuple[str, int, dict[str, str]]:
+    """429: too many failed passwords; the page says how long to wait."""
+    minutes, seconds = divmod(wait, 60)
+    how_long = f"{minutes} min {seconds} s" if minutes else f"{seconds} seconds"
+    flash(
+        "Too many failed attempts to log in to this account or from this network. "
+        f"For your safety, wait {how_long} and try again.",
+        "error",
+    )
+    return render_template(template, form=form), 429, {"Retry-After": str(wait)}
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
-def register() -> str | Response:
+def register() -> str | Response | tuple[str, int]:
     """Create a student account."""
     if not current_app.config["ALLOW_REGISTRATION"]:
         abort(404)
@@ -57,6 +177,8 @@ def register() -> str | Response:
     if form.validate_on_submit():
         try:
             user = create_user(form.username.data or "", form.password.data or "")
+        except PasswordError as error:
+            form.password.errors = [*form.password.errors, str(error)]
         except AccountError as error:
             form.username.errors = [*form.username.errors, str(error)]
         else:
@@ -67,17 +189,23 @@ def register() -> str | Response:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-def login() -> str | Response | tuple[str, int]:
-    """Log in."""
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
+    """Log in (throttled per username and per address; a refused try checks no password)."""
     if current_user.is_authenticated:
         return redirect(url_for("student.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data or "", form.password.data or "")
+        username = form.username.data or ""
+        wait = login_throttle.retry_after(username, _address(), _limits())
+        if wait is not None:
+            return _throttled("auth/login.html", form, wait)
+        user = authenticate(username, form.password.data or "")
         if user is not None:
+            login_throttle.forget_username(username)
             _start_session(user, remember=bool(form.remember.data))
             flash(f"Logged in as {user.username}.", "success")
             return redirect(_safe_next(request.args.get("next")))
+        login_throttle.record_failure(username, _address(), _limits())
         flash("That username and password do not match an account.", "error")
         return render_template("auth/login.html", form=form), 400
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
@@ -86,8 +214,40 @@ def login() -> str | Response | tuple[str, int]:
 @blueprint.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
-    """Log out (a POST, so a link elsewhere cannot log anyone out)."""
+    """Log out, on the server too (a POST, so a link elsewhere cannot log anyone out)."""
+    login_sessions.revoke(session.get(LOGIN_KEY))
     logout_user()
     session.clear()
+    g.remember_cookie = None
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
+    """One's account: change the password (which logs out every other device)."""
+    form = AccountForm()
+    user: User = current_user._get_current_object()
+    if form.validate_on_submit():
+        new_password = form.new_password.data or ""
+        problem = password_problem(new_password, user.username)
+        if problem:
+            form.new_password.errors = [*form.new_password.errors, problem]
+        else:
+            wait = login_throttle.retry_after(user.username, _address(), _limits())
+            if wait is not None:
+                return _throttled("auth/account.html", form, wait)
+            if not check_password(user, form.current_password.data or ""):
+                login_throttle.record_failure(user.username, _address(), _limits())
+                form.current_password.errors = [
+                    *form.current_password.errors,
+                    "That is not your current password.",
+                ]
+            else:
+                remember_token = change_password(user, new_password, keep_login=g.login_id)
+                if remember_token:
+                    g.remember_cookie = remember_token
+                flash("Your password is changed. Every other device is logged out.", "success")
+                return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form), 400 if form.errors else 200
