@@ -16,11 +16,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from quizapp.config import load_config
 
     load_config(app, test_config)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, read the client's address and scheme from
+    their ``X-Forwarded-*`` headers, so the login throttle counts students, not the proxy, and
+    HSTS and secure cookies see HTTPS. With none (the default) those headers are ignored: a
+    client could forge them."""
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
 
 
 def register_extensions(app: Flask) -> None:

@@ -146,3 +146,42 @@ def test_wrong_current_passwords_on_the_account_page_count_too(app, client, auth
     assert refused.status_code == 429
     assert "Retry-After" in refused.headers
     assert AuthActions(app.test_client()).login("ada", PASSWORD).status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_student_has_their_own_address(tmp_path) -> None:
+    """With ``TRUSTED_PROXIES = 1`` the throttle counts the address the proxy forwards, so one
+    guesser behind the proxy does not lock out the whole school; without it, the header is
+    ignored (it could be forged)."""
+    from flask_migrate import upgrade
+
+    def failures_from(trusted: int, name: str) -> list[int]:
+        instance = tmp_path / name
+        instance.mkdir()
+        app = create_app(
+            {
+                "TESTING": True,
+                "INSTANCE_PATH": str(instance),
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'db.sqlite'}",
+                "SECRET_KEY": "tests-only",
+                "TRUSTED_PROXIES": trusted,
+                "LOGIN_MAX_FAILURES_PER_ADDRESS": 2,
+            }
+        )
+        with app.app_context():
+            upgrade()
+        statuses = []
+        for n, address in enumerate(["203.0.113.1", "203.0.113.1", "203.0.113.2"]):
+            client = app.test_client()
+            page = client.get("/auth/login").get_data(as_text=True)
+            response = client.post(
+                "/auth/login",
+                data={"csrf_token": csrf_token(page), "username": f"u{n}", "password": "wrong!"},
+                headers={"X-Forwarded-For": address},
+            )
+            statuses.append(response.status_code)
+        with app.app_context():
+            db.engine.dispose()
+        return statuses
+
+    assert failures_from(1, "trusted") == [400, 400, 400], "a third address is not throttled"
+    assert failures_from(0, "direct") == [400, 400, 429], "forged headers are ignored"
