@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "WTF_CSRF_TIME_LIMIT": None,
+    # Seconds a write waits for another writer's lock before the request gives up with a 503.
+    "DATABASE_BUSY_TIMEOUT": 15.0,
 }
 
 ENV_PREFIX = "QUIZAPP"

@@ -1,10 +1,16 @@
-"""Friendly error pages (HTML, or JSON for clients that ask for it)."""
+"""Friendly error pages (HTML, or JSON for clients that ask for it).
+
+A database that cannot take a write (locked past the busy timeout, read-only, full, or down) is
+a fault of ours for a moment, not a bug: the request rolls back and the student gets a 503 page
+with ``Retry-After`` that says their answers were not saved and to try again.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from quizapp.extensions import db
@@ -17,12 +23,33 @@ TITLES = {
     409: "That conflicts with what is already saved",
     413: "That file is too large",
     500: "Something went wrong on our side",
+    503: "The quizzes are busy for a moment",
 }
+
+RETRY_AFTER_SECONDS = 5
+
+UNAVAILABLE_MESSAGE = (
+    "The database could not save anything just now, so your last answers were not saved. "
+    "Wait a few seconds, then go back and send them again."
+)
+
+READ_ONLY_SQLSTATE = "25006"
+"""PostgreSQL's read_only_sql_transaction (a standby, or a database set read-only); psycopg
+reports it as an InternalError, unlike the other faults of this kind."""
 
 
 def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    """Only a client that prefers JSON gets it: ``*/*``, or no Accept header, means HTML."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"
+
+
+def database_unavailable(error: DBAPIError) -> bool:
+    """Whether the database refused for a while (locked, read-only, full, unreachable) rather
+    than the statement being wrong."""
+    if isinstance(error, OperationalError):
+        return True
+    return getattr(error.orig, "sqlstate", None) == READ_ONLY_SQLSTATE
 
 
 def render_error(code: int, message: str) -> ResponseReturnValue:
@@ -43,6 +70,15 @@ def register(app: Flask) -> None:
             400,
             "The form was missing its security token or it expired. Reload the page and try again.",
         )
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError) -> ResponseReturnValue:
+        db.session.rollback()
+        if not database_unavailable(error):
+            raise error  # a bug, not a fault: the 500 handler below, and the log
+        current_app.logger.warning("Database unavailable, answered 503: %s", error.orig)
+        body, code = render_error(503, UNAVAILABLE_MESSAGE)
+        return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:

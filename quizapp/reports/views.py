@@ -20,7 +20,7 @@ from quizapp.teacher.views import teacher_required
 blueprint = Blueprint("reports", __name__, url_prefix="/teach/reports")
 
 
-@blueprint.route("/quizzes/<int:quiz_id>")
+@blueprint.route("/quizzes/<id:quiz_id>")
 @teacher_required
 def quiz(quiz_id: int) -> ResponseReturnValue:
     """A quiz's statistics: distribution, grades, item analysis, misconceptions, objectives."""
@@ -47,7 +47,7 @@ def quiz(quiz_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/quizzes/<int:quiz_id>/students/<int:user_id>")
+@blueprint.route("/quizzes/<id:quiz_id>/students/<id:user_id>")
 @teacher_required
 def student(quiz_id: int, user_id: int) -> ResponseReturnValue:
     """One student's attempts at a quiz and every answer, oldest first."""
@@ -66,7 +66,7 @@ def student(quiz_id: int, user_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/banks/<int:bank_id>/misconceptions")
+@blueprint.route("/banks/<id:bank_id>/misconceptions")
 @teacher_required
 def bank_misconceptions(bank_id: int) -> ResponseReturnValue:
     """Misconceptions across every quiz and question of a bank."""
@@ -87,7 +87,7 @@ def _csv_response(quiz: Quiz, kind: str, chunks: Iterator[str]) -> Response:
     return response
 
 
-@blueprint.route("/quizzes/<int:quiz_id>/attempts.csv")
+@blueprint.route("/quizzes/<id:quiz_id>/attempts.csv")
 @teacher_required
 def attempts_csv(quiz_id: int) -> ResponseReturnValue:
     """Every counted attempt, one row each, streamed."""
@@ -96,7 +96,7 @@ def attempts_csv(quiz_id: int) -> ResponseReturnValue:
     return _csv_response(row, "attempts", chunks)
 
 
-@blueprint.route("/quizzes/<int:quiz_id>/answers.csv")
+@blueprint.route("/quizzes/<id:quiz_id>/answers.csv")
 @teacher_required
 def answers_csv(quiz_id: int) -> ResponseReturnValue:
     """Every answer of the counted attempts, one row each, streamed."""
