@@ -226,3 +226,19 @@ def test_a_save_to_a_full_database_is_a_503_and_saves_nothing(fault_app: Flask, 
     assert_unavailable_page(student.save())
     assert_unavailable_page(student.post("submit"))
     assert saved_state(fault_app, student.attempt_id) == before
+
+
+def test_the_busy_timeout_is_the_configured_one(fault_app: Flask):
+    """``DATABASE_BUSY_TIMEOUT`` is SQLite's busy_timeout and PostgreSQL's lock_timeout."""
+    with fault_app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 200
+        else:
+            assert db.session.execute(text("SHOW lock_timeout")).scalar() == "200ms"
+        db.session.remove()
+
+
+@pytest.mark.parametrize("value", ["soon", -1, True, None])
+def test_a_busy_timeout_that_is_not_seconds_is_refused_at_start(tmp_path: Path, value: Any):
+    with pytest.raises(ValueError, match="DATABASE_BUSY_TIMEOUT must be a number of seconds"):
+        make_app(tmp_path, f"sqlite:///{tmp_path / 'x.sqlite'}", DATABASE_BUSY_TIMEOUT=value)
