@@ -7,6 +7,8 @@ with ``Retry-After`` that says their answers were not saved and to try again.
 
 from __future__ import annotations
 
+import sqlite3
+
 from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
@@ -37,6 +39,19 @@ READ_ONLY_SQLSTATE = "25006"
 """PostgreSQL's read_only_sql_transaction (a standby, or a database set read-only); psycopg
 reports it as an InternalError, unlike the other faults of this kind."""
 
+SQLITE_UNAVAILABLE = {
+    5: "SQLITE_BUSY",
+    6: "SQLITE_LOCKED",
+    7: "SQLITE_NOMEM",
+    8: "SQLITE_READONLY",
+    10: "SQLITE_IOERR",
+    13: "SQLITE_FULL",
+    14: "SQLITE_CANTOPEN",
+    15: "SQLITE_PROTOCOL",
+}
+"""SQLite's primary result codes for a database that cannot serve for now. pysqlite raises all
+of them, and also a missing table or a bad statement (bugs), as ``OperationalError``."""
+
 
 def _wants_json() -> bool:
     """Only a client that prefers JSON gets it: ``*/*``, or no Accept header, means HTML."""
@@ -46,20 +61,26 @@ def _wants_json() -> bool:
 
 def database_unavailable(error: DBAPIError) -> bool:
     """Whether the database refused for a while (locked, read-only, full, unreachable) rather
-    than the statement being wrong."""
-    if isinstance(error, OperationalError):
+    than the statement being wrong (a bug, which stays a 500)."""
+    if isinstance(error.orig, sqlite3.Error):
+        code = getattr(error.orig, "sqlite_errorcode", None)
+        return code is not None and (code & 0xFF) in SQLITE_UNAVAILABLE
+    if isinstance(error, OperationalError):  # PostgreSQL: connection, lock, resources, ...
         return True
     return getattr(error.orig, "sqlstate", None) == READ_ONLY_SQLSTATE
 
 
-def render_error(code: int, message: str) -> ResponseReturnValue:
+def render_error(
+    code: int, message: str, headers: dict[str, str] | None = None
+) -> ResponseReturnValue:
     if _wants_json():
-        return jsonify(error=TITLES.get(code, "Error"), message=message), code
+        return jsonify(error=TITLES.get(code, "Error"), message=message), code, headers or {}
     return (
         render_template(
             "errors/error.html", code=code, title=TITLES.get(code, "Error"), message=message
         ),
         code,
+        headers or {},
     )
 
 
@@ -77,8 +98,7 @@ def register(app: Flask) -> None:
         if not database_unavailable(error):
             raise error  # a bug, not a fault: the 500 handler below, and the log
         current_app.logger.warning("Database unavailable, answered 503: %s", error.orig)
-        body, code = render_error(503, UNAVAILABLE_MESSAGE)
-        return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return render_error(503, UNAVAILABLE_MESSAGE, {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:

@@ -18,9 +18,11 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from werkzeug.test import TestResponse
 
 from quizapp import create_app
+from quizapp.errors import database_unavailable
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt
 from quizapp.questions import question_from_version
@@ -242,3 +244,14 @@ def test_the_busy_timeout_is_the_configured_one(fault_app: Flask):
 def test_a_busy_timeout_that_is_not_seconds_is_refused_at_start(tmp_path: Path, value: Any):
     with pytest.raises(ValueError, match="DATABASE_BUSY_TIMEOUT must be a number of seconds"):
         make_app(tmp_path, f"sqlite:///{tmp_path / 'x.sqlite'}", DATABASE_BUSY_TIMEOUT=value)
+
+
+def test_a_wrong_statement_is_a_bug_not_a_busy_database(tmp_path: Path):
+    """pysqlite raises "no such table" as an OperationalError too: that stays a 500."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'bug.sqlite'}")
+    try:
+        with engine.connect() as connection, pytest.raises(OperationalError) as bug:
+            connection.execute(text("SELECT * FROM nowhere"))
+    finally:
+        engine.dispose()
+    assert not database_unavailable(bug.value)
