@@ -98,7 +98,18 @@ def register(app: Flask) -> None:
         if not database_unavailable(error):
             raise error  # a bug, not a fault: the 500 handler below, and the log
         current_app.logger.warning("Database unavailable, answered 503: %s", error.orig)
-        return render_error(503, UNAVAILABLE_MESSAGE, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        try:
+            return render_error(503, UNAVAILABLE_MESSAGE, headers)
+        except DBAPIError:
+            # The page around the message needed the database too (who is logged in, for the
+            # menu): the same message on a page that reads nothing, rendered without Flask's
+            # context processors (Flask-Login's would load the user again).
+            db.session.rollback()
+            page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+                code=503, title=TITLES[503], message=UNAVAILABLE_MESSAGE
+            )
+            return page, 503, headers
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:

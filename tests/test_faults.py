@@ -255,3 +255,27 @@ def test_a_wrong_statement_is_a_bug_not_a_busy_database(tmp_path: Path):
     finally:
         engine.dispose()
     assert not database_unavailable(bug.value)
+
+
+def test_a_database_locked_even_to_readers_is_a_503_page(fault_app: Flask, database_url: str):
+    """Another connection holds SQLite's exclusive lock (``locking_mode=EXCLUSIVE``), so even
+    loading the logged-in student fails: the 503 page must not need the database itself."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        pytest.skip("SQLite's exclusive locking mode")
+    student = Student(fault_app)
+    with fault_app.app_context():
+        db.engine.dispose()  # WAL's exclusive mode needs every other connection closed
+    holder = sqlite3.connect(str(url.database), isolation_level=None)
+    try:
+        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("UPDATE users SET username = username")
+        history = student.client.get("/history")
+        assert history.status_code == 503
+        assert history.headers["Retry-After"].isdigit()
+        assert "The quizzes are busy for a moment" in history.get_data(as_text=True)
+        assert_unavailable_page(student.save())
+    finally:
+        holder.close()
+    assert student.client.get("/history").status_code == 200
