@@ -5,6 +5,7 @@ read-only, a database with no room left."""
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -279,3 +280,26 @@ def test_a_database_locked_even_to_readers_is_a_503_page(fault_app: Flask, datab
     finally:
         holder.close()
     assert student.client.get("/history").status_code == 200
+
+
+def test_a_database_server_that_is_down_is_a_503_page(fault_app: Flask, tmp_path: Path):
+    """PostgreSQL not answering (a port where nothing listens): even loading the logged-in
+    student fails, and the student gets the 503 page, not a 500."""
+    student = Student(fault_app)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again when the block ends: nothing listens
+    instance = tmp_path / "down-instance"
+    instance.mkdir()
+    down = make_app(instance, f"postgresql+psycopg://quizapp:quizapp@127.0.0.1:{port}/quizapp")
+    try:
+        client = down.test_client()
+        client.set_cookie("session", student.session_cookie())
+        history = client.get("/history")
+        assert history.status_code == 503
+        assert history.headers["Retry-After"].isdigit()
+        assert NOT_SAVED in unescape(history.get_data(as_text=True))
+        assert_unavailable_page(student.save(client))
+    finally:
+        with down.app_context():
+            db.engine.dispose()
