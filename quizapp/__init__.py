@@ -18,8 +18,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     load_config(app, test_config)
     trust_proxies(app)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_commands(app)
     return app
 
@@ -48,12 +50,18 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config["DATABASE_BUSY_TIMEOUT"])
 
     @app.teardown_request
     def _end_session(_error: BaseException | None) -> None:
         # Each request ends its transaction, even where the app context outlives it (tests).
         db.session.remove()
+
+
+def register_converters(app: Flask) -> None:
+    from quizapp.bounded_ints import register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -73,6 +81,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     from quizapp.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from quizapp.security_headers import register
 
     register(app)
 

@@ -11,9 +11,18 @@ from quizapp.extensions import db
 
 WRITE_OPTION = "quizapp_write"
 
+DEFAULT_BUSY_TIMEOUT = 15.0
+"""Seconds a writer waits for another writer's lock (``DATABASE_BUSY_TIMEOUT``)."""
 
-def configure_engine(engine: Engine) -> None:
-    """SQLite: foreign keys on, WAL, a busy timeout, and writers that queue instead of failing.
+
+def configure_engine(engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
+    """How long a writer waits for another's lock, and on SQLite: foreign keys on, WAL, and
+    writers that queue instead of failing.
+
+    ``busy_timeout`` (seconds, the ``DATABASE_BUSY_TIMEOUT`` setting) bounds the wait for a lock
+    held by another writer: SQLite's ``busy_timeout``, PostgreSQL's ``lock_timeout``. Past it
+    the request fails with an ``OperationalError``, which ``errors.py`` turns into a 503 page
+    (nothing saved, try again) instead of a worker hanging until the server kills it.
 
     pysqlite starts transactions lazily, so two requests that read and then write can both hold
     a read snapshot, and the second to write fails at once with "database is locked" however
@@ -21,6 +30,9 @@ def configure_engine(engine: Engine) -> None:
     ``begin_write``): it waits its turn for the write lock up front. Readers begin deferred and,
     in WAL mode, never wait for writers.
     """
+    milliseconds = _milliseconds(busy_timeout)
+    if engine.dialect.name == "postgresql":
+        _set_postgres_lock_timeout(engine, milliseconds)
     if engine.dialect.name != "sqlite":
         return
 
@@ -31,7 +43,7 @@ def configure_engine(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy's begin event issues BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 15000")
+        cursor.execute(f"PRAGMA busy_timeout = {milliseconds:d}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
@@ -40,6 +52,28 @@ def configure_engine(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         writing = connection.get_execution_options().get(WRITE_OPTION)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def _milliseconds(seconds: Any) -> int:
+    """The timeout in whole milliseconds; a clear error at start-up for a value that is not a
+    number of seconds (booleans included, which Python would count as 0 and 1)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds >= 0:
+        raise ValueError(
+            f"DATABASE_BUSY_TIMEOUT must be a number of seconds, 0 or more (got {seconds!r})."
+        )
+    return round(seconds * 1000)
+
+
+def _set_postgres_lock_timeout(engine: Engine, milliseconds: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Outside any transaction, so the setting holds for the connection's whole life.
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET SESSION lock_timeout = {milliseconds:d}")
+        cursor.close()
+        dbapi_connection.autocommit = autocommit
 
 
 def begin_write() -> None:

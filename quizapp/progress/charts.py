@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from quizapp.charts import BASE_OPTIONS, as_image, pygal, render, style
+from quizapp import charts
+from quizapp.charts import BASE_OPTIONS, as_image, palette, pygal, render, style
 from quizapp.history import ScoreHistory
 
 PERIOD_LABELS = {"day": "%d %b %Y", "week": "w/c %d %b %Y", "month": "%b %Y", "year": "%Y"}
@@ -21,8 +22,13 @@ STYLE = style(
     legend_font_size=14,
     stroke_width=2.5,
     stroke_width_hover=2.5,
-    colors=("#0172ad", "#c2410c", "#15803d", "#7c3aed", "#be123c", "#0f766e", "#a16207"),
+    colors=palette(
+        ("#0172ad", "#c2410c", "#15803d", "#7c3aed", "#be123c", "#0f766e", "#a16207"), 21
+    ),
 )
+
+NAME = "score-history"
+"""The chart's id is ``chart-score-history``; ``static/charts.css`` styles it."""
 
 Line = tuple[str, tuple[tuple[date, float], ...]]
 
@@ -40,6 +46,10 @@ def score_chart(history: ScoreHistory, label: str) -> Markup:
 
 @lru_cache(maxsize=64)
 def _render(lines: tuple[Line, ...], period: str) -> str:
+    return render(_chart(lines, period), NAME)
+
+
+def _chart(lines: tuple[Line, ...], period: str) -> pygal.DateLine:
     label_format = PERIOD_LABELS[period]
     chart = pygal.DateLine(
         **BASE_OPTIONS,
@@ -61,4 +71,10 @@ def _render(lines: tuple[Line, ...], period: str) -> str:
     )
     for title, points in lines:
         chart.add(title, list(points))
-    return render(chart)
+    return chart
+
+
+def stylesheet() -> str:
+    """This chart's rules for ``static/charts.css``: drawn with a series per colour."""
+    sample = tuple((f"{n}", ((date(2025, 1, 1), 50.0),)) for n in range(len(STYLE.colors)))
+    return charts.stylesheet(_chart(sample, "day"), NAME)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from quizapp import attempts as attempt_service
 from quizapp import history as history_service
 from quizapp import practice as practice_service
+from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
 from quizapp.models import now_utc
 from quizapp.progress.charts import score_chart
@@ -52,7 +53,7 @@ def history() -> ResponseReturnValue:
     quiz_id = chosen.id if chosen else None
     page = db.paginate(
         history_service.graded_attempts(current_user.id, quiz_id),
-        page=request.args.get("page", 1, type=int),
+        page=int_arg("page", 1, minimum=1),
         per_page=PER_PAGE,
         error_out=False,
     )

@@ -13,10 +13,14 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from quizapp import charts
 from quizapp.charts import BASE_OPTIONS, as_image, pygal, render, style
 from quizapp.stats import Band
 
 STYLE = style(value_font_size=13, colors=("#0172ad",))
+
+NAME = "score-histogram"
+"""The chart's id is ``chart-score-histogram``; ``static/charts.css`` styles it."""
 
 _PYGAL_TITLE = "<title>Pygal</title>"
 
@@ -46,6 +50,10 @@ def _count_labels(highest: int) -> list[int]:
 
 @lru_cache(maxsize=64)
 def _render(bars: tuple[tuple[str, int], ...]) -> str:
+    return render(_chart(bars), NAME)
+
+
+def _chart(bars: tuple[tuple[str, int], ...]) -> pygal.Bar:
     chart = pygal.Bar(
         **BASE_OPTIONS,
         style=STYLE,
@@ -64,4 +72,9 @@ def _render(bars: tuple[tuple[str, int], ...]) -> str:
     )
     chart.x_labels = [label for label, _ in bars]
     chart.add("Attempts", [count for _, count in bars])
-    return render(chart)
+    return chart
+
+
+def stylesheet() -> str:
+    """This chart's rules for ``static/charts.css``."""
+    return charts.stylesheet(_chart((("0–10%", 1),)), NAME)

@@ -13,13 +13,13 @@ from flask import (
     Response,
     abort,
     render_template,
-    request,
     stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 
 from quizapp import attempts, exports, stats
+from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
 from quizapp.models import Bank, Quiz, User
 from quizapp.reports.charts import histogram
@@ -35,7 +35,7 @@ def _finish_overdue_attempts() -> None:
     attempts.close_overdue()
 
 
-@blueprint.route("/quizzes/<int:quiz_id>")
+@blueprint.route("/quizzes/<id:quiz_id>")
 @teacher_required
 def quiz(quiz_id: int) -> ResponseReturnValue:
     """A quiz's statistics: distribution, grades, item analysis, misconceptions, objectives."""
@@ -62,7 +62,7 @@ def quiz(quiz_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/quizzes/<int:quiz_id>/students/<int:user_id>")
+@blueprint.route("/quizzes/<id:quiz_id>/students/<id:user_id>")
 @teacher_required
 def student(quiz_id: int, user_id: int) -> ResponseReturnValue:
     """One student's attempts at a quiz and every answer, oldest first."""
@@ -72,7 +72,7 @@ def student(quiz_id: int, user_id: int) -> ResponseReturnValue:
     if not total:
         abort(404, f"{user.username} has no attempts at this quiz.")
     pages = -(-total // stats.TIMELINE_PAGE)
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    page = min(int_arg("page", 1, minimum=1) or 1, pages)
     offset = (page - 1) * stats.TIMELINE_PAGE
     timeline = stats.student_timeline(quiz_id, user_id, offset, stats.TIMELINE_PAGE)
     scores = [
@@ -93,7 +93,7 @@ def student(quiz_id: int, user_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/banks/<int:bank_id>/misconceptions")
+@blueprint.route("/banks/<id:bank_id>/misconceptions")
 @teacher_required
 def bank_misconceptions(bank_id: int) -> ResponseReturnValue:
     """Misconceptions across every quiz and question of a bank."""
@@ -114,7 +114,7 @@ def _csv_response(quiz: Quiz, kind: str, chunks: Iterator[str]) -> Response:
     return response
 
 
-@blueprint.route("/quizzes/<int:quiz_id>/attempts.csv")
+@blueprint.route("/quizzes/<id:quiz_id>/attempts.csv")
 @teacher_required
 def attempts_csv(quiz_id: int) -> ResponseReturnValue:
     """Every counted attempt, one row each, streamed."""
@@ -123,7 +123,7 @@ def attempts_csv(quiz_id: int) -> ResponseReturnValue:
     return _csv_response(row, "attempts", chunks)
 
 
-@blueprint.route("/quizzes/<int:quiz_id>/answers.csv")
+@blueprint.route("/quizzes/<id:quiz_id>/answers.csv")
 @teacher_required
 def answers_csv(quiz_id: int) -> ResponseReturnValue:
     """Every answer of the counted attempts, one row each, streamed."""

@@ -64,7 +64,7 @@ def index() -> ResponseReturnValue:
     return render_template("student/index.html", cards=cards)
 
 
-@blueprint.route("/quizzes/<int:quiz_id>")
+@blueprint.route("/quizzes/<id:quiz_id>")
 @login_required
 def quiz(quiz_id: int) -> ResponseReturnValue:
     """A quiz's rules and the student's attempts at it."""
@@ -85,7 +85,7 @@ def quiz(quiz_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/quizzes/<int:quiz_id>/start", methods=["POST"])
+@blueprint.route("/quizzes/<id:quiz_id>/start", methods=["POST"])
 @login_required
 def start(quiz_id: int) -> ResponseReturnValue:
     """Start an attempt, or resume the unfinished one."""
@@ -100,7 +100,7 @@ def start(quiz_id: int) -> ResponseReturnValue:
     return redirect(url_for("student.attempt", attempt_id=attempt.id))
 
 
-@blueprint.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@blueprint.route("/attempts/<id:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int) -> ResponseReturnValue:
     """The attempt page: every question on one page; save as you go, then submit."""
@@ -203,7 +203,7 @@ def _position_of(field_name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-@blueprint.route("/attempts/<int:attempt_id>/review")
+@blueprint.route("/attempts/<id:attempt_id>/review")
 @login_required
 def review(attempt_id: int) -> ResponseReturnValue:
     """The result of a submitted attempt: score, and per question what was right (the

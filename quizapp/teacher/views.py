@@ -26,6 +26,7 @@ from quizapp import catalog
 from quizapp.attempts import choose_questions, live_versions
 from quizapp.bank.errors import BankError, Problem
 from quizapp.bank.loader import load_bank_bytes, load_bank_files
+from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
 from quizapp.models import SEED_BITS, Bank, Question, Quiz
 from quizapp.questions import question_from_version, quiz_settings
@@ -85,7 +86,7 @@ def banks() -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/banks/<int:bank_id>")
+@blueprint.route("/banks/<id:bank_id>")
 @teacher_required
 def bank(bank_id: int) -> ResponseReturnValue:
     """One bank: its quizzes and questions, with versions."""
@@ -195,14 +196,14 @@ def confirm_reimport() -> ResponseReturnValue:
     return redirect(url_for("teacher.banks")), 303
 
 
-@blueprint.route("/quizzes/<int:quiz_id>/preview")
+@blueprint.route("/quizzes/<id:quiz_id>/preview")
 @teacher_required
 def preview(quiz_id: int) -> ResponseReturnValue:
     """The quiz as a student sees it, without creating an attempt; answers on request."""
     quiz = db.get_or_404(Quiz, quiz_id)
     settings = quiz_settings(quiz)
-    seed = request.args.get("seed", type=int)
-    if seed is None or not 0 <= seed < 2**SEED_BITS:
+    seed = int_arg("seed", None, minimum=0, maximum=2**SEED_BITS - 1)
+    if seed is None:
         seed = random.randrange(2**SEED_BITS)
     rng = random.Random(seed)
     live = [question_from_version(version) for version in live_versions(quiz)]
