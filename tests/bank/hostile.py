@@ -42,8 +42,9 @@ def many_problems(size: int = SIZE) -> bytes:
     )
 
 
-def five_thousand_problems() -> bytes:
-    """Exactly 5,000 questions, each missing its text: 5,000 problems."""
+def five_thousand_problems(size: int = SIZE) -> bytes:
+    """Exactly 5,000 questions, each missing its text: 5,000 problems (about 220 kB, whatever
+    ``size``)."""
     lines = [HEAD, "questions:\n"]
     lines += [f"  - {{id: q{i}, type: numeric, answer: {i}}}\n" for i in range(5000)]
     return "".join(lines).encode()
@@ -138,7 +139,7 @@ def huge_number(size: int = SIZE) -> bytes:
     ).encode()
 
 
-HOSTILE: dict[str, Callable[[], bytes]] = {
+HOSTILE: dict[str, Callable[[int], bytes]] = {
     "5,000 problems": five_thousand_problems,
     "a problem per question": many_problems,
     "1 MB on one line": long_line,
