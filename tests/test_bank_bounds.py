@@ -103,7 +103,7 @@ def test_validate_shows_the_first_50_of_5000_problems_and_counts_them(runner, tm
 
 
 def test_validate_a_one_line_megabyte_prints_short_lines(runner, tmp_path) -> None:
-    path, result = validate(runner, tmp_path, hostile.long_line())
+    _, result = validate(runner, tmp_path, hostile.long_line())
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert len(lines) == 52
