@@ -199,7 +199,7 @@ def section(rows: list[tuple[str, int, Figure, Figure]]) -> str:
         "",
         "Before these bounds (the loader of commit 1df0f52 alone, same files, CPU time): "
         "72,000 unknown keys in one question took 13.5 s, 150 unknown keys in each of 464 "
-        'questions 13.1 s (each got its own "did you mean"), quizzes naming 90,000 unknown '
+        'questions 13.1 s (each got its own "did you mean"), quizzes naming 50,000 unknown '
         "ids more than 28 s (stopped; every id was compared with every question id), and the "
         "1 MB number ended in Python's ValueError. The loader kept every problem (up to "
         "199,990), so `quiz validate` printed them all and the problems page repeated the whole "
