@@ -15,19 +15,21 @@ from quizapp.accounts import AccountError, create_user, password_problem, userna
 from quizapp.bank.errors import BankError
 from quizapp.bank.loader import load_bank_files
 from quizapp.bank.models import Bank
+from quizapp.bank.report import report_lines
 
 quiz_cli = AppGroup("quiz", help="Check and import question banks.")
 user_cli = AppGroup("user", help="Manage accounts.")
 
 
 def _load_all(paths: tuple[str, ...]) -> list[tuple[Bank, Path]]:
-    """Load every bank under ``paths``; print every problem and exit 1 if any bank is bad."""
+    """Load every bank under ``paths``; print the problems (the first 50, and how many more)
+    and exit 1 if any bank is bad."""
     try:
         banks = load_bank_files(paths, current_app.config["MAX_BANK_BYTES"])
     except BankError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} problem(s) found; nothing was imported.", err=True)
+        for line in report_lines(error):
+            click.echo(line, err=True)
+        click.echo(f"{error.total:,} problem(s) found; nothing was imported.", err=True)
         raise SystemExit(1) from None
     if not banks:
         raise click.ClickException(f"No .yaml banks found in {', '.join(paths)}.")

@@ -3,6 +3,11 @@
 Each problem comes with the path of the value at fault (as in the YAML: keys and list
 indexes), so the loader can point at its line and column; ``Bank``'s validator uses the same
 function and only keeps the messages.
+
+A bank can name tens of thousands of unknown question ids; finding them stays linear (sets and
+first-index maps, never ``list.index`` in a loop), and the "did you mean" hint, which compares
+a word with every id, is worked out only when a message is asked for (``CrossProblem.text``):
+the loader asks only for the problems it shows.
 """
 
 from __future__ import annotations
@@ -17,16 +22,19 @@ if TYPE_CHECKING:
 
 
 class CrossProblem(NamedTuple):
-    """A broken reference at ``path``; ``first`` is the earlier value it clashes with, if any."""
+    """A broken reference at ``path``; ``first`` is the earlier value it clashes with, if any;
+    ``suggest`` is a word and the known words to suggest a close one from."""
 
     path: Path
     message: str
     first: Path | None = None
+    suggest: tuple[str, list[str]] | None = None
 
     def text(self, first_line: int | None = None) -> str:
         """The message, saying where the clashing value is when its line is known."""
         where = f" (first at line {first_line})" if first_line else ""
-        return self.message.replace("{first}", where)
+        hint = _did_you_mean(*self.suggest) if self.suggest else ""
+        return self.message.replace("{first}", where) + hint
 
 
 def cross_check(bank: Bank) -> list[CrossProblem]:
@@ -34,11 +42,35 @@ def cross_check(bank: Bank) -> list[CrossProblem]:
     problems: list[CrossProblem] = []
     problems += _duplicates([q.id for q in bank.questions], "questions", "question")
     problems += _duplicates([q.id for q in bank.quizzes], "quizzes", "quiz")
-    known = [question.id for question in bank.questions]
-    tags = {tag for question in bank.questions for tag in question.tags}
+    known = _Known(bank)
     for index, quiz in enumerate(bank.quizzes):
-        problems += _check_quiz(bank, quiz, ("quizzes", index), known, tags)
+        problems += _check_quiz(quiz, ("quizzes", index), known)
     return problems
+
+
+class _Known:
+    """The bank's question ids and tags, indexed once for every quiz to check against."""
+
+    def __init__(self, bank: Bank) -> None:
+        self.ids = [question.id for question in bank.questions]
+        self.id_set = set(self.ids)
+        by_tag: dict[str, set[int]] = {}
+        for position, question in enumerate(bank.questions):
+            for tag in question.tags:
+                by_tag.setdefault(tag, set()).add(position)
+        self.by_tag = by_tag
+        self.tags = sorted(by_tag)
+        self.count = len(self.ids)
+
+    def available(self, selector: list[str] | TagSelector | None) -> int:
+        """How many questions a selector picks (as ``Bank.select``, without building them)."""
+        from quizapp.bank.models import TagSelector
+
+        if selector is None:
+            return self.count
+        if isinstance(selector, TagSelector):
+            return len(set().union(*(self.by_tag.get(tag, ()) for tag in selector.tags)))
+        return sum(1 for question_id in selector if question_id in self.id_set)
 
 
 def _duplicates(ids: list[str], key: str, what: str) -> list[CrossProblem]:
@@ -58,9 +90,7 @@ def _duplicates(ids: list[str], key: str, what: str) -> list[CrossProblem]:
     return problems
 
 
-def _check_quiz(
-    bank: Bank, quiz: Quiz, path: Path, known: list[str], tags: set[str]
-) -> list[CrossProblem]:
+def _check_quiz(quiz: Quiz, path: Path, known: _Known) -> list[CrossProblem]:
     from quizapp.bank.models import TagSelector
 
     problems: list[CrossProblem] = []
@@ -71,12 +101,12 @@ def _check_quiz(
     )
     for where, selector in selections:
         if isinstance(selector, TagSelector):
-            problems += _check_tags(quiz, selector, where, tags)
+            problems += _check_tags(quiz, selector, where, known)
         elif selector is not None:
             problems += _check_ids(quiz, selector, where, known)
     if quiz.pools is not None:
         for index, pool in enumerate(quiz.pools):
-            available = len(bank.select(pool.questions))
+            available = known.available(pool.questions)
             if available and pool.draw > available:
                 problems.append(
                     CrossProblem(
@@ -86,7 +116,7 @@ def _check_quiz(
                     )
                 )
     elif quiz.draw is not None:
-        available = len(bank.questions_for(quiz))
+        available = known.available(quiz.questions)
         if available and quiz.draw > available:
             problems.append(
                 CrossProblem(
@@ -99,46 +129,53 @@ def _check_quiz(
 
 
 def _check_tags(
-    quiz: Quiz, selector: TagSelector, where: Path, tags: set[str]
+    quiz: Quiz, selector: TagSelector, where: Path, known: _Known
 ) -> list[CrossProblem]:
     problems: list[CrossProblem] = []
     for index, tag in enumerate(selector.tags):
-        if tag not in tags:
+        if tag not in known.by_tag:
             problems.append(
                 CrossProblem(
                     (*where, "tags", index),
-                    f"quiz '{quiz.id}' selects tag '{tag}' but no question has it"
-                    + _did_you_mean(tag, sorted(tags)),
+                    f"quiz '{quiz.id}' selects tag '{tag}' but no question has it",
+                    suggest=(tag, known.tags),
                 )
             )
     return problems
 
 
-def _check_ids(quiz: Quiz, ids: list[str], where: Path, known: list[str]) -> list[CrossProblem]:
+def _check_ids(quiz: Quiz, ids: list[str], where: Path, known: _Known) -> list[CrossProblem]:
     problems: list[CrossProblem] = []
-    seen: set[str] = set()
+    first: dict[str, int] = {}
     for index, question_id in enumerate(ids):
-        if question_id not in known:
+        if question_id not in known.id_set:
             problems.append(
                 CrossProblem(
                     (*where, index),
-                    f"quiz '{quiz.id}' names question '{question_id}', which is not in this bank"
-                    + _did_you_mean(question_id, known),
+                    f"quiz '{quiz.id}' names question '{question_id}', which is not in this bank",
+                    suggest=(question_id, known.ids),
                 )
             )
-        elif question_id in seen:
+        elif question_id in first:
             problems.append(
                 CrossProblem(
                     (*where, index),
                     f"quiz '{quiz.id}' names question '{question_id}' twice{{first}}; remove one",
-                    (*where, ids.index(question_id)),
+                    (*where, first[question_id]),
                 )
             )
-        seen.add(question_id)
+        else:
+            first[question_id] = index
     return problems
 
 
+MAX_HINT_LENGTH = 100
+"""Longer words get no "did you mean": no id or tag is that long, and comparing costs."""
+
+
 def _did_you_mean(word: str, choices: list[str]) -> str:
+    if len(word) > MAX_HINT_LENGTH:
+        return ""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 

@@ -1,23 +1,37 @@
 """Load banks from YAML files: strict reading, validation, cross-checks, all errors at once.
 
-A bank either loads whole or not at all: ``BankError`` lists every problem found (each with
-file:line:column and what to do), and no partial ``Bank`` is ever returned. The caller decides
-what to do with the file (the catalog imports nothing of it).
+A bank either loads whole or not at all: ``BankError`` lists the problems found (each with
+file:line:column and what to do; the first ``MAX_PROBLEMS`` in file order, and how many in
+all), and no partial ``Bank`` is ever returned. The caller decides what to do with the file (the
+catalog imports nothing of it).
+
+Time and memory stay bounded for any file under the size limit: a message (with its "did you
+mean" hint) is written only for problems that will be shown. When pydantic finds more than
+``ERROR_BUDGET`` errors, listing them all would itself take seconds and hundreds of megabytes,
+so the questions and quizzes are validated one by one instead, in file order: errors are
+described until enough problems are found, and only counted after that.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path as FilePath
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from quizapp.bank.checks import cross_check
-from quizapp.bank.errors import BankError, Problem
+from quizapp.bank.errors import MAX_PROBLEMS, BankError, Problem, first_problems
 from quizapp.bank.messages import describe
-from quizapp.bank.models import DEFER_CROSS_CHECKS, Bank
-from quizapp.bank.reader import MAX_BANK_BYTES, PositionMap, read_yaml, size_problem
+from quizapp.bank.models import DEFER_CROSS_CHECKS, Bank, Quiz
+from quizapp.bank.reader import MAX_BANK_BYTES, Path, PositionMap, read_yaml, size_problem
+
+ERROR_BUDGET = 1_000
+"""Most pydantic errors listed at once (see the module docstring)."""
+
+_CONTEXT = {DEFER_CROSS_CHECKS: True}
 
 BANK_SUFFIXES = (".yaml", ".yml")
 
@@ -72,14 +86,17 @@ def load_bank_files(
     """
     banks: list[tuple[Bank, FilePath]] = []
     problems: list[Problem] = []
+    total = 0
     first_file: dict[str, str] = {}
     for path in find_bank_files(paths):
         try:
             bank = load_bank_file(path, max_bytes)
         except BankError as error:
-            problems += error.problems
+            problems = first_problems([*problems, *error.problems])
+            total += error.total
             continue
         if bank.bank in first_file:
+            total += 1
             problems.append(
                 Problem(
                     str(path),
@@ -93,7 +110,7 @@ def load_bank_files(
         first_file[bank.bank] = str(path)
         banks.append((bank, path))
     if problems:
-        raise BankError(problems)
+        raise BankError(problems, total)
     return banks
 
 
@@ -114,19 +131,31 @@ def load_bank_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES)
             ]
         )
     try:
-        bank = Bank.model_validate(document, context={DEFER_CROSS_CHECKS: True})
+        bank = Bank.model_validate(document, context=_CONTEXT)
     except ValidationError as error:
-        raise BankError(_validation_problems(error, document, positions, filename)) from None
-    problems = [
-        Problem(
-            filename,
-            *positions.nearest(problem.path),
-            problem.text(_line(positions, problem.first)),
+        if error.error_count() <= ERROR_BUDGET:
+            details = error.errors(include_url=False)
+            raise BankError(_validation_problems(details, document, positions, filename)) from None
+        raise _part_by_part(document, positions, filename) from None
+    cross = cross_check(bank)
+    if cross:
+        # Order by place first: only the problems shown get a message (and its hint).
+        placed = first_problems(
+            (
+                Problem(filename, *positions.nearest(problem.path), str(index))
+                for index, problem in enumerate(cross)
+            ),
         )
-        for problem in cross_check(bank)
-    ]
-    if problems:
-        raise BankError(problems)
+        problems = [
+            Problem(
+                filename,
+                found.line,
+                found.column,
+                cross[int(found.message)].text(_line(positions, cross[int(found.message)].first)),
+            )
+            for found in placed
+        ]
+        raise BankError(problems, len(cross))
     return bank
 
 
@@ -136,15 +165,75 @@ def _line(positions: PositionMap, path: Any) -> int | None:
 
 
 def _validation_problems(
-    error: ValidationError, document: dict[str, Any], positions: PositionMap, filename: str
+    errors: Iterable[ErrorDetails],
+    document: dict[str, Any],
+    positions: PositionMap,
+    filename: str,
 ) -> list[Problem]:
     problems: dict[Problem, None] = {}
     types = _question_types()
-    for details in error.errors():
+    for details in errors:
         path, at_key, message = describe(details, document, Bank, types)
         line, column = positions.nearest(path, prefer_key=at_key)
         problems[Problem(filename, line, column, message)] = None
     return list(problems)
+
+
+@cache
+def _question_adapter() -> TypeAdapter[Any]:
+    from quizapp.qtypes import AnyQuestion
+
+    return TypeAdapter(AnyQuestion)
+
+
+def _part_by_part(document: dict[str, Any], positions: PositionMap, filename: str) -> BankError:
+    """The first problems and the count of all, validating questions and quizzes one by one.
+
+    The rest of the bank (its id, title, source) is validated with a stand-in for the lists,
+    so that it reports only its own problems. The reader bounds the size of one question or
+    quiz (``MAX_ITEM_VALUES``), so listing the errors of one part stays cheap.
+    """
+    lists = {
+        key: document[key]
+        for key in ("questions", "quizzes")
+        if isinstance(document.get(key), list)
+    }
+    head = {**document, **{key: [] for key in lists}}
+    if "questions" in lists:
+        head["questions"] = [{"id": "stand-in", "type": "true_false", "text": "-", "answer": True}]
+    parts: list[tuple[tuple[int, int], Path, Callable[[Any], Any], Any]] = [
+        ((0, 0), (), _validate_bank, head)
+    ]
+    for key, items in lists.items():
+        validate = _question_adapter().validate_python if key == "questions" else _validate_quiz
+        parts += [
+            (positions.nearest((key, index)), (key, index), validate, item)
+            for index, item in enumerate(items)
+        ]
+    parts.sort(key=lambda part: part[0])
+    problems: list[Problem] = []
+    counted = 0
+    for _, prefix, validate, value in parts:
+        try:
+            validate(value)
+        except ValidationError as error:
+            if len(problems) >= MAX_PROBLEMS:
+                counted += error.error_count()
+                continue
+            details: list[Any] = [
+                {**detail, "loc": (*prefix, *detail["loc"])}
+                for detail in error.errors(include_url=False)
+            ]
+            problems += _validation_problems(details, document, positions, filename)
+    return BankError(problems, len(problems) + counted)
+
+
+def _validate_bank(value: Any) -> Any:
+    return Bank.model_validate(value, context=_CONTEXT)
+
+
+def _validate_quiz(value: Any) -> Any:
+    return Quiz.model_validate(value)
 
 
 def _question_types() -> list[str]:

@@ -59,10 +59,19 @@ def subject(data: Any, path: Path) -> str:
     return ""
 
 
+MAX_SHOWN = 60
+"""Longest value quoted in a message: a message names the value, it does not copy a page."""
+
+
+def cut(text: str, width: int = MAX_SHOWN) -> str:
+    """``text``, or its start and an ellipsis when longer than ``width``."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def shown(value: Any) -> str:
-    """A value as the author wrote it."""
+    """A value as the author wrote it (its start, when long)."""
     if isinstance(value, PlainInt | PlainFloat):
-        return value.raw
+        return cut(value.raw)
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -71,7 +80,7 @@ def shown(value: Any) -> str:
         return "a mapping (key: value lines)"
     if isinstance(value, list):
         return "a list"
-    return f"'{value}'"
+    return f"'{cut(str(value))}'"
 
 
 # -- which model a location is in (for "did you mean") -------------------------------------
@@ -137,6 +146,8 @@ def all_field_names(root: type[BaseModel]) -> set[str]:
 
 
 def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
+    if len(word) > MAX_SHOWN:  # no key is that long; comparing would only cost
+        return ""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
@@ -181,7 +192,7 @@ def describe(
         hint = did_you_mean(str(loc[-1]), allowed or all_field_names(root))
         if not hint and allowed:
             hint = "; the keys allowed here are: " + ", ".join(sorted(allowed))
-        message = f"unknown key '{loc[-1]}'{hint}"
+        message = f"unknown key '{cut(str(loc[-1]))}'{hint}"
         at_key = True
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         known = ", ".join(question_types) or str(ctx.get("expected_tags", ""))
@@ -225,6 +236,10 @@ def describe(
     elif kind == "too_short":
         least = ctx.get("min_length", 1)
         message = f"{label} needs at least {least} item{'s' if least != 1 else ''}"
+    elif kind in _BOUNDS:
+        bound = next((ctx[name] for name in ("le", "lt", "ge", "gt") if name in ctx), "")
+        limit = f"{bound:,}" if isinstance(bound, int) else str(bound)
+        message = f"{label} cannot be {shown(value)}; it must be {_BOUNDS[kind]} {limit}"
     elif kind in ("int_parsing", "int_type", "int_from_float"):
         message = f"{label} expects a whole number, not {shown(value)}"
     elif kind in ("float_parsing", "float_type"):
@@ -237,6 +252,14 @@ def describe(
         text = error["msg"].replace("Input should be", "it should be")
         message = f"{label} cannot be {shown(value)}; {text}" if key else text
     return path, at_key, f"{who}: {message}" if who else message
+
+
+_BOUNDS = {
+    "less_than_equal": "at most",
+    "less_than": "less than",
+    "greater_than_equal": "at least",
+    "greater_than": "more than",
+}
 
 
 def _not_text(label: str, value: Any) -> str:

@@ -4,7 +4,13 @@ One file is one ``Bank``: where its questions come from (``source``), the questi
 (one model per question type, in ``quizapp.qtypes``) and the quizzes made from them.
 
 Every model is frozen and forbids unknown keys (a misspelt key is an error, not silently
-ignored). Parsed values are plain types (seconds, percent, naive UTC datetimes), and
+ignored). Numbers, durations and dates have bounds that any real quiz fits in and that keep the
+app's own arithmetic safe (a time limit of ``1e300`` minutes, or a close in year 9999 plus a
+time limit, would overflow Python's dates later, when a student starts an attempt): counts
+from 1 to ``MAX_COUNT``, a time limit from 1 second to ``MAX_TIME_LIMIT`` (a week), a pass
+mark from 0 to 100 %, opening and closing times between ``EARLIEST`` and ``LATEST``.
+
+Parsed values are plain types (seconds, percent, naive UTC datetimes), and
 ``model_dump(mode="json")`` validates back to an equal model: the app stores a quiz's settings
 as JSON and re-validates them.
 
@@ -15,6 +21,7 @@ possible) live in ``quizapp.bank.checks``: the loader runs them there to point a
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -66,8 +73,11 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-Count = Annotated[int, Field(ge=1), BeforeValidator(_whole_number)]
-"""A whole number from 1, e.g. how many questions to draw."""
+MAX_COUNT = 10_000
+"""Most attempts allowed, or questions drawn: more than any quiz needs."""
+
+Count = Annotated[int, Field(ge=1, le=MAX_COUNT), BeforeValidator(_whole_number)]
+"""A whole number from 1 to ``MAX_COUNT``, e.g. how many questions to draw."""
 
 
 # -- time limits -----------------------------------------------------------------------------
@@ -79,6 +89,12 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 TIME_LIMIT_FORMS = "a number of minutes (15), or text like 15m, 45 min, 1h30m, 90s"
+MAX_TIME_LIMIT = 7 * 24 * 3600
+"""The longest time limit, in seconds: a week (168h, 10080 minutes)."""
+_TOO_LONG = (
+    "the time limit can be at most a week (168h, or 10080 minutes); "
+    "for longer, leave it out and give the quiz a 'closes' date"
+)
 
 
 def parse_time_limit(value: Any) -> Any:
@@ -92,41 +108,58 @@ def parse_time_limit(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError(f"write the time limit as {TIME_LIMIT_FORMS}")
     if isinstance(value, PlainInt | PlainFloat):
-        seconds = float(value) * 60
+        seconds: float = float(value) * 60
     elif isinstance(value, int):
         return value
     elif isinstance(value, str):
         text = value.strip()
         match = _DURATION.fullmatch(text)
         if text.isdigit():
-            seconds = int(text) * 60
+            seconds = _whole(text) * 60
         elif text and match and any(match.groupdict().values()):
-            parts = {name: int(number or 0) for name, number in match.groupdict().items()}
+            parts = {name: _whole(number or "0") for name, number in match.groupdict().items()}
             seconds = parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
         else:
-            raise ValueError(f"'{value}' is not understood; write {TIME_LIMIT_FORMS}")
+            raise ValueError(f"'{_cut(value)}' is not understood; write {TIME_LIMIT_FORMS}")
     else:
         raise ValueError(f"write the time limit as {TIME_LIMIT_FORMS}")
+    if math.isnan(seconds) or seconds > MAX_TIME_LIMIT:
+        raise ValueError(_TOO_LONG)
     if seconds != int(seconds) or seconds < 1:
         raise ValueError("the time limit must be a whole number of seconds, at least 1s")
     return int(seconds)
 
 
+def _whole(digits: str) -> float:
+    """Digits as a number; beyond any bound here as infinity (Python refuses to read integers
+    of more than 4,300 digits)."""
+    return int(digits) if len(digits) <= 12 else math.inf
+
+
+def _cut(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 TimeLimit = Annotated[
     int,
-    Field(ge=1, description="Seconds once parsed."),
+    Field(ge=1, le=MAX_TIME_LIMIT, description="Seconds once parsed."),
     BeforeValidator(parse_time_limit),
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "integer", "minimum": 1, "description": "Minutes."},
+                {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_TIME_LIMIT // 60,
+                    "description": "Minutes.",
+                },
                 {
                     "type": "string",
                     "pattern": r"^\s*(\d+\s*h\w*)?\s*(\d+\s*m\w*)?\s*(\d+\s*s\w*)?\s*$",
                     "examples": ["15m", "45 min", "1h30m", "90s"],
                 },
             ],
-            "description": f"Time allowed for one attempt: {TIME_LIMIT_FORMS}.",
+            "description": f"Time allowed for one attempt: {TIME_LIMIT_FORMS}; at most a week.",
         }
     ),
 ]
@@ -146,7 +179,11 @@ def parse_percent(value: Any) -> Any:
         try:
             value = float(text)
         except ValueError:
-            raise ValueError(f"'{value}' is not understood; write a percentage, e.g. 70%") from None
+            raise ValueError(
+                f"'{_cut(value)}' is not understood; write a percentage, e.g. 70%"
+            ) from None
+    if isinstance(value, int | float) and not 0 <= value <= 100:
+        raise ValueError(f"a pass mark is a percentage from 0 to 100, not {_shown(value)}")
     if isinstance(value, int | float) and 0 < value < 1:
         raise ValueError(
             f"a pass mark of {value} would mean {value}%; write percent, e.g. 70% (not 0.7)"
@@ -170,11 +207,40 @@ PassMark = Annotated[
 ]
 
 
+def _shown(value: float) -> str:
+    if isinstance(value, PlainInt | PlainFloat):
+        return _cut(value.raw)
+    return _cut(str(value))
+
+
+EARLIEST = datetime(1970, 1, 1)
+LATEST = datetime(2100, 1, 1)
+"""Opening and closing times lie in [EARLIEST, LATEST), in UTC: far from the ends of Python's
+dates, so adding a time limit or a time zone to them can never overflow."""
+
+
 def as_naive_utc(value: datetime | None) -> datetime | None:
-    """The app compares with naive UTC datetimes: a time without a zone is taken as UTC."""
-    if value is not None and value.tzinfo is not None:
-        return value.astimezone(UTC).replace(tzinfo=None)
+    """The app compares with naive UTC datetimes: a time without a zone is taken as UTC.
+
+    Times outside [EARLIEST, LATEST) are refused first (converting 9999-12-31T23:59-05:00 to
+    UTC would overflow).
+    """
+    if value is None:
+        return None
+    if not EARLIEST.year <= value.year < LATEST.year:
+        raise ValueError(_out_of_range(value))
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    if not EARLIEST <= value < LATEST:
+        raise ValueError(_out_of_range(value))
     return value
+
+
+def _out_of_range(value: datetime) -> str:
+    return (
+        f"{value.date().isoformat()} is out of range; write a date from {EARLIEST:%Y-%m-%d} "
+        f"to {LATEST.year - 1}-12-31 (UTC)"
+    )
 
 
 When = Annotated[
@@ -184,7 +250,10 @@ When = Annotated[
             "type": "string",
             "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?)?$",
             "examples": ["2025-03-01", "2025-03-01 09:00", "2025-03-01T09:00+02:00"],
-            "description": "A date, or a date and time; UTC unless a zone is given.",
+            "description": (
+                "A date, or a date and time; UTC unless a zone is given; "
+                f"from {EARLIEST:%Y-%m-%d} to {LATEST.year - 1}-12-31."
+            ),
         }
     ),
 ]
@@ -350,6 +419,10 @@ class Bank(BaseModel):
 
 
 __all__ = [
+    "EARLIEST",
+    "LATEST",
+    "MAX_COUNT",
+    "MAX_TIME_LIMIT",
     "Bank",
     "Count",
     "PassMark",

@@ -9,6 +9,14 @@ reader refuses whatever can surprise or harm, before anything is built:
    (so an alias bomb or a deeply nested document costs nothing);
 3. the document is composed into nodes and converted to Python by our own rules (YAML 1.2 core
    scalars, duplicate keys refused), recording where each value was written.
+
+A file of the size allowed can still be built to make the later steps slow: a 5,000-digit
+number (Python refuses to convert it), a mapping of 100,000 keys, or one question holding
+100,000 values, each of which would become a validation error. Those are refused here, at their
+line, with the bound in the message: numbers have at most ``MAX_NUMBER_CHARS`` characters, a
+mapping at most ``MAX_KEYS`` keys, an item of a top-level list (a question, a quiz) at most
+``MAX_ITEM_VALUES`` values. Each step keeps the first ``MAX_PROBLEMS`` problems and counts the
+rest (``BankError.total``).
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from quizapp.bank.errors import BankError, Problem
+from quizapp.bank.errors import MAX_PROBLEMS, BankError, Problem
 from quizapp.bank.scalars import PlainFloat, PlainInt
 
 MAX_BANK_BYTES = 1_000_000
@@ -28,10 +36,42 @@ MAX_BANK_BYTES = 1_000_000
 MAX_DEPTH = 20
 """Deepest nesting of mappings and lists; a bank needs about six levels."""
 
+MAX_NUMBER_CHARS = 50
+"""Longest unquoted number: more digits than any measure needs (Python itself refuses to read
+integers of more than 4,300 digits)."""
+
+MAX_KEYS = 200
+"""Most keys in one mapping: a question has about ten, a cloze one per blank."""
+
+MAX_ITEM_VALUES = 10_000
+"""Most values (keys, list items, texts) in one item of a top-level list, such as a question
+or a quiz: a question holds a few dozen, a quiz listing thousands of question ids a few
+thousand. It bounds how many validation errors one item can cause."""
+
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml when PyYAML was built with it: about ten times faster than the pure-Python parser
 (a 1 MB bank reads in well under a second). Only its scanner and composer are used, never a
 constructor, so both behave alike here."""
+
+try:
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # PyYAML built without libyaml
+    _Parser = yaml.SafeLoader  # type: ignore[misc,assignment]
+
+
+class _Composer(_Parser):  # type: ignore[misc]
+    """libyaml's composer without PyYAML's tag resolver, which matches every scalar against
+    YAML 1.1's regular expressions in Python, for tags that ``scalar`` never looks at."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return "tag:yaml.org,2002:str"
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
 
 # What YAML forbids in a stream (C0/C1 controls except tab and line breaks, surrogates,
 # non-characters). Checked up front to name the exact line and column.
@@ -86,21 +126,18 @@ def read_yaml(
         raise BankError([size_problem(len(data), filename, max_bytes)])
     text = _decode(data, filename)
     # Tabs come first and alone: they also derail the parser, whose messages would only confuse.
-    problems = (
-        _character_problems(text, filename)
-        or _tab_problems(text, filename)
-        or _token_problems(text, filename)
-    )
-    if problems:
-        raise BankError(problems)
+    for check in (_character_problems, _tab_problems, _token_problems):
+        problems, total = check(text, filename)
+        if total:
+            raise BankError(problems, total)
     root = _compose(text, filename)
     positions = PositionMap()
     if root is None:
         return None, positions
     converter = _Converter(filename, positions)
     value = converter.convert(root, ())
-    if converter.problems:
-        raise BankError(converter.problems)
+    if converter.total:
+        raise BankError(converter.problems, converter.total)
     return value, positions
 
 
@@ -135,40 +172,52 @@ def _decode(data: bytes, filename: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _character_problems(text: str, filename: str) -> list[Problem]:
+Found = tuple[list[Problem], int]
+"""The first problems found (at most ``MAX_PROBLEMS``) and how many there are in all."""
+
+
+def _character_problems(text: str, filename: str) -> Found:
     """Invisible control characters (often pasted from a PDF or a word processor)."""
     problems = []
+    total = 0
+    line, line_start = 1, 0
     for match in _FORBIDDEN.finditer(text):
-        before = text[: match.start()]
+        total += 1
+        if len(problems) >= MAX_PROBLEMS:
+            continue
+        # Count lines from the previous match only: each character of the file is looked at once.
+        line += text.count("\n", line_start, match.start())
+        line_start = text.rfind("\n", 0, match.start()) + 1
         problems.append(
             Problem(
                 filename,
-                before.count("\n") + 1,
-                match.start() - (before.rfind("\n") + 1) + 1,
+                line,
+                match.start() - line_start + 1,
                 f"the character U+{ord(match.group()):04X} (an invisible control character) "
                 "is not allowed in YAML; delete it",
             )
         )
-        if len(problems) >= 20:
-            break
-    return problems
+    return problems, total
 
 
-def _tab_problems(text: str, filename: str) -> list[Problem]:
+def _tab_problems(text: str, filename: str) -> Found:
     """Tabs in indentation: YAML forbids them, and editors show them at different widths."""
     problems = []
+    total = 0
     for number, line in enumerate(text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
-            problems.append(
-                Problem(
-                    filename,
-                    number,
-                    indent.index("\t") + 1,
-                    "a tab character in the indentation; use spaces, not tabs",
+            total += 1
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(
+                    Problem(
+                        filename,
+                        number,
+                        indent.index("\t") + 1,
+                        "a tab character in the indentation; use spaces, not tabs",
+                    )
                 )
-            )
-    return problems
+    return problems, total
 
 
 _OPENERS = {
@@ -188,9 +237,10 @@ _REFUSED = {
 }
 
 
-def _token_problems(text: str, filename: str) -> list[Problem]:
+def _token_problems(text: str, filename: str) -> Found:
     """Refuse tags, anchors, aliases and deep nesting before any node is built."""
     problems: list[Problem] = []
+    total = 0
     depth = 0
     try:
         for token in yaml.scan(text, Loader=_LOADER):
@@ -206,14 +256,17 @@ def _token_problems(text: str, filename: str) -> list[Problem]:
                             "a bank needs far fewer, check the indentation",
                         )
                     )
-                    return problems
+                    return problems, total + 1
             elif kind in _CLOSERS:
                 depth -= 1
             elif kind in _REFUSED:
-                problems.append(_token_problem(token, filename, _REFUSED[kind]))
+                total += 1
+                if len(problems) < MAX_PROBLEMS:
+                    problems.append(_token_problem(token, filename, _REFUSED[kind]))
     except yaml.YAMLError as error:
         problems.append(_syntax_problem(error, text, filename))
-    return problems
+        total += 1
+    return problems, total
 
 
 def _token_problem(token: yaml.Token, filename: str, message: str) -> Problem:
@@ -223,7 +276,7 @@ def _token_problem(token: yaml.Token, filename: str, message: str) -> Problem:
 def _compose(text: str, filename: str) -> yaml.Node | None:
     """The single document's node tree; a second document in the file is a mistake."""
     try:
-        documents = yaml.compose_all(text, Loader=_LOADER)
+        documents = yaml.compose_all(text, Loader=_Composer)
         root = next(documents, None)
         second = next(documents, None)
     except yaml.YAMLError as error:
@@ -262,26 +315,63 @@ class _Converter:
         self.filename = filename
         self.positions = positions
         self.problems: list[Problem] = []
+        self.total = 0
+        self.item_values: dict[Path, int] = {}
 
     def problem(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(
-            Problem(self.filename, node.start_mark.line + 1, node.start_mark.column + 1, message)
-        )
+        self.problem_at((node.start_mark.line + 1, node.start_mark.column + 1), message)
+
+    def problem_at(self, position: Position, message: str) -> None:
+        """Keep the first problems; count them all."""
+        self.total += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(self.filename, *position, message))
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
         self.positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if len(path) > MAX_DEPTH:
             self.problem(node, f"nesting deeper than {MAX_DEPTH} levels; check the indentation")
             return None
+        if len(path) >= 2 and isinstance(path[1], int) and not self.item_fits(path):
+            return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
+        if not node.style and len(node.value) > MAX_NUMBER_CHARS and _is_number(node.value):
+            self.problem(
+                node,
+                f"this number is {len(node.value):,} characters long; a number in a bank has "
+                f"at most {MAX_NUMBER_CHARS}; put it in quotes if it is text",
+            )
+            return None
         return scalar(node)
+
+    def item_fits(self, path: Path) -> bool:
+        """Whether the item of a top-level list that ``path`` lies in is still within bounds."""
+        item = path[:2]
+        count = self.item_values.get(item, 0) + 1
+        self.item_values[item] = count
+        if count == MAX_ITEM_VALUES + 1:
+            first = self.positions.values.get(item, (1, 1))
+            self.problem_at(
+                first,
+                f"item {item[1] + 1} of '{item[0]}' (from line {first[0]}) holds more than "
+                f"{MAX_ITEM_VALUES:,} values (keys, list items and texts); a question or a "
+                "quiz needs far fewer: check for a runaway list, or split it",
+            )
+        return count <= MAX_ITEM_VALUES
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
+        if len(node.value) > MAX_KEYS:
+            self.problem(
+                node,
+                f"this mapping has {len(node.value):,} keys; no part of a bank takes more than "
+                f"{MAX_KEYS}: check for a runaway list of 'key: value' lines",
+            )
+            return result
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, "a key must be plain text, not a list or a mapping")
@@ -302,6 +392,10 @@ class _Converter:
         return result
 
 
+def _is_number(raw: str) -> bool:
+    return bool(_INT.fullmatch(raw) or _FLOAT.fullmatch(raw))
+
+
 def scalar(node: yaml.ScalarNode) -> Any:
     """A scalar by YAML 1.2's core rules; quoted and block scalars are always text."""
     raw = node.value
@@ -320,4 +414,14 @@ def scalar(node: yaml.ScalarNode) -> Any:
     return raw
 
 
-__all__ = ["MAX_BANK_BYTES", "MAX_DEPTH", "Path", "Position", "PositionMap", "read_yaml"]
+__all__ = [
+    "MAX_BANK_BYTES",
+    "MAX_DEPTH",
+    "MAX_ITEM_VALUES",
+    "MAX_KEYS",
+    "MAX_NUMBER_CHARS",
+    "Path",
+    "Position",
+    "PositionMap",
+    "read_yaml",
+]

@@ -24,8 +24,9 @@ from sqlalchemy import func, select
 
 from quizapp import catalog
 from quizapp.attempts import choose_questions, live_versions
-from quizapp.bank.errors import BankError, Problem
+from quizapp.bank.errors import BankError
 from quizapp.bank.loader import load_bank_bytes, load_bank_files
+from quizapp.bank.report import cut, excerpt, more_line, shown_problems
 from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
 from quizapp.models import SEED_BITS, Bank, Question, Quiz
@@ -55,14 +56,33 @@ def teacher_required(
     return wrapped
 
 
-def _problem_lines(problems: list[Problem], text: str | None) -> list[dict[str, Any]]:
-    """Each problem with the offending line of the file, for showing with a caret."""
+def _problems_page(error: BankError, filename: str, text: str | None) -> ResponseReturnValue:
+    """The problems page: the first problems, each with an excerpt of its line and a caret,
+    and how many more there are (status 422: the file was understood and refused)."""
     lines = text.splitlines() if text is not None else []
     shown = []
-    for problem in problems:
+    for problem in shown_problems(error):
         line = lines[problem.line - 1] if 0 < problem.line <= len(lines) else None
-        shown.append({"problem": problem, "line": line, "caret": " " * (problem.column - 1) + "^"})
-    return shown
+        part = excerpt(line, problem.column) if line is not None else None
+        shown.append(
+            {
+                "place": cut(f"{problem.file}:{problem.line}:{problem.column}", 200),
+                "line_number": problem.line,
+                "message": cut(problem.message),
+                "line": part.text if part else None,
+                "caret": part.caret_line if part else None,
+            }
+        )
+    return (
+        render_template(
+            "teacher/problems.html",
+            filename=cut(filename, 100),
+            problems=shown,
+            total=error.total,
+            more=more_line(len(shown), error.total),
+        ),
+        422,
+    )
 
 
 @blueprint.route("/")
@@ -117,14 +137,7 @@ def _check_and_preview(data: bytes, filename: str) -> ResponseReturnValue:
         bank_model = load_bank_bytes(data, filename, max_bytes=limit)
     except BankError as error:
         text = data.decode("utf-8", errors="replace") if len(data) <= limit else None
-        return (
-            render_template(
-                "teacher/problems.html",
-                filename=filename,
-                problems=_problem_lines(error.problems, text),
-            ),
-            422,
-        )
+        return _problems_page(error, filename, text)
     diff = catalog.diff_bank(bank_model)
     confirm = ConfirmImportForm(filename=filename, content=data.decode("utf-8"))
     return render_template("teacher/diff.html", diffs=[diff], confirm=confirm, action="upload")
@@ -149,15 +162,15 @@ def confirm_upload() -> ResponseReturnValue:
     return redirect(url_for("teacher.banks")), 303
 
 
-def _questions_dir_banks() -> tuple[list[tuple[Any, str]], list[Problem]]:
+def _questions_dir_banks() -> tuple[list[tuple[Any, str]], BankError | None]:
     folder = Path(current_app.config["QUESTIONS_DIR"])
     if not folder.is_absolute():
         folder = Path(current_app.root_path).parent / folder
     try:
         loaded = load_bank_files([folder], current_app.config["MAX_BANK_BYTES"])
     except BankError as error:
-        return [], error.problems
-    return [(bank_model, str(path)) for bank_model, path in loaded], []
+        return [], error
+    return [(bank_model, str(path)) for bank_model, path in loaded], None
 
 
 @blueprint.route("/banks/reimport", methods=["POST"])
@@ -166,16 +179,9 @@ def reimport() -> ResponseReturnValue:
     """Check every bank under questions/ and show what importing would change."""
     if not ReimportForm().validate_on_submit():
         abort(400, "The form was missing its security token; reload the page and try again.")
-    loaded, problems = _questions_dir_banks()
-    if problems:
-        return (
-            render_template(
-                "teacher/problems.html",
-                filename="questions/",
-                problems=_problem_lines(problems, None),
-            ),
-            422,
-        )
+    loaded, error = _questions_dir_banks()
+    if error:
+        return _problems_page(error, "questions/", None)
     diffs = [catalog.diff_bank(bank_model) for bank_model, _ in loaded]
     return render_template(
         "teacher/diff.html", diffs=diffs, confirm=ConfirmReimportForm(), action="reimport"
@@ -188,8 +194,8 @@ def confirm_reimport() -> ResponseReturnValue:
     """Import every bank under questions/ (checked again first)."""
     if not ConfirmReimportForm().validate_on_submit():
         abort(400, "The form was missing its security token; reload the page and try again.")
-    loaded, problems = _questions_dir_banks()
-    if problems:
+    loaded, error = _questions_dir_banks()
+    if error:
         abort(400, "A bank under questions/ no longer passes its checks; check again to see why.")
     for diff in catalog.import_banks(loaded):
         flash(f"Imported {diff.summary()}.", "success")
