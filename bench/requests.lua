@@ -66,27 +66,40 @@ function init(args)
   end
 end
 
+local reserved = 0
+local filler = nil
+
 function request()
-  position = position + 1
-  if position > #prepared then
-    if once then
-      -- Used up (only delay() keeps this from being sent: see there).
-      return wrk.format("GET", "/auth/login", { ["User-Agent"] = "filler" })
+  if once then
+    if reserved == 0 then
+      -- wrk calls request() once before the run to check the script, and never sends that
+      -- request: hand it the first one without using it up.
+      return prepared[1] or wrk.format("GET", "/auth/login")
     end
-    position = 1
+    position = position + 1
+    if prepared[position] == nil then
+      -- Only after a reconnect (which skips delay()): a page that is no graded submit.
+      filler = filler or wrk.format("GET", "/auth/login")
+      return filler
+    end
+    return prepared[position]
   end
+  position = position % #prepared + 1
   return prepared[position]
 end
 
--- A pause before each request: a student's reading time when WRK_THINK_MS is set; and, once a
--- thread's share of once-only requests is used up, ten minutes, so it sends nothing more while
--- its other connections finish (bench/load_bench.py ends wrk with SIGINT when every prepared
--- request is answered, and wrk then reports the time it really ran).
+-- Called before each request() when defined. Once-only requests are handed out here, one per
+-- connection that is about to send: when a thread's share is used up its connections pause
+-- for ten minutes, so nothing more is sent while the others finish (bench/load_bench.py ends
+-- wrk with SIGINT once every prepared request is answered, and wrk then reports the time it
+-- really ran). With WRK_THINK_MS, a student's reading time before each request.
 if once or think > 0 then
-  -- Defined only when needed: wrk then schedules every request through a timer.
   function delay()
-    if once and position >= #prepared then
-      return 600000
+    if once then
+      if reserved >= #prepared then
+        return 600000
+      end
+      reserved = reserved + 1
     end
     if think > 0 then
       return math.random(0, think)

@@ -38,9 +38,9 @@ def test_smoke_run_rewrites_only_its_own_section(tmp_path: Path) -> None:
     doc = tmp_path / "performance.md"
     doc.write_text(
         "# Performance\n\nAnother script's figures, kept.\n\n"
-        "<!-- load_bench: start (written by bench/load_bench.py; edits here are overwritten) -->\n"
-        "an old table, to be replaced\n"
-        "<!-- load_bench: end -->\n\n## A later section\n\nAlso kept.\n",
+        "<!-- load_bench sqlite: start (written by bench/load_bench.py; edits here are "
+        "overwritten) -->\nan old table, to be replaced\n<!-- load_bench sqlite: end -->\n\n"
+        "## A later section\n\nAlso kept.\n",
         encoding="utf-8",
     )
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -59,8 +59,8 @@ def test_smoke_run_rewrites_only_its_own_section(tmp_path: Path) -> None:
     assert "Another script's figures, kept." in text
     assert "## A later section\n\nAlso kept." in text
     assert "an old table" not in text
-    assert text.count("<!-- load_bench: start") == 1
-    assert text.count("<!-- load_bench: end -->") == 1
+    assert text.count("<!-- load_bench sqlite: start") == 1
+    assert text.count("<!-- load_bench sqlite: end -->") == 1
 
     rows = {}
     for line in text.splitlines():
