@@ -48,8 +48,11 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## make bench: the reports bench (in-process), then the load bench (gunicorn + wrk; a few
+## minutes; needs wrk: apt-get install wrk); both write their figures into docs/performance.md
 bench: install-dev
 	$(BIN)/python bench/reports_bench.py
+	$(BIN)/python bench/load_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts

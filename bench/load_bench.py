@@ -1,0 +1,1033 @@
+"""Load bench: the student's pages under gunicorn and wrk, against Flask's hello world.
+
+    .venv/bin/python bench/load_bench.py                 # the real run (a few minutes)
+    .venv/bin/python bench/load_bench.py --students 150  # a bigger class, more submits a round
+    .venv/bin/python bench/load_bench.py --smoke         # seconds; what the test suite runs
+
+It seeds its own database in a temporary directory (the article bank from
+``questions/china-belarus-2015`` and a bench bank of 20-question quizzes, imported by the real
+CLI; students inserted in bulk; their attempts made through the pages over HTTP), starts two
+gunicorns on 127.0.0.1 with the same settings (2 workers x 4 threads): Quizapp, and
+``bench/hello_app.py`` (the ceiling). Then, in interleaved rounds (ceiling, then each path),
+wrk drives each path with prepared requests (``bench/requests.lua``): every student's own
+session cookie, and for the submits one prepared attempt per request, each posted once.
+
+For each path it reports requests/s, p50 and p99 latency, the CPU time of the gunicorn
+processes per request (utime + stime from ``/proc/PID/stat``: steadier than requests/s on a
+shared machine), the SQL statements one request sends (counted in-process, on a test client
+request of the same page, with a SQLAlchemy event listener), and the ratios to the ceiling
+and to the login page (medians of the per-round ratios). The table is printed and written
+into its own section of ``docs/performance.md``; the rest of that file is left as it is.
+
+No test asserts a time: ``--smoke`` (a tiny class, one short round, plain HTTP requests when
+wrk is missing) only keeps the harness from rotting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask.testing import FlaskClient
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "bench"
+ARTICLE_BANK = REPO / "questions" / "china-belarus-2015"
+LUA = BENCH / "requests.lua"
+DOC = REPO / "docs" / "performance.md"
+MARKERS = (
+    "<!-- load_bench {}: start (written by bench/load_bench.py; edits here are overwritten) -->",
+    "<!-- load_bench {}: end -->",
+)
+"""Each database has its own section (SQLite by default, PostgreSQL with --database-url)."""
+
+PASSWORD = "bench password"
+AGENT = "quizapp-load-bench"
+"""The User-Agent of every request: Flask-Login's "strong" session protection ties a session
+to the client's address and agent, so wrk must send the agent the session was made with."""
+QUESTIONS = 20
+LOGIN = "login page"
+ATTEMPT_20 = "attempt page, 20 questions"
+EXAM = "exam attempt page, 102 questions"
+SUBMIT = "submit and grade 20 answers"
+QUIZ_LIST = "quiz list (14 quizzes)"
+SUBMIT_QUIZZES = ("bench-s1", "bench-s2", "bench-s3", "bench-s4", "bench-s5")
+"""Quizzes whose attempts are prepared for the submit rounds: one unfinished attempt per
+student and quiz, so the class size times these bounds the submits a run can post."""
+
+
+# -- the bench bank --------------------------------------------------------------------------
+
+
+def bench_bank_yaml() -> str:
+    """Twenty questions of five types; a quiz of all of them for the attempt page, and copies
+    for the submits. With the article bank's eight quizzes the list shows fourteen."""
+    lines = [
+        "bank: load-bench",
+        "title: Load bench",
+        "quizzes:",
+        "  - {id: bench-20, title: Twenty questions, shuffle_questions: true, "
+        "shuffle_choices: true, pass_mark: 60%}",
+    ]
+    lines += [
+        f"  - {{id: {key}, title: Twenty questions ({key}), shuffle_questions: true, "
+        "shuffle_choices: true, pass_mark: 60%}"
+        for key in SUBMIT_QUIZZES
+    ]
+    lines.append("questions:")
+    for n in range(1, QUESTIONS + 1):
+        kind = ("single", "single", "multiple", "true_false", "numeric", "short")[n % 6]
+        lines += [f"  - id: q{n:02d}", f"    type: {kind}", f"    text: Bench question {n}?"]
+        if kind == "single":
+            lines += [
+                "    choices:",
+                f"      - {{text: Right answer {n}, correct: true, feedback: Well done {n}.}}",
+                f"      - {{text: Tempting answer {n}, misconception: tempting-{n % 3}}}",
+                f"      - {{text: Other answer {n}}}",
+                f"      - {{text: Far answer {n}}}",
+            ]
+        elif kind == "multiple":
+            lines += [
+                "    scoring: partial",
+                "    choices:",
+                f"      - {{text: First right {n}, correct: true}}",
+                f"      - {{text: Second right {n}, correct: true}}",
+                f"      - {{text: Wrong one {n}}}",
+                f"      - {{text: Wrong two {n}}}",
+            ]
+        elif kind == "true_false":
+            lines.append(f"    answer: {'true' if n % 4 else 'false'}")
+        elif kind == "numeric":
+            lines += [f"    answer: {n * 7}", "    tolerance: 0"]
+        else:
+            lines.append(f"    accept: [word {n}, the word {n}]")
+        lines += [
+            f"    explanation: Explanation of bench question {n}.",
+            f"    tags: [bench, part-{n % 4}]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+# -- the database ----------------------------------------------------------------------------
+
+
+@dataclass
+class Site:
+    """A seeded database and the settings every process that serves it needs."""
+
+    workdir: Path
+    database_url: str
+    secret_key: str = "load-bench-secret"
+    quiz_ids: dict[str, int] = field(default_factory=dict)
+    engine: Any = None
+    """An engine of this process for the bench's own reads, made when first needed."""
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "DATABASE_URL": self.database_url,
+                "QUIZAPP_SECRET_KEY": self.secret_key,
+                "PYTHONDONTWRITEBYTECODE": "1",
+            }
+        )
+        return env
+
+    def app(self) -> Any:
+        """The app in this process, on the same database (for counting SQL statements)."""
+        from quizapp import create_app
+
+        return create_app(
+            {
+                "INSTANCE_PATH": str(self.workdir / "instance"),
+                "SQLALCHEMY_DATABASE_URI": self.database_url,
+                "SECRET_KEY": self.secret_key,
+            }
+        )
+
+
+def empty_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def seed_database(workdir: Path, students: int, database_url: str | None = None) -> Site:
+    """Migrate, import the two banks through the CLI, and add the students in bulk.
+
+    The students' password hash is a cheap pbkdf2 one (Werkzeug checks any method it wrote):
+    logging in hundreds of students with the default scrypt would take longer than the bench,
+    and the login POST is not one of the paths measured.
+    """
+    from flask_migrate import upgrade
+    from sqlalchemy import insert, select
+    from werkzeug.security import generate_password_hash
+
+    from quizapp.extensions import db
+    from quizapp.models import Quiz, User
+
+    (workdir / "instance").mkdir(exist_ok=True)
+    url = database_url or f"sqlite:///{workdir / 'load-bench.sqlite'}"
+    if url.startswith("postgresql"):
+        empty_postgres(url)
+    site = Site(workdir=workdir, database_url=url)
+    app = site.app()
+    with app.app_context():
+        upgrade()
+    bank = workdir / "load-bench.yaml"
+    bank.write_text(bench_bank_yaml(), encoding="utf-8")
+    for path in (ARTICLE_BANK, bank):
+        result = app.test_cli_runner().invoke(args=["quiz", "import", str(path)])
+        if result.exit_code != 0:
+            raise SystemExit(f"import of {path} failed:\n{result.output}")
+    cheap_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    with app.app_context():
+        rows = [
+            {"username": student_name(n), "password_hash": cheap_hash, "is_teacher": False}
+            for n in range(students + 1)  # the last one is the in-process SQL counter's
+        ]
+        db.session.execute(insert(User.__table__), rows)
+        db.session.commit()
+        site.quiz_ids = {
+            key: quiz_id for key, quiz_id in db.session.execute(select(Quiz.key, Quiz.id))
+        }
+        db.session.remove()
+        db.engine.dispose()
+    return site
+
+
+def student_name(n: int) -> str:
+    return f"student-{n:04d}"
+
+
+# -- servers ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Gunicorn:
+    """A gunicorn on 127.0.0.1, stopped (SIGTERM to its own master) when the block ends."""
+
+    def __init__(
+        self,
+        app: str,
+        env: dict[str, str],
+        workers: int = 2,
+        threads: int = 4,
+        extra: Sequence[str] = (),
+        pythonpath: Path | None = None,
+    ) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "gthread",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
+            *extra,
+        ]
+        if pythonpath:
+            command += ["--pythonpath", str(pythonpath)]
+        command.append(app)
+        self.command = command
+        self.env = env
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Gunicorn:
+        self.process = subprocess.Popen(self.command, env=self.env, cwd=REPO)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited at start: {' '.join(self.command)}")
+            with contextlib.suppress(OSError):
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                connection.request("GET", "/", headers={"User-Agent": AGENT})
+                connection.getresponse().read()
+                connection.close()
+                if len(self.pids()) > 1:
+                    return self
+            time.sleep(0.2)
+        self.__exit__(None, None, None)
+        raise SystemExit("gunicorn did not answer within 30 s")
+
+    def __exit__(self, *_: object) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def settle(self, quiet: float = 0.5, limit: float = 60) -> None:
+        """Wait until the processes use no CPU for ``quiet`` seconds (``limit`` at most)."""
+        deadline = time.monotonic() + limit
+        last = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(quiet)
+            now = self.cpu_seconds()
+            if now - last < 0.02:
+                return
+            last = now
+
+    def pids(self) -> list[int]:
+        """The master and its workers."""
+        assert self.process is not None
+        master = self.process.pid
+        pids = [master]
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, IndexError):
+                    stat = (entry / "stat").read_text()
+                    if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+                        pids.append(int(entry.name))
+        return pids
+
+    def cpu_seconds(self) -> float:
+        """utime + stime of the master and its workers, in seconds."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.pids():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # fields 14 and 15 of stat(5)
+        return total / ticks
+
+
+# -- a small browser over HTTP ---------------------------------------------------------------
+
+
+class Browser:
+    """One student's session over plain HTTP: a cookie, no redirects followed."""
+
+    def __init__(self, base: str) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.host, self.port = host, int(port)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
+        """Status, Location and body text."""
+        headers = {"User-Agent": AGENT}
+        if self.cookies:
+            headers["Cookie"] = self.cookie_header()
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            for value in response.headers.get_all("Set-Cookie") or []:
+                cookie = SimpleCookie()
+                cookie.load(value)
+                for name, morsel in cookie.items():
+                    self.cookies[name] = morsel.value
+            return response.status, response.headers.get("Location", ""), text
+        finally:
+            connection.close()
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    def login(self, username: str) -> None:
+        status, _, page = self.request("GET", "/auth/login")
+        token = csrf_token(page)
+        body = urlencode({"csrf_token": token, "username": username, "password": PASSWORD})
+        status, _, _ = self.request("POST", "/auth/login", body)
+        if status not in (302, 303):
+            raise SystemExit(f"login of {username} failed with {status}")
+
+    def start(self, quiz_id: int) -> int:
+        """Start (or resume) an attempt at the quiz; its id."""
+        status, _, page = self.request("GET", f"/quizzes/{quiz_id}")
+        body = urlencode({"csrf_token": csrf_token(page)})
+        status, location, _ = self.request("POST", f"/quizzes/{quiz_id}/start", body)
+        match = re.search(r"/attempts/(\d+)$", location)
+        if status != 302 or not match:
+            raise SystemExit(f"starting quiz {quiz_id} failed: {status} {location}")
+        return int(match.group(1))
+
+    def submit_body(self, attempt_id: int, rng: random.Random) -> str:
+        """The attempt page's form, filled as a student might, with the submit button."""
+        status, _, page = self.request("GET", f"/attempts/{attempt_id}")
+        if status != 200:
+            raise SystemExit(f"attempt page {attempt_id} answered {status}")
+        return urlencode([*answer_form(page, rng), ("submit", "1")])
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    if not match:
+        raise SystemExit("a page had no CSRF token (was the student logged out?)")
+    return match.group(1)
+
+
+class _FormReader(HTMLParser):
+    """The fields of a page's forms: hidden values, radio and checkbox groups, selects, texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden: list[tuple[str, str]] = []
+        self.choices: dict[str, list[str]] = {}
+        self.multi: dict[str, list[str]] = {}
+        self.selects: dict[str, list[str]] = {}
+        self.texts: dict[str, bool] = {}  # name -> numeric?
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {key: value or "" for key, value in attrs}
+        name = a.get("name", "")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind == "hidden":
+                self.hidden.append((name, a.get("value", "")))
+            elif kind == "radio":
+                self.choices.setdefault(name, []).append(a.get("value", ""))
+            elif kind == "checkbox":
+                self.multi.setdefault(name, []).append(a.get("value", ""))
+            elif kind in ("text", "number"):
+                self.texts[name] = a.get("inputmode") == "decimal"
+        elif tag == "select" and name:
+            self._select = name
+            self.selects[name] = []
+        elif tag == "option" and self._select and a.get("value"):
+            self.selects[self._select].append(a["value"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+
+
+def answer_form(html: str, rng: random.Random) -> list[tuple[str, str]]:
+    """Answers for every question on an attempt page: some right, some wrong, at random.
+
+    Position drop-downs of one ordering question get distinct positions, as a student would.
+    """
+    reader = _FormReader()
+    reader.feed(html)
+    fields = list(reader.hidden)
+    for name, values in reader.choices.items():
+        fields.append((name, rng.choice(values)))
+    for name, values in reader.multi.items():
+        for value in rng.sample(values, rng.randint(1, min(2, len(values)))):
+            fields.append((name, value))
+    orderings: dict[str, list[str]] = {}
+    for name, options in reader.selects.items():
+        prefix, _, _ = name.partition("pos-")
+        if "pos-" in name:
+            orderings.setdefault(prefix, []).append(name)
+        elif options:
+            fields.append((name, rng.choice(options)))
+    for names in orderings.values():
+        positions = reader.selects[names[0]][:]
+        rng.shuffle(positions)
+        fields += list(zip(names, positions, strict=False))
+    for name, numeric in reader.texts.items():
+        fields.append((name, str(rng.randint(1, 200)) if numeric else f"word {rng.randint(1, 20)}"))
+    return fields
+
+
+# -- preparing the class ---------------------------------------------------------------------
+
+
+@dataclass
+class Student:
+    name: str
+    cookie: str = ""
+    attempt_20: int = 0
+    exam: int = 0
+    submits: list[tuple[int, str]] = field(default_factory=list)
+    """Prepared submits: (attempt id, form body)."""
+
+
+def prepare_student(base: str, site: Site, n: int, submits: int) -> Student:
+    """Log in; take and submit one Overview attempt (history for the quiz list); open an
+    attempt at the 20-question quiz and at the exam (left open: the pages measured); and open
+    ``submits`` attempts whose filled-in forms the submit rounds will post."""
+    rng = random.Random(n)
+    student = Student(student_name(n))
+    browser = Browser(base)
+    browser.login(student.name)
+    overview = browser.start(site.quiz_ids["overview"])
+    status, location, _ = browser.request(
+        "POST", f"/attempts/{overview}", browser.submit_body(overview, rng)
+    )
+    if status != 302 or "/review" not in location:
+        raise SystemExit(f"submitting overview attempt {overview} failed: {status} {location}")
+    student.attempt_20 = browser.start(site.quiz_ids["bench-20"])
+    student.exam = browser.start(site.quiz_ids["exam"])
+    for key in SUBMIT_QUIZZES[:submits]:
+        attempt_id = browser.start(site.quiz_ids[key])
+        student.submits.append((attempt_id, browser.submit_body(attempt_id, rng)))
+    student.cookie = browser.cookie_header()
+    return student
+
+
+def prepare_class(base: str, site: Site, students: int, submits: int) -> list[Student]:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(prepare_student, base, site, n, submits) for n in range(students)]
+        return [future.result() for future in futures]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One path measured: its name, the prepared requests (method, path, cookie, body) and
+    whether each is posted only once."""
+
+    name: str
+    requests: list[tuple[str, str, str, str]]
+    once: bool = False
+    expect: str = "200"
+
+
+def paths_for(students: list[Student], rounds: int) -> tuple[list[Target], list[list[Target]]]:
+    """The GET paths (walked round and round) and, per round, its own share of the submits."""
+    gets = [
+        Target(LOGIN, [("GET", "/auth/login", "", "")]),
+        Target(
+            ATTEMPT_20,
+            [("GET", f"/attempts/{s.attempt_20}", s.cookie, "") for s in students],
+        ),
+        Target(
+            EXAM,
+            [("GET", f"/attempts/{s.exam}", s.cookie, "") for s in students],
+        ),
+        Target(QUIZ_LIST, [("GET", "/", s.cookie, "") for s in students]),
+    ]
+    every_submit = [
+        ("POST", f"/attempts/{attempt_id}", s.cookie, body)
+        for index in range(max(len(s.submits) for s in students))
+        for s in students
+        if index < len(s.submits)
+        for attempt_id, body in [s.submits[index]]
+    ]
+    share = len(every_submit) // rounds
+    submits = [
+        [
+            Target(
+                SUBMIT,
+                every_submit[r * share : (r + 1) * share],
+                once=True,
+                expect="review",
+            )
+        ]
+        for r in range(rounds)
+    ]
+    return gets, submits
+
+
+# -- SQL statements per request, in-process --------------------------------------------------
+
+
+def count_statements(site: Site, username: str) -> dict[str, int]:
+    """The statements each path sends, on one test client request of the same page by a
+    student of its own (warmed up first, so caches are as in a running worker)."""
+    from sqlalchemy import event
+
+    from quizapp.extensions import db
+
+    app = site.app()
+    client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = AGENT
+    page = client.get("/auth/login").get_data(as_text=True)
+    response = client.post(
+        "/auth/login",
+        data={"csrf_token": csrf_token(page), "username": username, "password": PASSWORD},
+    )
+    if response.status_code not in (302, 303):
+        raise SystemExit("the in-process student could not log in")
+
+    def start(key: str) -> int:
+        quiz_id = site.quiz_ids[key]
+        token = csrf_token(client.get(f"/quizzes/{quiz_id}").get_data(as_text=True))
+        location = client.post(f"/quizzes/{quiz_id}/start", data={"csrf_token": token}).location
+        return int(location.rsplit("/", 1)[1])
+
+    attempt_20, exam, to_submit = start("bench-20"), start("exam"), start("bench-s1")
+    rng = random.Random(0)
+    body = urlencode(
+        [
+            *answer_form(client.get(f"/attempts/{to_submit}").get_data(as_text=True), rng),
+            ("submit", "1"),
+        ]
+    )
+    counts: dict[str, int] = {}
+    statements = 0
+
+    def count(*_: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    def measure(
+        client: FlaskClient, name: str, method: str, url: str, data: str | None = None
+    ) -> None:
+        nonlocal statements
+        if method == "GET":
+            client.get(url)  # warm-up
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", count)
+        statements = 0
+        try:
+            if method == "GET":
+                response = client.get(url)
+                ok = response.status_code == 200
+            else:
+                response = client.post(
+                    url, data=data, content_type="application/x-www-form-urlencoded"
+                )
+                ok = response.status_code == 302 and "/review" in response.location
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        if not ok:
+            raise SystemExit(f"{name}: the in-process request answered {response.status_code}")
+        counts[name] = statements
+
+    logged_out = app.test_client()
+    logged_out.environ_base["HTTP_USER_AGENT"] = AGENT
+    measure(logged_out, LOGIN, "GET", "/auth/login")
+    measure(client, ATTEMPT_20, "GET", f"/attempts/{attempt_20}")
+    measure(client, EXAM, "GET", f"/attempts/{exam}")
+    measure(client, SUBMIT, "POST", f"/attempts/{to_submit}", body)
+    measure(client, QUIZ_LIST, "GET", "/")
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return counts
+
+
+# -- load ------------------------------------------------------------------------------------
+
+
+def submitted_counter(site: Site, target: Target) -> Callable[[], int]:
+    """How many of the target's prepared attempts are submitted by now (read from the
+    database, which is where a submit that counted is)."""
+    from sqlalchemy import bindparam, create_engine, text
+
+    ids = [int(url.rsplit("/", 1)[1]) for _, url, _, _ in target.requests]
+    engine = site.engine or create_engine(site.database_url)
+    site.engine = engine
+    query = text(
+        "SELECT count(*) FROM attempts WHERE submitted_at IS NOT NULL AND id IN :ids"
+    ).bindparams(bindparam("ids", expanding=True))
+
+    def count() -> int:
+        with engine.connect() as connection:
+            return int(connection.execute(query, {"ids": ids}).scalar_one())
+
+    return count
+
+
+@dataclass
+class Run:
+    """One wrk run of one path (or a few plain requests in smoke mode without wrk)."""
+
+    requests: int
+    seconds: float
+    ok: int
+    bad: int
+    socket_errors: dict[str, int]
+    p50_ms: float
+    p99_ms: float
+    cpu_ms_per_request: float
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def write_requests(path: Path, requests: list[tuple[str, str, str, str]]) -> None:
+    for _, url, cookie, body in requests:
+        if "\t" in url + cookie + body or "\n" in url + cookie + body:
+            raise SystemExit("a prepared request holds a tab or a newline")
+    path.write_text("".join("\t".join(r) + "\n" for r in requests), encoding="utf-8")
+
+
+def run_wrk(
+    server: Gunicorn,
+    target: Target,
+    workdir: Path,
+    duration: float,
+    connections: int,
+    threads: int,
+    think_ms: int = 0,
+    done: Callable[[], int] | None = None,
+) -> Run:
+    """One wrk run of ``target``; ``done`` counts the prepared once-only requests answered."""
+    requests_file = workdir / "requests.tsv"
+    write_requests(requests_file, target.requests)
+    env = dict(os.environ)
+    env.update(
+        {
+            "WRK_REQUESTS": str(requests_file),
+            "WRK_ONCE": "1" if target.once else "0",
+            "WRK_THREADS": str(threads),
+            "WRK_EXPECT": target.expect,
+            "WRK_THINK_MS": str(think_ms),
+            "WRK_AGENT": AGENT,
+        }
+    )
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(LUA),
+        server.url + "/",
+    ]
+    cpu_before = server.cpu_seconds()
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as wrk:
+        if target.once and done is not None:
+            # wrk runs for its whole -d even when every thread has stopped: end it (SIGINT,
+            # after which it reports the time it really ran) once the prepared requests are
+            # answered.
+            deadline = time.monotonic() + duration
+            while time.monotonic() < deadline and wrk.poll() is None:
+                if done() >= len(target.requests):
+                    wrk.send_signal(signal.SIGINT)
+                    break
+                time.sleep(0.05)
+        stdout, stderr = wrk.communicate(timeout=duration + 60)
+    # Requests still in flight when wrk stops are served all the same: wait for them, so
+    # their CPU time counts here (and not in the next run), and the next run starts on an
+    # idle server.
+    server.settle()
+    cpu = server.cpu_seconds() - cpu_before
+    # What the server served: the submits the database holds; for pages walked round and
+    # round, those answered plus one in flight on each connection when wrk stopped.
+    served = done() if target.once and done is not None else None
+    output = subprocess.CompletedProcess(command, wrk.returncode, stdout, stderr)
+    match = re.search(r"^RESULT (\{.*\})$", output.stdout, re.MULTILINE)
+    if output.returncode != 0 or not match:
+        raise SystemExit(f"wrk failed ({output.returncode}):\n{output.stdout}\n{output.stderr}")
+    result = json.loads(match.group(1))
+    counted = result["ok"] + result["bad"]
+    socket_errors = {k: result[k] for k in ("connect", "read", "write", "timeout")}
+    return Run(
+        requests=counted,
+        seconds=result["duration_us"] / 1e6,
+        ok=result["ok"],
+        bad=result["bad"],
+        socket_errors=socket_errors,
+        p50_ms=result["p50_us"] / 1000,
+        p99_ms=result["p99_us"] / 1000,
+        cpu_ms_per_request=1000 * cpu / (served or counted + connections)
+        if (served or counted)
+        else 0.0,
+    )
+
+
+def run_plain(server: Gunicorn, target: Target, count: int) -> Run:
+    """A few requests one after another, for smoke mode where wrk is missing."""
+    host, port = "127.0.0.1", server.port
+    requests = (
+        target.requests[:count]
+        if target.once
+        else [target.requests[i % len(target.requests)] for i in range(count)]
+    )
+    times, ok, bad = [], 0, 0
+    cpu_before = server.cpu_seconds()
+    started = time.perf_counter()
+    for method, url, cookie, body in requests:
+        headers = {"User-Agent": AGENT}
+        if cookie:
+            headers["Cookie"] = cookie
+        if body:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        begin = time.perf_counter()
+        connection = http.client.HTTPConnection(host, port, timeout=60)
+        connection.request(method, url, body=body or None, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        times.append(time.perf_counter() - begin)
+        location = response.headers.get("Location", "")
+        good = (
+            response.status in (302, 303) and "/review" in location
+            if target.expect == "review"
+            else response.status == 200
+        )
+        ok, bad = ok + good, bad + (not good)
+    seconds = time.perf_counter() - started
+    server.settle()
+    cpu = server.cpu_seconds() - cpu_before
+    times.sort()
+    return Run(
+        requests=len(times),
+        seconds=seconds,
+        ok=ok,
+        bad=bad,
+        socket_errors={},
+        p50_ms=1000 * times[len(times) // 2] if times else 0.0,
+        p99_ms=1000 * times[min(len(times) - 1, int(len(times) * 0.99))] if times else 0.0,
+        cpu_ms_per_request=1000 * cpu / len(times) if times else 0.0,
+    )
+
+
+# -- the report ------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    with contextlib.suppress(OSError):
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB"
+    return (
+        f"{os.cpu_count()} cores ({model or platform.processor() or 'unknown CPU'}){memory}, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def dialect_name(dialect: str) -> str:
+    return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(dialect, dialect)
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def table(
+    names: list[str],
+    runs: dict[str, list[Run]],
+    ceilings: list[Run],
+    statements: dict[str, int],
+) -> list[str]:
+    """One row per path: medians over the rounds; ratios are medians of per-round ratios."""
+    lines = [
+        "| path | req/s | p50 | p99 | CPU-ms/req | SQL/req | × ceiling | × login page "
+        "| answers | non-2xx | socket errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    login = runs.get(LOGIN, [])
+
+    def row(name: str, these: list[Run], sql: str) -> str:
+        to_ceiling = [r.rate / c.rate for r, c in zip(these, ceilings, strict=False) if c.rate]
+        to_login = [r.rate / g.rate for r, g in zip(these, login, strict=False) if g.rate]
+        bad = sum(r.bad for r in these)
+        errors = sum(sum(r.socket_errors.values()) for r in these)
+        total = sum(r.requests for r in these)
+        return (
+            f"| {name} | {median([r.rate for r in these]):,.1f} "
+            f"| {median([r.p50_ms for r in these]):,.1f} ms "
+            f"| {median([r.p99_ms for r in these]):,.0f} ms "
+            f"| {median([r.cpu_ms_per_request for r in these]):.2f} | {sql} "
+            f"| {percent(median(to_ceiling))} | {percent(median(to_login))} "
+            f"| {total:,} | {bad} | {errors} |"
+        )
+
+    lines.append(row("hello world (the ceiling)", ceilings, "–"))
+    for name in names:
+        lines.append(row(name, runs[name], str(statements.get(name, "?"))))
+    return lines
+
+
+def percent(ratio: float) -> str:
+    if ratio >= 0.095:
+        return f"{100 * ratio:.0f}%"
+    return f"{100 * ratio:.1f}%"
+
+
+def write_section(doc: Path, section: str, label: str) -> None:
+    """Replace this script's section for ``label`` (between its markers), keeping the rest."""
+    start, end = (marker.format(label) for marker in MARKERS)
+    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    block = f"{start}\n{section.rstrip()}\n{end}\n"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        _, after = rest.split(end, 1)
+        text = before + block + after.removeprefix("\n")
+    else:
+        text = text.rstrip("\n") + ("\n\n" if text else "") + block
+    doc.write_text(text, encoding="utf-8")
+
+
+# -- main ------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=60, help="class size (default 60)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument("--duration", type=float, default=8, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=16, help="wrk -c (default 16)")
+    parser.add_argument("--wrk-threads", type=int, default=2, help="wrk -t (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="a PostgreSQL database to use (EMPTIED first); default a temporary SQLite file",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=DOC, help="the file whose section is rewritten"
+    )
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny class, one short round; wrk optional"
+    )
+    args = parser.parse_args(argv)
+    # Stopped from outside, still stop our servers (the with-blocks) and remove the temp dir.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
+    if args.smoke:
+        args.students, args.rounds, args.duration = 3, 1, 2
+    have_wrk = shutil.which("wrk") is not None
+    if not have_wrk and not args.smoke:
+        raise SystemExit("wrk is missing: apt-get install wrk (or run --smoke)")
+
+    load_before = load()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="quizapp-load-bench-") as tmp:
+        workdir = Path(tmp)
+        site = seed_database(workdir, args.students, args.database_url)
+        dialect = site.database_url.split(":", 1)[0].split("+", 1)[0]
+        # A long keep-alive: in a submit round, connections whose share of the submits is
+        # used up wait quietly, and gunicorn's default (2 s) would close them under wrk (a
+        # "read" socket error that is no failed request). Nothing else changes: wrk's other
+        # connections are never idle. See "Keep-alive under load" in docs/performance.md.
+        server_args: dict[str, Any] = {
+            "workers": args.workers,
+            "threads": args.threads,
+            "extra": ("--keep-alive", "75"),
+        }
+        with (
+            Gunicorn("quizapp:create_app()", site.env(), **server_args) as app_server,
+            Gunicorn("hello_app:app", site.env(), pythonpath=BENCH, **server_args) as ceiling,
+        ):
+            prepared_at = time.perf_counter()
+            students = prepare_class(app_server.url, site, args.students, len(SUBMIT_QUIZZES))
+            prepare_seconds = time.perf_counter() - prepared_at
+            statements = count_statements(site, student_name(args.students))
+            gets, submits = paths_for(students, args.rounds)
+            names = [LOGIN, ATTEMPT_20, EXAM, SUBMIT, QUIZ_LIST]
+            runs: dict[str, list[Run]] = {name: [] for name in names}
+            ceilings: list[Run] = []
+
+            def measure(server: Gunicorn, target: Target) -> Run:
+                if have_wrk:
+                    # In smoke mode a submit round waits for its few submits, however slow.
+                    smoke_wait = args.smoke and target.once
+                    return run_wrk(
+                        server,
+                        target,
+                        workdir,
+                        60 if smoke_wait else args.duration,
+                        args.connections,
+                        args.wrk_threads,
+                        done=submitted_counter(site, target) if target.once else None,
+                    )
+                return run_plain(server, target, 5)
+
+            hello = Target("hello world", [("GET", "/", "", "")])
+            if not args.smoke:
+                measure(ceiling, hello)  # warm-up of both servers
+                for target in gets:
+                    measure(app_server, target)
+            for round_number in range(args.rounds):
+                ceilings.append(measure(ceiling, hello))
+                for target in [*gets, *submits[round_number]]:
+                    run = measure(app_server, target)
+                    runs[target.name].append(run)
+                    print(
+                        f"round {round_number + 1}: {target.name}: {run.rate:,.1f} req/s, "
+                        f"p99 {run.p99_ms:,.0f} ms, {run.cpu_ms_per_request:.2f} CPU-ms, "
+                        f"{run.bad} failed, socket errors {run.socket_errors}",
+                        file=sys.stderr,
+                    )
+        total_seconds = time.perf_counter() - started
+
+    submits_per_round = len(submits[0][0].requests)
+    lines = [
+        f"## Load: the student's pages under gunicorn ({dialect_name(dialect)})",
+        "",
+        "Written by `bench/load_bench.py` (`make bench`); the figures below are replaced at "
+        "each run.",
+        "",
+        f"- Machine: {machine()}.",
+        f"- Load average (1 / 5 / 15 min): {load_before} before, {load()} after.",
+        f"- Database: {dialect}; gunicorn {args.workers} workers × {args.threads} threads "
+        f"(gthread, --keep-alive 75) on 127.0.0.1; "
+        + (
+            f"wrk -t{args.wrk_threads} -c{args.connections}, {args.duration:g} s a run, "
+            f"{args.rounds} interleaved round{'s' if args.rounds != 1 else ''} "
+            "(the ceiling, then each path)."
+            if have_wrk
+            else "no wrk: 5 plain requests a path, one at a time (smoke only)."
+        ),
+        f"- Class: {args.students} students, each with a submitted Overview attempt and open "
+        f"attempts at the 20-question quiz and the exam; {submits_per_round} prepared "
+        f"submits a round (one attempt each, posted once; a round ends early when they run "
+        f"out). Prepared over HTTP in {prepare_seconds:.0f} s; the whole run took "
+        f"{total_seconds:.0f} s.",
+        "- req/s, p50, p99 and CPU-ms/req (utime + stime of the gunicorn master and workers "
+        "per request) are medians over the rounds; × ceiling and × login page are medians of "
+        "the per-round ratios of req/s. SQL/req: statements sent by one request of the page, "
+        "counted in-process. answers: responses counted over the rounds; non-2xx: a page that "
+        "did not answer 200, or a submit that did not redirect to its review; socket errors: "
+        "wrk's connect, read, write and timeout errors.",
+        "",
+        *table(names, runs, ceilings, statements),
+    ]
+    section = "\n".join(lines) + "\n"
+    print(section)
+    if not args.no_write:
+        write_section(args.output, section, dialect)
+        print(f"written to {args.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
