@@ -63,7 +63,10 @@ def apply_plans(plans: Sequence[BankPlan]) -> None:
     begin_write()
     try:
         now = now_utc()
-        stale = [plan.diff.slug for plan in writing if not _claim(plan, now)]
+        # Banks are claimed in one order (by slug), so two imports of several banks each
+        # cannot each hold a bank the other waits for on PostgreSQL.
+        claimed = sorted(writing, key=lambda plan: plan.diff.slug)
+        stale = [plan.diff.slug for plan in claimed if not _claim(plan, now)]
         if stale:
             raise ImportConflict(stale)
         for plan in writing:
