@@ -27,13 +27,15 @@ from quizapp.catalog.collector import collector_paused
 from quizapp.catalog.diff import BankDiff, ChangedQuestion
 from quizapp.catalog.files import BankFile, file_hash, read_bank_bytes, read_bank_files
 from quizapp.catalog.plan import BankPlan, plan_bank
-from quizapp.catalog.write import ImportConflict, apply_plans
+from quizapp.catalog.write import ImportConflict, apply_plans, prepare
 
 
 @collector_paused
 def plan_import(files: Iterable[BankFile]) -> list[BankPlan]:
     """What importing ``files`` would write, read from the database without locking it."""
-    return [plan_bank(file) for file in files]
+    plans = [plan_bank(file) for file in files]
+    prepare(plans)
+    return plans
 
 
 def diff_files(files: Iterable[BankFile]) -> list[BankDiff]:

@@ -51,6 +51,8 @@ class NewVersion:
     data: dict[str, Any]
     tags: list[str]
     objectives: list[str]
+    data_param: Any = None
+    """``data`` as the driver is sent it, converted before the write lock (see ``write``)."""
 
 
 @dataclass
