@@ -66,30 +66,30 @@ def apply_plans(plans: Sequence[BankPlan]) -> None:
         now = now_utc()
         # Banks are claimed in one order (by slug), so two imports of several banks each
         # cannot each hold a bank the other waits for on PostgreSQL.
-        claimed = sorted(writing, key=lambda plan: plan.diff.slug)
-        stale = [plan.diff.slug for plan in claimed if not _claim(plan, now)]
+        ordered = sorted(writing, key=lambda plan: plan.diff.slug)
+        bank_ids = {plan.diff.slug: _claim(plan, now) for plan in ordered}
+        stale = [slug for slug, bank_id in bank_ids.items() if bank_id is None]
         if stale:
             raise ImportConflict(stale)
         for plan in writing:
-            _write(plan, now)
+            _write(plan, bank_ids[plan.diff.slug], now)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
 
 
-def _claim(plan: BankPlan, now: datetime) -> bool:
-    """Lock the plan's bank (inserting a new one) and check it is as the plan saw it."""
+def _claim(plan: BankPlan, now: datetime) -> int | None:
+    """Lock the plan's bank (inserting a new one) and return its id, or None if it is no
+    longer as the plan saw it."""
     if plan.bank_id is None:
-        bank_id = _insert_bank({**plan.bank_values, "slug": plan.diff.slug, "imported_at": now})
-        plan.bank_id = bank_id
-        return bank_id is not None
+        return _insert_bank({**plan.bank_values, "slug": plan.diff.slug, "imported_at": now})
     token = db.session.execute(
         select(BANKS.c.content_hash, BANKS.c.imported_at)
         .where(BANKS.c.id == plan.bank_id)
         .with_for_update()
     ).one_or_none()
-    return token is not None and tuple(token) == plan.token
+    return plan.bank_id if token is not None and tuple(token) == plan.token else None
 
 
 def _insert_bank(values: dict[str, Any]) -> int | None:
@@ -113,9 +113,7 @@ def _insert_bank(values: dict[str, Any]) -> int | None:
     return db.session.execute(statement).scalar()
 
 
-def _write(plan: BankPlan, now: datetime) -> None:
-    bank_id = plan.bank_id
-    assert bank_id is not None  # set by _claim
+def _write(plan: BankPlan, bank_id: int, now: datetime) -> None:
     session = db.session
     if plan.new_questions:
         _insert_many(
