@@ -53,6 +53,7 @@ format: install-dev
 bench: install-dev
 	$(BIN)/python bench/reports_bench.py
 	$(BIN)/python bench/load_bench.py
+	$(BIN)/python bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts

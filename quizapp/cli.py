@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 import click
 from flask import current_app
@@ -27,13 +27,19 @@ def _load_all(paths: tuple[str, ...]) -> list[tuple[Bank, Path]]:
     try:
         banks = load_bank_files(paths, current_app.config["MAX_BANK_BYTES"])
     except BankError as error:
-        for line in report_lines(error):
-            click.echo(line, err=True)
-        click.echo(f"{error.total:,} problem(s) found; nothing was imported.", err=True)
-        raise SystemExit(1) from None
+        _report_problems(error)
     if not banks:
         raise click.ClickException(f"No .yaml banks found in {', '.join(paths)}.")
     return banks
+
+
+def _report_problems(error: BankError) -> NoReturn:
+    """Print the problems (file:line:column; the first 50, and how many more) and exit 1,
+    without a traceback."""
+    for line in report_lines(error):
+        click.echo(line, err=True)
+    click.echo(f"{error.total:,} problem(s) found; nothing was imported.", err=True)
+    raise SystemExit(1) from None
 
 
 def describe(bank: Bank) -> str:
@@ -54,9 +60,21 @@ def validate_command(paths: tuple[str, ...]) -> None:
 @quiz_cli.command("import")
 @click.argument("paths", nargs=-1, required=True)
 def import_command(paths: tuple[str, ...]) -> None:
-    """Validate, then import banks in one transaction (running it twice changes nothing)."""
-    banks = _load_all(paths)
-    diffs = catalog.import_banks((bank, str(path)) for bank, path in banks)
+    """Validate, then import banks in one transaction (running it twice changes nothing).
+
+    Files are read, validated and compared before the database is locked; a file whose bytes
+    are those last imported is not even parsed."""
+    try:
+        files = catalog.read_bank_files(paths, current_app.config["MAX_BANK_BYTES"])
+    except BankError as error:
+        _report_problems(error)
+    if not files:
+        raise click.ClickException(f"No .yaml banks found in {', '.join(paths)}.")
+    try:
+        diffs = catalog.import_files(files)
+    except catalog.ImportConflict as conflict:
+        click.echo(f"{conflict} Run the import again.", err=True)
+        raise SystemExit(1) from None
     for diff in diffs:
         click.echo(diff.summary())
 

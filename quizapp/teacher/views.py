@@ -25,7 +25,6 @@ from sqlalchemy import func, select
 from quizapp import catalog
 from quizapp.attempts import choose_questions, live_versions
 from quizapp.bank.errors import BankError
-from quizapp.bank.loader import load_bank_bytes, load_bank_files
 from quizapp.bank.report import cut, excerpt, more_line, shown_problems
 from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
@@ -134,13 +133,22 @@ def upload() -> ResponseReturnValue:
 def _check_and_preview(data: bytes, filename: str) -> ResponseReturnValue:
     limit = current_app.config["MAX_BANK_BYTES"]
     try:
-        bank_model = load_bank_bytes(data, filename, max_bytes=limit)
+        bank_file = catalog.read_bank_bytes(data, filename, f"upload:{filename}", limit)
     except BankError as error:
         text = data.decode("utf-8", errors="replace") if len(data) <= limit else None
         return _problems_page(error, filename, text)
-    diff = catalog.diff_bank(bank_model)
+    diffs = catalog.diff_files([bank_file])
     confirm = ConfirmImportForm(filename=filename, content=data.decode("utf-8"))
-    return render_template("teacher/diff.html", diffs=[diff], confirm=confirm, action="upload")
+    return render_template("teacher/diff.html", diffs=diffs, confirm=confirm, action="upload")
+
+
+def _conflict(
+    conflict: catalog.ImportConflict, files: list[catalog.BankFile], action: str, confirm: Any
+) -> ResponseReturnValue:
+    """Another import won the race: say so, and show what importing would change now."""
+    flash(str(conflict), "error")
+    diffs = catalog.diff_files(files)
+    return render_template("teacher/diff.html", diffs=diffs, confirm=confirm, action=action), 409
 
 
 @blueprint.route("/banks/upload/confirm", methods=["POST"])
@@ -154,23 +162,25 @@ def confirm_upload() -> ResponseReturnValue:
     data = (form.content.data or "").replace("\r\n", "\n").encode("utf-8")
     limit = current_app.config["MAX_BANK_BYTES"]
     try:
-        bank_model = load_bank_bytes(data, filename, max_bytes=limit)
+        bank_file = catalog.read_bank_bytes(data, filename, f"upload:{filename}", limit)
     except BankError:
         abort(400, "The bank no longer passes its checks; upload it again to see why.")
-    [diff] = catalog.import_banks([(bank_model, f"upload:{filename}")])
+    try:
+        [diff] = catalog.import_files([bank_file])
+    except catalog.ImportConflict as conflict:
+        return _conflict(conflict, [bank_file], "upload", form)
     flash(f"Imported {diff.summary()}.", "success")
     return redirect(url_for("teacher.banks")), 303
 
 
-def _questions_dir_banks() -> tuple[list[tuple[Any, str]], BankError | None]:
+def _questions_dir_banks() -> tuple[list[catalog.BankFile], BankError | None]:
     folder = Path(current_app.config["QUESTIONS_DIR"])
     if not folder.is_absolute():
         folder = Path(current_app.root_path).parent / folder
     try:
-        loaded = load_bank_files([folder], current_app.config["MAX_BANK_BYTES"])
+        return catalog.read_bank_files([folder], current_app.config["MAX_BANK_BYTES"]), []
     except BankError as error:
         return [], error
-    return [(bank_model, str(path)) for bank_model, path in loaded], None
 
 
 @blueprint.route("/banks/reimport", methods=["POST"])
@@ -182,7 +192,7 @@ def reimport() -> ResponseReturnValue:
     loaded, error = _questions_dir_banks()
     if error:
         return _problems_page(error, "questions/", None)
-    diffs = [catalog.diff_bank(bank_model) for bank_model, _ in loaded]
+    diffs = catalog.diff_files(loaded)
     return render_template(
         "teacher/diff.html", diffs=diffs, confirm=ConfirmReimportForm(), action="reimport"
     )
@@ -192,12 +202,17 @@ def reimport() -> ResponseReturnValue:
 @teacher_required
 def confirm_reimport() -> ResponseReturnValue:
     """Import every bank under questions/ (checked again first)."""
-    if not ConfirmReimportForm().validate_on_submit():
+    form = ConfirmReimportForm()
+    if not form.validate_on_submit():
         abort(400, "The form was missing its security token; reload the page and try again.")
     loaded, error = _questions_dir_banks()
     if error:
         abort(400, "A bank under questions/ no longer passes its checks; check again to see why.")
-    for diff in catalog.import_banks(loaded):
+    try:
+        diffs = catalog.import_files(loaded)
+    except catalog.ImportConflict as conflict:
+        return _conflict(conflict, loaded, "reimport", form)
+    for diff in diffs:
         flash(f"Imported {diff.summary()}.", "success")
     return redirect(url_for("teacher.banks")), 303
 
