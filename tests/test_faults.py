@@ -76,6 +76,8 @@ class Student:
         self.answers = self.actions.right_answers(self.attempt_id)
         first = dict(list(self.answers.items())[:2])
         assert self.actions.save(self.attempt_id, first).status_code == 302
+        self.sequence = str(self.actions.sequence(self.attempt_id))
+        """The save count the attempt page shows now (no fault below changes it)."""
         with app.app_context():
             attempt = db.session.get(Attempt, self.attempt_id)
             assert attempt is not None
@@ -91,7 +93,12 @@ class Student:
 
     def post(self, action: str, client: FlaskClient | None = None, **headers: str) -> TestResponse:
         assert self.actions.token
-        data = {"csrf_token": self.actions.token, action: "1", **self.answers}
+        data = {
+            "csrf_token": self.actions.token,
+            "sequence": self.sequence,
+            action: "1",
+            **self.answers,
+        }
         return (client or self.client).post(
             f"/attempts/{self.attempt_id}", data=data, headers=headers
         )

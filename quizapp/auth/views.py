@@ -156,8 +156,9 @@ def _start_session(user: User, remember: bool = False) -> None:
 
 def _throttled(template: str, form: object, wait: int) -> tuple[str, int, dict[str, str]]:
     """429: too many failed passwords; the page says how long to wait."""
-    minutes, seconds = divmod(wait, 60)
-    how_long = f"{minutes} min {seconds} s" if minutes else f"{seconds} seconds"
+    how_long = (
+        f"{wait} second{'s' if wait != 1 else ''}" if wait <= 90 else f"{-(-wait // 60)} minutes"
+    )
     flash(
         "Too many failed attempts to log in to this account or from this network. "
         f"For your safety, wait {how_long} and try again.",
