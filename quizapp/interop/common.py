@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError  # noqa: S405 (types only; parsing is defusedxml's)
+from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as _safe_fromstring
@@ -316,9 +316,7 @@ def text_of(element: Element | None) -> str:
     return "".join(element.itertext()) if element is not None else ""
 
 
-def read_zip(
-    data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES
-) -> dict[str, bytes]:
+def read_zip(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES) -> dict[str, bytes]:
     """The members of a QTI package, read in memory after refusing zip bombs, path traversal
     and oversized members. Nothing is ever extracted to disk."""
     check_size(data, filename, max_bytes)
@@ -352,8 +350,9 @@ def read_zip(
             )
         if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
             raise ConversionError(
-                f"{filename}: refused: '{name[:80]}' inflates {info.file_size // info.compress_size}"
-                f" times (a zip bomb?); at most {MAX_ZIP_RATIO} times is accepted"
+                f"{filename}: refused: '{name[:80]}' inflates "
+                f"{info.file_size // info.compress_size} times (a zip bomb?); at most "
+                f"{MAX_ZIP_RATIO} times is accepted"
             )
     if declared > total_limit:
         raise ConversionError(

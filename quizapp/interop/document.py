@@ -90,22 +90,36 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 
+def _list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+    """Short lists of short words (tags, accepted answers) on one line, as people write them."""
+    flow = (
+        all(isinstance(item, str) and "\n" not in item for item in value)
+        and sum(len(item) + 2 for item in value) < 60
+    )
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
 _Dumper.add_representer(str, _text)
+_Dumper.add_representer(list, _list)
+
+KEY_ORDER = ("id", "type", "text", "points", "unit")
+LAST_KEYS = ("explanation", "tags", "objectives", "difficulty", "source")
 
 
 def _dump(value: Any) -> str:
-    return yaml.dump(
-        value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96, indent=2
-    )
+    return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96, indent=2)
 
 
 def _compact(question: dict[str, Any]) -> dict[str, Any]:
-    """A choice with nothing but its text is written as bare text, as teachers write it."""
+    """Keys in the order teachers write them; a choice with nothing but its text as bare text."""
+    first = [key for key in KEY_ORDER if key in question]
+    last = [key for key in LAST_KEYS if key in question]
+    middle = [key for key in question if key not in first and key not in last]
+    question = {key: question[key] for key in first + middle + last}
     if "choices" in question and question.get("type") in ("single", "multiple"):
         question = dict(question)
         question["choices"] = [
-            choice["text"] if set(choice) == {"text"} else choice
-            for choice in question["choices"]
+            choice["text"] if set(choice) == {"text"} else choice for choice in question["choices"]
         ]
     return question
 

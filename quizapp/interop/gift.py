@@ -31,6 +31,7 @@ from quizapp.interop.common import (
     number_text,
     numeric_target,
     parse_float,
+    split_meta,
     tolerance_of,
 )
 from quizapp.interop.document import build_document, question_id
@@ -38,6 +39,7 @@ from quizapp.qtypes.base import QuestionBase
 from quizapp.qtypes.cloze import BLANK, Cloze
 
 CLOZE_COMMENT = "// quizapp-cloze: "
+TITLE_COMMENT = "// quizapp-title: "
 _SPECIAL = re.compile(r"([~=#{}:\\])")
 
 
@@ -57,8 +59,7 @@ def unescape(text: str) -> str:
 def export_bank(bank: Bank, report: Report | None = None) -> bytes:
     """The bank as a GIFT file (UTF-8)."""
     report = report if report is not None else Report()
-    blocks = [f"// {bank.title}\n// Exported from Quizapp (bank '{bank.bank}').\n"]
-    blocks.append(f"$CATEGORY: $course$/top/{bank.bank}\n")
+    blocks = [f"{TITLE_COMMENT}{bank.title}\n$CATEGORY: $course$/top/{bank.bank}\n"]
     for question in bank.questions:
         blocks.append(_question(question, report))
     return "\n".join(blocks).encode("utf-8")
@@ -68,9 +69,7 @@ def _comment_tags(question: QuestionBase, extra: dict[str, Any]) -> str:
     if question.points != 1:
         extra["points"] = number_text(question.points)
     tags = meta_tags(question, extra)
-    marks = [f"[id:{question.id}]"] + [
-        "[tag:" + tag.replace("]", "\\]") + "]" for tag in tags
-    ]
+    marks = [f"[id:{question.id}]"] + ["[tag:" + tag.replace("]", "\\]") + "]" for tag in tags]
     return "// " + " ".join(marks) + "\n"
 
 
@@ -87,8 +86,11 @@ def _question(question: Any, report: Report) -> str:
     if kind in ("single", "multiple"):
         correct = sum(choice.correct for choice in question.choices)
         if kind == "multiple" and question.scoring == "all_or_nothing":
-            report.add(question.id, "all-or-nothing scoring: Moodle gives partial credit "
-                       "(kept as the tag scoring:all_or_nothing)")
+            report.add(
+                question.id,
+                "all-or-nothing scoring: Moodle gives partial credit "
+                "(kept as the tag scoring:all_or_nothing)",
+            )
         if not question.shuffle:
             report.add(question.id, "GIFT cannot keep the choices in order (tag shuffle:false)")
         for choice in question.choices:
@@ -98,7 +100,12 @@ def _question(question: Any, report: Report) -> str:
                 weight = 100 / correct if choice.correct else -100 / correct
                 sign = f"~%{weight:.7g}%"
             lines.append(f"{sign}{escape(choice.text)}{_feedback(choice.feedback)}")
-        body = "{\n" + "\n".join(f"\t{line}" for line in lines) + (f"\n\t{general}" if general else "") + "\n}"
+        body = (
+            "{\n"
+            + "\n".join(f"\t{line}" for line in lines)
+            + (f"\n\t{general}" if general else "")
+            + "\n}"
+        )
     elif kind == "true_false":
         wrong, right = (
             (question.feedback_false, question.feedback_true)
@@ -129,36 +136,61 @@ def _question(question: Any, report: Report) -> str:
         body = "{#" + target + general + "}"
     elif kind == "matching":
         if question.scoring == "all_or_nothing":
-            report.add(question.id, "all-or-nothing scoring: Moodle's matching gives partial "
-                       "credit (tag scoring:all_or_nothing)")
+            report.add(
+                question.id,
+                "all-or-nothing scoring: Moodle's matching gives partial "
+                "credit (tag scoring:all_or_nothing)",
+            )
         lines = [f"={escape(p.prompt)} -> {escape(p.answer)}" for p in question.pairs]
         lines += [f"= -> {escape(d)}" for d in question.distractors]
-        body = "{\n" + "\n".join(f"\t{line}" for line in lines) + (f"\n\t{general}" if general else "") + "\n}"
+        body = (
+            "{\n"
+            + "\n".join(f"\t{line}" for line in lines)
+            + (f"\n\t{general}" if general else "")
+            + "\n}"
+        )
     elif kind == "ordering":
         extra["type"] = "ordering"
-        report.add(question.id, "GIFT has no ordering question: written as a matching of each "
-                   "item to its position (tag type:ordering)")
+        report.add(
+            question.id,
+            "GIFT has no ordering question: written as a matching of each "
+            "item to its position (tag type:ordering)",
+        )
         lines = [f"={escape(item)} -> {n}" for n, item in enumerate(question.items, start=1)]
-        body = "{\n" + "\n".join(f"\t{line}" for line in lines) + (f"\n\t{general}" if general else "") + "\n}"
+        body = (
+            "{\n"
+            + "\n".join(f"\t{line}" for line in lines)
+            + (f"\n\t{general}" if general else "")
+            + "\n}"
+        )
     else:
         return _cloze(question, report, extra, head)
     return _comment_tags(question, extra) + head + escape(question.text) + body + "\n"
 
 
 def _cloze(question: Cloze, report: Report, extra: dict[str, Any], head: str) -> str:
-    report.add(question.id, "GIFT has no question with several blanks: written as a "
-               "description (ungraded in Moodle); Quizapp reads the blanks back from a comment")
+    report.add(
+        question.id,
+        "GIFT has no question with several blanks: written as a "
+        "description (ungraded in Moodle); Quizapp reads the blanks back from a comment",
+    )
     carried = {
         "text": question.text,
-        "blanks": {name: blank.model_dump(mode="json", exclude_defaults=True) | {"type": blank.type}
-                   for name, blank in question.blanks.items()},
+        "blanks": {
+            name: blank.model_dump(mode="json", exclude_defaults=True) | {"type": blank.type}
+            for name, blank in question.blanks.items()
+        },
         "explanation": question.explanation,
     }
     shown = BLANK.sub("____", question.text)
     return (
         _comment_tags(question, extra)
-        + CLOZE_COMMENT + json.dumps(carried, ensure_ascii=False) + "\n"
-        + head + escape(shown) + "\n"
+        + CLOZE_COMMENT
+        + json.dumps(carried, ensure_ascii=False)
+        + "\n"
+        + head
+        + escape(shown)
+        + "\n"
     )
 
 
@@ -171,16 +203,25 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ConversionError(f"{filename}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+        raise ConversionError(
+            f"{filename}: not UTF-8 text (byte {error.start}); save it as UTF-8"
+        ) from None
     report = Report()
     questions: list[dict[str, Any]] = []
     taken: set[str] = set()
-    title = ""
+    title = bank_id = ""
     for number, (comments, source) in enumerate(_blocks(text), start=1):
         category = re.match(r"\$CATEGORY:\s*(.*)", source.strip())
         if category:
-            parts = [p for p in category.group(1).split("/") if p and not p.startswith("$") and p != "top"]
-            title = title or (parts[-1] if parts else "")
+            parts = [
+                p
+                for p in category.group(1).split("/")
+                if p and not p.startswith("$") and p != "top"
+            ]
+            bank_id = bank_id or (parts[-1] if parts else "")
+            title = title or next(
+                (c[len(TITLE_COMMENT) :] for c in comments if c.startswith(TITLE_COMMENT)), ""
+            )
             continue
         marks = " ".join(comments)
         ids = re.findall(r"\[id:((?:\\\]|[^\]])+)\]", marks)
@@ -188,7 +229,9 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
         parsed = _parse(source)
         qid = question_id([ids[0] if ids else "", parsed["title"]], taken, number)
         question: dict[str, Any] = {"id": qid}
-        cloze = next((c[len(CLOZE_COMMENT):] for c in comments if c.startswith(CLOZE_COMMENT)), None)
+        cloze = next(
+            (c[len(CLOZE_COMMENT) :] for c in comments if c.startswith(CLOZE_COMMENT)), None
+        )
         try:
             if cloze is not None:
                 question.update({"type": "cloze", **json.loads(cloze)})
@@ -204,7 +247,9 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
             question["explanation"] = parsed["general"]
         questions.append(question)
     stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return build_document(title or stem, title or stem, questions, report), report
+    return build_document(
+        bank_id or title or stem, title or bank_id or stem, questions, report
+    ), report
 
 
 def _blocks(text: str):
@@ -242,15 +287,21 @@ def _parse(source: str) -> dict[str, Any]:
     match = re.match(r"\s*::((?:\\.|[^:\\]|:(?!:))*)::", source, re.S)
     if match:
         title = unescape(match.group(1)).strip()
-        source = source[match.end():]
+        source = source[match.end() :]
     source = re.sub(r"^\s*\[(html|moodle|plain|markdown)\]", "", source)
     open_at = _split_unescaped(source, 0)
     if open_at < 0:
-        return {"title": title, "kind": "description", "text": unescape(source).strip(), "general": "", "tail": ""}
+        return {
+            "title": title,
+            "kind": "description",
+            "text": unescape(source).strip(),
+            "general": "",
+            "tail": "",
+        }
     close_at = _split_unescaped(source, open_at + 1)
     if close_at < 0 or source[close_at] != "}":
         raise ConversionError(f"a question has '{{' without its '}}': {source[:60]!r}")
-    head, answer, tail = source[:open_at], source[open_at + 1:close_at], source[close_at + 1:]
+    head, answer, tail = source[:open_at], source[open_at + 1 : close_at], source[close_at + 1 :]
     general = ""
     parts = re.split(r"(?<!\\)####(?!#)", answer, maxsplit=1)
     if len(parts) == 2:
@@ -284,7 +335,7 @@ def _entries(answer: str) -> list[dict[str, Any]]:
     while index < len(answer):
         char = answer[index]
         if char == "\\" and index + 1 < len(answer):
-            buffer += answer[index:index + 2]
+            buffer += answer[index : index + 2]
             index += 2
             continue
         is_arrow = char == "=" and False
@@ -302,8 +353,10 @@ def _entries(answer: str) -> list[dict[str, Any]]:
     for entry in entries:
         raw = entry.pop("raw")
         weight = re.match(r"\s*%(-?\d+(?:\.\d+)?)%", raw)
-        entry["weight"] = float(weight.group(1)) / 100 if weight else (1.0 if entry["sign"] == "=" else 0.0)
-        raw = raw[weight.end():] if weight else raw
+        entry["weight"] = (
+            float(weight.group(1)) / 100 if weight else (1.0 if entry["sign"] == "=" else 0.0)
+        )
+        raw = raw[weight.end() :] if weight else raw
         text, *feedback = re.split(r"(?<!\\)#", raw, maxsplit=1)
         entry["text"] = text
         entry["feedback"] = unescape(feedback[0]).strip() if feedback else ""
@@ -334,7 +387,11 @@ def _read_true_false(parsed, question, report, tags):
 
 def _read_numeric(parsed, question, report, tags):
     body = parsed["answer"][1:].strip()
-    entries = _entries(body) if body[:1] in "=~" else [{"sign": "=", "weight": 1.0, "text": body, "feedback": ""}]
+    entries = (
+        _entries(body)
+        if body[:1] in "=~"
+        else [{"sign": "=", "weight": 1.0, "text": body, "feedback": ""}]
+    )
     right = [entry for entry in entries if entry["weight"] >= 0.999]
     if not right:
         raise ValueError("no numeric answer with full marks")
@@ -357,7 +414,9 @@ def _read_numeric(parsed, question, report, tags):
     number = parse_float(value)
     if number is None:
         raise ValueError(f"'{target}' is not a number")
-    question.update(numeric_target(meta.get("tolerance", []), False, number, parse_float(tolerance) or 0.0))
+    question.update(
+        numeric_target(meta.get("tolerance", []), False, number, parse_float(tolerance) or 0.0)
+    )
 
 
 def _read_entries(parsed, question, report, tags):
@@ -365,19 +424,29 @@ def _read_entries(parsed, question, report, tags):
     if not entries:
         raise ValueError("no answers between { and }")
     arrows = [re.split(r"\s*(?<!\\)->\s*", entry["text"], maxsplit=1) for entry in entries]
-    plain, meta = _peek(tags)
+    _, meta = split_meta(tags)
     if all(entry["sign"] == "=" for entry in entries) and all(len(a) == 2 for a in arrows):
         if meta.get("type") == ["ordering"]:
             ordered = sorted(arrows, key=lambda a: parse_float(unescape(a[1])) or 0)
-            question.update({"type": "ordering", "text": parsed["text"],
-                             "items": [unescape(a[0]).strip() for a in ordered]})
+            question.update(
+                {
+                    "type": "ordering",
+                    "text": parsed["text"],
+                    "items": [unescape(a[0]).strip() for a in ordered],
+                }
+            )
         else:
-            question.update({
-                "type": "matching",
-                "text": parsed["text"],
-                "pairs": [{"prompt": unescape(p).strip(), "answer": unescape(a).strip()}
-                          for p, a in arrows if p.strip()],
-            })
+            question.update(
+                {
+                    "type": "matching",
+                    "text": parsed["text"],
+                    "pairs": [
+                        {"prompt": unescape(p).strip(), "answer": unescape(a).strip()}
+                        for p, a in arrows
+                        if p.strip()
+                    ],
+                }
+            )
             distractors = [unescape(a).strip() for p, a in arrows if not p.strip()]
             if distractors:
                 question["distractors"] = distractors
@@ -386,11 +455,24 @@ def _read_entries(parsed, question, report, tags):
     texts = [unescape(entry["text"]).strip() for entry in entries]
     if parsed["tail"]:
         # Moodle's "missing word": one blank in the middle of the text.
-        blank = ({"type": "short", "accept": texts} if all(e["sign"] == "=" for e in entries)
-                 else {"type": "choice", "choices": texts,
-                       "answer": next(t for t, e in zip(texts, entries, strict=True) if e["weight"] >= 0.999)})
-        question.update({"type": "cloze", "text": f"{parsed['text']} [[blank]] {parsed['tail']}",
-                         "blanks": {"blank": blank}})
+        blank = (
+            {"type": "short", "accept": texts}
+            if all(e["sign"] == "=" for e in entries)
+            else {
+                "type": "choice",
+                "choices": texts,
+                "answer": next(
+                    t for t, e in zip(texts, entries, strict=True) if e["weight"] >= 0.999
+                ),
+            }
+        )
+        question.update(
+            {
+                "type": "cloze",
+                "text": f"{parsed['text']} [[blank]] {parsed['tail']}",
+                "blanks": {"blank": blank},
+            }
+        )
         apply_meta(question, tags)
         return
     if all(entry["sign"] == "=" for entry in entries):
@@ -412,12 +494,6 @@ def _read_entries(parsed, question, report, tags):
     if kind == "multiple":
         question["scoring"] = "partial"
     apply_meta(question, tags)
-
-
-def _peek(tags: list[str]):
-    from quizapp.interop.common import split_meta
-
-    return split_meta(tags)
 
 
 _READ = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
-from xml.etree import ElementTree as ET  # noqa: S405 (building only; parsing is defusedxml's)
+from xml.etree import ElementTree as ET
 
 from quizapp.bank.models import Bank
 from quizapp.bank.reader import MAX_BANK_BYTES
@@ -56,7 +56,9 @@ def _text_element(parent: Element, name: str, text: str, html: bool = True) -> E
 
 def _answer(parent: Element, text: str, fraction: float, feedback: str = "", html=True) -> Element:
     node = ET.SubElement(
-        parent, "answer", {"fraction": _fraction(fraction), "format": "html" if html else "plain_text"}
+        parent,
+        "answer",
+        {"fraction": _fraction(fraction), "format": "html" if html else "plain_text"},
     )
     ET.SubElement(node, "text").text = text_to_html(text) if html else text
     _text_element(node, "feedback", feedback)
@@ -72,14 +74,16 @@ def export_bank(bank: Bank, report: Report | None = None) -> bytes:
     quiz = ET.Element("quiz")
     category = None
     for question in bank.questions:
-        wanted = f"$course$/top/{bank.title}" + (
-            f"/{question.tags[0]}" if question.tags else ""
+        # Moodle writes a slash inside a category name as two slashes.
+        wanted = "$course$/top/" + "/".join(
+            part.replace("/", "//") for part in [bank.title, *question.tags[:1]]
         )
         if wanted != category:
             category = wanted
             node = ET.SubElement(quiz, "question", {"type": "category"})
             ET.SubElement(ET.SubElement(node, "category"), "text").text = wanted
             _text_element(node, "info", bank.description)
+            ET.SubElement(node, "idnumber").text = bank.bank
         quiz.append(_question(question, report))
     ET.indent(quiz, "  ")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8") + b"\n"
@@ -200,8 +204,10 @@ def _ordering(question: Any, node: Element, extra: dict, report: Report) -> None
     ET.SubElement(node, "layouttype").text = "VERTICAL"
     ET.SubElement(node, "selecttype").text = "ALL"
     ET.SubElement(node, "selectcount").text = "0"
-    grading = "ALL_OR_NOTHING" if question.scoring == "all_or_nothing" else (
-        "RELATIVE_ALL_PREVIOUS_AND_NEXT"
+    grading = (
+        "ALL_OR_NOTHING"
+        if question.scoring == "all_or_nothing"
+        else ("RELATIVE_ALL_PREVIOUS_AND_NEXT")
     )
     ET.SubElement(node, "gradingtype").text = grading
     ET.SubElement(node, "showgrading").text = "SHOW"
@@ -241,7 +247,8 @@ def _cloze_text(question: Cloze, extra: dict, report: Report) -> str:
         blank = question.blanks[name]
         if isinstance(blank, ChoiceBlank):
             options = "~".join(
-                ("=" if choice == blank.answer else "") + _escape(choice) for choice in blank.choices
+                ("=" if choice == blank.answer else "") + _escape(choice)
+                for choice in blank.choices
             )
             return "{1:MULTICHOICE:" + options + "}"
         if isinstance(blank, ShortBlank):
@@ -281,18 +288,24 @@ def _html(node: Element | None) -> str:
         return ""
     form = node.get("format", "html")
     raw = text_of(child(node, "text")) if child(node, "text") is not None else ""
-    return raw.strip() if form in ("plain_text", "moodle_auto_format", "markdown") else html_to_text(raw)
+    return (
+        raw.strip()
+        if form in ("plain_text", "moodle_auto_format", "markdown")
+        else html_to_text(raw)
+    )
 
 
 def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
     """A bank document (our YAML shape) and the report, from a Moodle XML file."""
     root = parse_xml(data, filename, max_bytes)
     if root.tag != "quiz":
-        raise ConversionError(f"{filename}: not Moodle XML: the root element is <{root.tag}>, not <quiz>")
+        raise ConversionError(
+            f"{filename}: not Moodle XML: the root element is <{root.tag}>, not <quiz>"
+        )
     report = Report()
     questions: list[dict[str, Any]] = []
     taken: set[str] = set()
-    title = ""
+    title = bank_id = ""
     for number, node in enumerate(children(root, "question"), start=1):
         qtype = node.get("type", "")
         if qtype == "category":
@@ -301,6 +314,7 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
             if parts and parts[0] == "top":
                 parts = parts[1:]
             title = title or (parts[0] if parts else "")
+            bank_id = bank_id or text_of(child(node, "idnumber")).strip()
             continue
         name = text_of(child(child(node, "name"), "text")).strip()
         qid = question_id([text_of(child(node, "idnumber")), name], taken, number)
@@ -323,7 +337,7 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
             question["explanation"] = explanation
         questions.append(question)
     bank_title = title or filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return build_document(bank_title, bank_title, questions, report), report
+    return build_document(bank_id or bank_title, bank_title, questions, report), report
 
 
 def _start(question: dict[str, Any], kind: str, node: Element) -> None:
@@ -352,7 +366,10 @@ def _read_multichoice(node: Element, question: dict, report: Report, tags: list[
             choice["feedback"] = feedback
         question["choices"].append(choice)
     if single and sum(fraction >= 0.999 for _, fraction, _, _ in answers) != 1:
-        report.add(question["id"], "partial fractions of a single-choice question: only full marks count as correct")
+        report.add(
+            question["id"],
+            "partial fractions of a single-choice question: only full marks count as correct",
+        )
     if not single:
         question["scoring"] = "partial"
     if text_of(child(node, "shuffleanswers")).strip().lower() in ("false", "0"):
@@ -379,7 +396,9 @@ def _read_short(node: Element, question: dict, report: Report, tags: list[str]) 
     question["accept"] = [text for text, fraction, _, _ in answers if fraction >= 0.999]
     partial = [text for text, fraction, _, _ in answers if 0 < fraction < 0.999]
     if partial:
-        report.add(question["id"], "answers worth part marks are not carried: " + ", ".join(partial))
+        report.add(
+            question["id"], "answers worth part marks are not carried: " + ", ".join(partial)
+        )
     if any(feedback for _, _, feedback, _ in answers):
         report.add(question["id"], "feedback on short answers is not carried")
     if text_of(child(node, "usecase")).strip() == "1":
@@ -400,7 +419,9 @@ def _read_numerical(node: Element, question: dict, report: Report, tags: list[st
         raise ValueError(f"the answer '{text}' is not a number")
     tolerance = parse_float(text_of(child(answer, "tolerance"))) or 0.0
     meta = apply_meta(question, tags)
-    question.update(numeric_target(meta.get("tolerance", []), bool(meta.get("range")), value, tolerance))
+    question.update(
+        numeric_target(meta.get("tolerance", []), bool(meta.get("range")), value, tolerance)
+    )
     unit = child(child(node, "units"), "unit")
     if unit is not None:
         question["unit"] = text_of(child(unit, "unit_name")).strip()
@@ -430,7 +451,9 @@ def _read_ordering(node: Element, question: dict, report: Report, tags: list[str
     if grading in ("ALL_OR_NOTHING", "-1"):
         question["scoring"] = "all_or_nothing"
     elif grading not in ("RELATIVE_ALL_PREVIOUS_AND_NEXT", "4", ""):
-        report.add(question["id"], f"Moodle's ordering grading {grading}: scored here by pairs in order")
+        report.add(
+            question["id"], f"Moodle's ordering grading {grading}: scored here by pairs in order"
+        )
     apply_meta(question, tags)
 
 
@@ -445,7 +468,9 @@ def _read_cloze(node: Element, question: dict, report: Report, tags: list[str]) 
     def replace(match: re.Match[str]) -> str:
         index = len(blanks)
         name = names[index] if index < len(names) and names[index] else f"blank{index + 1}"
-        blanks[name] = _blank(match.group(2), match.group(3), name in ranges, question["id"], report)
+        blanks[name] = _blank(
+            match.group(2), match.group(3), name in ranges, question["id"], report
+        )
         return f"[[{name}]]"
 
     text = _CODE.sub(replace, raw)
