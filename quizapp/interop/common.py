@@ -240,7 +240,8 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        # In HTML a line break in the source is a space; breaks come from <br> and blocks.
+        self.parts.append(re.sub(r"\s+", " ", data))
 
 
 def html_to_text(markup: str | None) -> str:

@@ -124,6 +124,17 @@ def _compact(question: dict[str, Any]) -> dict[str, Any]:
     return question
 
 
+def _whole_numbers(value: Any) -> Any:
+    """2.0 written as 2, as a teacher would."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
+
+
 def _comment(lines: list[str], indent: str) -> str:
     out = []
     for line in lines:
@@ -135,7 +146,7 @@ def _comment(lines: list[str], indent: str) -> str:
 def to_yaml(document: dict[str, Any], report: Report, origin: str) -> str:
     """The bank as YAML text, with the report as comments (at the top and per question)."""
     ids = {question["id"] for question in document["questions"]}
-    general = [line for where, line in report.notes if where not in ids]
+    general = [f"{where}: {line}" for where, line in report.notes if where not in ids]
     header = [
         f"Converted from {origin} by `flask --app quizapp quiz convert`.",
         "Check it with `flask --app quizapp quiz validate` before importing it.",
@@ -147,6 +158,7 @@ def to_yaml(document: dict[str, Any], report: Report, origin: str) -> str:
         )
         header += [f"  {line}" for line in general]
     text = _comment(header, "")
+    document = _whole_numbers(document)
     top = {key: value for key, value in document.items() if key != "questions"}
     text += _dump(top)
     text += "questions:\n"

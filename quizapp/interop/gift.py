@@ -113,8 +113,10 @@ def _question(question: Any, report: Report) -> str:
             else (question.feedback_true, question.feedback_false)
         )
         body = "{" + ("TRUE" if question.answer else "FALSE")
+        # TRUE#if wrong#if right: an empty last feedback is left out, else "#" + "####" would
+        # read as the start of the general feedback.
         if wrong or right:
-            body += f"#{escape(wrong)}#{escape(right)}"
+            body += f"#{escape(wrong)}" + (f"#{escape(right)}" if right else "")
         body += general + "}"
     elif kind == "short":
         if question.case_sensitive:
@@ -303,7 +305,7 @@ def _parse(source: str) -> dict[str, Any]:
         raise ConversionError(f"a question has '{{' without its '}}': {source[:60]!r}")
     head, answer, tail = source[:open_at], source[open_at + 1 : close_at], source[close_at + 1 :]
     general = ""
-    parts = re.split(r"(?<!\\)####(?!#)", answer, maxsplit=1)
+    parts = re.split(r"(?<!\\)####", answer, maxsplit=1)
     if len(parts) == 2:
         answer, general = parts[0], unescape(parts[1]).strip()
     return {

@@ -49,7 +49,7 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
                 questions.append(question)
         elif kind == "questestinterop":
             found_id, found_title, found = qti12.read_items(root, taken, report)
-            title = title or found_title
+            title = found_title or title
             bank_id = found_id or bank_id
             questions += found
     if not questions and not report:
