@@ -50,6 +50,16 @@ IMPORT_FORMATS: dict[str, Callable[..., tuple[dict[str, Any], Report]]] = {
 }
 
 
+def detect_format(data: bytes) -> str:
+    """Which importer reads these bytes: a zip is a QTI package, XML is Moodle XML, and
+    anything else is read as GIFT (plain text)."""
+    if data.startswith(b"PK\x03\x04"):
+        return "qti"
+    if data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+        return "moodle-xml"
+    return "gift"
+
+
 def export_bank(bank: Bank, format_name: str) -> tuple[bytes, Report]:
     """The bank in a format, and what that format could not carry."""
     report = Report()
@@ -91,5 +101,6 @@ __all__ = [
     "ConversionError",
     "Report",
     "convert",
+    "detect_format",
     "export_bank",
 ]

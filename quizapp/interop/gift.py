@@ -4,7 +4,7 @@ Single choice is ``{=right ~wrong}``, multiple choice ``{~%50%a ~%-50%b}`` (part
 Moodle weighs it), true/false ``{T#if wrong#if right}``, short answer ``{=a =b}``, numeric
 ``{#answer:tolerance}`` or ``{#min..max}``, matching ``{=prompt -> answer}`` (a distractor has no
 prompt: ``= -> extra``). Moodle reads ``// [id:...]`` and ``// [tag:...]`` comments above a
-question as its id number and tags (Moodle 3.6 and later); GIFT has no field for points,
+question as its id number and tags; GIFT has no field for points,
 units, objectives... so they travel as such tags (``points:2``).
 
 GIFT has no ordering and no multi-blank cloze: an ordering question is written as a matching of
