@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -61,11 +61,13 @@ def stored_bank(row: Bank) -> BankModel:
     )
 
 
-@blueprint.route("/banks/<int:bank_id>/export/<format_name>")
+@blueprint.route("/banks/<int:bank_id>/export")
 @teacher_required
-def export(bank_id: int, format_name: str) -> ResponseReturnValue:
-    """The bank as a file in another system's format, with the report in a header."""
+def export(bank_id: int) -> ResponseReturnValue:
+    """The bank as a file in another system's format (``?to=moodle-xml|gift|qti21|qti12``),
+    with the number of things not carried in a header."""
     row = db.get_or_404(Bank, bank_id)
+    format_name = request.args.get("to", "")
     if format_name not in EXPORT_FORMATS:
         abort(404, "Unknown format; choose moodle-xml, gift, qti21 or qti12.")
     target = EXPORT_FORMATS[format_name]

@@ -39,21 +39,22 @@ def test_the_bank_page_downloads_each_format(demo_app, client, teacher) -> None:
     assert "Download for Moodle or Canvas" in page
     demo = load_bank_file(BANK_FILES["demo"])
     for fmt, source in (("moodle-xml", "moodle-xml"), ("gift", "gift"), ("qti12", "qti")):
-        link = f"/teach/interop/banks/{bank_id}/export/{fmt}"
+        link = f"/teach/interop/banks/{bank_id}/export?to={fmt}"
         assert link in page
         response = client.get(link)
         assert response.status_code == 200
         assert "attachment" in response.headers["Content-Disposition"]
         back = convert(response.data, "download", source).bank
         assert [comparable(q) for q in back.questions] == [comparable(q) for q in demo.questions]
-    response = client.get(f"/teach/interop/banks/{bank_id}/export/qti21")
+    response = client.get(f"/teach/interop/banks/{bank_id}/export?to=qti21")
     assert zipfile.ZipFile(io.BytesIO(response.data)).read("imsmanifest.xml")
-    assert client.get(f"/teach/interop/banks/{bank_id}/export/pdf").status_code == 404
+    assert client.get(f"/teach/interop/banks/{bank_id}/export?to=pdf").status_code == 404
+    assert client.get(f"/teach/interop/banks/{bank_id}/export").status_code == 404
 
 
 def test_downloads_are_for_teachers_only(demo_app, client, auth) -> None:
     auth.register()
-    assert client.get("/teach/interop/banks/1/export/gift").status_code == 403
+    assert client.get("/teach/interop/banks/1/export?to=gift").status_code == 403
     assert client.get("/teach/interop/import").status_code == 403
 
 
@@ -71,6 +72,7 @@ def _post_import(client, data: bytes, filename: str):
 
 def test_import_from_moodle_shows_report_and_diff_then_imports(app, client, teacher) -> None:
     assert "Import from Moodle / Canvas" in client.get("/teach/").get_data(as_text=True)
+    assert "already exists" not in page_of_converted_demo(client)
     data, _ = export_bank(load_bank_file(BANK_FILES["demo"]), "gift")
     response = _post_import(client, data, "demo.gift.txt")
     assert response.status_code == 200
@@ -100,6 +102,17 @@ def test_import_tells_the_formats_apart(client, teacher, fmt: str) -> None:
     data, _ = export_bank(load_bank_file(BANK_FILES["demo"]), fmt)
     page = _post_import(client, data, "export.bin").get_data(as_text=True)
     assert "8</strong> questions added" in page
+
+
+def page_of_converted_demo(client) -> str:
+    data, _ = export_bank(load_bank_file(BANK_FILES["demo"]), "moodle-xml")
+    return _post_import(client, data, "demo.xml").get_data(as_text=True)
+
+
+def test_converting_a_bank_that_exists_warns_that_its_quizzes_go(demo_app, client, teacher):
+    page = page_of_converted_demo(client)
+    assert "A bank <code>demo</code> already exists" in page
+    assert "1 withdrawn" in page
 
 
 def test_import_lists_what_was_not_carried(client, teacher) -> None:
