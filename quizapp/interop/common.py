@@ -33,6 +33,11 @@ ZIP_TOTAL_FACTOR = 8
 """All members together may inflate to this many times the largest bank (XML is verbose)."""
 
 
+UNREADABLE = (ValueError, KeyError, IndexError, TypeError, AttributeError, StopIteration)
+"""What reading one question of a damaged file can raise: that question is left out and
+reported, the rest of the file is still read."""
+
+
 class ConversionError(ValueError):
     """Input this format cannot be read from, or that is refused as hostile: the message says
     what is wrong and where; nothing is written."""

@@ -71,7 +71,10 @@ def build_document(
             "no question could be carried over; " + ("; ".join(report.lines()[:5]) or "empty")
         )
     document = {"bank": slug(bank_id), "title": title.strip() or bank_id, "questions": kept}
-    Bank.model_validate(document)  # the cross-checks too: a bank that will pass `validate`
+    try:
+        Bank.model_validate(document)  # the cross-checks too: a bank that will pass `validate`
+    except ValidationError as error:
+        raise ConversionError(f"the converted bank does not validate: {error}") from None
     return document
 
 

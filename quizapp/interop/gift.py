@@ -23,6 +23,7 @@ from typing import Any
 from quizapp.bank.models import Bank
 from quizapp.bank.reader import MAX_BANK_BYTES
 from quizapp.interop.common import (
+    UNREADABLE,
     ConversionError,
     Report,
     apply_meta,
@@ -242,8 +243,10 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
                 apply_meta(question, tags)
             else:
                 _READ[parsed["kind"]](parsed, question, report, tags)
-        except (ValueError, KeyError) as error:
-            report.add(qid, f"left out: {error}")
+        except ConversionError:
+            raise
+        except UNREADABLE as error:
+            report.add(qid, f"left out: {error or 'it could not be read'}")
             continue
         if parsed["general"] and cloze is None:
             question["explanation"] = parsed["general"]

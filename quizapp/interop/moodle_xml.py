@@ -20,6 +20,7 @@ from xml.etree import ElementTree as ET
 from quizapp.bank.models import Bank
 from quizapp.bank.reader import MAX_BANK_BYTES
 from quizapp.interop.common import (
+    UNREADABLE,
     ConversionError,
     Element,
     Report,
@@ -326,8 +327,8 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
         tags = [text_of(child(tag, "text")).strip() for tag in children(child(node, "tags"), "tag")]
         try:
             reader(node, question, report, tags)
-        except (ValueError, KeyError) as error:
-            report.add(qid, f"left out: {error}")
+        except UNREADABLE as error:
+            report.add(qid, f"left out: {error or 'it could not be read'}")
             continue
         points = parse_float(text_of(child(node, "defaultgrade")))
         if points is not None and points != 1:

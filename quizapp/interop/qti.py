@@ -13,7 +13,7 @@ from typing import Any
 from quizapp.bank.models import Bank
 from quizapp.bank.reader import MAX_BANK_BYTES
 from quizapp.interop import qti12, qti21
-from quizapp.interop.common import ConversionError, Report, descendants, local
+from quizapp.interop.common import UNREADABLE, ConversionError, Report, descendants, local
 from quizapp.interop.document import build_document
 from quizapp.interop.qti_package import lom_values, read_package
 
@@ -44,7 +44,13 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
     for name, root in files.items():
         kind = local(root)
         if kind == "assessmentItem":
-            question = qti21.read_item(root, keywords.get(name, []), taken, len(taken) + 1, report)
+            try:
+                question = qti21.read_item(
+                    root, keywords.get(name, []), taken, len(taken) + 1, report
+                )
+            except UNREADABLE as error:
+                report.add(name, f"left out: {error or 'it could not be read'}")
+                continue
             if question is not None:
                 questions.append(question)
         elif kind == "questestinterop":

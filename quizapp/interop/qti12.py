@@ -22,6 +22,7 @@ from xml.etree import ElementTree as ET
 from quizapp.bank.models import Bank
 from quizapp.interop import qti_package as package
 from quizapp.interop.common import (
+    UNREADABLE,
     Element,
     Report,
     apply_meta,
@@ -370,8 +371,8 @@ def read_items(root: Element, taken: set[str], report: Report):
         qid = question_id([item.get("ident", ""), item.get("title", "")], taken, number)
         try:
             question = _read_item(item, qid, report)
-        except (ValueError, KeyError, StopIteration) as error:
-            report.add(qid, f"left out: {error or 'unreadable item'}")
+        except UNREADABLE as error:
+            report.add(qid, f"left out: {error or 'it could not be read'}")
             continue
         if question is not None:
             questions.append(question)

@@ -151,3 +151,22 @@ def test_malformed_xml_names_the_line(runner, tmp_path: Path) -> None:
     source.write_text('<?xml version="1.0"?>\n<quiz>\n<question type="truefalse">\n</quiz>\n')
     result, out = _convert(runner, source, "moodle-xml", tmp_path)
     _refused(result, out, "broken.xml:4:", "not well-formed")
+
+
+def test_a_damaged_question_is_left_out_and_the_rest_still_converts(tmp_path: Path) -> None:
+    """A QTI item whose answer names a choice that is not there, and a GIFT "missing word"
+    with no right answer, used to stop the whole conversion with a traceback."""
+    from quizapp.interop import convert
+
+    files = _qti_package()
+    moons = files["items/moons.xml"].decode()
+    files["items/moons.xml"] = moons.replace("<value>P1 A1</value>", "<value>P1 A9</value>")
+    result = convert(_zip(tmp_path / "damaged.zip", files).read_bytes(), "damaged.zip", "qti")
+    assert len(result.bank.questions) == 7
+    assert "moons" not in {q.id for q in result.bank.questions}
+    assert any("left out" in line for line in result.report.lines())
+
+    gift = b"::broken::The planet {~Mars ~Venus} is red.\n\n::fine::Mars is red.{T}\n"
+    result = convert(gift, "damaged.gift", "gift")
+    assert [q.id for q in result.bank.questions] == ["fine"]
+    assert result.report.for_question("broken")
