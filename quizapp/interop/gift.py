@@ -28,6 +28,7 @@ from quizapp.interop.common import (
     Report,
     apply_meta,
     check_size,
+    html_to_text,
     meta_tags,
     number_text,
     numeric_target,
@@ -229,7 +230,12 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
         marks = " ".join(comments)
         ids = re.findall(r"\[id:((?:\\\]|[^\]])+)\]", marks)
         tags = [t.replace("\\]", "]") for t in re.findall(r"\[tag:((?:\\\]|[^\]])+)\]", marks)]
-        parsed = _parse(source)
+        try:
+            parsed = _parse(source)
+        except ValueError as error:
+            qid = question_id([ids[0] if ids else ""], taken, number)
+            report.add(qid, f"left out: {error}")
+            continue
         qid = question_id([ids[0] if ids else "", parsed["title"]], taken, number)
         question: dict[str, Any] = {"id": qid}
         cloze = next(
@@ -243,8 +249,6 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
                 apply_meta(question, tags)
             else:
                 _READ[parsed["kind"]](parsed, question, report, tags)
-        except ConversionError:
-            raise
         except UNREADABLE as error:
             report.add(qid, f"left out: {error or 'it could not be read'}")
             continue
@@ -293,19 +297,21 @@ def _parse(source: str) -> dict[str, Any]:
     if match:
         title = unescape(match.group(1)).strip()
         source = source[match.end() :]
-    source = re.sub(r"^\s*\[(html|moodle|plain|markdown)\]", "", source)
+    marker = re.match(r"\s*\[(html|moodle|plain|markdown)\]", source)
+    as_text = html_to_text if marker and marker.group(1) == "html" else str.strip
+    source = source[marker.end() :] if marker else source
     open_at = _split_unescaped(source, 0)
     if open_at < 0:
         return {
             "title": title,
             "kind": "description",
-            "text": unescape(source).strip(),
+            "text": as_text(unescape(source)),
             "general": "",
             "tail": "",
         }
     close_at = _split_unescaped(source, open_at + 1)
     if close_at < 0 or source[close_at] != "}":
-        raise ConversionError(f"a question has '{{' without its '}}': {source[:60]!r}")
+        raise ValueError(f"a question has '{{' without its '}}': {source[:60]!r}")
     head, answer, tail = source[:open_at], source[open_at + 1 : close_at], source[close_at + 1 :]
     general = ""
     parts = re.split(r"(?<!\\)####", answer, maxsplit=1)
@@ -313,8 +319,8 @@ def _parse(source: str) -> dict[str, Any]:
         answer, general = parts[0], unescape(parts[1]).strip()
     return {
         "title": title,
-        "text": unescape(head).strip(),
-        "tail": unescape(tail).strip(),
+        "text": as_text(unescape(head)),
+        "tail": as_text(unescape(tail)),
         "answer": answer.strip(),
         "general": general,
         "kind": _kind(answer.strip()),

@@ -483,7 +483,7 @@ def read_item(item: Element, keywords: list[str], taken: set[str], number: int, 
         else []
     )
     kinds = {local(node) for node in interactions}
-    prompt = _read_paragraphs(child(body, "div")) if child(body, "div") is not None else ""
+    prompt = _prompt(body)
     rp = child(item, "responseProcessing")
 
     def correct(rid: str) -> list[str]:
@@ -585,6 +585,25 @@ def read_item(item: Element, keywords: list[str], taken: set[str], number: int, 
         report.add(qid, f"QTI {names} has no counterpart here; left out")
         return None
     return question
+
+
+def _prompt(body: Element | None) -> str:
+    """The question's text: our ``div``, or (another tool's item) the paragraphs of the body
+    that hold no interaction, then an interaction's own ``prompt``."""
+    if body is None:
+        return ""
+    if child(body, "div") is not None:
+        return _read_paragraphs(child(body, "div"))
+    texts = []
+    for node in body:
+        if local(node) in ("p", "div") and not any(
+            local(inner).endswith("Interaction") for inner in node.iter()
+        ):
+            holder = ET.Element("x")
+            holder.append(node)
+            texts.append(_read_paragraphs(holder))
+    prompts = [text_of(p).strip() for p in descendants(body, "prompt")]
+    return "\n\n".join(t for t in [*texts, *prompts] if t)
 
 
 def _numeric(rp: Element | None, rid: str, correct: list[str]) -> dict[str, Any]:
