@@ -42,8 +42,6 @@ from quizapp.interop.document import build_document, question_id
 from quizapp.qtypes.base import QuestionBase
 from quizapp.qtypes.cloze import BLANK, ChoiceBlank, Cloze, NumericBlank, ShortBlank
 
-ORDERING_GRADES = {"-1": "ALL_OR_NOTHING", "4": "RELATIVE_ALL_PREVIOUS_AND_NEXT"}
-
 
 def _fraction(value: float) -> str:
     return f"{value * 100:.7g}"

@@ -30,7 +30,6 @@ from quizapp.interop.common import (
     children,
     descendants,
     html_to_text,
-    local,
     meta_tags,
     number_text,
     numeric_target,
@@ -539,4 +538,4 @@ def _read_item(item: Element, qid: str, report: Report) -> dict[str, Any] | None
     return question
 
 
-__all__ = ["ASSESSMENT_TYPE", "export_bank", "local", "read_items"]
+__all__ = ["ASSESSMENT_TYPE", "export_bank", "read_items"]
