@@ -166,3 +166,98 @@ def check_sources_command(bank_path: str, text_path: str) -> None:
     if reported:
         click.echo(f"{reported} problem(s) found.", err=True)
         raise SystemExit(1)
+
+
+# -- other formats: export and convert (quizapp.interop) -----------------------------------
+
+
+def _print_report(lines: list[str], what: str) -> None:
+    """What a conversion could not carry, after the work is done (on stderr, so an export to
+    stdout stays a clean file)."""
+    if not lines:
+        click.echo(f"Everything was carried {what}.", err=True)
+        return
+    click.echo(
+        f"{len(lines)} thing(s) not carried {what} (or kept only as tags/metadata):", err=True
+    )
+    for line in lines:
+        click.echo(f"  {line}", err=True)
+
+
+@quiz_cli.command("export")
+@click.argument("bank_path")
+@click.option(
+    "--to",
+    "format_name",
+    required=True,
+    type=click.Choice(["moodle-xml", "gift", "qti21", "qti12"]),
+    help="moodle-xml and gift for Moodle; qti21 for current LMSs; qti12 for Canvas Classic.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="The file to write; without it, XML and GIFT go to standard output and QTI "
+    "packages to <bank>.<format>.zip here.",
+)
+def export_command(bank_path: str, format_name: str, output: str | None) -> None:
+    """Write a bank as Moodle XML, GIFT or a QTI package, then list what was not carried."""
+    from quizapp.interop import EXPORT_FORMATS, export_bank
+
+    banks = _load_all((bank_path,))
+    if len(banks) != 1:
+        raise click.ClickException(
+            f"{bank_path} holds {len(banks)} banks; export one bank file at a time."
+        )
+    bank = banks[0][0]
+    data, report = export_bank(bank, format_name)
+    target = EXPORT_FORMATS[format_name]
+    if output is None and target.suffix.endswith(".zip"):
+        output = f"{bank.bank}{target.suffix}"
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        Path(output).write_bytes(data)
+        click.echo(f"Wrote {output}: {len(bank.questions)} questions as {target.label}.", err=True)
+    _print_report(report.lines(), f"into {target.label}")
+
+
+@quiz_cli.command("convert")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--from",
+    "format_name",
+    required=True,
+    type=click.Choice(["moodle-xml", "gift", "qti"]),
+    help="The format of SOURCE; qti reads QTI 2.1 and QTI 1.2 (Canvas) packages.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The YAML bank to write.",
+)
+def convert_command(source: str, format_name: str, output: str) -> None:
+    """Convert a Moodle XML, GIFT or QTI file into a YAML bank (nothing is imported; check it,
+    then `quiz import` it). Hostile or broken files are refused and nothing is written."""
+    from quizapp.interop import ConversionError, convert
+
+    max_bytes = current_app.config["MAX_BANK_BYTES"]
+    path = Path(source)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise click.ClickException(
+            f"{source}: the file is {size:,} bytes; the largest accepted is {max_bytes:,} "
+            "(MAX_BANK_BYTES). Nothing was written."
+        )
+    try:
+        conversion = convert(path.read_bytes(), source, format_name, max_bytes)
+    except ConversionError as error:
+        raise click.ClickException(f"{error} Nothing was written.") from None
+    target = Path(output)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(conversion.yaml_text, encoding="utf-8")
+    partial.replace(target)
+    click.echo(f"Wrote {output}: {describe(conversion.bank)}.")
+    _print_report(conversion.report.lines(), f"from {source}")

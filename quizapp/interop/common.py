@@ -1,0 +1,384 @@
+"""What every format shares: the report of what was not carried, the metadata tags that carry
+what a format has no field for, safe reading of XML and zip packages, and text <-> HTML.
+
+Pure: no Flask, no database. Everything here works on ``Bank`` models and on plain dicts in the
+shape of our YAML (the importers build such dicts, then ``Bank`` validates them).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import PurePosixPath
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as _safe_fromstring
+
+from quizapp.bank.reader import MAX_BANK_BYTES
+from quizapp.qtypes.base import QuestionBase
+
+MAX_ZIP_RATIO = 100
+"""A member that inflates more than this many times is refused (a zip bomb, not a quiz)."""
+
+MAX_ZIP_MEMBERS = 5000
+"""More files than any quiz package holds."""
+
+ZIP_TOTAL_FACTOR = 8
+"""All members together may inflate to this many times the largest bank (XML is verbose)."""
+
+
+UNREADABLE = (ValueError, KeyError, IndexError, TypeError, AttributeError, StopIteration)
+"""What reading one question of a damaged file can raise: that question is left out and
+reported, the rest of the file is still read."""
+
+
+class ConversionError(ValueError):
+    """Input this format cannot be read from, or that is refused as hostile: the message says
+    what is wrong and where; nothing is written."""
+
+
+@dataclass
+class Report:
+    """What a conversion could not carry, question by question, for the teacher to read."""
+
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, where: str, message: str) -> None:
+        if (where, message) not in self.notes:
+            self.notes.append((where, message))
+
+    def for_question(self, question_id: str) -> list[str]:
+        return [message for where, message in self.notes if where == question_id]
+
+    def lines(self) -> list[str]:
+        return [f"{where}: {message}" for where, message in self.notes]
+
+    def __bool__(self) -> bool:
+        return bool(self.notes)
+
+
+# -- metadata tags ----------------------------------------------------------------------------
+#
+# What a format has no field for travels as tags ("difficulty:easy", "objective:recall-planets",
+# "misconception:2:ringed-means-largest", ...): Moodle shows them as tags, QTI keeps them as
+# metadata keywords, GIFT in Moodle's `// [tag:...]` comments. A teacher reading them in another
+# system understands them; Quizapp reads them back. Plain tags travel unchanged.
+
+META_KEYS = (
+    "objective",
+    "difficulty",
+    "source",
+    "quote",
+    "misconception",
+    "scoring",
+    "shuffle",
+    "case-sensitive",
+    "tolerance",
+    "range",
+    "blanks",
+    "blank-range",
+    "points",
+    "unit",
+    "type",
+)
+
+
+def meta_tags(question: QuestionBase, extra: dict[str, Any] | None = None) -> list[str]:
+    """The question's tags, then the metadata tags of what formats have no field for.
+
+    ``extra`` adds format-specific entries (e.g. ``points`` for GIFT), as key -> value or
+    key -> list of values.
+    """
+    data = question.model_dump(mode="json")
+    tags = list(question.tags)
+    tags += [f"objective:{objective}" for objective in question.objectives]
+    if question.difficulty:
+        tags.append(f"difficulty:{question.difficulty}")
+    if question.source is not None:
+        tags.append(f"source:{question.source.paragraph}")
+        if question.source.quote:
+            tags.append(f"quote:{question.source.quote}")
+    for number, choice in enumerate(data.get("choices") or [], start=1):
+        if choice.get("misconception"):
+            tags.append(f"misconception:{number}:{choice['misconception']}")
+    default_scoring = {"multiple": "partial", "ordering": "partial", "matching": "partial"}
+    if "scoring" in data and data["scoring"] != default_scoring.get(question.type):
+        tags.append(f"scoring:{data['scoring']}")
+    if data.get("shuffle") is False:
+        tags.append("shuffle:false")
+    for key, value in (extra or {}).items():
+        for one in value if isinstance(value, list) else [value]:
+            tags.append(f"{key}:{one}")
+    return tags
+
+
+def split_meta(tags: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """Plain tags, and metadata tags by key (values in order)."""
+    plain: list[str] = []
+    meta: dict[str, list[str]] = {}
+    for tag in tags:
+        key, sep, value = tag.partition(":")
+        if sep and key in META_KEYS:
+            meta.setdefault(key, []).append(value)
+        else:
+            plain.append(tag)
+    return plain, meta
+
+
+def apply_meta(question: dict[str, Any], tags: list[str]) -> dict[str, list[str]]:
+    """Put the tags and the common metadata back on a question dict; returns the metadata for
+    the format's own keys (``tolerance``, ``range``, ``blanks``, ...)."""
+    plain, meta = split_meta(tags)
+    if plain:
+        question["tags"] = plain
+    if meta.get("objective"):
+        question["objectives"] = meta["objective"]
+    if meta.get("difficulty"):
+        question["difficulty"] = meta["difficulty"][0]
+    if meta.get("source") and meta["source"][0].isdigit():
+        question["source"] = {"paragraph": int(meta["source"][0])}
+        if meta.get("quote"):
+            question["source"]["quote"] = meta["quote"][0]
+    for entry in meta.get("misconception", []):
+        number, _, name = entry.partition(":")
+        choices = question.get("choices") or []
+        if number.isdigit() and 1 <= int(number) <= len(choices) and name:
+            choices[int(number) - 1]["misconception"] = name
+    if meta.get("scoring") and meta["scoring"][0] in ("partial", "all_or_nothing"):
+        question["scoring"] = meta["scoring"][0]
+    if meta.get("shuffle") == ["false"]:
+        question["shuffle"] = False
+    if meta.get("case-sensitive") == ["true"]:
+        question["case_sensitive"] = True
+    if meta.get("points"):
+        number = parse_float(meta["points"][0])
+        if number is not None:
+            question["points"] = number
+    if meta.get("unit"):
+        question["unit"] = meta["unit"][0]
+    return meta
+
+
+# -- numbers ----------------------------------------------------------------------------------
+
+
+def parse_float(text: str | None) -> float | None:
+    try:
+        number = float((text or "").strip())
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def clean_number(number: float) -> float | int:
+    """Undo float noise from midpoint arithmetic (3.95 - 0.05 is 3.9000000000000004)."""
+    number = float(f"{number:.12g}")
+    return int(number) if number.is_integer() else number
+
+
+def number_text(number: float) -> str:
+    """A number written the way a person would (``56``, ``3.95``)."""
+    number = float(f"{number:.12g}")
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+
+
+def midpoint(low: float, high: float) -> tuple[float, float]:
+    """A range as answer ± tolerance, for formats that only know tolerances."""
+    return clean_number((low + high) / 2), clean_number((high - low) / 2)
+
+
+def tolerance_of(question: Any) -> float:
+    """An absolute tolerance (a percentage of the answer made absolute)."""
+    tolerance = question.tolerance
+    if isinstance(tolerance, str):
+        return clean_number(abs(question.answer) * float(tolerance[:-1]) / 100)
+    return float(tolerance or 0)
+
+
+def numeric_target(meta_tolerance: list[str], is_range: bool, answer: float, tolerance: float):
+    """Our ``answer``/``tolerance``/``range`` keys from an answer ± tolerance read back."""
+    if is_range:
+        return {"range": [clean_number(answer - tolerance), clean_number(answer + tolerance)]}
+    target: dict[str, Any] = {"answer": clean_number(answer)}
+    if meta_tolerance and re.fullmatch(r"\d+(\.\d+)?%", meta_tolerance[0]):
+        target["tolerance"] = meta_tolerance[0]
+    elif tolerance:
+        target["tolerance"] = clean_number(tolerance)
+    return target
+
+
+# -- text and HTML ----------------------------------------------------------------------------
+
+
+def text_to_html(text: str) -> str:
+    """Our plain text as HTML: paragraphs at blank lines, line breaks kept, all escaped."""
+    paragraphs = re.split(r"\n\s*\n", text.strip("\n"))
+    return "".join(
+        "<p>" + html.escape(paragraph, quote=False).replace("\n", "<br>") + "</p>"
+        for paragraph in paragraphs
+    )
+
+
+class _TextExtractor(HTMLParser):
+    """HTML to plain text: block elements become line breaks, tags go, entities are decoded."""
+
+    BLOCKS = frozenset({"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        # In HTML a line break in the source is a space; breaks come from <br> and blocks.
+        self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(markup: str | None) -> str:
+    """Plain text of an HTML fragment (or of plain text, which passes unchanged)."""
+    if not markup:
+        return ""
+    if "<" not in markup and "&" not in markup:
+        return markup.strip()
+    extractor = _TextExtractor()
+    extractor.feed(markup)
+    extractor.close()
+    text = "".join(extractor.parts)
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text.replace("\xa0", " "))
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+# -- hostile input ----------------------------------------------------------------------------
+
+
+def check_size(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES) -> None:
+    if len(data) > max_bytes:
+        raise ConversionError(
+            f"{filename}: the file is {len(data):,} bytes; the largest accepted is "
+            f"{max_bytes:,} (MAX_BANK_BYTES). Split the bank, or raise the limit."
+        )
+
+
+def parse_xml(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES) -> Element:
+    """Parse XML refusing DTDs, entity declarations and external references (defusedxml):
+    a file with any of them is refused whole rather than half-trusted."""
+    check_size(data, filename, max_bytes)
+    try:
+        return _safe_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as error:
+        raise ConversionError(
+            f"{filename}: refused: the XML declares a DTD, entities or external references "
+            f"({type(error).__name__}); quiz files need none of them. Export the file again "
+            "from the LMS, or remove the <!DOCTYPE ...> part."
+        ) from None
+    except ParseError as error:
+        line, column = getattr(error, "position", (1, 0))
+        raise ConversionError(
+            f"{filename}:{line}:{column + 1}: not well-formed XML ({error}); is this the "
+            "exported file?"
+        ) from None
+
+
+def local(element: Element) -> str:
+    """An element's name without its namespace."""
+    return element.tag.rsplit("}", 1)[-1]
+
+
+def children(element: Element | None, name: str) -> list[Element]:
+    """Direct children with this local name, whatever their namespace."""
+    if element is None:
+        return []
+    return [child for child in element if local(child) == name]
+
+
+def child(element: Element | None, name: str) -> Element | None:
+    found = children(element, name)
+    return found[0] if found else None
+
+
+def descendants(element: Element | None, name: str) -> list[Element]:
+    if element is None:
+        return []
+    return [node for node in element.iter() if local(node) == name]
+
+
+def text_of(element: Element | None) -> str:
+    return "".join(element.itertext()) if element is not None else ""
+
+
+def read_zip(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES) -> dict[str, bytes]:
+    """The members of a QTI package, read in memory after refusing zip bombs, path traversal
+    and oversized members. Nothing is ever extracted to disk."""
+    check_size(data, filename, max_bytes)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ConversionError(f"{filename}: not a zip file; a QTI package is a .zip") from None
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise ConversionError(f"{filename}: refused: {len(infos)} files in the package")
+    total_limit = max_bytes * ZIP_TOTAL_FACTOR
+    declared = 0
+    for info in infos:
+        name = info.filename
+        path = PurePosixPath(name)
+        if (
+            name.startswith(("/", "\\"))
+            or "\\" in name
+            or re.match(r"^[A-Za-z]:", name)
+            or ".." in path.parts
+        ):
+            raise ConversionError(
+                f"{filename}: refused: the package holds a file named '{name[:80]}', "
+                "which points outside the package (path traversal)"
+            )
+        declared += info.file_size
+        if info.file_size > max_bytes:
+            raise ConversionError(
+                f"{filename}: refused: '{name[:80]}' inflates to {info.file_size:,} bytes; "
+                f"the largest accepted is {max_bytes:,} (MAX_BANK_BYTES)"
+            )
+        if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
+            raise ConversionError(
+                f"{filename}: refused: '{name[:80]}' inflates "
+                f"{info.file_size // info.compress_size} times (a zip bomb?); at most "
+                f"{MAX_ZIP_RATIO} times is accepted"
+            )
+    if declared > total_limit:
+        raise ConversionError(
+            f"{filename}: refused: the package inflates to {declared:,} bytes; at most "
+            f"{total_limit:,} are accepted"
+        )
+    members: dict[str, bytes] = {}
+    read = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        # The sizes in the header can lie: read at most one byte past the limit and check.
+        with archive.open(info) as stream:
+            content = stream.read(max_bytes + 1)
+        if len(content) > max_bytes or len(content) > info.file_size:
+            raise ConversionError(
+                f"{filename}: refused: '{info.filename[:80]}' is larger than its header says"
+            )
+        read += len(content)
+        if read > total_limit:
+            raise ConversionError(f"{filename}: refused: the package inflates too much")
+        members[info.filename] = content
+    return members

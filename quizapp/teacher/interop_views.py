@@ -1,0 +1,107 @@
+"""Banks in and out of other systems from the teacher's pages: download a bank as Moodle XML,
+GIFT or QTI, and import a Moodle or Canvas file through the usual check-then-diff flow.
+
+A blueprint of its own (under /teach/interop) so that the teacher's main views stay as they
+are; the conversions are ``quizapp.interop``'s, the import is the upload's own confirm step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import SubmitField
+
+from quizapp import catalog
+from quizapp.bank.models import Bank as BankModel
+from quizapp.extensions import db
+from quizapp.interop import EXPORT_FORMATS, ConversionError, convert, detect_format, export_bank
+from quizapp.models import Bank, Question
+from quizapp.questions import question_from_version
+from quizapp.teacher.forms import ConfirmImportForm
+from quizapp.teacher.views import teacher_required
+
+blueprint = Blueprint("interop", __name__, url_prefix="/teach/interop")
+
+
+class ConvertForm(FlaskForm):
+    source_file = FileField(
+        "File exported from Moodle or Canvas",
+        validators=[FileRequired("Choose the file exported from Moodle or Canvas.")],
+    )
+    submit = SubmitField("Convert and check")
+
+
+def stored_bank(row: Bank) -> BankModel:
+    """The bank as last imported: its live questions (current versions) in import order.
+
+    Quizzes are left out: no export format carries them.
+    """
+    questions = db.session.scalars(
+        select(Question)
+        .where(Question.bank_id == row.id, Question.retired.is_(False))
+        .order_by(Question.id)
+    ).all()
+    models = []
+    for question in questions:
+        version = next(v for v in question.versions if v.version == question.current_version)
+        models.append(question_from_version(version))
+    return BankModel.model_validate(
+        {
+            "bank": row.slug,
+            "title": row.title,
+            "description": row.description,
+            "source": row.source,
+            "questions": [m.model_dump() for m in models],
+        }
+    )
+
+
+@blueprint.route("/banks/<int:bank_id>/export")
+@teacher_required
+def export(bank_id: int) -> ResponseReturnValue:
+    """The bank as a file in another system's format (``?to=moodle-xml|gift|qti21|qti12``),
+    with the number of things not carried in a header."""
+    row = db.get_or_404(Bank, bank_id)
+    format_name = request.args.get("to", "")
+    if format_name not in EXPORT_FORMATS:
+        abort(404, "Unknown format; choose moodle-xml, gift, qti21 or qti12.")
+    target = EXPORT_FORMATS[format_name]
+    data, report = export_bank(stored_bank(row), format_name)
+    response = Response(data, mimetype=target.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{row.slug}{target.suffix}"'
+    response.headers["X-Quizapp-Not-Carried"] = str(len(report.notes))
+    return response
+
+
+@blueprint.route("/import", methods=["GET", "POST"])
+@teacher_required
+def import_file() -> ResponseReturnValue:
+    """Convert a Moodle or Canvas file, then show the bank, its report and the usual diff."""
+    form = ConvertForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("teacher/interop_import.html", form=form), status
+    upload = form.source_file.data
+    filename = Path(upload.filename or "upload").name
+    limit = current_app.config["MAX_BANK_BYTES"]
+    data = upload.read(limit + 1)
+    try:
+        conversion = convert(data, filename, detect_format(data), limit)
+    except ConversionError as error:
+        form.source_file.errors = [*list(form.source_file.errors), f"{error} Nothing was imported."]
+        return render_template("teacher/interop_import.html", form=form), 422
+    yaml_name = f"{conversion.bank.bank}.yaml"
+    confirm = ConfirmImportForm(filename=yaml_name, content=conversion.yaml_text)
+    return render_template(
+        "teacher/interop_converted.html",
+        conversion=conversion,
+        source=filename,
+        diffs=[catalog.diff_bank(conversion.bank)],
+        confirm=confirm,
+        action="upload",
+    )
