@@ -381,7 +381,7 @@ def find_all_none_of_the_above(bank: Bank) -> Iterator[tuple[Where, str]]:
                     break
 
 
-_NEGATIVE = re.compile(r"\b(not|except|never|cannot|least)\b", re.IGNORECASE)
+_NEGATIVE = re.compile(r"\b(not|except|never|cannot|(?<!at )least)\b", re.IGNORECASE)
 
 
 def find_negative_stem(bank: Bank) -> Iterator[tuple[Where, str]]:

@@ -175,6 +175,7 @@ def test_negative_stem_unless_in_capitals():
     (found,) = lint(text, "negative-stem")
     assert '"not"' in found.warning.message
     assert lint(text.replace(" not ", " NOT "), "negative-stem") == []
+    assert lint(text.replace("is not a planet", "has at least one moon"), "negative-stem") == []
 
 
 def test_word_cue_when_only_the_correct_choice_repeats_the_stem():
@@ -319,3 +320,61 @@ def test_each_documented_example_triggers_its_rule():
     assert set(examples) == {rule.id for rule in RULES}
     for rule, example in examples.items():
         assert lint(as_bank(example), rule), rule
+
+
+# -- the teacher's bank page -----------------------------------------------------------------
+
+
+@pytest.fixture
+def teacher(app, auth):
+    from quizapp.accounts import create_user
+
+    with app.app_context():
+        create_user("ms-lint", "teacher password", is_teacher=True)
+    auth.login("ms-lint", "teacher password")
+    return auth
+
+
+def bank_page(client, slug: str) -> str:
+    page = client.get("/teach/").get_data(as_text=True)
+    links = re.findall(r'href="/teach/banks/(\d+)"', page)
+    for link in links:
+        text = client.get(f"/teach/banks/{link}").get_data(as_text=True)
+        if f"<code>{slug}</code>" in text:
+            return text
+    raise AssertionError(f"no page for bank {slug}")
+
+
+def test_bank_page_lists_the_warnings_of_its_file(demo_app, client, teacher):
+    page = bank_page(client, "demo")
+    assert "Check the questions" in page
+    assert "questions/demo/demo.yaml:17:5" in page
+    assert "misconception-once" in page and "ringed-means-largest" in page
+    assert "1 warning" in page
+
+
+def test_bank_page_reads_no_file_outside_the_questions_folder(
+    app, runner, client, teacher, tmp_path
+):
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(MISCONCEPTIONS)
+    assert runner.invoke(args=["quiz", "import", str(outside)]).exit_code == 0
+    page = bank_page(client, "lint")
+    assert "Check the questions" in page
+    assert "no file to check" in page
+    assert "misconception-once" not in page
+
+
+def test_bank_page_says_when_the_file_changed_since_import(app, runner, client, teacher, tmp_path):
+    folder = tmp_path / "questions"
+    folder.mkdir()
+    app.config["QUESTIONS_DIR"] = str(folder)
+    path = folder / "lint.yaml"
+    path.write_text(MISCONCEPTIONS.replace("investmnet", "investment"))
+    assert runner.invoke(args=["quiz", "import", str(path)]).exit_code == 0
+    page = bank_page(client, "lint")
+    assert "No warnings" in page and "has changed" not in page
+    path.write_text(MISCONCEPTIONS)
+    page = bank_page(client, "lint")
+    assert "has changed since the last import" in page
+    assert page.count("misconception-once") == 2
