@@ -21,6 +21,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from pathlib import Path as FilePath
 
@@ -99,23 +100,30 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+@lru_cache(maxsize=4096)
+def _word_tuple(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(_fold(text)))
+
+
 def _words(text: str) -> list[str]:
-    return _WORD.findall(_fold(text))
+    return list(_word_tuple(text))
 
 
-def _content(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _content(text: str) -> frozenset[str]:
     """The words that carry meaning: four letters or more, not a common function word."""
-    return {word for word in _words(text) if len(word) >= 4 and word not in STOPWORDS}
+    return frozenset(w for w in _word_tuple(text) if len(w) >= 4 and w not in STOPWORDS)
+
+
+@lru_cache(maxsize=4096)
+def _spaced(text: str) -> str:
+    return " " + " ".join(_word_tuple(text)) + " "
 
 
 def _contains(haystack: str, phrase: str) -> bool:
     """Whether ``phrase`` appears in ``haystack`` as whole words (case and spacing ignored)."""
-    needle = _words(phrase)
-    if not needle:
-        return False
-    words = _words(haystack)
-    size = len(needle)
-    return any(words[start : start + size] == needle for start in range(len(words) - size + 1))
+    needle = _spaced(phrase)
+    return needle != "  " and needle in _spaced(haystack)
 
 
 def _numbers(text: str) -> list[float]:
@@ -144,11 +152,10 @@ def _at(bank: Bank, question: QuestionBase) -> Where:
 # -- who can meet whom -----------------------------------------------------------------------
 
 
-def _can_meet(bank: Bank, quiz: Quiz, first: str, second: str) -> bool:
-    """Whether two questions can be in one attempt of ``quiz``."""
+def _can_meet(quiz: Quiz, pools: list[set[str]], first: str, second: str) -> bool:
+    """Whether two questions can be in one attempt of ``quiz`` (``pools``: its pools' ids)."""
     if quiz.pools is None:
         return quiz.draw is None or quiz.draw >= 2
-    pools = [{q.id for q in bank.select(pool.questions)} for pool in quiz.pools]
     for one, pool in enumerate(quiz.pools):
         if first not in pools[one]:
             continue
@@ -163,8 +170,9 @@ def _meetings(bank: Bank) -> dict[tuple[str, str], list[str]]:
     meet: dict[tuple[str, str], list[str]] = defaultdict(list)
     for quiz in bank.quizzes:
         ids = [question.id for question in bank.questions_for(quiz)]
+        pools = [{q.id for q in bank.select(pool.questions)} for pool in quiz.pools or []]
         for first, second in combinations(ids, 2):
-            if _can_meet(bank, quiz, first, second):
+            if _can_meet(quiz, pools, first, second):
                 meet[(first, second)].append(quiz.id)
                 meet[(second, first)].append(quiz.id)
     return meet
@@ -238,7 +246,10 @@ def _common_words(bank: Bank) -> set[str]:
 
 
 def _exposed_in(
-    answer: _Answer, question: QuestionBase, sentence: str, common: set[str] = frozenset()
+    answer: _Answer,
+    question: QuestionBase,
+    sentence: str,
+    common: frozenset[str] | set[str] = frozenset(),
 ) -> bool:
     """Whether ``sentence`` (of another question) gives ``answer`` of ``question`` away.
 
@@ -285,6 +296,7 @@ def _ordering_exposed(question: Ordering, sentence: str) -> bool:
 def find_answer_exposure(bank: Bank) -> Iterator[tuple[Where, str]]:
     meet = _meetings(bank)
     common = _common_words(bank)
+    shown = {question.id: _shown(question) for question in bank.questions}
     for question in bank.questions:
         answers = _answers(question)
         if not answers:
@@ -293,7 +305,7 @@ def find_answer_exposure(bank: Bank) -> Iterator[tuple[Where, str]]:
             quizzes = meet.get((question.id, other.id))
             if other.id == question.id or not quizzes:
                 continue
-            for sentence in _shown(other):
+            for sentence in shown[other.id]:
                 if isinstance(question, Ordering):
                     hit = "the order of its items" if _ordering_exposed(question, sentence) else ""
                 else:
