@@ -261,10 +261,6 @@ def _exposed_in(
     if isinstance(question, Matching):
         if not all(_contains(sentence, phrase) for phrase in answer.phrases):
             return False
-    elif isinstance(question, Ordering):
-        # An ordering's items are on its own page; only their order is the key, which another
-        # question's text shows when it lists two of them in one sentence, in order.
-        return False
     elif not any(_contains(sentence, phrase) for phrase in answer.phrases):
         return False
     if answer.unit and not _unit_near(answer, sentence):
@@ -287,6 +283,8 @@ def _unit_near(answer: _Answer, sentence: str) -> bool:
 
 
 def _ordering_exposed(question: Ordering, sentence: str) -> bool:
+    """An ordering's items are on its own page; only their order is the key, which another
+    question gives away when one sentence names every item, in that order."""
     folded = _fold(sentence)
     places = [folded.find(_fold(item)) for item in question.items]
     shown = [place for place in places if place >= 0]

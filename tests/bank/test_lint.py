@@ -378,3 +378,26 @@ def test_bank_page_says_when_the_file_changed_since_import(app, runner, client, 
     page = bank_page(client, "lint")
     assert "has changed since the last import" in page
     assert page.count("misconception-once") == 2
+
+
+def test_answer_exposure_of_an_order_and_of_a_matching_pair():
+    text = (
+        HEAD
+        + """\
+quizzes:
+  - {id: all, title: All}
+questions:
+  - {id: order, type: ordering, text: Put the planets in order from the Sun.,
+     items: [Venus, Earth, Mars]}
+  - {id: moons, type: matching, text: Match each moon to its planet.,
+     pairs: [{prompt: Titan, answer: Saturn}, {prompt: Europa, answer: Jupiter}]}
+  - {id: story, type: true_false, answer: true,
+     text: "From the Sun come Venus, Earth and Mars; Titan is a moon of Saturn."}
+"""
+    )
+    found = [w.warning.message for w in lint(text, "answer-exposure")]
+    assert len(found) == 2
+    assert "'order' (the order of its items)" in found[0] and "'story'" in found[0]
+    assert "'moons' (Titan → Saturn)" in found[1]
+    shuffled = text.replace("Venus, Earth and Mars; Titan", "Mars, Earth and Venus; Titan")
+    assert len(lint(shuffled.replace("moon of Saturn", "moon"), "answer-exposure")) == 0
