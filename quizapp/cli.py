@@ -168,6 +168,25 @@ def check_sources_command(bank_path: str, text_path: str) -> None:
         raise SystemExit(1)
 
 
+@quiz_cli.command("lint")
+@click.argument("paths", nargs=-1, required=True)
+def lint_command(paths: tuple[str, ...]) -> None:
+    """Item-writing checks (answers given away, cues, ranges, ...): print each warning as
+    file:line:column: rule: message (fix: ...). Warnings never stop anything (exit 0); a bank
+    that does not load exits 1 with its errors, as ``validate`` does."""
+    from quizapp.bank.lint import lint_bank_file
+
+    total = 0
+    for bank, path in _load_all(paths):
+        warnings = lint_bank_file(bank, path, current_app.config["MAX_BANK_BYTES"])
+        for warning in warnings:
+            click.echo(str(warning))
+        total += len(warnings)
+        if not warnings:
+            click.echo(f"ok {path}: no warnings")
+    click.echo(f"{total} warning(s).")
+
+
 # -- other formats: export and convert (quizapp.interop) -----------------------------------
 
 

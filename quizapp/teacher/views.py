@@ -25,6 +25,8 @@ from sqlalchemy import func, select
 from quizapp import catalog
 from quizapp.attempts import choose_questions, live_versions
 from quizapp.bank.errors import BankError
+from quizapp.bank.lint import PlacedWarning, lint_bank_bytes
+from quizapp.bank.loader import load_bank_bytes
 from quizapp.bank.report import cut, excerpt, more_line, shown_problems
 from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
@@ -110,7 +112,46 @@ def banks() -> ResponseReturnValue:
 def bank(bank_id: int) -> ResponseReturnValue:
     """One bank: its quizzes and questions, with versions."""
     row = db.get_or_404(Bank, bank_id)
-    return render_template("teacher/bank.html", bank=row)
+    warnings, lint_note = _bank_warnings(row)
+    return render_template("teacher/bank.html", bank=row, warnings=warnings, lint_note=lint_note)
+
+
+def _bank_warnings(row: Bank) -> tuple[list[PlacedWarning] | None, str]:
+    """The item-writing warnings of the bank's file under questions/, and a note.
+
+    Only a file under the questions folder is read (as the re-import does): an uploaded bank
+    keeps no file, and ``origin`` must not let a page read any other path. ``None``: no file
+    to check, the note says why."""
+    folder = _questions_folder().resolve()
+    origin = Path(row.origin)
+    if not origin.is_absolute():
+        origin = Path(current_app.root_path).parent / origin
+    path = origin.resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        return None, (
+            f"The bank was imported from {row.origin or 'an upload'}, not from a file under "
+            "the questions folder, so there is no file to check; run "
+            "'flask --app quizapp quiz lint' on your copy."
+        )
+    limit = current_app.config["MAX_BANK_BYTES"]
+    try:
+        data = path.read_bytes()
+        bank_model = load_bank_bytes(data, str(path.relative_to(folder.parent)), limit)
+    except (OSError, BankError):
+        return None, "The bank's file no longer loads; re-import it to see why."
+    if bank_model.bank != row.slug:
+        return None, "The bank's file now holds another bank; re-import to update it."
+    note = ""
+    if catalog.file_hash(data) != row.content_hash:
+        note = "The file has changed since the last import: these warnings are for the file."
+    return lint_bank_bytes(bank_model, data, str(path.relative_to(folder.parent)), limit), note
+
+
+def _questions_folder() -> Path:
+    folder = Path(current_app.config["QUESTIONS_DIR"])
+    if not folder.is_absolute():
+        folder = Path(current_app.root_path).parent / folder
+    return folder
 
 
 @blueprint.route("/banks/upload", methods=["POST"])
@@ -174,11 +215,9 @@ def confirm_upload() -> ResponseReturnValue:
 
 
 def _questions_dir_banks() -> tuple[list[catalog.BankFile], BankError | None]:
-    folder = Path(current_app.config["QUESTIONS_DIR"])
-    if not folder.is_absolute():
-        folder = Path(current_app.root_path).parent / folder
+    folder = _questions_folder()
     try:
-        return catalog.read_bank_files([folder], current_app.config["MAX_BANK_BYTES"]), []
+        return catalog.read_bank_files([folder], current_app.config["MAX_BANK_BYTES"]), None
     except BankError as error:
         return [], error
 

@@ -1,0 +1,625 @@
+"""Item-writing checks: a loaded bank in, warnings out (``flask --app quizapp quiz lint``).
+
+The rules follow the item-writing literature (Haladyna, Downing & Rodriguez 2002, "A review of
+multiple-choice item-writing guidelines"): a question should not be answered by another one in
+the same attempt, nor by where or how long its correct choice is, nor by a word it shares with
+its stem. Warnings never stop anything (an import still only stops on errors); each says where
+(file:line:column once placed), which rule, and how to fix it.
+
+Rules are data: ``RULES`` lists each rule's id, title and fix text with the function that finds
+its cases, so the command, the teacher's page and ``docs/authoring.md`` speak of the same rules.
+Every rule is kept conservative: a warning a teacher learns to ignore is worse than none.
+
+Pure: no Flask, no database. The ``Bank`` does not keep where things were written, so
+``place`` takes the positions that ``read_yaml`` records for the same file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+from pathlib import Path as FilePath
+
+from quizapp.bank.models import Bank, Quiz
+from quizapp.bank.reader import MAX_BANK_BYTES, PositionMap, read_yaml
+from quizapp.qtypes.base import QuestionBase
+from quizapp.qtypes.cloze import BLANK, ChoiceBlank, Cloze, NumericBlank, ShortBlank
+from quizapp.qtypes.matching import Matching
+from quizapp.qtypes.numeric import NumericAnswer, NumericTarget, format_number
+from quizapp.qtypes.ordering import Ordering
+from quizapp.qtypes.short import ShortAnswer
+from quizapp.qtypes.single import ChoiceQuestion
+
+Where = tuple[str | int, ...]
+"""The path of what a warning is about, e.g. ``("questions", 4)`` or ``("quizzes", 0)``."""
+
+
+@dataclass(frozen=True, order=True)
+class LintWarning:
+    """One finding of one rule, about one question (or quiz) of a bank."""
+
+    where: Where
+    rule: str
+    message: str
+    fix: str
+
+    def text(self) -> str:
+        return f"{self.rule}: {self.message} (fix: {self.fix})"
+
+
+@dataclass(frozen=True, order=True)
+class PlacedWarning:
+    """A warning at the line and column of its question in the bank file."""
+
+    file: str
+    line: int
+    column: int
+    warning: LintWarning
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.warning.text()}"
+
+
+Finder = Callable[[Bank], Iterator[tuple[Where, str]]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: its id (as printed), a title, how to fix what it finds, and its finder."""
+
+    id: str
+    title: str
+    fix: str
+    find: Finder
+
+
+# -- text helpers ----------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*", re.UNICODE)
+_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+_STOPWORDS = """
+    a about above after again against all also an and any are as at be because been before
+    being between both but by can could did do does doing during each few for from further had
+    has have having he her here hers him his how i if in into is it its itself just least less
+    many may more most much must near nearly no nor not now of off on once one only or other
+    our out over own per put same she should since so some such than that the their them then
+    there these they this those through to too under until up us very was we were what when
+    where which while who whom whose why will with would you your first last second third
+    these answer question following true false write give name article text"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@lru_cache(maxsize=4096)
+def _word_tuple(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(_fold(text)))
+
+
+def _words(text: str) -> list[str]:
+    return list(_word_tuple(text))
+
+
+@lru_cache(maxsize=4096)
+def _content(text: str) -> frozenset[str]:
+    """The words that carry meaning: four letters or more, not a common function word."""
+    return frozenset(w for w in _word_tuple(text) if len(w) >= 4 and w not in STOPWORDS)
+
+
+@lru_cache(maxsize=4096)
+def _spaced(text: str) -> str:
+    return " " + " ".join(_word_tuple(text)) + " "
+
+
+def _contains(haystack: str, phrase: str) -> bool:
+    """Whether ``phrase`` appears in ``haystack`` as whole words (case and spacing ignored)."""
+    needle = _spaced(phrase)
+    return needle != "  " and needle in _spaced(haystack)
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(found.replace(",", "")) for found in _NUMBER.findall(text)]
+
+
+def _shown(question: QuestionBase) -> list[str]:
+    """What a student reads of a question, split into sentences: its text (a cloze's blanks as
+    gaps) and the items of an ordering. Offered choices, matching answers and distractors are
+    left out: an option on offer states nothing."""
+    text = BLANK.sub(" ____ ", question.text)
+    parts = [part for part in _SENTENCE.split(text) if part.strip()]
+    if isinstance(question, Ordering):
+        parts += list(question.items)
+    return parts
+
+
+def _questions(bank: Bank) -> dict[str, int]:
+    return {question.id: index for index, question in enumerate(bank.questions)}
+
+
+def _at(bank: Bank, question: QuestionBase) -> Where:
+    return ("questions", _questions(bank)[question.id])
+
+
+# -- who can meet whom -----------------------------------------------------------------------
+
+
+def _can_meet(quiz: Quiz, pools: list[set[str]], first: str, second: str) -> bool:
+    """Whether two questions can be in one attempt of ``quiz`` (``pools``: its pools' ids)."""
+    if quiz.pools is None:
+        return quiz.draw is None or quiz.draw >= 2
+    for one, pool in enumerate(quiz.pools):
+        if first not in pools[one]:
+            continue
+        for other, members in enumerate(pools):
+            if second in members and (one != other or pool.draw >= 2):
+                return True
+    return False
+
+
+def _meetings(bank: Bank) -> dict[tuple[str, str], list[str]]:
+    """For each ordered pair of questions that can share an attempt, the quizzes where."""
+    meet: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for quiz in bank.quizzes:
+        ids = [question.id for question in bank.questions_for(quiz)]
+        pools = [{q.id for q in bank.select(pool.questions)} for pool in quiz.pools or []]
+        for first, second in combinations(ids, 2):
+            if _can_meet(quiz, pools, first, second):
+                meet[(first, second)].append(quiz.id)
+                meet[(second, first)].append(quiz.id)
+    return meet
+
+
+def _quiz_names(quizzes: list[str]) -> str:
+    names = ", ".join(f"'{quiz}'" for quiz in quizzes[:3])
+    more = f" and {len(quizzes) - 3} more" if len(quizzes) > 3 else ""
+    return f"quiz{'zes' if len(quizzes) > 1 else ''} {names}{more}"
+
+
+# -- answer exposure -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """One part of a question's key as a student could read it elsewhere."""
+
+    shown: str
+    """How the warning names it."""
+    phrases: tuple[str, ...]
+    """Any of these, as whole words, is the answer (a short answer's accepted forms)."""
+    unit: str = ""
+    """A numeric answer counts only beside a word of its unit (when it has one)."""
+    context: str = ""
+    """The words around the answer (a cloze blank's sentence); empty: the question's text."""
+
+
+def _numeric_answers(target: NumericTarget, unit: str, context: str = "") -> list[_Answer]:
+    if target.range is not None:
+        figures = sorted({format_number(end) for end in target.range})
+    else:
+        assert target.answer is not None
+        figures = [format_number(target.answer)]
+    return [_Answer(f"{figure} {unit}".strip(), (figure,), unit, context) for figure in figures]
+
+
+def _answers(question: QuestionBase) -> list[_Answer]:
+    """The parts of a question's key (``true_false`` has none worth looking for)."""
+    if isinstance(question, ChoiceQuestion):
+        return [_Answer(c.text, (c.text,)) for c in question.choices if c.correct]
+    if isinstance(question, ShortAnswer):
+        return [_Answer(question.accept[0], tuple(question.accept))]
+    if isinstance(question, NumericAnswer):
+        return _numeric_answers(question, question.unit)
+    if isinstance(question, Ordering):
+        return [_Answer(item, (item,)) for item in question.items]
+    if isinstance(question, Matching):
+        return [_Answer(f"{p.prompt} → {p.answer}", (p.prompt, p.answer)) for p in question.pairs]
+    if isinstance(question, Cloze):
+        found: list[_Answer] = []
+        sentences = _SENTENCE.split(question.text)
+        for name, blank in question.blanks.items():
+            around = next((s for s in sentences if f"[[{name}]]" in s.replace(" ", "")), "")
+            if isinstance(blank, ShortBlank):
+                found.append(_Answer(blank.accept[0], tuple(blank.accept), context=around))
+            elif isinstance(blank, NumericBlank):
+                found += _numeric_answers(blank, "", around)
+            elif isinstance(blank, ChoiceBlank):
+                found.append(_Answer(blank.answer, (blank.answer,), context=around))
+        return found
+    return []
+
+
+def _common_words(bank: Bank) -> set[str]:
+    """Words in more than a sixth of the bank's questions (at least 3): the bank's subject
+    ('China', 'Belarus'), which links every question and so shows no shared fact."""
+    counts = Counter(word for q in bank.questions for word in _content(BLANK.sub(" ", q.text)))
+    floor = max(3, len(bank.questions) / 6)
+    return {word for word, count in counts.items() if count > floor}
+
+
+def _exposed_in(
+    answer: _Answer,
+    question: QuestionBase,
+    sentence: str,
+    common: frozenset[str] | set[str] = frozenset(),
+) -> bool:
+    """Whether ``sentence`` (of another question) gives ``answer`` of ``question`` away.
+
+    Conservative: the answer must appear as whole words AND the sentence must share a meaning
+    word with the question's own text, so that "Mars" in a list of planets does not give away
+    "Which planet is red?". A matching pair counts only when prompt and answer are both there;
+    a number with a unit only beside a word of that unit.
+    """
+    if isinstance(question, Matching):
+        if not all(_contains(sentence, phrase) for phrase in answer.phrases):
+            return False
+    elif not any(_contains(sentence, phrase) for phrase in answer.phrases):
+        return False
+    if answer.unit and not _unit_near(answer, sentence):
+        return False
+    answer_words = {word for phrase in answer.phrases for word in _words(phrase)}
+    if answer_words <= common:
+        return False  # the bank's subject ('China') is named everywhere and gives nothing away
+    own = _content(BLANK.sub(" ", answer.context or question.text)) - answer_words - common
+    return bool(own & (_content(sentence) - answer_words))
+
+
+def _unit_near(answer: _Answer, sentence: str) -> bool:
+    """Whether a word of the answer's unit ('years', 'million', 'US') is beside the figure."""
+    units = set(_words(answer.unit))
+    words = _words(sentence)
+    return any(
+        word in answer.phrases and units & set(words[max(0, index - 3) : index + 4])
+        for index, word in enumerate(words)
+    )
+
+
+def _ordering_exposed(question: Ordering, sentence: str) -> bool:
+    """An ordering's items are on its own page; only their order is the key, which another
+    question gives away when one sentence names every item, in that order."""
+    folded = _fold(sentence)
+    places = [folded.find(_fold(item)) for item in question.items]
+    shown = [place for place in places if place >= 0]
+    return len(shown) >= 2 and shown == sorted(shown) and len(question.items) == len(shown)
+
+
+def find_answer_exposure(bank: Bank) -> Iterator[tuple[Where, str]]:
+    meet = _meetings(bank)
+    common = _common_words(bank)
+    shown = {question.id: _shown(question) for question in bank.questions}
+    for question in bank.questions:
+        answers = _answers(question)
+        if not answers:
+            continue
+        for other in bank.questions:
+            quizzes = meet.get((question.id, other.id))
+            if other.id == question.id or not quizzes:
+                continue
+            for sentence in shown[other.id]:
+                if isinstance(question, Ordering):
+                    hit = "the order of its items" if _ordering_exposed(question, sentence) else ""
+                else:
+                    hit = next(
+                        (a.shown for a in answers if _exposed_in(a, question, sentence, common)), ""
+                    )
+                if hit:
+                    yield (
+                        _at(bank, question),
+                        f"the answer of '{question.id}' ({_clip(hit)}) is shown by "
+                        f"'{other.id}' (\"{_clip(sentence.strip(), 60)}\"), "
+                        f"which can be in the same attempt in {_quiz_names(quizzes)}",
+                    )
+                    break
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# -- cues in choice questions ----------------------------------------------------------------
+
+
+def _unshuffled(bank: Bank, quiz: Quiz) -> list[ChoiceQuestion]:
+    """The quiz's choice questions whose choices keep the order written in the file."""
+    return [
+        question
+        for question in bank.questions_for(quiz)
+        if isinstance(question, ChoiceQuestion) and not (quiz.shuffle_choices and question.shuffle)
+    ]
+
+
+def find_position_cue(bank: Bank) -> Iterator[tuple[Where, str]]:
+    for index, quiz in enumerate(bank.quizzes):
+        questions = _unshuffled(bank, quiz)
+        if len(questions) < 3:
+            continue
+        firsts = Counter(
+            next(place for place, choice in enumerate(q.choices, 1) if choice.correct)
+            for q in questions
+        )
+        place, count = firsts.most_common(1)[0]
+        if count * 2 > len(questions):
+            yield (
+                ("quizzes", index),
+                f"quiz '{quiz.id}' shows choices in file order, and the correct choice is "
+                f"choice {place} in {count} of its {len(questions)} choice questions",
+            )
+
+
+LENGTH_MARGIN = 1.3
+""""Longest by a clear margin": at least this many times the longest wrong choice."""
+
+
+def _longest_by_margin(question: ChoiceQuestion) -> bool:
+    right = max(len(c.text.strip()) for c in question.choices if c.correct)
+    wrong = [len(c.text.strip()) for c in question.choices if not c.correct]
+    return bool(wrong) and right >= LENGTH_MARGIN * max(wrong) and right - max(wrong) >= 5
+
+
+def find_length_cue(bank: Bank) -> Iterator[tuple[Where, str]]:
+    questions = [q for q in bank.questions if isinstance(q, ChoiceQuestion)]
+    cued = [q for q in questions if _longest_by_margin(q)]
+    # By chance a correct choice is the longest in (correct / choices) of the questions, and
+    # longest by a clear margin in fewer still.
+    chance = sum(sum(c.correct for c in q.choices) / len(q.choices) for q in questions)
+    if len(cued) >= 3 and len(cued) > chance:
+        names = ", ".join(f"'{q.id}'" for q in cued[:5]) + (" …" if len(cued) > 5 else "")
+        yield (
+            _at(bank, cued[0]),
+            f"the correct choice is the longest by a clear margin in {len(cued)} of the bank's "
+            f"{len(questions)} choice questions (chance: about {chance:.0f}): {names}",
+        )
+
+
+_ABOVE = re.compile(r"\b(all|none|both|neither)\s+of\s+(the\s+)?(above|these|them|others)\b")
+
+
+def find_all_none_of_the_above(bank: Bank) -> Iterator[tuple[Where, str]]:
+    for question in bank.questions:
+        if isinstance(question, ChoiceQuestion):
+            for choice in question.choices:
+                if _ABOVE.search(_fold(choice.text)):
+                    yield _at(bank, question), f"'{question.id}' offers \"{_clip(choice.text)}\""
+                    break
+
+
+_NEGATIVE = re.compile(r"\b(not|except|never|cannot|(?<!at )least)\b", re.IGNORECASE)
+
+
+def find_negative_stem(bank: Bank) -> Iterator[tuple[Where, str]]:
+    for question in bank.questions:
+        if not isinstance(question, ChoiceQuestion):
+            continue
+        for match in _NEGATIVE.finditer(question.text):
+            if not match.group().isupper():
+                yield (
+                    _at(bank, question),
+                    f"'{question.id}' asks with \"{match.group()}\" in its text, easy to miss",
+                )
+                break
+
+
+def find_word_cue(bank: Bank) -> Iterator[tuple[Where, str]]:
+    for question in bank.questions:
+        if not isinstance(question, ChoiceQuestion) or len(question.choices) < 3:
+            continue
+        stem = _content(question.text)
+        shared = {c.text: _content(c.text) & stem for c in question.choices}
+        right = [c for c in question.choices if c.correct and shared[c.text]]
+        if right and not any(shared[c.text] for c in question.choices if not c.correct):
+            words = ", ".join(sorted(shared[right[0].text]))
+            yield (
+                _at(bank, question),
+                f"in '{question.id}' only the correct choice \"{_clip(right[0].text)}\" repeats "
+                f"words of the question ({words})",
+            )
+
+
+# -- misconceptions --------------------------------------------------------------------------
+
+
+def find_misconception_once(bank: Bank) -> Iterator[tuple[Where, str]]:
+    uses: dict[str, list[QuestionBase]] = defaultdict(list)
+    for question in bank.questions:
+        if isinstance(question, ChoiceQuestion):
+            for choice in question.choices:
+                if choice.misconception:
+                    uses[choice.misconception].append(question)
+    for name, questions in uses.items():
+        if len(questions) == 1:
+            yield (
+                _at(bank, questions[0]),
+                f"the misconception '{name}' on '{questions[0].id}' is used nowhere else "
+                "in the bank",
+            )
+
+
+# -- numeric keys ----------------------------------------------------------------------------
+
+_HEDGED = re.compile(
+    r"\b(nearly|almost|more than|over|at least|less than|under|fewer than|up to|about)"
+    r"\s+(?:(?:us)?\$|us\$|€|£)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)",
+    re.IGNORECASE,
+)
+
+
+def _numeric_targets(question: QuestionBase) -> Iterable[tuple[str, NumericTarget]]:
+    if isinstance(question, NumericAnswer):
+        yield "", question
+    elif isinstance(question, Cloze):
+        for name, blank in question.blanks.items():
+            if isinstance(blank, NumericBlank):
+                yield f" (blank [[{name}]])", blank
+
+
+def _range_problem(question: QuestionBase, target: NumericTarget) -> str:
+    assert target.range is not None
+    low, high = target.range
+    if low == high:
+        return ""
+    keyed = f"[{format_number(low)}, {format_number(high)}]"
+    said = f"{question.text}\n{question.explanation}"
+    for match in _HEDGED.finditer(said):
+        figure = float(match.group(2).replace(",", ""))
+        if figure in (low, high):
+            return (
+                f'the text says "{match.group(0)}" but the key is the band {keyed}, '
+                "which accepts figures the source never gives"
+            )
+    stated = _numbers(question.explanation)
+    if stated and not any(low <= figure <= high for figure in stated):
+        figures = ", ".join(format_number(figure) for figure in stated[:4])
+        return f"the key {keyed} holds none of the figures the explanation gives ({figures})"
+    return ""
+
+
+def find_numeric_key(bank: Bank) -> Iterator[tuple[Where, str]]:
+    for question in bank.questions:
+        for blank, target in _numeric_targets(question):
+            if target.range is not None:
+                problem = _range_problem(question, target)
+                if problem:
+                    yield _at(bank, question), f"'{question.id}'{blank}: {problem}"
+
+
+# -- duplicate testing -----------------------------------------------------------------------
+
+
+def _key(question: QuestionBase) -> set[str]:
+    """The question's key as comparable texts (true/false, ordering, matching: none)."""
+    if isinstance(question, ChoiceQuestion | ShortAnswer | NumericAnswer | Cloze):
+        return {" ".join(_words(p)) for a in _answers(question) for p in a.phrases} - {""}
+    return set()
+
+
+def find_duplicate_testing(bank: Bank) -> Iterator[tuple[Where, str]]:
+    meet = _meetings(bank)
+    keys = {question.id: _key(question) for question in bank.questions}
+    for first, second in combinations(bank.questions, 2):
+        quizzes = meet.get((first.id, second.id))
+        if not quizzes or first.source is None or second.source is None:
+            continue
+        if first.source.paragraph != second.source.paragraph:
+            continue
+        same = keys[first.id] & keys[second.id]
+        if same:
+            yield (
+                _at(bank, second),
+                f"'{second.id}' and '{first.id}' both cite paragraph {first.source.paragraph} "
+                f"and have the answer '{sorted(same)[0]}', in {_quiz_names(quizzes)}",
+            )
+
+
+# -- the rules -------------------------------------------------------------------------------
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "answer-exposure",
+        "A question's answer is shown by another question of the same attempt",
+        "reword one of the two, or keep them apart (different quizzes, or one pool with draw: 1)",
+        find_answer_exposure,
+    ),
+    Rule(
+        "position-cue",
+        "The correct choice sits at the same position in most unshuffled questions",
+        "vary where the correct choice is written, or turn shuffle_choices on",
+        find_position_cue,
+    ),
+    Rule(
+        "length-cue",
+        "The correct choice is the longest by a clear margin too often",
+        "make the wrong choices as long and as precise as the correct one",
+        find_length_cue,
+    ),
+    Rule(
+        "all-none-of-the-above",
+        'A choice "all of the above" or "none of the above"',
+        "replace it with a plausible wrong choice, or use a multiple-choice question",
+        find_all_none_of_the_above,
+    ),
+    Rule(
+        "negative-stem",
+        "A negative in the question that is easy to miss",
+        "ask positively, or write the negative in capitals (NOT, EXCEPT)",
+        find_negative_stem,
+    ),
+    Rule(
+        "word-cue",
+        "Only the correct choice repeats words of the question",
+        "reword the correct choice, or let the wrong choices use the question's words too",
+        find_word_cue,
+    ),
+    Rule(
+        "misconception-once",
+        "A misconception id used only once in the bank",
+        "check the spelling against the other ids, or use a broader misconception",
+        find_misconception_once,
+    ),
+    Rule(
+        "numeric-key",
+        "A numeric range that is not the figure the question and explanation give",
+        "key the figure the source states (answer: <figure>) and ask for that figure",
+        find_numeric_key,
+    ),
+    Rule(
+        "duplicate-testing",
+        "Two questions of one quiz test the same fact",
+        "keep one, or put them in different quizzes or one pool with draw: 1",
+        find_duplicate_testing,
+    ),
+)
+
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+
+
+def lint_bank(bank: Bank, rules: Iterable[Rule] = RULES) -> list[LintWarning]:
+    """Every warning of every rule, in the order of the bank file."""
+    return sorted(
+        LintWarning(where, rule.id, message, rule.fix)
+        for rule in rules
+        for where, message in rule.find(bank)
+    )
+
+
+def place(
+    warnings: Iterable[LintWarning], positions: PositionMap, filename: str
+) -> list[PlacedWarning]:
+    """The warnings at the line and column of what they are about, in file order."""
+    return sorted(
+        PlacedWarning(filename, *positions.nearest(warning.where), warning) for warning in warnings
+    )
+
+
+def lint_bank_bytes(
+    bank: Bank, data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES
+) -> list[PlacedWarning]:
+    """The warnings of ``bank``, placed in ``data``, the file it was loaded from."""
+    _, positions = read_yaml(data, filename, max_bytes)
+    return place(lint_bank(bank), positions, filename)
+
+
+def lint_bank_file(
+    bank: Bank, path: FilePath, max_bytes: int = MAX_BANK_BYTES
+) -> list[PlacedWarning]:
+    return lint_bank_bytes(bank, path.read_bytes(), str(path), max_bytes)
+
+
+__all__ = [
+    "RULES",
+    "RULES_BY_ID",
+    "LintWarning",
+    "PlacedWarning",
+    "Rule",
+    "lint_bank",
+    "lint_bank_bytes",
+    "lint_bank_file",
+    "place",
+]
