@@ -5,20 +5,18 @@ a quiz of that question that the student has submitted shows them by its own rul
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from quizapp import review_rules
 from quizapp.extensions import db
 from quizapp.models import Attempt, now_utc
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, sql_statements
 from tests.quiz_actions import QuizActions
 from tests.test_practice import start_practice
 
@@ -208,26 +206,9 @@ def test_the_rule_itself_for_quiz_and_practice_attempts(bank_app):
         assert shown(after) == {"shared", "open-only", "later-only"}
 
 
-@contextmanager
-def statements(app: Flask) -> Iterator[list[str]]:
-    """The SQL statements run while the block runs."""
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def review_statements(actions: QuizActions, attempt_id: int) -> int:
     review(actions, attempt_id)  # once to warm caches (parsed questions, settings)
-    with statements(actions.app) as seen:
+    with sql_statements(actions.app) as seen:
         review(actions, attempt_id)
     return len(seen)
 

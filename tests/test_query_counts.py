@@ -6,39 +6,21 @@ counting the statements the database receives with a SQLAlchemy event listener.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from quizapp.extensions import db
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, sql_statements
 from tests.quiz_actions import QuizActions
 from tests.test_quiz_settings import single
 
 PAGE_BUDGET = 6
 """Statements for the attempt page and the review: the login, the attempt with its quiz, its
 slots with their versions and answers, and room for the session checks."""
-
-
-@contextmanager
-def statements(app: Flask) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def bank(path: Path, questions: int, quizzes: int = 1) -> str:
@@ -54,7 +36,7 @@ def bank(path: Path, questions: int, quizzes: int = 1) -> str:
 
 
 def count(app: Flask, request: Callable[[], TestResponse]) -> int:
-    with statements(app) as seen:
+    with sql_statements(app) as seen:
         response = request()
     assert response.status_code in (200, 302), response.get_data(as_text=True)[:500]
     return len(seen)
