@@ -61,7 +61,7 @@ def stored_bank(row: Bank) -> BankModel:
     )
 
 
-@blueprint.route("/banks/<int:bank_id>/export")
+@blueprint.route("/banks/<id:bank_id>/export")
 @teacher_required
 def export(bank_id: int) -> ResponseReturnValue:
     """The bank as a file in another system's format (``?to=moodle-xml|gift|qti21|qti12``),
@@ -101,7 +101,13 @@ def import_file() -> ResponseReturnValue:
         "teacher/interop_converted.html",
         conversion=conversion,
         source=filename,
-        diffs=[catalog.diff_bank(conversion.bank)],
+        diffs=catalog.diff_files(
+            [
+                catalog.read_bank_bytes(
+                    conversion.yaml_text.encode("utf-8"), yaml_name, f"upload:{yaml_name}", limit
+                )
+            ]
+        ),
         confirm=confirm,
         action="upload",
     )
