@@ -61,6 +61,7 @@ def test_a_stale_tab_submitting_on_time_out_loses_no_saved_answer(
     expect(page.get_by_text("Your answers are saved.")).to_be_visible()
     with app.app_context():
         assert db.session.scalar(select(Attempt)).sequence == 1, "saved before the old tab's end"
+    page.goto(live_server.url("/"))  # only the old tab counts down now
 
     # The old tab's time runs out: its submit, built on the older page with one different
     # answer, is refused (409); the refusal page shows what is saved now and, when its own
