@@ -4,17 +4,16 @@ bulk path."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from quizapp import catalog
 from quizapp.bank.errors import BankError
 from quizapp.extensions import db
 from quizapp.models import Bank, Question, QuestionTag, QuestionVersion, Quiz
+from tests.conftest import sql_statements
 
 
 def generated_bank(count: int, slug: str = "generated", edit: str = "", start: int = 0) -> str:
@@ -50,30 +49,13 @@ def generated_bank(count: int, slug: str = "generated", edit: str = "", start: i
     return "\n".join(lines) + "\n"
 
 
-@contextmanager
-def counted_statements(app) -> Iterator[list[str]]:
-    """Every statement sent to the database meanwhile (an executemany counts once)."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def import_file(app, path: Path) -> list[catalog.BankDiff]:
     with app.app_context():
         return catalog.import_paths([path], app.config["MAX_BANK_BYTES"])
 
 
 def statements_to_import(app, path: Path) -> list[str]:
-    with counted_statements(app) as statements:
+    with sql_statements(app) as statements:
         import_file(app, path)
     return statements
 
@@ -121,7 +103,7 @@ def test_an_unchanged_file_is_not_parsed_again_and_nothing_is_written(app, tmp_p
         bank = db.session.scalar(select(Bank))
         assert bank.content_hash == catalog.file_hash(path.read_bytes())
         imported_at = bank.imported_at
-    with counted_statements(app) as statements:
+    with sql_statements(app) as statements:
         [diff] = import_file(app, path)
     assert diff.summary() == "generated: unchanged (20 questions)"
     verbs = {statement.split()[0].upper() for statement in statements}
