@@ -187,6 +187,24 @@ class QuizTaker:
 
 
 @pytest.fixture
+def take(
+    app: Flask, runner: FlaskCliRunner, client: FlaskClient, auth: AuthActions, tmp_path: Path
+):
+    """Import a bank whose single quiz is ``quiz`` (YAML) over ``count`` questions, register a
+    student, and return their quiz actions."""
+    from tests.quiz_actions import QuizActions
+    from tests.quiz_banks import make_bank
+
+    def setup(quiz: str, count: int = 6) -> QuizActions:
+        result = runner.invoke(args=["quiz", "import", make_bank(tmp_path, quiz, count)])
+        assert result.exit_code == 0, result.output
+        auth.register()
+        return QuizActions(app, client)
+
+    return setup
+
+
+@pytest.fixture
 def student(demo_app: Flask) -> QuizTaker:
     """Another student, in a client of their own, on the demo bank."""
     return QuizTaker(demo_app)

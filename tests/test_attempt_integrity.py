@@ -21,20 +21,6 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, Quiz, now_utc
 from tests.conftest import AuthActions, csrf_token
 from tests.quiz_actions import QuizActions
-from tests.test_quiz_settings import make_bank
-
-
-@pytest.fixture
-def take(app, runner, client, auth, tmp_path):
-    """Import a bank whose single quiz is ``quiz`` (YAML), register, and return actions."""
-
-    def setup(quiz: str, count: int = 2) -> QuizActions:
-        result = runner.invoke(args=["quiz", "import", make_bank(tmp_path, quiz, count)])
-        assert result.exit_code == 0, result.output
-        auth.register()
-        return QuizActions(app, client)
-
-    return setup
 
 
 def close_quiz(app: Flask, at: datetime) -> None:
@@ -58,7 +44,9 @@ def soon() -> str:
 
 
 def test_answers_sent_after_the_close_never_count(take, app, client):
-    actions = take(f"- id: quiz\n  title: Quiz\n  closes: {soon()}\n  show_answers: after_close\n")
+    actions = take(
+        f"- id: quiz\n  title: Quiz\n  closes: {soon()}\n  show_answers: after_close\n", count=2
+    )
     attempt_id = actions.start("quiz")
     right = actions.right_answers(attempt_id)
     actions.save(attempt_id, {k: v for k, v in right.items() if k.startswith("q1-")})
@@ -78,7 +66,7 @@ def test_answers_sent_after_the_close_never_count(take, app, client):
 
 
 def test_a_save_after_the_close_changes_nothing_and_ends_the_attempt(take, app, client):
-    actions = take(f"- id: quiz\n  title: Quiz\n  closes: {soon()}\n")
+    actions = take(f"- id: quiz\n  title: Quiz\n  closes: {soon()}\n", count=2)
     attempt_id = actions.start("quiz")
     close_quiz(app, now_utc() - timedelta(minutes=1))
     response = actions.save(attempt_id, actions.right_answers(attempt_id))
@@ -88,7 +76,7 @@ def test_a_save_after_the_close_changes_nothing_and_ends_the_attempt(take, app, 
 
 
 def test_the_attempt_page_counts_down_to_the_close(take, app, client):
-    actions = take(f"- id: quiz\n  title: Quiz\n  closes: {soon()}\n")
+    actions = take(f"- id: quiz\n  title: Quiz\n  closes: {soon()}\n", count=2)
     attempt_id = actions.start("quiz")
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     match = re.search(r'data-seconds-left="(\d+)"', page)
@@ -97,7 +85,7 @@ def test_the_attempt_page_counts_down_to_the_close(take, app, client):
 
 
 def test_close_overdue_finishes_attempts_at_their_end_time(take, app, runner, client):
-    actions = take(f"- id: quiz\n  title: Quiz\n  closes: {soon()}\n  time_limit: 30m\n")
+    actions = take(f"- id: quiz\n  title: Quiz\n  closes: {soon()}\n  time_limit: 30m\n", count=2)
     first = actions.start("quiz")
     actions.save(first, actions.right_answers(first))
     other = app.test_client()
@@ -123,7 +111,7 @@ def test_close_overdue_finishes_attempts_at_their_end_time(take, app, runner, cl
 def test_reports_count_an_overdue_attempt_without_cron_or_a_visit(take, app, runner):
     from quizapp.accounts import create_user
 
-    actions = take("- id: quiz\n  title: Quiz\n  time_limit: 10m\n")
+    actions = take("- id: quiz\n  title: Quiz\n  time_limit: 10m\n", count=2)
     attempt_id = actions.start("quiz")
     actions.save(attempt_id, actions.right_answers(attempt_id))
     deadline = (now_utc() - timedelta(minutes=1)).replace(microsecond=0)
@@ -235,7 +223,7 @@ def test_put_back_applies_the_stale_page_answers_on_top_of_what_is_saved(take, a
 def test_a_save_without_a_valid_save_count_is_refused_and_changes_nothing(
     take, app, client, sequence
 ):
-    actions = take("- id: quiz\n  title: Quiz\n")
+    actions = take("- id: quiz\n  title: Quiz\n", count=2)
     attempt_id = actions.start("quiz")
     data = {"csrf_token": actions.token, "save": "1", **actions.right_answers(attempt_id)}
     if sequence is not None:

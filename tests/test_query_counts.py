@@ -16,7 +16,7 @@ from werkzeug.test import TestResponse
 from quizapp.extensions import db
 from tests.conftest import AuthActions, sql_statements
 from tests.quiz_actions import QuizActions
-from tests.test_quiz_settings import single
+from tests.quiz_banks import single
 
 PAGE_BUDGET = 6
 """Statements for the attempt page and the review: the login, the attempt with its quiz, its

@@ -4,7 +4,6 @@ grading method, open and close dates, and when answers are shown."""
 from __future__ import annotations
 
 import re
-import textwrap
 from datetime import timedelta
 
 import pytest
@@ -13,51 +12,6 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import Attempt, now_utc
 from quizapp.questions import question_from_version
-from tests.quiz_actions import QuizActions
-
-
-def single(qid: str, tags: str = "[t]") -> str:
-    return textwrap.dedent(
-        f"""\
-          - id: {qid}
-            type: single
-            text: Question {qid}?
-            tags: {tags}
-            explanation: Because {qid}.
-            choices:
-              - {{text: right {qid}, correct: true}}
-              - wrong one {qid}
-              - wrong two {qid}
-        """
-    )
-
-
-def make_bank(tmp_path, quiz: str, count: int = 6) -> str:
-    questions = "".join(
-        single(f"q{n}", "[even]" if n % 2 == 0 else "[odd]") for n in range(1, count + 1)
-    )
-    text = (
-        "bank: settings\ntitle: Settings\nquizzes:\n"
-        + textwrap.indent(textwrap.dedent(quiz), "  ")
-        + "questions:\n"
-        + questions
-    )
-    path = tmp_path / "settings.yaml"
-    path.write_text(text)
-    return str(path)
-
-
-@pytest.fixture
-def take(app, runner, client, auth, tmp_path):
-    """Import a bank whose single quiz is ``quiz`` (YAML), register, and return actions."""
-
-    def setup(quiz: str, count: int = 6) -> QuizActions:
-        result = runner.invoke(args=["quiz", "import", make_bank(tmp_path, quiz, count)])
-        assert result.exit_code == 0, result.output
-        auth.register()
-        return QuizActions(app, client)
-
-    return setup
 
 
 def slot_keys(app, attempt_id: int) -> list[str]:
