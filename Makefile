@@ -29,16 +29,12 @@ run: install
 	$(FLASK) quiz import questions/
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## make test: install what the tests need, lint, then the whole suite on SQLite; and again on
-## PostgreSQL when QUIZAPP_TEST_DATABASE_URL names a server (.ci/run starts one)
+## make test: install what the tests need, lint, then the whole suite on SQLite; and at the same
+## time again on PostgreSQL when QUIZAPP_TEST_DATABASE_URL names a server (.ci/run starts one)
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	env -u QUIZAPP_TEST_DATABASE_URL $(BIN)/pytest
-	@if [ -n "$$QUIZAPP_TEST_DATABASE_URL" ]; then \
-	  echo "== the suite again, on PostgreSQL =="; \
-	  $(BIN)/pytest -m "not browser"; \
-	fi
+	bash .ci/suites $(BIN)
 
 lint: install-dev
 	$(BIN)/ruff check .
