@@ -32,12 +32,14 @@ from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
 from quizapp.models import SEED_BITS, Bank, Question, Quiz
 from quizapp.questions import question_from_version, quiz_settings
+from quizapp.teacher.access import bank_or_404
 from quizapp.teacher.forms import (
     ConfirmImportForm,
     ConfirmReimportForm,
     ReimportForm,
     UploadBankForm,
 )
+from quizapp.teaching.bank_questions import bank_questions
 
 blueprint = Blueprint("teacher", __name__, url_prefix="/teach")
 
@@ -110,10 +112,18 @@ def banks() -> ResponseReturnValue:
 @blueprint.route("/banks/<id:bank_id>")
 @teacher_required
 def bank(bank_id: int) -> ResponseReturnValue:
-    """One bank: its quizzes and questions, with versions."""
-    row = db.get_or_404(Bank, bank_id)
+    """One bank: its quizzes, and its questions with their text, type, tags and quizzes."""
+    row = bank_or_404(bank_id)
+    questions, quizzes = bank_questions(row.id)
     warnings, lint_note = _bank_warnings(row)
-    return render_template("teacher/bank.html", bank=row, warnings=warnings, lint_note=lint_note)
+    return render_template(
+        "teacher/bank.html",
+        bank=row,
+        questions=questions,
+        quizzes=quizzes,
+        warnings=warnings,
+        lint_note=lint_note,
+    )
 
 
 def _bank_warnings(row: Bank) -> tuple[list[PlacedWarning] | None, str]:
