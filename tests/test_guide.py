@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from quizapp.accounts import create_user
 from quizapp.bank.loader import load_bank_bytes
 from quizapp.bank.schema import bank_json_schema_text
 from quizapp.guide.render import render_guide
@@ -51,7 +52,15 @@ def test_raw_html_and_script_links_in_the_file_are_not_passed_through():
     assert [h.anchor for h in guide.contents] == ["part"]
 
 
-def test_the_example_bank_and_schema_download(client):
+def test_the_example_bank_and_schema_download(app, client, auth):
+    # The example bank is the demo bank, whose quiz students take: its key is for teachers.
+    assert client.get("/guide/example-bank.yaml").status_code == 302
+    auth.register()
+    assert client.get("/guide/example-bank.yaml").status_code == 403
+    auth.logout()
+    with app.app_context():
+        create_user("ms-lee", "teacher password", is_teacher=True)
+    auth.login("ms-lee", "teacher password")
     response = client.get("/guide/example-bank.yaml")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="example-bank.yaml"'
@@ -64,8 +73,6 @@ def test_the_example_bank_and_schema_download(client):
 
 
 def test_the_upload_page_and_bank_page_link_the_guide(demo_app, client, auth):
-    from quizapp.accounts import create_user
-
     with demo_app.app_context():
         create_user("ms-lee", "teacher password", is_teacher=True)
     auth.login("ms-lee", "teacher password")

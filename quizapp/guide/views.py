@@ -1,8 +1,8 @@
 """The authoring guide at /guide, and the files it offers for download.
 
-The guide is public (it is documentation, and a teacher-to-be reads it before having an
-account); the example bank and the JSON Schema are downloads, so an editor's YAML language
-server can use the schema offline.
+The guide and the schema are public (documentation: a teacher-to-be reads them before having
+an account). The example bank is for teachers only: it is the demo bank, whose quiz students
+take, so its answer key must not reach a student.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from quizapp.bank.schema import bank_json_schema_text
 from quizapp.guide.render import EXAMPLE_BANK_FILE, packaged_guide, read_packaged
+from quizapp.teacher.views import teacher_required
 
 blueprint = Blueprint("guide", __name__, url_prefix="/guide")
 
@@ -23,6 +24,7 @@ def guide() -> ResponseReturnValue:
 
 
 @blueprint.route("/example-bank.yaml")
+@teacher_required
 def example_bank() -> ResponseReturnValue:
     """The demo bank (one question of every type), to download and edit."""
     return _download(read_packaged(EXAMPLE_BANK_FILE), "example-bank.yaml", "application/yaml")
