@@ -5,8 +5,9 @@ lists render as GitHub shows them), and with ``html`` off it escapes any raw HTM
 rather than passing it through, and refuses ``javascript:`` links, so nothing the file says can
 run in a teacher's browser; no sanitiser is needed after it. Headings get ids (mdit-py-plugins'
 anchors) so a section can be linked to, and a table of contents is made from the same tokens.
-Tables are wrapped in ``div.table-scroll`` so they scroll on a phone instead of widening the
-page. Nothing here imports Flask: the view only serves the result.
+Tables are wrapped in a focusable ``div.table-scroll`` so they scroll on a phone (by keyboard
+too) instead of widening the page; code blocks wrap. Nothing here imports Flask: the view
+only serves the result.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def _markdown() -> MarkdownIt:
 
 
 def _table_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-    return '<div class="table-scroll">' + self.renderToken(tokens, idx, options, env)
+    # Focusable, so a keyboard can scroll a wide table on a phone (axe: scrollable-region).
+    return '<div class="table-scroll" tabindex="0">' + self.renderToken(tokens, idx, options, env)
 
 
 def _table_close(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:

@@ -44,6 +44,7 @@ def correct(attempt_id: int, position: int) -> ResponseReturnValue:
     if slot is None:
         abort(404)
     form = CorrectMarkForm()
+    form.mark.description = f"From 0 to {slot.max_mark:g}."
     status = 200
     if form.is_submitted():
         if form.validate():
