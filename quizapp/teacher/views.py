@@ -223,7 +223,20 @@ def confirm_upload() -> ResponseReturnValue:
     except catalog.ImportConflict as conflict:
         return _conflict(conflict, [bank_file], "upload", form)
     flash(f"Imported {diff.summary()}.", "success")
+    _flash_regrade_hint([diff])
     return redirect(url_for("teacher.banks")), 303
+
+
+def _flash_regrade_hint(diffs: list[catalog.BankDiff]) -> None:
+    """After an import that changed questions past attempts hold: where to regrade them."""
+    keys = [c.key for diff in diffs for c in diff.changed if c.attempts_on_old_version]
+    if keys:
+        flash(
+            f"Past attempts hold the old version of {', '.join(keys[:5])}"
+            f"{' and more' if len(keys) > 5 else ''}: to grade them with the new version, "
+            "open Regrade on the bank's page.",
+            "info",
+        )
 
 
 def _questions_dir_banks() -> tuple[list[catalog.BankFile], BankError | None]:
@@ -265,6 +278,7 @@ def confirm_reimport() -> ResponseReturnValue:
         return _conflict(conflict, loaded, "reimport", form)
     for diff in diffs:
         flash(f"Imported {diff.summary()}.", "success")
+    _flash_regrade_hint(diffs)
     return redirect(url_for("teacher.banks")), 303
 
 
