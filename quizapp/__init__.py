@@ -66,10 +66,12 @@ def register_converters(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import blueprint as auth
+    from quizapp.guide.views import blueprint as guide
     from quizapp.progress.views import blueprint as progress
     from quizapp.reports.views import blueprint as reports
     from quizapp.student.views import blueprint as student
     from quizapp.teacher.interop_views import blueprint as interop
+    from quizapp.teacher.marking_views import blueprint as marking
     from quizapp.teacher.views import blueprint as teacher
 
     app.register_blueprint(auth)
@@ -78,6 +80,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(interop)
     app.register_blueprint(progress)
     app.register_blueprint(reports)
+    app.register_blueprint(guide)
+    app.register_blueprint(marking)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
 

@@ -76,6 +76,15 @@ def choose_questions(
     return chosen
 
 
+def quiz_selection(settings: QuizSettings, live: Sequence[QuestionBase]) -> list[QuestionBase]:
+    """Every question an attempt at the quiz could draw (each pool's, or the quiz's
+    selection), in the bank's order: which quizzes use a question, for the bank's page."""
+    if not settings.pools:
+        return _select(settings.questions, live)
+    wanted = {id(q) for pool in settings.pools for q in _select(pool.questions, live)}
+    return [question for question in live if id(question) in wanted]
+
+
 def _select(
     selector: list[str] | TagSelector | None, live: Sequence[QuestionBase]
 ) -> list[QuestionBase]:

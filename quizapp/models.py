@@ -225,6 +225,10 @@ class Answer(db.Model):
     fraction: Mapped[float | None]
     mark: Mapped[float | None]
     state: Mapped[str | None] = mapped_column(String(10))
+    comment: Mapped[str | None] = mapped_column(Text)
+    """A teacher's comment on this answer, shown to the student on their review."""
+    corrected: Mapped[bool] = mapped_column(default=False, server_default="0")
+    """The mark was set by a teacher: a regrade keeps it (as Moodle keeps manual grades)."""
 
     slot: Mapped[AttemptSlot] = relationship(back_populates="answer")
     picks: Mapped[list[AnswerPick]] = relationship(cascade="all, delete-orphan")
@@ -291,3 +295,47 @@ class LoginFailure(db.Model):
     username: Mapped[str] = mapped_column(String(80))
     address: Mapped[str] = mapped_column(String(64))
     failed_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+# --- teaching ---
+
+
+class Regrade(db.Model):
+    """A teacher's decision about a question's new version in one quiz, after an import
+    changed it: regrade every attempt of the old version with the new one (``all``), or let
+    only attempts started from now on use it (``from_now_on``, changes nothing stored)."""
+
+    __tablename__ = "regrades"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    old_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    new_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    mode: Mapped[str] = mapped_column(String(12))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=now_utc)
+    attempts_changed: Mapped[int] = mapped_column(default=0)
+
+    decided_by: Mapped[User] = relationship()
+    old_version: Mapped[QuestionVersion] = relationship(foreign_keys=[old_version_id])
+    new_version: Mapped[QuestionVersion] = relationship(foreign_keys=[new_version_id])
+
+
+class MarkChange(db.Model):
+    """One change of one answer's mark, by a teacher's correction or a regrade: the history
+    teachers read (what changed, by whom, when)."""
+
+    __tablename__ = "mark_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id"), index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    old_mark: Mapped[float | None]
+    new_mark: Mapped[float | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    regrade_id: Mapped[int | None] = mapped_column(ForeignKey("regrades.id"))
+    """The regrade that made this change; None for a teacher's correction."""
+
+    changed_by: Mapped[User] = relationship()

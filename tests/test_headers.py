@@ -62,6 +62,7 @@ def site(demo_app: Flask) -> Site:
             "bank_id": db.session.scalar(select(Bank.id)),
             "user_id": db.session.scalar(select(User.id).where(User.username == "sam")),
             "attempt_id": submitted,
+            "position": 1,
         }
         db.session.remove()
     AuthActions(teacher).login("ms-lee", "teacher password")
@@ -83,7 +84,7 @@ def sample_urls(site: Site, rule: Rule) -> list[str]:
         return ["/static/quizapp.css", "/static/charts.css", "/static/attempt-timer.js"]
     values = [{name: site.ids[name] for name in rule.arguments}]
     if "attempt_id" in rule.arguments:
-        values.append({"attempt_id": site.ids["unfinished_attempt_id"]})
+        values.append({**values[0], "attempt_id": site.ids["unfinished_attempt_id"]})
     with site.app.test_request_context():
         adapter = site.app.url_map.bind("localhost")
         return [adapter.build(rule.endpoint, value) for value in values]

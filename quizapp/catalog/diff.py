@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from quizapp.catalog.field_diff import FieldChange
+
 
 @dataclass
 class ChangedQuestion:
     key: str
     attempts_on_old_version: int
+    fields: list[FieldChange] = field(default_factory=list)
+    """What changed from the current version, field by field (see ``field_diff``)."""
 
 
 @dataclass

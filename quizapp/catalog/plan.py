@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from quizapp.bank.models import Bank as BankModel
 from quizapp.catalog.diff import BankDiff, ChangedQuestion
+from quizapp.catalog.field_diff import field_changes
 from quizapp.catalog.files import BankFile
 from quizapp.extensions import db
 from quizapp.models import AttemptSlot, Bank, Question, QuestionVersion, Quiz
@@ -195,6 +196,7 @@ def _plan_questions(
     diff = plan.diff
     replaced: dict[str, int] = {}
     """Changed live questions: their stored id, by key."""
+    incoming_data: dict[str, dict[str, Any]] = {}
     incoming = set()
     for model in bank.questions:
         key = model.id
@@ -215,6 +217,7 @@ def _plan_questions(
             diff.added.append(key)
         elif number != question.current_version:
             replaced[key] = question.id
+            incoming_data[key] = model.model_dump(mode="json")
         else:
             diff.unchanged += 1
             continue
@@ -227,9 +230,30 @@ def _plan_questions(
             )
     diff.removed.sort()
     attempts = _attempts_using(list(replaced.values()))
+    current = _current_data(list(replaced.values()))
     diff.changed = [
-        ChangedQuestion(key, attempts.get(question_id, 0)) for key, question_id in replaced.items()
+        ChangedQuestion(
+            key,
+            attempts.get(question_id, 0),
+            field_changes(current.get(question_id, {}), incoming_data[key]),
+        )
+        for key, question_id in replaced.items()
     ]
+
+
+def _current_data(question_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The stored content of each question's current version, by question id (for the
+    field-by-field diff of the questions an import changes)."""
+    data: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(question_ids), IN_CHUNK):
+        chunk = question_ids[start : start + IN_CHUNK]
+        rows = db.session.execute(
+            select(QuestionVersion.question_id, QuestionVersion.data)
+            .join(Question, Question.id == QuestionVersion.question_id)
+            .where(Question.id.in_(chunk), QuestionVersion.version == Question.current_version)
+        )
+        data.update({question_id: dict(content) for question_id, content in rows})
+    return data
 
 
 def _attempts_using(question_ids: list[int]) -> dict[int, int]:

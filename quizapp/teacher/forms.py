@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, SubmitField
-from wtforms.validators import DataRequired
+from wtforms import FloatField, HiddenField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 
 class UploadBankForm(FlaskForm):
@@ -29,3 +29,15 @@ class ReimportForm(FlaskForm):
 
 class ConfirmReimportForm(FlaskForm):
     submit = SubmitField("Import these changes")
+
+
+class CorrectMarkForm(FlaskForm):
+    """A teacher's new mark for one answer, with a comment the student sees."""
+
+    mark = FloatField("New mark", validators=[InputRequired("Give the new mark, a number.")])
+    comment = TextAreaField(
+        "Comment for the student",
+        validators=[Length(max=2000, message="Write at most 2000 characters.")],
+        description="Shown to the student on the review of this attempt.",
+    )
+    submit = SubmitField("Save the mark")

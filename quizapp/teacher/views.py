@@ -23,7 +23,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from quizapp import catalog
-from quizapp.attempts import choose_questions, live_versions
 from quizapp.bank.errors import BankError
 from quizapp.bank.lint import PlacedWarning, lint_bank_bytes
 from quizapp.bank.loader import load_bank_bytes
@@ -31,13 +30,18 @@ from quizapp.bank.report import cut, excerpt, more_line, shown_problems
 from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
 from quizapp.models import SEED_BITS, Bank, Question, Quiz
-from quizapp.questions import question_from_version, quiz_settings
+from quizapp.qtypes import InvalidResponse
+from quizapp.questions import quiz_settings
+from quizapp.student.forms import ActionForm
+from quizapp.teacher.access import bank_or_404, quiz_or_404
 from quizapp.teacher.forms import (
     ConfirmImportForm,
     ConfirmReimportForm,
     ReimportForm,
     UploadBankForm,
 )
+from quizapp.teaching.bank_questions import bank_questions
+from quizapp.teaching.preview import PreviewChanged, draw_preview, grade_preview, versions_field
 
 blueprint = Blueprint("teacher", __name__, url_prefix="/teach")
 
@@ -110,10 +114,18 @@ def banks() -> ResponseReturnValue:
 @blueprint.route("/banks/<id:bank_id>")
 @teacher_required
 def bank(bank_id: int) -> ResponseReturnValue:
-    """One bank: its quizzes and questions, with versions."""
-    row = db.get_or_404(Bank, bank_id)
+    """One bank: its quizzes, and its questions with their text, type, tags and quizzes."""
+    row = bank_or_404(bank_id)
+    questions, quizzes = bank_questions(row.id)
     warnings, lint_note = _bank_warnings(row)
-    return render_template("teacher/bank.html", bank=row, warnings=warnings, lint_note=lint_note)
+    return render_template(
+        "teacher/bank.html",
+        bank=row,
+        questions=questions,
+        quizzes=quizzes,
+        warnings=warnings,
+        lint_note=lint_note,
+    )
 
 
 def _bank_warnings(row: Bank) -> tuple[list[PlacedWarning] | None, str]:
@@ -211,7 +223,20 @@ def confirm_upload() -> ResponseReturnValue:
     except catalog.ImportConflict as conflict:
         return _conflict(conflict, [bank_file], "upload", form)
     flash(f"Imported {diff.summary()}.", "success")
+    _flash_regrade_hint([diff])
     return redirect(url_for("teacher.banks")), 303
+
+
+def _flash_regrade_hint(diffs: list[catalog.BankDiff]) -> None:
+    """After an import that changed questions past attempts hold: where to regrade them."""
+    keys = [c.key for diff in diffs for c in diff.changed if c.attempts_on_old_version]
+    if keys:
+        flash(
+            f"Past attempts hold the old version of {', '.join(keys[:5])}"
+            f"{' and more' if len(keys) > 5 else ''}: to grade them with the new version, "
+            "open Regrade on the bank's page.",
+            "info",
+        )
 
 
 def _questions_dir_banks() -> tuple[list[catalog.BankFile], BankError | None]:
@@ -253,37 +278,67 @@ def confirm_reimport() -> ResponseReturnValue:
         return _conflict(conflict, loaded, "reimport", form)
     for diff in diffs:
         flash(f"Imported {diff.summary()}.", "success")
+    _flash_regrade_hint(diffs)
     return redirect(url_for("teacher.banks")), 303
 
 
-@blueprint.route("/quizzes/<id:quiz_id>/preview")
+@blueprint.route("/quizzes/<id:quiz_id>/preview", methods=["GET", "POST"])
 @teacher_required
 def preview(quiz_id: int) -> ResponseReturnValue:
-    """The quiz as a student sees it, without creating an attempt; answers on request."""
-    quiz = db.get_or_404(Quiz, quiz_id)
+    """The quiz as a student sees it, answers on request; submitted, it is graded and the
+    score and feedback shown, with nothing recorded (no attempt, no statistics)."""
+    quiz = quiz_or_404(quiz_id)
     settings = quiz_settings(quiz)
+    if request.method == "POST":
+        return _graded_preview(quiz)
     seed = int_arg("seed", None, minimum=0, maximum=2**SEED_BITS - 1)
     if seed is None:
         seed = random.randrange(2**SEED_BITS)
-    rng = random.Random(seed)
-    live = [question_from_version(version) for version in live_versions(quiz)]
-    chosen = choose_questions(settings, live, rng)
-    items = []
-    for position, question in enumerate(chosen, start=1):
-        layout = question.new_layout(rng, shuffle=settings.shuffle_choices)
-        items.append(
-            {
-                "position": position,
-                "question": question,
-                "view": question.public_view(layout),
-                "prefix": f"p{position}-",
-            }
-        )
+    items = draw_preview(quiz, seed)
     return render_template(
         "teacher/preview.html",
         quiz=quiz,
         settings=settings,
         items=items,
         seed=seed,
+        versions=versions_field(items),
+        form=ActionForm(),
         show_answers=request.args.get("answers") == "1",
     )
+
+
+def _graded_preview(quiz: Quiz) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form was missing its security token; reload the page and try again.")
+    seed = _preview_seed(request.form.get("seed", ""))
+    try:
+        results = grade_preview(
+            quiz, seed, request.form.get("versions", ""), request.form.to_dict(flat=False)
+        )
+    except InvalidResponse as error:
+        abort(400, f"{error}. Nothing was graded; draw the preview again.")
+    except PreviewChanged as error:
+        flash(str(error), "error")
+        return redirect(url_for("teacher.preview", quiz_id=quiz.id)), 303
+    marks = sum(result.mark for result in results)
+    max_marks = sum(result.item.question.points for result in results)
+    return render_template(
+        "teacher/preview_result.html",
+        quiz=quiz,
+        settings=quiz_settings(quiz),
+        results=results,
+        marks=marks,
+        max_marks=max_marks,
+        percent=100 * marks / max_marks if max_marks else None,
+        seed=seed,
+    )
+
+
+def _preview_seed(value: str) -> int:
+    """The seed a preview form carries; anything else is a 400."""
+    if not value.isascii() or not value.isdigit() or len(value) > 10:
+        abort(400, "The preview form's seed is not a number; draw the preview again.")
+    seed = int(value)
+    if seed >= 2**SEED_BITS:
+        abort(400, "The preview form's seed is out of range; draw the preview again.")
+    return seed

@@ -1,0 +1,32 @@
+"""Who may teach with a bank, a quiz or an attempt: one function per kind of object.
+
+For now every teacher may (the site's banks are shared). The classes work narrows this to the
+bank's owner and the teachers it is shared with; every teaching page asks here, and nowhere
+else, so that narrowing is one change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quizapp.models import Attempt, Bank, Quiz
+
+
+def _is_teacher(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_teacher", False))
+
+
+def may_teach_bank(user: Any, bank: Bank) -> bool:
+    """Whether ``user`` may read the bank's page, preview its quizzes and regrade them."""
+    return _is_teacher(user)
+
+
+def may_teach_quiz(user: Any, quiz: Quiz) -> bool:
+    """Whether ``user`` may preview, regrade and read the reports of ``quiz``."""
+    return may_teach_bank(user, quiz.bank)
+
+
+def may_correct_attempt(user: Any, attempt: Attempt) -> bool:
+    """Whether ``user`` may correct marks of ``attempt`` (a quiz attempt a teacher of its quiz
+    may see; practice attempts belong to the student alone)."""
+    return attempt.quiz is not None and may_teach_quiz(user, attempt.quiz)
