@@ -497,11 +497,11 @@ def _plain_document(parser: Any) -> Any:
                 if item_values > MAX_ITEM_VALUES:
                     raise _Unclear
             if not depth:
-                root = plain_scalar(raw, event.style)
+                root = raw if event.style else plain_scalar(raw)
                 continue
             top = containers[-1]
             if type(top) is list:
-                top.append(plain_scalar(raw, event.style))
+                top.append(raw if event.style else plain_scalar(raw))
                 continue
             key = keys[-1]
             if key is no_key:
@@ -509,7 +509,7 @@ def _plain_document(parser: Any) -> Any:
                     raise _Unclear
                 keys[-1] = raw
             else:
-                top[key] = plain_scalar(raw, event.style)
+                top[key] = raw if event.style else plain_scalar(raw)
                 keys[-1] = no_key
         elif kind is mapping_start or kind is sequence_start:
             if event.anchor is not None or event.tag is not None:
@@ -549,10 +549,25 @@ def _plain_document(parser: Any) -> Any:
             raise _Unclear
 
 
-def _plain_scalar(raw: str, style: str | None) -> Any:
-    if not style and len(raw) > MAX_NUMBER_CHARS and _is_number(raw):
+_CONSTANTS: dict[str, Any] = {
+    **dict.fromkeys(_TRUE, True),
+    **dict.fromkeys(_FALSE, False),
+    **dict.fromkeys(_NULL, None),
+}
+_NUMBER_STARTS = frozenset("0123456789+-.")
+"""How a number (``_INT``, ``_FLOAT``) can begin: most plain scalars are words, and skip
+the regular expressions."""
+
+
+def _plain_scalar(raw: str) -> Any:
+    """A plain (unquoted) scalar, as ``_scalar`` reads it."""
+    if raw in _CONSTANTS:
+        return _CONSTANTS[raw]
+    if raw[0] not in _NUMBER_STARTS:
+        return raw
+    if len(raw) > MAX_NUMBER_CHARS and _is_number(raw):
         raise _Unclear
-    return _scalar(raw, style)
+    return _scalar(raw, None)
 
 
 __all__ = [
