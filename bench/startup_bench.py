@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/startup_bench.py                 # 7 interleaved rounds (~1 min)
     .venv/bin/python bench/startup_bench.py --before REV    # also REV's code, in the same rounds
-    .venv/bin/python bench/startup_bench.py --smoke         # one round, printed only (the tests)
+    .venv/bin/python bench/startup_bench.py --smoke         # one round, the demo bank, printed
 
 **Start-up.** Each round runs, one after the other: ``python -c pass`` (the floor: the
 interpreter alone), ``flask --app quizapp --help`` (the app factory and every module it
@@ -209,12 +209,12 @@ def hidden_fields(page: str) -> dict[str, str]:
     return fields
 
 
-def bench_memory(source: Path, workdir: Path, label: str) -> dict[str, object]:
+def bench_memory(source: Path, workdir: Path, label: str, banks: Path) -> dict[str, object]:
     url = f"sqlite:///{workdir / ('memory-' + label + '.sqlite')}"
     instance = workdir / "instance"
     instance.mkdir(exist_ok=True)
     env = {**os.environ, "PYTHONPATH": f"{source}{os.pathsep}{REPO / 'bench'}"}
-    seed = [sys.executable, "-c", SEED, url, str(instance), PASSWORD, str(REPO / "questions")]
+    seed = [sys.executable, "-c", SEED, url, str(instance), PASSWORD, str(banks)]
     subprocess.run(seed, cwd=workdir, env=env, check=True, capture_output=True)
     child = (
         "import json, sys, startup_bench; "
@@ -325,6 +325,8 @@ def main() -> None:
     parser.add_argument("--before", metavar="REV", help="also measure this git revision")
     args = parser.parse_args()
     rounds = 1 if args.smoke else args.rounds
+    # The smoke run seeds the small demo bank only; the full run every bank of questions/.
+    banks = REPO / "questions" / ("demo" if args.smoke else "")
     header = machine()
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="startup-bench-") as workdir:
@@ -337,7 +339,7 @@ def main() -> None:
         times = bench_startup(rounds, sources, work)
         heavy = {label: heavy_modules(source, work) for label, source in sources.items()}
         memory = {
-            label: bench_memory(source, work, str(number))
+            label: bench_memory(source, work, str(number), banks)
             for number, (label, source) in enumerate(sources.items())
         }
     lines = report(times, memory, heavy, rounds)
