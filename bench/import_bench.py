@@ -505,7 +505,10 @@ def write_section(sections: list[tuple[str, list[str]]], header: str) -> None:
         "Written by `bench/import_bench.py` (run by `make bench`); see the script's docstring "
         "for what it does. The import reads, validates and compares every file before it takes "
         "the write lock, then writes each table in a few bulk statements in one short "
-        "transaction; an unchanged file is recognised by the hash of its bytes and not parsed.",
+        "transaction; an unchanged file is recognised by the hash of its bytes and not parsed. "
+        "A valid file is read in one pass over libyaml's events, without recording where each "
+        "value was written (`read_plain` in `quizapp/bank/reader.py`); only a file with a "
+        "problem is read again with positions, to place every problem.",
         "",
         f"Measured on {header}.",
         "",
