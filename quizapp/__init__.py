@@ -43,10 +43,11 @@ def trust_proxies(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from quizapp import models  # noqa: F401  (the models must be known to migrations)
     from quizapp.database import configure_engine
-    from quizapp.extensions import csrf, db, login_manager, migrate
+    from quizapp.extensions import csrf, db, login_manager
+    from quizapp.lazy_migrate import LazyMigrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    LazyMigrate(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     with app.app_context():

@@ -8,7 +8,6 @@ import re
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 from quizapp import login_sessions
 from quizapp.database import begin_write
@@ -60,6 +59,8 @@ def password_problem(password: str, username: str = "") -> str | None:
     name = username.strip().casefold()
     if len(name) >= MIN_USERNAME_LENGTH and name in password.casefold():
         return "A password must not contain the username."
+    from zxcvbn import zxcvbn  # imported here: its word lists cost every command's start-up
+
     estimate = zxcvbn(password[:ESTIMATED_PREFIX], user_inputs=[name] if name else [])
     if estimate["score"] < MIN_PASSWORD_SCORE:
         feedback = estimate["feedback"]

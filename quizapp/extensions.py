@@ -1,7 +1,7 @@
-"""Extensions, created unbound and wired to the app in ``create_app``."""
+"""Extensions, created unbound and wired to the app in ``create_app`` (Flask-Migrate is wired
+there too, lazily: see ``quizapp.lazy_migrate``)."""
 
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -22,7 +22,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

@@ -26,7 +26,14 @@ from quizapp.bank.checks import cross_check
 from quizapp.bank.errors import MAX_PROBLEMS, BankError, Problem, first_problems
 from quizapp.bank.messages import describe
 from quizapp.bank.models import DEFER_CROSS_CHECKS, Bank, Quiz
-from quizapp.bank.reader import MAX_BANK_BYTES, Path, PositionMap, read_yaml, size_problem
+from quizapp.bank.reader import (
+    MAX_BANK_BYTES,
+    Path,
+    PositionMap,
+    read_plain,
+    read_yaml,
+    size_problem,
+)
 
 ERROR_BUDGET = 1_000
 """Most pydantic errors listed at once (see the module docstring)."""
@@ -115,7 +122,24 @@ def load_bank_files(
 
 
 def load_bank_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES) -> Bank:
-    """Read, validate and cross-check one bank; ``BankError`` lists every problem."""
+    """Read, validate and cross-check one bank; ``BankError`` lists every problem.
+
+    A valid bank is read without positions (``read_plain``), validated and cross-checked;
+    only a file with a problem is read again with the position of every value, to say where
+    each problem is. The problems found are the same either way."""
+    document = read_plain(data, max_bytes)
+    if isinstance(document, dict):
+        try:
+            bank = Bank.model_validate(document, context=_CONTEXT)
+        except ValidationError:
+            pass
+        else:
+            if not cross_check(bank):
+                return bank
+    return _load_with_positions(data, filename, max_bytes)
+
+
+def _load_with_positions(data: bytes, filename: str, max_bytes: int) -> Bank:
     document, positions = read_yaml(data, filename, max_bytes)
     if not isinstance(document, dict):
         what = "empty" if document is None else "not a set of keys"

@@ -17,6 +17,14 @@ line, with the bound in the message: numbers have at most ``MAX_NUMBER_CHARS`` c
 mapping at most ``MAX_KEYS`` keys, an item of a top-level list (a question, a quiz) at most
 ``MAX_ITEM_VALUES`` values. Each step keeps the first ``MAX_PROBLEMS`` problems and counts the
 rest (``BankError.total``).
+
+Recording where every value was written costs more than parsing the file, and it is only
+needed to point at a mistake. So a bank is first read by ``read_plain``: one pass over
+libyaml's events, building the values by the same rules and making the same checks, but with
+no positions and no messages. At the first doubt (a tag, a duplicate key, a syntax error, a
+bound reached...) it gives up, and the caller reads the file again with ``read_yaml``, which
+finds and places every problem. A valid bank of 10,000 questions reads about three times
+faster this way.
 """
 
 from __future__ import annotations
@@ -398,8 +406,11 @@ def _is_number(raw: str) -> bool:
 
 def scalar(node: yaml.ScalarNode) -> Any:
     """A scalar by YAML 1.2's core rules; quoted and block scalars are always text."""
-    raw = node.value
-    if node.style:  # quoted or block; plain is None (PyYAML) or "" (libyaml)
+    return _scalar(node.value, node.style)
+
+
+def _scalar(raw: str, style: str | None) -> Any:
+    if style:  # quoted or block; plain is None (PyYAML) or "" (libyaml)
         return raw
     if raw in _TRUE:
         return True
@@ -414,14 +425,161 @@ def scalar(node: yaml.ScalarNode) -> Any:
     return raw
 
 
+# -- the fast reader -------------------------------------------------------------------------
+
+UNCLEAR = object()
+"""What ``read_plain`` returns when the file must be read by ``read_yaml`` instead."""
+
+# A tab in a line's indentation, after any line break ``str.splitlines`` knows (as
+# ``_tab_problems`` splits lines).
+_TAB_IN_INDENT = re.compile(r"(?:\A|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]) *\t")
+
+
+class _Unclear(Exception):
+    """Raised inside ``read_plain`` at the first thing ``read_yaml`` would have to judge."""
+
+
+def read_plain(data: bytes, max_bytes: int = MAX_BANK_BYTES) -> Any:
+    """The document of a file that ``read_yaml`` would accept, read faster and without
+    positions; ``UNCLEAR`` when the file breaks (or comes near) any of its rules.
+
+    For every file it does not give up on, the value is equal to ``read_yaml``'s. It may give
+    up on a file that ``read_yaml`` accepts (its bounds are a little stricter), never the other
+    way round: it checks the same things, only earlier.
+    """
+    if len(data) > max_bytes:
+        return UNCLEAR
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return UNCLEAR
+    if _FORBIDDEN.search(text) or _TAB_IN_INDENT.search(text):
+        return UNCLEAR
+    parser = _Parser(text)
+    try:
+        return _plain_document(parser)
+    except (_Unclear, yaml.YAMLError):
+        return UNCLEAR
+    finally:
+        parser.dispose()
+
+
+_NO_KEY = object()
+
+
+def _plain_document(parser: Any) -> Any:
+    """Build the one document from libyaml's events, with an explicit stack (no recursion,
+    so nesting costs nothing before the depth check)."""
+    get_event = parser.get_event
+    # Local names: this loop runs once per event of the file.
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, mapping_end = yaml.MappingStartEvent, yaml.MappingEndEvent
+    sequence_start, sequence_end = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+    plain_scalar, no_key = _plain_scalar, _NO_KEY
+    root: Any = UNCLEAR
+    containers: list[Any] = []
+    """The mappings and lists being filled, outermost first."""
+    keys: list[Any] = []
+    """For each container: the key whose value comes next (``_NO_KEY`` between entries)."""
+    documents = 0
+    item_values = 0
+    """Nodes (keys included) in the current item of a top-level list, as ``item_fits``."""
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is scalar_event:
+            if event.anchor is not None or event.tag is not None:
+                raise _Unclear
+            raw = event.value
+            depth = len(containers)
+            if depth >= 2:
+                item_values = 1 if depth == 2 else item_values + 1
+                if item_values > MAX_ITEM_VALUES:
+                    raise _Unclear
+            if not depth:
+                root = raw if event.style else plain_scalar(raw)
+                continue
+            top = containers[-1]
+            if type(top) is list:
+                top.append(raw if event.style else plain_scalar(raw))
+                continue
+            key = keys[-1]
+            if key is no_key:
+                if raw in top or len(top) >= MAX_KEYS:
+                    raise _Unclear
+                keys[-1] = raw
+            else:
+                top[key] = raw if event.style else plain_scalar(raw)
+                keys[-1] = no_key
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None or event.tag is not None:
+                raise _Unclear
+            depth = len(containers)
+            if depth >= MAX_DEPTH:
+                raise _Unclear
+            if depth >= 2:
+                item_values = 1 if depth == 2 else item_values + 1
+                if item_values > MAX_ITEM_VALUES:
+                    raise _Unclear
+            container: Any = {} if kind is mapping_start else []
+            if not depth:
+                root = container
+            else:
+                top = containers[-1]
+                if type(top) is list:
+                    top.append(container)
+                else:
+                    key = keys[-1]
+                    if key is no_key:  # a mapping or a list as a key
+                        raise _Unclear
+                    top[key] = container
+                    keys[-1] = no_key
+            containers.append(container)
+            keys.append(no_key)
+        elif kind is mapping_end or kind is sequence_end:
+            containers.pop()
+            keys.pop()
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Unclear
+        elif kind is yaml.StreamEndEvent:
+            return root
+        elif kind is alias_event:
+            raise _Unclear
+
+
+_CONSTANTS: dict[str, Any] = {
+    **dict.fromkeys(_TRUE, True),
+    **dict.fromkeys(_FALSE, False),
+    **dict.fromkeys(_NULL, None),
+}
+_NUMBER_STARTS = frozenset("0123456789+-.")
+"""How a number (``_INT``, ``_FLOAT``) can begin: most plain scalars are words, and skip
+the regular expressions."""
+
+
+def _plain_scalar(raw: str) -> Any:
+    """A plain (unquoted) scalar, as ``_scalar`` reads it."""
+    if raw in _CONSTANTS:
+        return _CONSTANTS[raw]
+    if raw[0] not in _NUMBER_STARTS:
+        return raw
+    if len(raw) > MAX_NUMBER_CHARS and _is_number(raw):
+        raise _Unclear
+    return _scalar(raw, None)
+
+
 __all__ = [
     "MAX_BANK_BYTES",
     "MAX_DEPTH",
     "MAX_ITEM_VALUES",
     "MAX_KEYS",
     "MAX_NUMBER_CHARS",
+    "UNCLEAR",
     "Path",
     "Position",
     "PositionMap",
+    "read_plain",
     "read_yaml",
 ]

@@ -12,7 +12,6 @@ from quizapp import practice as practice_service
 from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
 from quizapp.models import now_utc
-from quizapp.progress.charts import score_chart
 from quizapp.student.forms import ActionForm
 
 blueprint = Blueprint("progress", __name__)
@@ -57,6 +56,9 @@ def history() -> ResponseReturnValue:
         per_page=PER_PAGE,
         error_out=False,
     )
+    # pygal is imported on the first chart, not at start-up (every command and worker paid it).
+    from quizapp.progress.charts import score_chart
+
     scores = history_service.score_history(current_user.id, quiz_id)
     label = f"Score over time, {chosen.title}" if chosen else "Score over time, by quiz"
     return render_template(

@@ -22,7 +22,6 @@ from quizapp import attempts, exports, stats
 from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
 from quizapp.models import Bank, Quiz, User
-from quizapp.reports.charts import histogram
 from quizapp.teacher.views import teacher_required
 
 blueprint = Blueprint("reports", __name__, url_prefix="/teach/reports")
@@ -39,6 +38,8 @@ def _finish_overdue_attempts() -> None:
 @teacher_required
 def quiz(quiz_id: int) -> ResponseReturnValue:
     """A quiz's statistics: distribution, grades, item analysis, misconceptions, objectives."""
+    from quizapp.reports.charts import histogram  # pygal on the first chart, not at start-up
+
     row = db.get_or_404(Quiz, quiz_id)
     report = stats.quiz_report(row)
     summary = report.summary

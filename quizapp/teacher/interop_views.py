@@ -19,7 +19,6 @@ from wtforms import SubmitField
 from quizapp import catalog
 from quizapp.bank.models import Bank as BankModel
 from quizapp.extensions import db
-from quizapp.interop import EXPORT_FORMATS, ConversionError, convert, detect_format, export_bank
 from quizapp.models import Bank, Question
 from quizapp.questions import question_from_version
 from quizapp.teacher.forms import ConfirmImportForm
@@ -66,6 +65,9 @@ def stored_bank(row: Bank) -> BankModel:
 def export(bank_id: int) -> ResponseReturnValue:
     """The bank as a file in another system's format (``?to=moodle-xml|gift|qti21|qti12``),
     with the number of things not carried in a header."""
+    # The converters (and defusedxml) are imported on first use, not at every start-up.
+    from quizapp.interop import EXPORT_FORMATS, export_bank
+
     row = db.get_or_404(Bank, bank_id)
     format_name = request.args.get("to", "")
     if format_name not in EXPORT_FORMATS:
@@ -82,6 +84,8 @@ def export(bank_id: int) -> ResponseReturnValue:
 @teacher_required
 def import_file() -> ResponseReturnValue:
     """Convert a Moodle or Canvas file, then show the bank, its report and the usual diff."""
+    from quizapp.interop import ConversionError, convert, detect_format
+
     form = ConvertForm()
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
