@@ -66,6 +66,7 @@ def register_converters(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import blueprint as auth
+    from quizapp.classes.views import blueprint as classes
     from quizapp.progress.views import blueprint as progress
     from quizapp.reports.views import blueprint as reports
     from quizapp.student.views import blueprint as student
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(interop)
     app.register_blueprint(progress)
     app.register_blueprint(reports)
+    app.register_blueprint(classes)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
 

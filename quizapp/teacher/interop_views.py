@@ -18,6 +18,7 @@ from wtforms import SubmitField
 
 from quizapp import catalog
 from quizapp.bank.models import Bank as BankModel
+from quizapp.bank_access import readable_bank_or_404
 from quizapp.extensions import db
 from quizapp.interop import EXPORT_FORMATS, ConversionError, convert, detect_format, export_bank
 from quizapp.models import Bank, Question
@@ -66,7 +67,7 @@ def stored_bank(row: Bank) -> BankModel:
 def export(bank_id: int) -> ResponseReturnValue:
     """The bank as a file in another system's format (``?to=moodle-xml|gift|qti21|qti12``),
     with the number of things not carried in a header."""
-    row = db.get_or_404(Bank, bank_id)
+    row = readable_bank_or_404(bank_id)
     format_name = request.args.get("to", "")
     if format_name not in EXPORT_FORMATS:
         abort(404, "Unknown format; choose moodle-xml, gift, qti21 or qti12.")

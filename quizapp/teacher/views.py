@@ -28,9 +28,16 @@ from quizapp.bank.errors import BankError
 from quizapp.bank.lint import PlacedWarning, lint_bank_bytes
 from quizapp.bank.loader import load_bank_bytes
 from quizapp.bank.report import cut, excerpt, more_line, shown_problems
+from quizapp.bank_access import (
+    may_replace_bank,
+    readable_bank_or_404,
+    readable_banks,
+    readable_quiz_or_404,
+    set_owner,
+)
 from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
-from quizapp.models import SEED_BITS, Bank, Question, Quiz
+from quizapp.models import SEED_BITS, Bank, Question
 from quizapp.questions import question_from_version, quiz_settings
 from quizapp.teacher.forms import (
     ConfirmImportForm,
@@ -97,7 +104,9 @@ def banks() -> ResponseReturnValue:
             .group_by(Question.bank_id)
         ).all()
     )
-    rows = db.session.scalars(select(Bank).order_by(Bank.title)).all()
+    rows = db.session.scalars(
+        select(Bank).where(readable_banks(current_user)).order_by(Bank.title)
+    ).all()
     return render_template(
         "teacher/banks.html",
         banks=rows,
@@ -111,7 +120,7 @@ def banks() -> ResponseReturnValue:
 @teacher_required
 def bank(bank_id: int) -> ResponseReturnValue:
     """One bank: its quizzes and questions, with versions."""
-    row = db.get_or_404(Bank, bank_id)
+    row = readable_bank_or_404(bank_id)
     warnings, lint_note = _bank_warnings(row)
     return render_template("teacher/bank.html", bank=row, warnings=warnings, lint_note=lint_note)
 
@@ -206,10 +215,16 @@ def confirm_upload() -> ResponseReturnValue:
         bank_file = catalog.read_bank_bytes(data, filename, f"upload:{filename}", limit)
     except BankError:
         abort(400, "The bank no longer passes its checks; upload it again to see why.")
+    slug = bank_file.slug
+    if not may_replace_bank(current_user, slug):
+        abort(403, f"Another teacher's bank is called '{slug}'; rename your bank's id.")
+    is_new = db.session.scalar(select(Bank.id).where(Bank.slug == slug)) is None
     try:
         [diff] = catalog.import_files([bank_file])
     except catalog.ImportConflict as conflict:
         return _conflict(conflict, [bank_file], "upload", form)
+    if is_new:  # an uploaded bank belongs to its teacher; banks of questions/ to the site
+        set_owner(current_user, slug)
     flash(f"Imported {diff.summary()}.", "success")
     return redirect(url_for("teacher.banks")), 303
 
@@ -260,7 +275,7 @@ def confirm_reimport() -> ResponseReturnValue:
 @teacher_required
 def preview(quiz_id: int) -> ResponseReturnValue:
     """The quiz as a student sees it, without creating an attempt; answers on request."""
-    quiz = db.get_or_404(Quiz, quiz_id)
+    quiz = readable_quiz_or_404(quiz_id)
     settings = quiz_settings(quiz)
     seed = int_arg("seed", None, minimum=0, maximum=2**SEED_BITS - 1)
     if seed is None:
