@@ -96,10 +96,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_overrides_assignment_id'), ['assignment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_overrides_user_id'), ['user_id'], unique=False)
 
-    with op.batch_alter_table('banks', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('owner_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_banks_owner_id'), ['owner_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_banks_owner_id_users'), 'users', ['owner_id'], ['id'])
+    # Batch mode would copy and drop the banks table, which SQLite refuses while other
+    # tables' rows point at it; SQLite adds a column with its REFERENCES inline instead.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE banks ADD COLUMN owner_id INTEGER '
+                   'CONSTRAINT fk_banks_owner_id_users REFERENCES users (id)')
+    else:
+        op.add_column('banks', sa.Column('owner_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_banks_owner_id_users'), 'banks', 'users', ['owner_id'], ['id'])
+    op.create_index(op.f('ix_banks_owner_id'), 'banks', ['owner_id'], unique=False)
 
     # ### end Alembic commands ###
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -245,10 +245,17 @@ def add_students(classroom: Classroom, text: str) -> Added:
     names = usernames_in(text)
     if not names:
         raise ClassError("Give at least one username.")
+    # Usernames match whatever their case (as at login); SQL's lower() folds ASCII only, so
+    # the exact names are asked for too (an administrator's account may be in any script).
     found = {
         user.username.lower(): user
         for user in db.session.scalars(
-            select(User).where(func.lower(User.username).in_([n.lower() for n in names]))
+            select(User).where(
+                or_(
+                    User.username.in_(names),
+                    func.lower(User.username).in_([n.lower() for n in names]),
+                )
+            )
         )
     }
     unknown = [name for name in names if name.lower() not in found]

@@ -20,7 +20,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from quizapp import attempts as attempt_service
+from quizapp import bank_access
 from quizapp import gradebook as gradebook_service
+from quizapp.bank_access import readable_bank_or_404
 from quizapp.classes import service
 from quizapp.classes.forms import (
     AddStudentsForm,
@@ -362,6 +364,22 @@ def gradebook_xlsx(class_id: int) -> ResponseReturnValue:
         classroom,
         "xlsx",
     )
+
+
+@blueprint.route("/teach/banks/<id:bank_id>/share", methods=["POST"])
+@teacher_required
+def share_bank(bank_id: int) -> ResponseReturnValue:
+    """Share the teacher's own bank with another teacher."""
+    bank = readable_bank_or_404(bank_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400, "The form was missing its security token; reload the page and try again.")
+    try:
+        other = bank_access.share_bank(current_user, bank, request.form.get("username", ""))
+    except bank_access.ShareError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{bank.title} is shared with {other.username}.", "success")
+    return redirect(url_for("teacher.bank", bank_id=bank.id)), 303
 
 
 # -- students -------------------------------------------------------------------------------
