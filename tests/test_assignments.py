@@ -4,6 +4,7 @@ limit, the attempt limit, the end of open attempts and when answers show (``afte
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -240,3 +241,19 @@ def test_bad_assignment_values_are_refused_and_change_nothing(school):
         assert response.status_code == 400, data
     assert 'value="15"' in teacher.client.get(url).get_data(as_text=True)
     assert teacher.client.get(f"{url}9").status_code == 404
+
+
+def test_students_see_their_classes_quizzes_grouped_with_what_is_due_first(school, tmp_path):
+    app, teacher = school["app"], school["teacher"]
+    quiz = QUIZ.replace("id: essay", "id: later").replace("The essay quiz", "A later quiz")
+    text = Path(make_bank(tmp_path, quiz)).read_text(encoding="utf-8")
+    path = tmp_path / "second.yaml"
+    path.write_text(text.replace("bank: settings", "bank: second", 1), encoding="utf-8")
+    assert app.test_cli_runner().invoke(args=["quiz", "import", str(path)]).exit_code == 0
+    ana = school["ana"]
+    teacher.assign(school["class_id"], ana.quiz_id("later"), due=when(timedelta(days=1)))
+    teacher.assign(school["class_id"], school["quiz_id"], due=when(timedelta(hours=2)))
+    page = ana.client.get("/").get_data(as_text=True)
+    history = page.split("<h2>Year 9 history</h2>")[1]
+    assert history.index("The essay quiz") < history.index("A later quiz")
+    assert "Due:" in history
