@@ -257,3 +257,19 @@ def test_students_see_their_classes_quizzes_grouped_with_what_is_due_first(schoo
     history = page.split("<h2>Year 9 history</h2>")[1]
     assert history.index("The essay quiz") < history.index("A later quiz")
     assert "Due:" in history
+
+
+def test_a_student_taken_out_of_the_class_gets_404_on_their_open_attempt(school):
+    app, teacher = school["app"], school["teacher"]
+    class_id, quiz_id = school["class_id"], school["quiz_id"]
+    teacher.assign(class_id, quiz_id)
+    ana = school["ana"]
+    attempt_id = ana.start("essay")
+    assert ana.client.get(f"/attempts/{attempt_id}").status_code == 200
+    page = f"/teach/classes/{class_id}"
+    from tests.class_actions import post_form
+
+    post_form(teacher.client, page, f"{page}/students/{user_id(app, 'ana')}/remove")
+    assert ana.client.get(f"/attempts/{attempt_id}").status_code == 404
+    assert ana.save(attempt_id, ana.right_answers(attempt_id)).status_code == 404
+    assert ana.client.get(f"/quizzes/{quiz_id}").status_code == 404

@@ -17,6 +17,7 @@ from quizapp.extensions import db
 from quizapp.models import Classroom, Quiz, User, now_utc
 from tests.class_actions import Teacher, join, student_actions, teacher_client
 from tests.conftest import sql_statements
+from tests.quiz_banks import make_bank
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def app_config() -> dict[str, object]:
 
 
 @pytest.fixture
-def book(demo_app):
+def book(demo_app, tmp_path):
     """A class with three students: ana scores 100% on the tour, ben has one in progress,
     Юлия (a Cyrillic name, for the CSV's byte-order mark) has not started; a second quiz
     closed yesterday."""
@@ -41,8 +42,10 @@ def book(demo_app):
         assert classroom is not None
         assert service.add_students(classroom, "Юлия").added == ["Юлия"]
     tour = students["ana"].quiz_id("tour")
+    second = make_bank(tmp_path, "- id: second\n  title: The second quiz\n", 3)
+    assert demo_app.test_cli_runner().invoke(args=["quiz", "import", second]).exit_code == 0
     with demo_app.app_context():
-        other = db.session.scalar(select(Quiz.id).where(Quiz.id != tour).order_by(Quiz.id))
+        other = db.session.scalar(select(Quiz.id).where(Quiz.key == "second"))
     teacher.assign(class_id, tour, closes="")
     yesterday = (now_utc() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     teacher.assign(class_id, other, opens="", closes=yesterday)
@@ -78,11 +81,13 @@ def test_csv_has_a_bom_and_every_name(demo_app, book):
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][0] == "Student" and len(rows[0]) == 3
+    # What is due first comes first: the quiz that closed yesterday, then the tour.
+    assert rows[0][1:] == ["The second quiz", "A tour of the question types"]
     by_name = {row[0]: row[1:] for row in rows[1:]}
-    assert by_name["ana"][0] == "100.0"
-    assert by_name["ben"][0] == "in progress"
-    assert by_name["Юлия"] == ["not attempted", "overdue"]
-    assert by_name["Class mean"][0] == "100.0"
+    assert by_name["ana"] == ["overdue", "100.0"]
+    assert by_name["ben"] == ["overdue", "in progress"]
+    assert by_name["Юлия"] == ["overdue", "not attempted"]
+    assert by_name["Class mean"] == ["", "100.0"]
 
 
 def test_xlsx_opens_with_the_same_table(demo_app, book):
@@ -94,8 +99,8 @@ def test_xlsx_opens_with_the_same_table(demo_app, book):
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0][0] == "Student"
     by_name = {row[0]: row[1:] for row in values[1:]}
-    assert by_name["ana"][0] == 100.0
-    assert by_name["Юлия"] == ["not attempted", "overdue"]
+    assert by_name["ana"] == ["overdue", 100.0]
+    assert by_name["Юлия"] == ["overdue", "not attempted"]
 
 
 def statements_for(app, class_id: int, client) -> int:

@@ -102,16 +102,14 @@ def _open_quizzes() -> bool:
 
 
 def applied_for(pairs: Iterable[tuple[int, Quiz]]) -> dict[tuple[int, int], Applied]:
-    """What applies to each (user id, quiz), in three statements however many pairs: the
-    users' roles, their classes' assignments of these quizzes, and their overrides."""
+    """What applies to each (user id, quiz), in at most three statements however many pairs:
+    their classes' assignments of these quizzes, their overrides (if assigned), and the
+    users' roles (only where no class assigns the quiz and quizzes are not open)."""
     wanted = list({(user_id, quiz.id): (user_id, quiz) for user_id, quiz in pairs}.values())
     if not wanted:
         return {}
     user_ids = {user_id for user_id, _ in wanted}
     quiz_ids = {quiz.id for _, quiz in wanted}
-    teachers = set(
-        db.session.scalars(select(User.id).where(User.id.in_(user_ids), User.is_teacher))
-    )
     by_pair: dict[tuple[int, int], list[Assignment]] = {}
     for user_id, assignment in db.session.execute(
         select(ClassMember.user_id, Assignment)
@@ -135,6 +133,13 @@ def applied_for(pairs: Iterable[tuple[int, Quiz]]) -> dict[tuple[int, int], Appl
         ):
             overrides[(override.user_id, override.assignment_id)] = override
     open_quizzes = _open_quizzes()
+    # Roles matter only for a quiz no class of the user assigns, on a site without open quizzes.
+    unassigned = {uid for uid, quiz in wanted if chosen.get((uid, quiz.id)) is None}
+    teachers: set[int] = set()
+    if unassigned and not open_quizzes:
+        teachers = set(
+            db.session.scalars(select(User.id).where(User.id.in_(unassigned), User.is_teacher))
+        )
     result: dict[tuple[int, int], Applied] = {}
     for user_id, quiz in wanted:
         base = quiz_settings(quiz)
