@@ -27,7 +27,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) quiz import questions/
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	QUIZAPP_OPEN_QUIZZES=true $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install what the tests need, lint, then the whole suite on SQLite; and at the same
 ## time again on PostgreSQL when QUIZAPP_TEST_DATABASE_URL names a server (.ci/run starts one)

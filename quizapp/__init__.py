@@ -67,6 +67,7 @@ def register_converters(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import blueprint as auth
+    from quizapp.classes.views import blueprint as classes
     from quizapp.guide.views import blueprint as guide
     from quizapp.progress.views import blueprint as progress
     from quizapp.reports.views import blueprint as reports
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports)
     app.register_blueprint(guide)
     app.register_blueprint(marking)
+    app.register_blueprint(classes)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
 

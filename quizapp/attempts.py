@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from quizapp.answer_store import SlotAnswer, update_attempt, write_answers
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.bank.models import TagSelector
+from quizapp.classes.rules import Applied, applied_for, applied_settings, deadline_for
 from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import (
@@ -116,9 +117,12 @@ def live_versions(quiz: Quiz) -> list[QuestionVersion]:
 # -- what a student may do ----------------------------------------------------------------
 
 
-def closed_reason(quiz: Quiz, now: datetime | None = None) -> str | None:
-    """Why the quiz cannot be attempted now, or None when it is open."""
-    settings = quiz_settings(quiz)
+def closed_reason(
+    quiz: Quiz, settings: QuizSettings | None = None, now: datetime | None = None
+) -> str | None:
+    """Why the quiz cannot be attempted now, or None when it is open. ``settings`` are those
+    that apply to the student (``classes.rules``); without them, the bank's."""
+    settings = settings or quiz_settings(quiz)
     now = now or now_utc()
     if quiz.retired:
         return "This quiz has been withdrawn."
@@ -155,9 +159,11 @@ def attempts_by_quiz(user: User) -> dict[int, list[Attempt]]:
     return grouped
 
 
-def attempts_left(user: User, quiz: Quiz) -> int | None:
-    """How many more attempts the student may start; None means no limit."""
-    allowed = quiz_settings(quiz).attempts
+def attempts_left(user: User, quiz: Quiz, applied: Applied | None = None) -> int | None:
+    """How many more attempts the student may start (by the settings that apply to them,
+    override included); None means no limit."""
+    applied = applied or applied_settings(user.id, quiz)
+    allowed = applied.settings.attempts
     if allowed is None:
         return None
     used = db.session.scalar(
@@ -191,15 +197,19 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
     if existing is not None:
         db.session.commit()
         return existing
-    reason = closed_reason(quiz)
+    applied = applied_settings(user.id, quiz)
+    if not applied.visible:
+        db.session.rollback()
+        raise QuizNotOpen("This quiz is not assigned to any of your classes.")
+    settings = applied.settings
+    reason = closed_reason(quiz, settings)
     if reason:
         db.session.rollback()
         raise QuizNotOpen(reason)
-    if attempts_left(user, quiz) == 0:
+    if attempts_left(user, quiz, applied) == 0:
         db.session.rollback()
         raise NoAttemptsLeft("You have used every attempt this quiz allows.")
 
-    settings = quiz_settings(quiz)
     seed = secrets.randbits(SEED_BITS)
     rng = random.Random(seed)
     versions = live_versions(quiz)
@@ -211,11 +221,13 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
         raise QuizNotOpen("This quiz has no questions yet.")
 
     now = now_utc()
-    attempt = Attempt(user_id=user.id, quiz_id=quiz.id, seed=seed, started_at=now)
-    if settings.time_limit:
-        attempt.deadline = now + timedelta(seconds=settings.time_limit)
-        if settings.closes and settings.closes < attempt.deadline:
-            attempt.deadline = settings.closes
+    attempt = Attempt(
+        user_id=user.id,
+        quiz_id=quiz.id,
+        seed=seed,
+        started_at=now,
+        deadline=deadline_for(settings, now),
+    )
     db.session.add(attempt)
     for position, question in enumerate(chosen, start=1):
         attempt.slots.append(
@@ -302,15 +314,34 @@ class StaleAttempt(AttemptRefused):
     status_code = 409
 
 
+def applied_to(attempt: Attempt) -> Applied | None:
+    """The settings that apply to the attempt's student for its quiz (None for practice),
+    looked up once per loaded attempt: the page and the checks of one request ask several
+    times, and an attempt object lives for one request only."""
+    if attempt.quiz is None:
+        return None
+    cached: Applied | None = attempt.__dict__.get("_applied")
+    if cached is None:
+        cached = applied_settings(attempt.user_id, attempt.quiz)
+        attempt.__dict__["_applied"] = cached
+    return cached
+
+
+def _closes(attempt: Attempt) -> datetime | None:
+    applied = applied_to(attempt)
+    return applied.settings.closes if applied is not None else None
+
+
 def due_at(attempt: Attempt) -> datetime | None:
     """When an open attempt ends: its time limit, or the quiz's close, whichever comes first.
 
     As in Moodle's overdue handling, no attempt outlives its quiz: an attempt without a time
     limit that is still open when the quiz closes ends then, before classmates may see the
-    answers (``show_answers: after_close``). The close is read from the quiz's current
-    settings, so a teacher who moves the close date moves the end of open attempts too.
+    answers (``show_answers: after_close``). The close is the one that applies to the student
+    now (bank, class assignment, override), so a teacher who moves the close date, or gives
+    one student a later one, moves the end of open attempts too.
     """
-    closes = quiz_settings(attempt.quiz).closes if attempt.quiz is not None else None
+    closes = _closes(attempt)
     return min((t for t in (attempt.deadline, closes) if t is not None), default=None)
 
 
@@ -329,7 +360,7 @@ def is_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
 
 def overdue_message(attempt: Attempt) -> str:
     """What a student is told when an attempt ended before their last answers arrived."""
-    closes = quiz_settings(attempt.quiz).closes if attempt.quiz is not None else None
+    closes = _closes(attempt)
     if closes is not None and due_at(attempt) == closes:
         return (
             f"The quiz closed on {closes:%d %B %Y at %H:%M} (UTC), so your attempt was "
@@ -423,7 +454,13 @@ def close_overdue(user: User | None = None, now: datetime | None = None) -> int:
     )
     if user is not None:
         query = query.where(Attempt.user_id == user.id)
-    overdue = [attempt.id for attempt in db.session.scalars(query) if is_overdue(attempt, now)]
+    open_attempts = list(db.session.scalars(query))
+    # What applies to each student, read for all of them at once (not once per attempt).
+    applied = applied_for((a.user_id, a.quiz) for a in open_attempts if a.quiz is not None)
+    for attempt in open_attempts:
+        if attempt.quiz is not None:
+            attempt.__dict__["_applied"] = applied[(attempt.user_id, attempt.quiz.id)]
+    overdue = [attempt.id for attempt in open_attempts if is_overdue(attempt, now)]
     if not overdue:
         return 0
     begin_write()

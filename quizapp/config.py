@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_FAILURE_WINDOW_SECONDS": 60,
     "WTF_CSRF_TIME_LIMIT": None,
+    # Students see quizzes assigned to none of their classes too (a self-study site).
+    "OPEN_QUIZZES": False,
     # Seconds a write waits for another writer's lock before the request gives up with a 503.
     "DATABASE_BUSY_TIMEOUT": 15.0,
 }

@@ -97,7 +97,7 @@ def csv_chunks(
     yield buffer.getvalue()
 
 
-def attempt_rows(quiz: Quiz) -> Iterator[tuple[Cell, ...]]:
+def attempt_rows(quiz: Quiz, class_id: int | None = None) -> Iterator[tuple[Cell, ...]]:
     """One row per counted attempt, oldest first."""
     result = db.session.execute(
         select(
@@ -109,7 +109,7 @@ def attempt_rows(quiz: Quiz) -> Iterator[tuple[Cell, ...]]:
             Attempt.max_marks,
         )
         .join(User, User.id == Attempt.user_id)
-        .where(*counted(quiz.id))
+        .where(*counted(quiz.id, class_id))
         .order_by(Attempt.id)
         .execution_options(yield_per=ROWS_PER_CHUNK)
     )
@@ -129,7 +129,7 @@ def attempt_rows(quiz: Quiz) -> Iterator[tuple[Cell, ...]]:
         )
 
 
-def answer_rows(quiz: Quiz) -> Iterator[tuple[str | int | float, ...]]:
+def answer_rows(quiz: Quiz, class_id: int | None = None) -> Iterator[tuple[str | int | float, ...]]:
     """One row per answer of the counted attempts, by attempt and position, its cells already
     spreadsheet-safe (for ``csv_chunks(..., made_safe=True)``). The answer is the question
     type's one-line summary, from the version the attempt was started with (the few versions of
@@ -142,7 +142,7 @@ def answer_rows(quiz: Quiz) -> Iterator[tuple[str | int | float, ...]]:
     version_ids = (
         select(AttemptSlot.question_version_id)
         .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
-        .where(*counted(quiz.id))
+        .where(*counted(quiz.id, class_id))
         .distinct()
     )
     questions = {}
@@ -168,7 +168,7 @@ def answer_rows(quiz: Quiz) -> Iterator[tuple[str | int | float, ...]]:
         .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
         .join(User, User.id == Attempt.user_id)
         .join(Answer, Answer.slot_id == AttemptSlot.id)
-        .where(*counted(quiz.id))
+        .where(*counted(quiz.id, class_id))
         .order_by(Attempt.id, AttemptSlot.position)
         .execution_options(yield_per=ROWS_PER_CHUNK)
     )

@@ -52,6 +52,8 @@ class Bank(db.Model):
     origin: Mapped[str] = mapped_column(String(500), default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(default=now_utc)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    """The teacher who uploaded the bank; None for the site's banks (from questions/)."""
 
     questions: Mapped[list[Question]] = relationship(back_populates="bank")
     quizzes: Mapped[list[Quiz]] = relationship(back_populates="bank")
@@ -339,3 +341,84 @@ class MarkChange(db.Model):
     """The regrade that made this change; None for a teacher's correction."""
 
     changed_by: Mapped[User] = relationship()
+
+
+# --- classes ---
+
+
+class Classroom(db.Model):
+    """A class: its teachers, its students (who join with ``join_code``), its assignments."""
+
+    __tablename__ = "classes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class ClassTeacher(db.Model):
+    """A teacher of a class (a class may have several)."""
+
+    __tablename__ = "class_teachers"
+
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+class ClassMember(db.Model):
+    """A student of a class. Removing one deletes this row only: their attempts stay."""
+
+    __tablename__ = "class_members"
+
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class Assignment(db.Model):
+    """A quiz assigned to a class, with that class's dates and limits (copied from the bank's
+    quiz settings when assigned; the bank stays the source of the questions). ``None`` means
+    no date / no limit. A withdrawn assignment is hidden from the class's students."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("class_id", "quiz_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    opens: Mapped[datetime | None]
+    closes: Mapped[datetime | None]
+    due: Mapped[datetime | None]
+    time_limit: Mapped[int | None]
+    """Seconds."""
+    attempts: Mapped[int | None]
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    quiz: Mapped[Quiz] = relationship()
+
+
+class Override(db.Model):
+    """One student's accommodation on an assignment, as Moodle's user overrides: extra time,
+    a later close, more attempts. It changes that student's rules only."""
+
+    __tablename__ = "overrides"
+    __table_args__ = (UniqueConstraint("assignment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    extra_minutes: Mapped[int] = mapped_column(default=0)
+    closes: Mapped[datetime | None]
+    extra_attempts: Mapped[int] = mapped_column(default=0)
+
+
+class BankShare(db.Model):
+    """A bank its owner shares with another teacher (who may then read and assign it)."""
+
+    __tablename__ = "bank_shares"
+
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)

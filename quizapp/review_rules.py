@@ -9,7 +9,8 @@ timelines, exports) are for teachers only.
 The rule (documented for authors in docs/authoring.md, ``show_answers``):
 
 - A **quiz attempt** shows answers once it is submitted and its quiz's ``show_answers``
-  allows it now: ``after_submit`` at once; ``after_close`` once the close has passed (and the
+  allows it now: ``after_submit`` at once; ``after_close`` once the close that applies to the
+  student (``classes.rules``: bank, class assignment, override) has passed (and the
   last submits in flight with it are in: 10 seconds); ``never``
   never. Before that the review says right or wrong only.
 - A **practice attempt** draws questions from every quiz the student has answered, so it has
@@ -29,11 +30,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from quizapp.attempts import LATE_GRACE
+from quizapp.attempts import LATE_GRACE, applied_to
 from quizapp.bank.models import Quiz as QuizSettings
+from quizapp.classes.rules import applied_for
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptSlot, QuestionVersion, Quiz, now_utc
-from quizapp.questions import quiz_settings
 
 
 def rule_shows_answers(settings: QuizSettings, now: datetime) -> bool:
@@ -77,7 +78,12 @@ def answer_visibility(attempt: Attempt, now: datetime | None = None) -> AnswerVi
     if not attempt.is_submitted:
         return AnswerVisibility(frozenset(), positions)
     if not attempt.is_practice:
-        shown = positions if rule_shows_answers(quiz_settings(attempt.quiz), now) else frozenset()
+        # The close that applies to this student (class assignment, override): a student
+        # with a later close must not read answers before their own close, nor wait for it
+        # when their class's close has passed.
+        applied = applied_to(attempt)
+        settings = applied.settings if applied is not None else None
+        shown = positions if settings and rule_shows_answers(settings, now) else frozenset()
         return AnswerVisibility(shown, positions)
     open_questions = questions_with_answers_shown(
         attempt.user_id, {slot.question_version.question_id for slot in slots}, now
@@ -120,10 +126,13 @@ def questions_with_answers_shown(
         .distinct()
         .subquery()
     )
-    shown: set[int] = set()
-    for question_id, quiz in db.session.execute(
+    rows = db.session.execute(
         select(pairs.c.question_id, Quiz).join(Quiz, Quiz.id == pairs.c.quiz_id)
-    ):
-        if question_id not in shown and rule_shows_answers(quiz_settings(quiz), now):
+    ).all()
+    applied = applied_for((user_id, quiz) for _, quiz in rows)
+    shown: set[int] = set()
+    for question_id, quiz in rows:
+        settings = applied[(user_id, quiz.id)].settings
+        if question_id not in shown and rule_shows_answers(settings, now):
             shown.add(question_id)
     return shown

@@ -36,6 +36,7 @@ from quizapp.models import (
     AnswerPick,
     Attempt,
     AttemptSlot,
+    ClassMember,
     Question,
     QuestionObjective,
     QuestionVersion,
@@ -61,14 +62,19 @@ _EPSILON = 1e-9
 # -- which attempts count -----------------------------------------------------------------
 
 
-def counted(quiz_id: int) -> tuple[ColumnElement[bool], ...]:
-    """The attempts that count for a quiz's statistics: submitted, graded, not practice."""
-    return (
+def counted(quiz_id: int, class_id: int | None = None) -> tuple[ColumnElement[bool], ...]:
+    """The attempts that count for a quiz's statistics: submitted, graded, not practice; with
+    ``class_id``, only those of the class's students (every report can be read per class)."""
+    conditions: tuple[ColumnElement[bool], ...] = (
         Attempt.quiz_id == quiz_id,
         Attempt.submitted_at.is_not(None),
         Attempt.is_practice.is_(False),
         Attempt.max_marks > 0,
     )
+    if class_id is not None:
+        members = select(ClassMember.user_id).where(ClassMember.class_id == class_id)
+        conditions += (Attempt.user_id.in_(members),)
+    return conditions
 
 
 def score_percent() -> ColumnElement[float]:
@@ -179,7 +185,7 @@ class Summary:
     """Sample variance of the attempts' total marks (not percent): alpha's denominator."""
 
 
-def summary(quiz_id: int) -> Summary:
+def summary(quiz_id: int, class_id: int | None = None) -> Summary:
     """Counts, mean, SD and range in one aggregate query; the bands and the median in two
     more (each reads only the quiz's attempts, never its answers)."""
     score = score_percent()
@@ -193,7 +199,7 @@ def summary(quiz_id: int) -> Summary:
             func.max(score),
             func.sum(Attempt.marks),
             func.sum(Attempt.marks * Attempt.marks),
-        ).where(*counted(quiz_id))
+        ).where(*counted(quiz_id, class_id))
     ).one()
     n, students, total, squares, lowest, highest, marks, marks_squares = row
     n = int(n or 0)
@@ -202,16 +208,16 @@ def summary(quiz_id: int) -> Summary:
         attempts=n,
         students=int(students or 0),
         mean=float(total) / n if n else None,
-        median=median_score(quiz_id) if n else None,
+        median=median_score(quiz_id, class_id) if n else None,
         sd=math.sqrt(variance) if variance is not None else None,
         lowest=float(lowest) if lowest is not None else None,
         highest=float(highest) if highest is not None else None,
-        bands=score_bands(quiz_id) if n else _bands({}),
+        bands=score_bands(quiz_id, class_id) if n else _bands({}),
         marks_variance=sample_variance(n, float(marks or 0), float(marks_squares or 0)),
     )
 
 
-def score_bands(quiz_id: int) -> tuple[Band, ...]:
+def score_bands(quiz_id: int, class_id: int | None = None) -> tuple[Band, ...]:
     """Attempts per band of 10 points, counted with GROUP BY (a CASE gives each score its
     band the same way on every database; CAST and FLOOR differ)."""
     score = score_percent()
@@ -220,7 +226,9 @@ def score_bands(quiz_id: int) -> tuple[Band, ...]:
         else_=0,
     ).label("band")
     counts = dict(
-        db.session.execute(select(band, func.count()).where(*counted(quiz_id)).group_by(band)).all()
+        db.session.execute(
+            select(band, func.count()).where(*counted(quiz_id, class_id)).group_by(band)
+        ).all()
     )
     return _bands(counts)
 
@@ -232,7 +240,7 @@ def _bands(counts: dict[int, int]) -> tuple[Band, ...]:
     )
 
 
-def median_score(quiz_id: int) -> float | None:
+def median_score(quiz_id: int, class_id: int | None = None) -> float | None:
     """The median score: the middle row (or the mean of the two middle rows) by rank, found
     with window functions, so the database never sends the scores themselves."""
     ranked = (
@@ -241,7 +249,7 @@ def median_score(quiz_id: int) -> float | None:
             func.row_number().over(order_by=(score_percent(), Attempt.id)).label("rank"),
             func.count().over().label("n"),
         )
-        .where(*counted(quiz_id))
+        .where(*counted(quiz_id, class_id))
         .subquery()
     )
     value = db.session.scalar(
@@ -268,7 +276,7 @@ class StudentGrade:
     """None when the quiz has no pass mark."""
 
 
-def grades_statement(quiz_id: int, method: str) -> Select[Any]:
+def grades_statement(quiz_id: int, method: str, class_id: int | None = None) -> Select[Any]:
     """Per student: attempts, grade by ``method`` ('highest', 'latest', 'first', 'average'),
     best score and last submission, in one query. First and latest come from ROW_NUMBER in
     the order the attempts were started, as ``attempts.quiz_grade`` reads them (the window is
@@ -283,7 +291,7 @@ def grades_statement(quiz_id: int, method: str) -> Select[Any]:
         columns.append(
             func.row_number().over(partition_by=Attempt.user_id, order_by=order).label("rank")
         )
-    scored = select(*columns).where(*counted(quiz_id)).subquery()
+    scored = select(*columns).where(*counted(quiz_id, class_id)).subquery()
     score = scored.c.score
     if method in ("first", "latest"):
         grade = func.max(case((scored.c.rank == 1, score)))
@@ -306,13 +314,13 @@ def grades_statement(quiz_id: int, method: str) -> Select[Any]:
     )
 
 
-def student_grades(quiz: Quiz) -> list[StudentGrade]:
+def student_grades(quiz: Quiz, class_id: int | None = None) -> list[StudentGrade]:
     """Every student who has a counted attempt, by name, graded as the quiz says."""
     settings = quiz_settings(quiz)
     pass_mark = settings.pass_mark
     grades = []
     for user_id, username, attempts, grade, best, last in db.session.execute(
-        grades_statement(quiz.id, settings.grading)
+        grades_statement(quiz.id, settings.grading, class_id)
     ):
         value = float(grade) if grade is not None else None
         grades.append(
@@ -404,7 +412,7 @@ class _ItemSums:
     max_mark: float
 
 
-def _item_sums(quiz_id: int) -> dict[int, _ItemSums]:
+def _item_sums(quiz_id: int, class_id: int | None = None) -> dict[int, _ItemSums]:
     """Per version: n, Σfraction, Σfraction², and for x = the answer's mark and y = the rest
     of the attempt's marks: Σx, Σy, Σxy, Σx², Σy²."""
     x = Answer.mark
@@ -425,7 +433,7 @@ def _item_sums(quiz_id: int) -> dict[int, _ItemSums]:
         )
         .select_from(Attempt)
         .join(Answer, Answer.attempt_id == Attempt.id)
-        .where(*counted(quiz_id), Answer.mark.is_not(None), Answer.fraction.is_not(None))
+        .where(*counted(quiz_id, class_id), Answer.mark.is_not(None), Answer.fraction.is_not(None))
         .group_by(version)
     ).all()
     # A version's marks are its question's points in every attempt (versions never change).
@@ -552,11 +560,11 @@ def _option_picks(
     return tuple(picks)
 
 
-def item_analysis(quiz_id: int) -> list[ItemStats]:
+def item_analysis(quiz_id: int, class_id: int | None = None) -> list[ItemStats]:
     """Every question version answered in the quiz's counted attempts, in bank order."""
-    sums = _item_sums(quiz_id)
+    sums = _item_sums(quiz_id, class_id)
     versions = _versions(sums)
-    return _items(sums, versions, pick_counts(counted(quiz_id)).per_option)
+    return _items(sums, versions, pick_counts(counted(quiz_id, class_id)).per_option)
 
 
 def _items(
@@ -704,12 +712,12 @@ def misconceptions_from(
     return found
 
 
-def quiz_misconceptions(quiz_id: int) -> list[Misconception]:
+def quiz_misconceptions(quiz_id: int, class_id: int | None = None) -> list[Misconception]:
     """Misconceptions among the quiz's counted attempts (the report gets them from the pass
     that counts its picks; this is the same on its own)."""
-    versions = _versions(_item_sums(quiz_id))
+    versions = _versions(_item_sums(quiz_id, class_id))
     tagged = _misconception_keys(versions.values())
-    picks = pick_counts(counted(quiz_id), {key for _, key in tagged})
+    picks = pick_counts(counted(quiz_id, class_id), {key for _, key in tagged})
     return misconceptions_from(tagged, picks, _question_keys(versions.values()))
 
 
@@ -772,7 +780,9 @@ class ObjectiveStats:
     alpha: float | None
 
 
-def objective_stats(quiz_id: int, items: Sequence[ItemStats]) -> list[ObjectiveStats]:
+def objective_stats(
+    quiz_id: int, items: Sequence[ItemStats], class_id: int | None = None
+) -> list[ObjectiveStats]:
     """Per objective: mastery from the items' sums; for alpha, each attempt's marks on the
     objective's questions (one conditional SUM per objective, grouped by attempt, which needs
     no sort), then the count, sum and sum of squares of those totals over the attempts."""
@@ -802,7 +812,7 @@ def objective_stats(quiz_id: int, items: Sequence[ItemStats]) -> list[ObjectiveS
         )
         .select_from(Attempt)
         .join(Answer, Answer.attempt_id == Attempt.id)
-        .where(*counted(quiz_id), Answer.mark.is_not(None))
+        .where(*counted(quiz_id, class_id), Answer.mark.is_not(None))
         .group_by(Attempt.id, Attempt.user_id)
         .subquery()
     )
@@ -852,14 +862,14 @@ class Week:
     mean: float
 
 
-def weekly_means(quiz_id: int) -> list[Week]:
+def weekly_means(quiz_id: int, class_id: int | None = None) -> list[Week]:
     """The class's mean score per week: attempts and score sums per day in SQL (DATE() works
     on SQLite and PostgreSQL alike, where week functions differ), merged into weeks here."""
     day = func.date(Attempt.started_at, type_=Date)
     weeks: dict[date, list[float]] = {}
     for when, count, total in db.session.execute(
         select(day, func.count(), func.sum(score_percent()))
-        .where(*counted(quiz_id))
+        .where(*counted(quiz_id, class_id))
         .group_by(day)
         .order_by(day)
     ):
@@ -903,28 +913,28 @@ class QuizReport:
         return sum(1 for grade in self.students if grade.passed)
 
 
-def quiz_report(quiz: Quiz) -> QuizReport:
+def quiz_report(quiz: Quiz, class_id: int | None = None) -> QuizReport:
     """Everything the statistics page shows. The answers are read in three passes: item sums
     by version, picks by option (and student, for misconceptions), totals per attempt for the
     objectives; the rest reads only the attempts."""
     settings = quiz_settings(quiz)
-    summary_ = summary(quiz.id)
-    sums = _item_sums(quiz.id)
+    summary_ = summary(quiz.id, class_id)
+    sums = _item_sums(quiz.id, class_id)
     versions = _versions(sums)
     tagged = _misconception_keys(versions.values())
-    picks = pick_counts(counted(quiz.id), {key for _, key in tagged})
+    picks = pick_counts(counted(quiz.id, class_id), {key for _, key in tagged})
     items = _items(sums, versions, picks.per_option)
     return QuizReport(
         quiz=quiz,
         grading=settings.grading,
         pass_mark=settings.pass_mark,
         summary=summary_,
-        students=student_grades(quiz),
+        students=student_grades(quiz, class_id),
         items=items,
         consistency=consistency(items, summary_),
         misconceptions=misconceptions_from(tagged, picks, _question_keys(versions.values())),
-        objectives=objective_stats(quiz.id, items),
-        weeks=weekly_means(quiz.id),
+        objectives=objective_stats(quiz.id, items, class_id),
+        weeks=weekly_means(quiz.id, class_id),
         flagged=sum(1 for item in items if item.flags),
     )
 

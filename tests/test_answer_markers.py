@@ -29,7 +29,7 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, Bank, Quiz, User, now_utc
+from quizapp.models import Assignment, Attempt, Bank, Classroom, Quiz, User, now_utc
 from quizapp.questions import question_from_version
 from tests.conftest import AuthActions, csrf_token
 from tests.quiz_actions import QuizActions
@@ -370,6 +370,8 @@ def test_no_page_or_response_shows_a_marker_before_the_answers_are_due(marked_ap
             "bank_id": [*db.session.scalars(select(Bank.id)), 999],
             "user_id": list(db.session.scalars(select(User.id))),
             "position": [1, 999],
+            "class_id": [*db.session.scalars(select(Classroom.id)), 999],
+            "assignment_id": [*db.session.scalars(select(Assignment.id)), 999],
         }
     assert bea_attempt in ids["attempt_id"] and bea_unfinished in ids["attempt_id"]
     for route in route_urls(app, ids):

@@ -22,6 +22,7 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from quizapp.accounts import create_user
+from quizapp.classes import service as class_service
 from quizapp.extensions import db
 from quizapp.models import Bank, Quiz, User
 from tests.conftest import AuthActions
@@ -56,13 +57,20 @@ def site(demo_app: Flask) -> Site:
     unfinished = actions.start()
     teacher = demo_app.test_client()
     with demo_app.app_context():
-        create_user("ms-lee", "teacher password", is_teacher=True)
+        lee = create_user("ms-lee", "teacher password", is_teacher=True)
+        tour = db.session.scalar(select(Quiz).where(Quiz.key == "tour"))
+        assert tour is not None
+        classroom = class_service.create_class(lee, "Year 9")
+        assignment = class_service.assign(classroom, tour, lee)
         ids = {
-            "quiz_id": db.session.scalar(select(Quiz.id).where(Quiz.key == "tour")),
+            "quiz_id": tour.id,
             "bank_id": db.session.scalar(select(Bank.id)),
             "user_id": db.session.scalar(select(User.id).where(User.username == "sam")),
             "attempt_id": submitted,
             "position": 1,
+            "class_id": classroom.id,
+            "assignment_id": assignment.id,
+            "action": "open",  # type: ignore[dict-item]  (the one route argument not an id)
         }
         db.session.remove()
     AuthActions(teacher).login("ms-lee", "teacher password")

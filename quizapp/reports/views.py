@@ -17,11 +17,14 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from quizapp import attempts, exports, stats
+from quizapp.bank_access import readable_bank_or_404, readable_quiz_or_404
 from quizapp.bounded_ints import int_arg
+from quizapp.classes.service import classes_taught, teacher_class
 from quizapp.extensions import db
-from quizapp.models import Bank, Quiz, User
+from quizapp.models import Classroom, Quiz, User
 from quizapp.teacher.views import teacher_required
 
 blueprint = Blueprint("reports", __name__, url_prefix="/teach/reports")
@@ -34,14 +37,31 @@ def _finish_overdue_attempts() -> None:
     attempts.close_overdue()
 
 
+def _class_filter() -> Classroom | None:
+    """``?class=ID``: the report reads that class's students only. The class must be the
+    current teacher's (another's, or an unknown one, is a 404; not a number, a 400)."""
+    class_id = int_arg("class", None, minimum=1)
+    if class_id is None:
+        return None
+    classroom = teacher_class(class_id, current_user)
+    if classroom is None:
+        abort(404)
+    return classroom
+
+
+def _class_id(classroom: Classroom | None) -> int | None:
+    return classroom.id if classroom is not None else None
+
+
 @blueprint.route("/quizzes/<id:quiz_id>")
 @teacher_required
 def quiz(quiz_id: int) -> ResponseReturnValue:
     """A quiz's statistics: distribution, grades, item analysis, misconceptions, objectives."""
     from quizapp.reports.charts import histogram  # pygal on the first chart, not at start-up
 
-    row = db.get_or_404(Quiz, quiz_id)
-    report = stats.quiz_report(row)
+    row = readable_quiz_or_404(quiz_id)
+    classroom = _class_filter()
+    report = stats.quiz_report(row, _class_id(classroom))
     summary = report.summary
     chart_title = f"Scores of {summary.attempts} attempts at {row.title}"
     chart_desc = "Attempts per score band: " + ", ".join(
@@ -51,6 +71,8 @@ def quiz(quiz_id: int) -> ResponseReturnValue:
         "reports/quiz.html",
         quiz=row,
         report=report,
+        classroom=classroom,
+        classes=classes_taught(current_user),
         chart=histogram(summary.bands, chart_title, chart_desc),
         chart_title=chart_title,
         # One url_for for the whole class: hundreds of rows and names link to timelines.
@@ -67,7 +89,7 @@ def quiz(quiz_id: int) -> ResponseReturnValue:
 @teacher_required
 def student(quiz_id: int, user_id: int) -> ResponseReturnValue:
     """One student's attempts at a quiz and every answer, oldest first."""
-    row = db.get_or_404(Quiz, quiz_id)
+    row = readable_quiz_or_404(quiz_id)
     user = db.get_or_404(User, user_id)
     total = stats.timeline_size(quiz_id, user_id)
     if not total:
@@ -98,7 +120,7 @@ def student(quiz_id: int, user_id: int) -> ResponseReturnValue:
 @teacher_required
 def bank_misconceptions(bank_id: int) -> ResponseReturnValue:
     """Misconceptions across every quiz and question of a bank."""
-    bank = db.get_or_404(Bank, bank_id)
+    bank = readable_bank_or_404(bank_id)
     return render_template(
         "reports/bank_misconceptions.html",
         bank=bank,
@@ -119,8 +141,9 @@ def _csv_response(quiz: Quiz, kind: str, chunks: Iterator[str]) -> Response:
 @teacher_required
 def attempts_csv(quiz_id: int) -> ResponseReturnValue:
     """Every counted attempt, one row each, streamed."""
-    row = db.get_or_404(Quiz, quiz_id)
-    chunks = exports.csv_chunks(exports.ATTEMPT_HEADER, exports.attempt_rows(row))
+    row = readable_quiz_or_404(quiz_id)
+    class_id = _class_id(_class_filter())
+    chunks = exports.csv_chunks(exports.ATTEMPT_HEADER, exports.attempt_rows(row, class_id))
     return _csv_response(row, "attempts", chunks)
 
 
@@ -128,6 +151,9 @@ def attempts_csv(quiz_id: int) -> ResponseReturnValue:
 @teacher_required
 def answers_csv(quiz_id: int) -> ResponseReturnValue:
     """Every answer of the counted attempts, one row each, streamed."""
-    row = db.get_or_404(Quiz, quiz_id)
-    chunks = exports.csv_chunks(exports.ANSWER_HEADER, exports.answer_rows(row), made_safe=True)
+    row = readable_quiz_or_404(quiz_id)
+    class_id = _class_id(_class_filter())
+    chunks = exports.csv_chunks(
+        exports.ANSWER_HEADER, exports.answer_rows(row, class_id), made_safe=True
+    )
     return _csv_response(row, "answers", chunks)

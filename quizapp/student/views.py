@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,8 +14,18 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp import attempts as attempt_service
 from quizapp import review_rules
+from quizapp.classes.rules import Applied, applied_for, applied_settings
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptSlot, Bank, Question, QuestionVersion, Quiz
+from quizapp.models import (
+    Attempt,
+    AttemptSlot,
+    Bank,
+    ClassMember,
+    Classroom,
+    Question,
+    QuestionVersion,
+    Quiz,
+)
 from quizapp.qtypes import InvalidResponse
 from quizapp.questions import question_from_version, quiz_settings
 from quizapp.student.forms import ActionForm
@@ -30,11 +41,14 @@ def _own_attempt(attempt_id: int) -> Attempt:
     return attempt
 
 
-def _live_quiz(quiz_id: int) -> Quiz:
+def _live_quiz(quiz_id: int) -> tuple[Quiz, Applied]:
+    """The quiz, with what applies to the current student; a quiz they may not see (not
+    assigned to a class of theirs, withdrawn, retired) is a 404, as if it did not exist."""
     quiz = db.get_or_404(Quiz, quiz_id)
-    if quiz.retired:
+    applied = applied_settings(current_user.id, quiz)
+    if not applied.visible:
         abort(404)
-    return quiz
+    return quiz, applied
 
 
 @blueprint.route("/")
@@ -46,41 +60,76 @@ def index() -> ResponseReturnValue:
     quizzes = db.session.scalars(
         select(Quiz).join(Bank).where(Quiz.retired.is_(False)).order_by(Bank.title, Quiz.id)
     ).all()
+    applied = applied_for((current_user.id, quiz) for quiz in quizzes)
     attempts_by_quiz = attempt_service.attempts_by_quiz(current_user)
-    cards = []
+    class_names = dict(
+        db.session.execute(
+            select(Classroom.id, Classroom.name)
+            .join(ClassMember, ClassMember.class_id == Classroom.id)
+            .where(ClassMember.user_id == current_user.id)
+        ).all()
+    )
+    groups: dict[int | None, list[dict[str, Any]]] = {}
     for quiz in quizzes:
-        settings = quiz_settings(quiz)
+        rules = applied[(current_user.id, quiz.id)]
+        if not rules.visible:
+            continue
+        settings = rules.settings
         attempts = attempts_by_quiz.get(quiz.id, [])
-        cards.append(
+        class_id = rules.assignment.class_id if rules.assignment is not None else None
+        groups.setdefault(class_id, []).append(
             {
                 "quiz": quiz,
                 "settings": settings,
+                "due": rules.due,
+                "notes": rules.notes,
                 "attempts": len(attempts),
                 "grade": attempt_service.quiz_grade(attempts, settings.grading),
                 "unfinished": any(not a.is_submitted for a in attempts),
-                "closed": attempt_service.closed_reason(quiz),
+                "closed": attempt_service.closed_reason(quiz, settings),
             }
         )
-    return render_template("student/index.html", cards=cards)
+    # Each class's quizzes with what is due first; then the quizzes open to everyone.
+    sections = [
+        {"title": class_names.get(class_id, ""), "cards": sorted(cards, key=_due_first)}
+        for class_id, cards in sorted(
+            ((k, v) for k, v in groups.items() if k is not None),
+            key=lambda item: class_names.get(item[0], "").lower(),
+        )
+    ]
+    if None in groups:
+        sections.append({"title": "Other quizzes" if sections else "", "cards": groups[None]})
+    return render_template("student/index.html", sections=sections, in_class=bool(class_names))
+
+
+def _due_first(card: dict[str, Any]) -> tuple[int, datetime]:
+    """Open quizzes due soonest first, then those without a date, then closed ones."""
+    due = card["due"]
+    return (
+        2 if card["closed"] else (0 if due is not None else 1),
+        due or datetime.max,
+    )
 
 
 @blueprint.route("/quizzes/<id:quiz_id>")
 @login_required
 def quiz(quiz_id: int) -> ResponseReturnValue:
     """A quiz's rules and the student's attempts at it."""
-    quiz = _live_quiz(quiz_id)
+    quiz, applied = _live_quiz(quiz_id)
     attempt_service.expire_overdue(current_user)
-    settings = quiz_settings(quiz)
+    settings = applied.settings
     attempts = attempt_service.attempts_of(current_user, quiz)
     return render_template(
         "student/quiz.html",
         quiz=quiz,
         settings=settings,
+        due=applied.due,
+        notes=applied.notes,
         attempts=attempts,
         grade=attempt_service.quiz_grade(attempts, settings.grading),
-        attempts_left=attempt_service.attempts_left(current_user, quiz),
+        attempts_left=attempt_service.attempts_left(current_user, quiz, applied),
         unfinished=attempt_service.unfinished_attempt(current_user, quiz),
-        closed=attempt_service.closed_reason(quiz),
+        closed=attempt_service.closed_reason(quiz, settings),
         form=ActionForm(),
     )
 
@@ -89,7 +138,7 @@ def quiz(quiz_id: int) -> ResponseReturnValue:
 @login_required
 def start(quiz_id: int) -> ResponseReturnValue:
     """Start an attempt, or resume the unfinished one."""
-    quiz = _live_quiz(quiz_id)
+    quiz, _ = _live_quiz(quiz_id)
     if not ActionForm().validate_on_submit():
         abort(400, "The form was missing its security token; reload the page and try again.")
     try:
@@ -105,6 +154,9 @@ def start(quiz_id: int) -> ResponseReturnValue:
 def attempt(attempt_id: int) -> ResponseReturnValue:
     """The attempt page: every question on one page; save as you go, then submit."""
     attempt = _own_attempt(attempt_id)
+    applied = attempt_service.applied_to(attempt)
+    if applied is not None and not applied.visible:
+        abort(404)  # taken out of the class, or the quiz withdrawn from it
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -191,6 +243,7 @@ def _attempt_page(
         form=form,
         seconds_left=attempt_service.seconds_left(attempt),
         due_at=attempt_service.due_at(attempt),
+        notes=applied.notes if (applied := attempt_service.applied_to(attempt)) else (),
         conflict=conflict[0] if conflict else None,
         differing=differing,
         typed_fields=typed_fields,
@@ -227,7 +280,8 @@ def review(attempt_id: int) -> ResponseReturnValue:
         abort(404)
     if not attempt.is_submitted:
         return redirect(url_for("student.attempt", attempt_id=attempt.id))
-    settings = quiz_settings(attempt.quiz)
+    applied = attempt_service.applied_to(attempt)
+    settings = applied.settings if applied is not None else quiz_settings(attempt.quiz)
     return render_template(
         "student/review.html",
         attempt=attempt,

@@ -18,6 +18,7 @@ from wtforms import SubmitField
 
 from quizapp import catalog
 from quizapp.bank.models import Bank as BankModel
+from quizapp.bank_access import readable_bank_or_404
 from quizapp.extensions import db
 from quizapp.models import Bank, Question
 from quizapp.questions import question_from_version
@@ -68,7 +69,7 @@ def export(bank_id: int) -> ResponseReturnValue:
     # The converters (and defusedxml) are imported on first use, not at every start-up.
     from quizapp.interop import EXPORT_FORMATS, export_bank
 
-    row = db.get_or_404(Bank, bank_id)
+    row = readable_bank_or_404(bank_id)
     format_name = request.args.get("to", "")
     if format_name not in EXPORT_FORMATS:
         abort(404, "Unknown format; choose moodle-xml, gift, qti21 or qti12.")

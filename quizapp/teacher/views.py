@@ -27,6 +27,11 @@ from quizapp.bank.errors import BankError
 from quizapp.bank.lint import PlacedWarning, lint_bank_bytes
 from quizapp.bank.loader import load_bank_bytes
 from quizapp.bank.report import cut, excerpt, more_line, shown_problems
+from quizapp.bank_access import (
+    may_replace_bank,
+    readable_banks,
+    set_owner,
+)
 from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
 from quizapp.models import SEED_BITS, Bank, Question, Quiz
@@ -101,7 +106,9 @@ def banks() -> ResponseReturnValue:
             .group_by(Question.bank_id)
         ).all()
     )
-    rows = db.session.scalars(select(Bank).order_by(Bank.title)).all()
+    rows = db.session.scalars(
+        select(Bank).where(readable_banks(current_user)).order_by(Bank.title)
+    ).all()
     return render_template(
         "teacher/banks.html",
         banks=rows,
@@ -218,10 +225,16 @@ def confirm_upload() -> ResponseReturnValue:
         bank_file = catalog.read_bank_bytes(data, filename, f"upload:{filename}", limit)
     except BankError:
         abort(400, "The bank no longer passes its checks; upload it again to see why.")
+    slug = bank_file.slug
+    if not may_replace_bank(current_user, slug):
+        abort(403, f"Another teacher's bank is called '{slug}'; rename your bank's id.")
+    is_new = db.session.scalar(select(Bank.id).where(Bank.slug == slug)) is None
     try:
         [diff] = catalog.import_files([bank_file])
     except catalog.ImportConflict as conflict:
         return _conflict(conflict, [bank_file], "upload", form)
+    if is_new:  # an uploaded bank belongs to its teacher; banks of questions/ to the site
+        set_owner(current_user, slug)
     flash(f"Imported {diff.summary()}.", "success")
     _flash_regrade_hint([diff])
     return redirect(url_for("teacher.banks")), 303

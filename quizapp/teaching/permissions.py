@@ -1,14 +1,15 @@
 """Who may teach with a bank, a quiz or an attempt: one function per kind of object.
 
-For now every teacher may (the site's banks are shared). The classes work narrows this to the
-bank's owner and the teachers it is shared with; every teaching page asks here, and nowhere
-else, so that narrowing is one change.
+A teacher may teach with the banks they may read (``quizapp.bank_access``: the site's banks,
+their own uploads and the banks shared with them); every teaching page asks here, and nowhere
+else.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from quizapp.bank_access import may_read_bank
 from quizapp.models import Attempt, Bank, Quiz
 
 
@@ -18,7 +19,7 @@ def _is_teacher(user: Any) -> bool:
 
 def may_teach_bank(user: Any, bank: Bank) -> bool:
     """Whether ``user`` may read the bank's page, preview its quizzes and regrade them."""
-    return _is_teacher(user)
+    return _is_teacher(user) and may_read_bank(user, bank)
 
 
 def may_teach_quiz(user: Any, quiz: Quiz) -> bool:

@@ -1,0 +1,175 @@
+"""The settings that apply to one student for one quiz: the ONE place that decides them.
+
+Layers, each replacing what the one before says: the bank's quiz settings (YAML) <- the
+assignment of the quiz to the student's class (its opens, closes, time limit and attempts) <-
+the student's override on that assignment (extra time, a later close, more attempts). The
+attempt rules (``quizapp.attempts``: start, the attempt limit, ``due_at``, ``close_overdue``)
+and the review rule (``quizapp.review_rules``: ``after_close``) read nothing else.
+
+A student in two classes that both assign the quiz gets the assignment that closes last (no
+close counts as last): the more generous one, as Moodle does with group overrides.
+
+Who may see a quiz: a student sees the quizzes assigned (and not withdrawn) to a class of
+theirs; a quiz assigned to none of their classes only when the site sets ``OPEN_QUIZZES``
+(self-study sites); teachers see every quiz (previews, and taking it as a student would).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from quizapp.bank.models import Quiz as QuizSettings
+from quizapp.extensions import db
+from quizapp.models import Assignment, ClassMember, Override, Quiz, User
+from quizapp.questions import quiz_settings
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What applies to one student for one quiz."""
+
+    settings: QuizSettings
+    """The bank's settings with the assignment's and the override's values put in."""
+    visible: bool
+    """Whether the student may see and take the quiz (otherwise it is a 404 for them)."""
+    assignment: Assignment | None = None
+    override: Override | None = None
+    due: datetime | None = None
+    """The date shown as due (the assignment's due date, else its close)."""
+    notes: tuple[str, ...] = field(default=())
+    """The accommodations, in the words the student reads ("You have 30 extra minutes.")."""
+
+
+def _later(a: datetime | None, b: datetime | None) -> bool:
+    """Whether close ``a`` is later than ``b`` (no close is the latest)."""
+    if a is None:
+        return b is not None
+    return b is not None and a > b
+
+
+def _choose(assignments: Iterable[Assignment]) -> Assignment | None:
+    chosen: Assignment | None = None
+    for assignment in assignments:
+        if chosen is None or _later(assignment.closes, chosen.closes):
+            chosen = assignment
+    return chosen
+
+
+def _apply(
+    base: QuizSettings, assignment: Assignment | None, override: Override | None
+) -> tuple[QuizSettings, tuple[str, ...], datetime | None]:
+    if assignment is None:
+        return base, (), base.closes
+    values: dict[str, Any] = {
+        "opens": assignment.opens,
+        "closes": assignment.closes,
+        "time_limit": assignment.time_limit,
+        "attempts": assignment.attempts,
+    }
+    notes: list[str] = []
+    due = assignment.due or assignment.closes
+    if override is not None:
+        if override.extra_minutes and values["time_limit"]:
+            values["time_limit"] += override.extra_minutes * 60
+            notes.append(f"You have {override.extra_minutes} extra minutes.")
+        if override.closes is not None and _later(override.closes, values["closes"]):
+            values["closes"] = override.closes
+            notes.append(
+                f"Your quiz closes later for you: {override.closes:%d %B %Y at %H:%M} (UTC)."
+            )
+            if due is None or due < override.closes:
+                due = override.closes
+        if override.extra_attempts and values["attempts"] is not None:
+            values["attempts"] += override.extra_attempts
+            notes.append(
+                f"You have {override.extra_attempts} more attempt"
+                f"{'s' if override.extra_attempts != 1 else ''}."
+            )
+    # model_copy without validation: the values come from validated forms, and a close the
+    # teacher set removes nothing the bank's rules need (after_close without a close never
+    # shows answers).
+    return base.model_copy(update=values), tuple(notes), due
+
+
+def _open_quizzes() -> bool:
+    return bool(current_app.config.get("OPEN_QUIZZES", False))
+
+
+def applied_for(pairs: Iterable[tuple[int, Quiz]]) -> dict[tuple[int, int], Applied]:
+    """What applies to each (user id, quiz), in at most three statements however many pairs:
+    their classes' assignments of these quizzes, their overrides (if assigned), and the
+    users' roles (only where no class assigns the quiz and quizzes are not open)."""
+    wanted = list({(user_id, quiz.id): (user_id, quiz) for user_id, quiz in pairs}.values())
+    if not wanted:
+        return {}
+    user_ids = {user_id for user_id, _ in wanted}
+    quiz_ids = {quiz.id for _, quiz in wanted}
+    by_pair: dict[tuple[int, int], list[Assignment]] = {}
+    for user_id, assignment in db.session.execute(
+        select(ClassMember.user_id, Assignment)
+        .join(Assignment, Assignment.class_id == ClassMember.class_id)
+        .where(
+            ClassMember.user_id.in_(user_ids),
+            Assignment.quiz_id.in_(quiz_ids),
+            Assignment.withdrawn.is_(False),
+        )
+        .order_by(Assignment.id)
+    ):
+        by_pair.setdefault((user_id, assignment.quiz_id), []).append(assignment)
+    chosen = {pair: _choose(found) for pair, found in by_pair.items()}
+    overrides: dict[tuple[int, int], Override] = {}
+    assignment_ids = {a.id for a in chosen.values() if a is not None}
+    if assignment_ids:
+        for override in db.session.scalars(
+            select(Override).where(
+                Override.assignment_id.in_(assignment_ids), Override.user_id.in_(user_ids)
+            )
+        ):
+            overrides[(override.user_id, override.assignment_id)] = override
+    open_quizzes = _open_quizzes()
+    # Roles matter only for a quiz no class of the user assigns, on a site without open quizzes.
+    unassigned = {uid for uid, quiz in wanted if chosen.get((uid, quiz.id)) is None}
+    teachers: set[int] = set()
+    if unassigned and not open_quizzes:
+        teachers = set(
+            db.session.scalars(select(User.id).where(User.id.in_(unassigned), User.is_teacher))
+        )
+    result: dict[tuple[int, int], Applied] = {}
+    for user_id, quiz in wanted:
+        base = quiz_settings(quiz)
+        assignment = chosen.get((user_id, quiz.id))
+        override = overrides.get((user_id, assignment.id)) if assignment is not None else None
+        settings, notes, due = _apply(base, assignment, override)
+        visible = not quiz.retired and (
+            assignment is not None or open_quizzes or user_id in teachers
+        )
+        result[(user_id, quiz.id)] = Applied(
+            settings=settings,
+            visible=visible,
+            assignment=assignment,
+            override=override,
+            due=due,
+            notes=notes,
+        )
+    return result
+
+
+def applied_settings(user_id: int, quiz: Quiz) -> Applied:
+    """What applies to this student for this quiz (see ``applied_for``)."""
+    return applied_for([(user_id, quiz)])[(user_id, quiz.id)]
+
+
+def deadline_for(settings: QuizSettings, started: datetime) -> datetime | None:
+    """An attempt's own end, frozen when it starts: its time limit, capped by the close."""
+    if not settings.time_limit:
+        return None
+    deadline = started + timedelta(seconds=settings.time_limit)
+    if settings.closes and settings.closes < deadline:
+        return settings.closes
+    return deadline
