@@ -65,6 +65,8 @@ def register_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from quizapp.admin.views import blueprint as admin
+    from quizapp.auth.password_views import blueprint as passwords
     from quizapp.auth.views import blueprint as auth
     from quizapp.progress.views import blueprint as progress
     from quizapp.reports.views import blueprint as reports
@@ -78,6 +80,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(interop)
     app.register_blueprint(progress)
     app.register_blueprint(reports)
+    app.register_blueprint(passwords)
+    app.register_blueprint(admin)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
 
