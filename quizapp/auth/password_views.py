@@ -29,7 +29,7 @@ from sqlalchemy import func, or_, select
 from quizapp import login_sessions, login_throttle, password_links
 from quizapp.accounts import PasswordError
 from quizapp.auth.forms import ForgotPasswordForm, SetPasswordForm
-from quizapp.auth.views import LOGIN_KEY, _address, _limits, _start_session, _throttled
+from quizapp.auth.views import LOGIN_KEY, _address, _limits, _start_session
 from quizapp.extensions import db
 from quizapp.mail import mail_configured, send_mail
 from quizapp.models import User
@@ -117,7 +117,13 @@ def forgot() -> ResponseReturnValue:
         address = FORGOT_KEY_PREFIX + _address()
         wait = login_throttle.retry_after(key, address, _limits())
         if wait is not None:
-            return _throttled("auth/forgot.html", form, wait)
+            flash(
+                "Too many requests for a password link for this account or from this "
+                f"network. Wait {wait} seconds and try again.",
+                "error",
+            )
+            page = render_template("auth/forgot.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
         login_throttle.record_failure(key, address, _limits())
         for user in _accounts_to_mail(identifier):
             path = password_links.issue_link(user.id, None, "reset")
