@@ -217,3 +217,14 @@ def test_using_a_link_while_logged_in_as_someone_else_switches_account(app):
     browser = logged_in(app, "sam")
     assert use(browser, issue(app, "stu")).status_code == 302
     assert "Log out stu" in browser.get("/").get_data(as_text=True)
+
+
+def test_using_a_link_needs_the_csrf_token(app):
+    make_user(app, "stu")
+    path = issue(app, "stu")
+    client = app.test_client()
+    response = client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+    assert not can_log_in(app, "stu", NEW_PASSWORD)
+    assert use(client, path).status_code == 302, "the link was not used up"

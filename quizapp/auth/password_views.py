@@ -30,7 +30,7 @@ from quizapp import login_sessions, login_throttle, password_links
 from quizapp.accounts import PasswordError
 from quizapp.auth.forms import ForgotPasswordForm, SetPasswordForm
 from quizapp.auth.views import LOGIN_KEY, _address, _limits, _start_session
-from quizapp.extensions import db
+from quizapp.extensions import csrf, db
 from quizapp.mail import mail_configured, send_mail
 from quizapp.models import User
 from quizapp.permissions import may_manage_student
@@ -69,12 +69,15 @@ def render_issued(user: User, path: str) -> ResponseReturnValue:
 
 
 @blueprint.route("/auth/password/<token>", methods=["GET", "POST"])
+@csrf.exempt  # checked below, once the link is known: an unknown link is a 404 for any method
 def use_link(token: str) -> ResponseReturnValue:
     """Choose a new password from a one-time link, then be logged in."""
     try:
         usable = password_links.find_usable(token)
     except password_links.LinkError as error:
         return _dead_link(error)
+    if request.method == "POST":
+        csrf.protect()
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
