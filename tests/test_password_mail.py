@@ -182,6 +182,10 @@ def test_asking_is_throttled_like_logging_in(mail_site):
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert "Too many requests for a password link" in refused.get_data(as_text=True)
     assert links_of(app, "stu") == 5
+    # Five mails went out (waited for, so none is cut off when the server stops).
+    assert [mail_site.sink.next_message().rcpt_tos for _ in range(5)] == [
+        ["stu@school.example"]
+    ] * 5
     # Counted apart from logins: the student can still log in.
     assert AuthActions(app.test_client()).login("stu", "correct horse 1").status_code == 302
 
