@@ -66,6 +66,8 @@ def register_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from quizapp.admin.views import blueprint as admin
+    from quizapp.auth.password_views import blueprint as passwords
     from quizapp.auth.views import blueprint as auth
     from quizapp.classes.views import blueprint as classes
     from quizapp.guide.views import blueprint as guide
@@ -85,6 +87,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(guide)
     app.register_blueprint(marking)
     app.register_blueprint(classes)
+    app.register_blueprint(passwords)
+    app.register_blueprint(admin)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
 

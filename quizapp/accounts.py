@@ -16,7 +16,9 @@ from quizapp.models import User
 
 MIN_USERNAME_LENGTH = 3
 MAX_USERNAME_LENGTH = 40
-USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
+r"""``\Z``, not ``$``: ``$`` also matches before a final newline, so the form's ``re.match``
+let "ad\n" through, stripped later to a 2-character name that ``user create`` refuses."""
 USERNAME_HINT = "Use letters, digits, dots, dashes or underscores, starting with a letter or digit."
 
 MIN_PASSWORD_LENGTH = 8
@@ -78,10 +80,12 @@ def find_user(username: str) -> User | None:
     )
 
 
-def create_user(username: str, password: str, *, is_teacher: bool = False) -> User:
+def create_user(
+    username: str, password: str, *, is_teacher: bool = False, is_admin: bool = False
+) -> User:
     """Create and commit a user; usernames are unique whatever their case, and the password
     must pass ``password_problem``. (The username's format is checked by the form and the
-    command line, with ``username_problem``.)"""
+    command line, with ``username_problem``.) An admin is a teacher too."""
     username = username.strip()
     problem = password_problem(password, username)
     if problem:
@@ -91,7 +95,12 @@ def create_user(username: str, password: str, *, is_teacher: bool = False) -> Us
     if find_user(username) is not None:
         db.session.rollback()
         raise AccountError(f"The username '{username}' is taken; choose another.")
-    user = User(username=username, password_hash=password_hash, is_teacher=is_teacher)
+    user = User(
+        username=username,
+        password_hash=password_hash,
+        is_teacher=is_teacher or is_admin,
+        is_admin=is_admin,
+    )
     db.session.add(user)
     db.session.commit()
     return user
@@ -124,6 +133,14 @@ def change_password(user: User, password: str, *, keep_login: int | None) -> str
     remember_token = login_sessions.renew_remembered(keep_login) if keep_login else None
     db.session.commit()
     return remember_token
+
+
+def set_email(user: User, email: str) -> None:
+    """Store one's e-mail address (committed); an empty one removes it. The form has checked
+    its shape."""
+    begin_write()
+    user.email = email.strip() or None
+    db.session.commit()
 
 
 @functools.cache

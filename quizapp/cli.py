@@ -102,15 +102,23 @@ def schema_command() -> None:
 @click.argument("username")
 @click.option("--teacher", is_flag=True, help="Give the account the teacher's workspace.")
 @click.option(
+    "--admin",
+    is_flag=True,
+    help="Make the account an admin (a teacher who also manages people at /admin/users).",
+)
+@click.option(
     "--password-file",
     type=click.File("r"),
     help="Read the password from the first line of this file instead of prompting.",
 )
-def create_user_command(username: str, teacher: bool, password_file: TextIO | None) -> None:
+def create_user_command(
+    username: str, teacher: bool, admin: bool, password_file: TextIO | None
+) -> None:
     """Create an account (the password is prompted for, never given on the command line).
 
     The same rules as the registration form: the username's format, and a password that is
-    long enough and not easily guessed."""
+    long enough and not easily guessed. The first admin is made this way; admins then make
+    teachers and other admins in the browser."""
     problem = username_problem(username)
     if problem:
         raise click.ClickException(problem)
@@ -124,11 +132,10 @@ def create_user_command(username: str, teacher: bool, password_file: TextIO | No
             value_proc=lambda value: _checked_password(value, username),
         )
     try:
-        user = create_user(username, password, is_teacher=teacher)
+        user = create_user(username, password, is_teacher=teacher, is_admin=admin)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
-    role = "teacher" if user.is_teacher else "student"
-    click.echo(f"Created {role} '{user.username}'.")
+    click.echo(f"Created {user.role} '{user.username}'.")
 
 
 def _checked_password(password: str, username: str) -> str:

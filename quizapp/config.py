@@ -31,6 +31,15 @@ DEFAULTS: dict[str, Any] = {
     "OPEN_QUIZZES": False,
     # Seconds a write waits for another writer's lock before the request gives up with a 503.
     "DATABASE_BUSY_TIMEOUT": 15.0,
+    # Outgoing mail, for "Forgot your password?" (quizapp/mail.py); no MAIL_SERVER, no mail.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": None,
+    # The site's public address (https://quiz.school.example): mailed links start with it.
+    "SITE_URL": None,
 }
 
 ENV_PREFIX = "QUIZAPP"

@@ -23,6 +23,7 @@ TITLES = {
     404: "Page not found",
     405: "That action is not allowed here",
     409: "That conflicts with what is already saved",
+    410: "That link no longer works",
     413: "That file is too large",
     500: "Something went wrong on our side",
     503: "The quizzes are busy for a moment",

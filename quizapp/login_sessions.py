@@ -68,8 +68,8 @@ def start(user: User, *, remember: bool, forget_after: timedelta) -> Issued:
 
 
 def resume(token: str | None, idle: timedelta) -> tuple[LoginSession, User] | None:
-    """The live login that ``token`` names (not revoked, seen within ``idle``) and its user,
-    in one query; or None.
+    """The live login that ``token`` names (not revoked, seen within ``idle``, of an account
+    that is not disabled) and its user, in one query; or None.
 
     Records that it was seen, at most once per ``TOUCH_INTERVAL``. Call it before the request
     writes anything (the auth blueprint does, first thing), since the touch commits.
@@ -84,6 +84,7 @@ def resume(token: str | None, idle: timedelta) -> tuple[LoginSession, User] | No
             LoginSession.token_hash == token_hash(token),
             LoginSession.revoked_at.is_(None),
             LoginSession.last_seen_at > now - idle,
+            User.disabled_at.is_(None),
         )
     ).first()
     if found is None:

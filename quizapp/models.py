@@ -32,8 +32,28 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_teacher: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default="0")
+    """An admin manages people (``/admin/users``) and is always a teacher too
+    (``quizapp.people.set_role`` keeps both flags in step), so every ``is_teacher`` check
+    lets admins do what teachers can."""
+    disabled_at: Mapped[datetime | None]
+    """Set when an admin disables the account: it cannot log in, nothing of it is deleted."""
+    email: Mapped[str | None] = mapped_column(String(254))
+    """Optional; only for "Forgot your password?" links when the site sends mail."""
 
     attempts: Mapped[list[Attempt]] = relationship(back_populates="user")
+
+    @property
+    def role(self) -> str:
+        """ "admin", "teacher" or "student", in the words of the Users page."""
+        if self.is_admin:
+            return "admin"
+        return "teacher" if self.is_teacher else "student"
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login's flag: a disabled account cannot log in."""
+        return self.disabled_at is None
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
@@ -422,3 +442,26 @@ class BankShare(db.Model):
 
     bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+# --- people ---
+
+
+class PasswordLink(db.Model):
+    """A one-time link to set a password (``quizapp.password_links``): the random token is
+    in the URL only, the database keeps its SHA-256. It works once, until ``expires_at``, and
+    a newer link for the same user ends it (``revoked_at``)."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    """Who made the link (a teacher or an admin); None when the user asked by e-mail."""
+    purpose: Mapped[str] = mapped_column(String(10))
+    """"reset" (a forgotten password) or "set" (a new account's first password)."""
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

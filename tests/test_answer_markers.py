@@ -372,6 +372,7 @@ def test_no_page_or_response_shows_a_marker_before_the_answers_are_due(marked_ap
             "position": [1, 999],
             "class_id": [*db.session.scalars(select(Classroom.id)), 999],
             "assignment_id": [*db.session.scalars(select(Assignment.id)), 999],
+            "token": ["not-a-password-link"],
         }
     assert bea_attempt in ids["attempt_id"] and bea_unfinished in ids["attempt_id"]
     for route in route_urls(app, ids):

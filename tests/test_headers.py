@@ -25,6 +25,7 @@ from quizapp.accounts import create_user
 from quizapp.classes import service as class_service
 from quizapp.extensions import db
 from quizapp.models import Bank, Quiz, User
+from quizapp.password_links import issue_link
 from tests.conftest import AuthActions
 from tests.quiz_actions import QuizActions
 
@@ -72,6 +73,8 @@ def site(demo_app: Flask) -> Site:
             "assignment_id": assignment.id,
             "action": "open",  # type: ignore[dict-item]  (the one route argument not an id)
         }
+        # A live password link for sam (its page is checked; GETs do not use it up).
+        ids["token"] = issue_link(ids["user_id"], None).rsplit("/", 1)[1]  # type: ignore[assignment]
         db.session.remove()
     AuthActions(teacher).login("ms-lee", "teacher password")
     site = Site(demo_app, {"visitor": demo_app.test_client(), "student": student}, ids)
@@ -147,6 +150,7 @@ def test_every_route_sends_the_security_headers_and_no_inline_code(site: Site):
         ("teacher", f"/teach/reports/quizzes/{quiz}"),
         ("teacher", f"/teach/quizzes/{quiz}/preview"),
         ("visitor", "/auth/login"),
+        ("visitor", f"/auth/password/{site.ids['token']}"),
     } <= shown
 
 

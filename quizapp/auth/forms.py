@@ -1,6 +1,14 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms import BooleanField, EmailField, Field, PasswordField, StringField, SubmitField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from quizapp.accounts import (
     MAX_PASSWORD_LENGTH,
@@ -64,3 +72,39 @@ class AccountForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")],
     )
     submit = SubmitField("Change my password")
+
+
+class EmailForm(FlaskForm):
+    """One's optional e-mail address, for "Forgot your password?" (only if the site mails)."""
+
+    email = EmailField(
+        "E-mail address (optional)",
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(message="That is not an e-mail address, like name@school.example."),
+        ],
+        description="Only used to send you a password link if you forget your password. "
+        "Leave it empty to remove it.",
+    )
+    submit = SubmitField("Save my e-mail address")
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a password link by e-mail."""
+
+    identifier = StringField(
+        "Username or e-mail address", validators=[DataRequired(), Length(max=254)]
+    )
+    submit = SubmitField("Send me a link")
+
+
+class SetPasswordForm(FlaskForm):
+    """A new password, from a one-time link (the same rules as registration)."""
+
+    password = PasswordField("New password", validators=[DataRequired()], description=PASSWORD_HELP)
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+    )
+    submit = SubmitField("Save my password and log in")

@@ -36,9 +36,11 @@ from quizapp.accounts import (
     check_password,
     create_user,
     password_problem,
+    set_email,
 )
-from quizapp.auth.forms import AccountForm, LoginForm, RegisterForm
+from quizapp.auth.forms import AccountForm, EmailForm, LoginForm, RegisterForm
 from quizapp.extensions import db, login_manager
+from quizapp.mail import mail_configured
 from quizapp.models import User
 
 blueprint = Blueprint("auth", __name__, url_prefix="/auth")
@@ -46,6 +48,10 @@ blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 LOGIN_KEY = "login_token"
 """The key of the login's token in Flask's session."""
 REMEMBER_COOKIE = "quizapp_remember"
+DISABLED_MESSAGE = (
+    "This account is disabled, so it cannot log in. Nothing of it was deleted: ask your "
+    "teacher or the site's administrator to enable it again."
+)
 LEGACY_REMEMBER_COOKIE = "remember_token"
 """Flask-Login's own remember cookie, set by earlier releases: no longer honoured, removed."""
 
@@ -97,7 +103,7 @@ def _load_login() -> None:
         g.remember_cookie = None
         return
     user = db.session.get(User, issued.login.user_id)
-    if user is not None:
+    if user is not None and user.is_active:
         _begin(user, issued, fresh=False)
 
 
@@ -154,7 +160,9 @@ def _start_session(user: User, remember: bool = False) -> None:
     _begin(user, issued)
 
 
-def _throttled(template: str, form: object, wait: int) -> tuple[str, int, dict[str, str]]:
+def _throttled(
+    template: str, form: object, wait: int, **context: object
+) -> tuple[str, int, dict[str, str]]:
     """429: too many failed passwords; the page says how long to wait."""
     how_long = (
         f"{wait} second{'s' if wait != 1 else ''}" if wait <= 90 else f"{-(-wait // 60)} minutes"
@@ -164,7 +172,7 @@ def _throttled(template: str, form: object, wait: int) -> tuple[str, int, dict[s
         f"For your safety, wait {how_long} and try again.",
         "error",
     )
-    return render_template(template, form=form), 429, {"Retry-After": str(wait)}
+    return render_template(template, form=form, **context), 429, {"Retry-After": str(wait)}
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
@@ -201,6 +209,10 @@ def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]
         if wait is not None:
             return _throttled("auth/login.html", form, wait)
         user = authenticate(username, form.password.data or "")
+        if user is not None and not user.is_active:
+            # Said only to someone who knows the password: it reveals nothing to a guesser.
+            flash(DISABLED_MESSAGE, "error")
+            return render_template("auth/login.html", form=form), 403
         if user is not None:
             login_throttle.forget_username(username)
             _start_session(user, remember=bool(form.remember.data))
@@ -224,12 +236,20 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
+def _email_form(user: User) -> EmailForm | None:
+    """The e-mail address form, only on a site that sends mail (else it would serve nothing)."""
+    if not mail_configured(current_app.config):
+        return None
+    return EmailForm(prefix="email", data={"email": user.email or ""})
+
+
 @blueprint.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """One's account: change the password (which logs out every other device)."""
     form = AccountForm()
     user: User = current_user._get_current_object()
+    email_form = _email_form(user)
     if form.validate_on_submit():
         new_password = form.new_password.data or ""
         problem = password_problem(new_password, user.username)
@@ -238,7 +258,7 @@ def account() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, st
         else:
             wait = login_throttle.retry_after(user.username, _address(), _limits())
             if wait is not None:
-                return _throttled("auth/account.html", form, wait)
+                return _throttled("auth/account.html", form, wait, email_form=email_form)
             if not check_password(user, form.current_password.data or ""):
                 login_throttle.record_failure(user.username, _address(), _limits())
                 form.current_password.errors = [
@@ -251,4 +271,24 @@ def account() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, st
                     g.remember_cookie = remember_token
                 flash("Your password is changed. Every other device is logged out.", "success")
                 return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), 400 if form.errors else 200
+    page = render_template("auth/account.html", form=form, email_form=email_form)
+    return page, 400 if form.errors else 200
+
+
+@blueprint.route("/account/email", methods=["POST"])
+@login_required
+def account_email() -> str | Response | tuple[str, int]:
+    """Save (or remove) one's e-mail address."""
+    user: User = current_user._get_current_object()
+    email_form = _email_form(user)
+    if email_form is None:
+        abort(404)
+    if email_form.validate_on_submit():
+        set_email(user, email_form.email.data or "")
+        flash(
+            "Your e-mail address is saved." if user.email else "Your e-mail address is removed.",
+            "success",
+        )
+        return redirect(url_for("auth.account"))
+    page = render_template("auth/account.html", form=AccountForm(), email_form=email_form)
+    return page, 400

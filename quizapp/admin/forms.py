@@ -1,0 +1,28 @@
+"""The Users page's small forms. Each row's buttons post plain fields (the CSRF token and a
+value on the button), so many rows render no duplicate ids; these forms read and check them."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from quizapp.people import ROLES
+
+
+class BackToListForm(FlaskForm):
+    """Where the admin was on the list (search and page), to return there."""
+
+    q = HiddenField(validators=[Length(max=80)])
+    page = HiddenField(validators=[Length(max=10)])
+
+
+class RoleForm(BackToListForm):
+    role = StringField(
+        validators=[
+            DataRequired(message="Choose a role."),
+            AnyOf(ROLES, message="The role must be student, teacher or admin."),
+        ]
+    )
+
+
+class ActionForm(BackToListForm):
+    """Disable, enable or a password link: nothing to read but the token and the place."""
