@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,7 +16,7 @@ from quizapp import attempts as attempt_service
 from quizapp import review_rules
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptSlot, Bank, Question, QuestionVersion, Quiz
-from quizapp.qtypes import InvalidResponse
+from quizapp.qtypes import InvalidResponse, QuestionBase
 from quizapp.questions import question_from_version, quiz_settings
 from quizapp.student.forms import ActionForm
 
@@ -148,6 +149,18 @@ def _sequence_of(value: str) -> int | None:
     return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionItem:
+    """One question of the attempt page, as its template reads it (attributes, not dict keys:
+    Jinja looks an attribute up first, so a dict would cost a failed lookup per use)."""
+
+    slot: AttemptSlot
+    question: QuestionBase
+    view: dict[str, Any]
+    prefix: str
+    response: dict[str, Any]
+
+
 def _attempt_page(
     attempt: Attempt,
     form: ActionForm,
@@ -160,22 +173,22 @@ def _attempt_page(
     for slot in attempt.slots:
         question = question_from_version(slot.question_version)
         slots.append(
-            {
-                "slot": slot,
-                "question": question,
-                "view": question.public_view(slot.layout),
-                "prefix": attempt_service.slot_field_prefix(slot),
-                "response": slot.answer.response if slot.answer else {},
-            }
+            QuestionItem(
+                slot=slot,
+                question=question,
+                view=question.public_view(slot.layout),
+                prefix=attempt_service.slot_field_prefix(slot),
+                response=slot.answer.response if slot.answer else {},
+            )
         )
     differing: list[int] = []
     typed_fields: list[tuple[str, str]] = []
     if conflict is not None:
         typed = conflict[1]
         differing = [
-            item["slot"].position
+            item.slot.position
             for item in slots
-            if typed.get(item["slot"].position) and typed[item["slot"].position] != item["response"]
+            if typed.get(item.slot.position) and typed[item.slot.position] != item.response
         ]
         typed_fields = [
             (name, value)
