@@ -49,10 +49,12 @@ format: install-dev
 	$(BIN)/ruff format .
 
 ## make bench: the reports bench (in-process), then the load bench (gunicorn + wrk; a few
-## minutes; needs wrk: apt-get install wrk); both write their figures into docs/performance.md
+## minutes; needs wrk: apt-get install wrk), on SQLite and on a throwaway PostgreSQL it starts
+## (skipped when none is installed); they write their figures into docs/performance.md
 bench: install-dev
 	$(BIN)/python bench/reports_bench.py
 	$(BIN)/python bench/load_bench.py
+	$(BIN)/python bench/load_bench.py --postgres
 	$(BIN)/python bench/import_bench.py
 
 clean:
