@@ -349,7 +349,8 @@ class Gunicorn:
 
     def __enter__(self) -> Gunicorn:
         self.process = subprocess.Popen(self.command, env=self.env, cwd=REPO)
-        deadline = time.monotonic() + 30
+        # Generous: on a shared machine under load, four workers importing the app take a while.
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn exited at start: {' '.join(self.command)}")
@@ -362,7 +363,7 @@ class Gunicorn:
                     return self
             time.sleep(0.2)
         self.__exit__(None, None, None)
-        raise SystemExit("gunicorn did not answer within 30 s")
+        raise SystemExit("gunicorn did not answer within 120 s")
 
     def __exit__(self, *_: object) -> None:
         if self.process and self.process.poll() is None:

@@ -120,20 +120,23 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
             else typed
         )
         sequence = _sequence_of(request.form.get("sequence", ""))
+        # On success the redirect is known without reading the attempt again: after the
+        # commit its ORM object is expired, and touching it would reload it with its slots.
         try:
             if "submit" in request.form:
                 attempt_service.submit_attempt(attempt, responses, sequence)
                 flash("Your attempt is submitted.", "success")
-            else:
-                attempt_service.save_answers(attempt, responses, sequence)
-                flash("Your answers are saved. You can come back and finish later.", "success")
+                return redirect(url_for("student.review", attempt_id=attempt_id))
+            attempt_service.save_answers(attempt, responses, sequence)
+            flash("Your answers are saved. You can come back and finish later.", "success")
+            return redirect(url_for("student.attempt", attempt_id=attempt_id))
         except attempt_service.StaleAttempt as refusal:
             return _attempt_page(attempt, form, conflict=(str(refusal), typed)), 409
         except attempt_service.AttemptRefused as refusal:
             flash(str(refusal), "error")
         if attempt.is_submitted:
-            return redirect(url_for("student.review", attempt_id=attempt.id))
-        return redirect(url_for("student.attempt", attempt_id=attempt.id))
+            return redirect(url_for("student.review", attempt_id=attempt_id))
+        return redirect(url_for("student.attempt", attempt_id=attempt_id))
 
     if attempt.is_submitted:
         return redirect(url_for("student.review", attempt_id=attempt.id))
