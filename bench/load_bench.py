@@ -421,7 +421,18 @@ class Browser:
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
-        """Status, Location and body text."""
+        """Status, Location and body text. A 503 (a write that waited longer than the busy
+        timeout: it happens while preparing on a machine starved of CPU) is tried again, a
+        few times: preparing the class is not what is measured."""
+        for _ in range(4):
+            status, location, text = self._request(method, path, body)
+            if status != 503:
+                break
+            print(f"preparing: {method} {path} answered 503, trying again", file=sys.stderr)
+            time.sleep(1)
+        return status, location, text
+
+    def _request(self, method: str, path: str, body: str | None) -> tuple[int, str, str]:
         headers = {"User-Agent": AGENT}
         if self.cookies:
             headers["Cookie"] = self.cookie_header()
