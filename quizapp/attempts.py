@@ -34,7 +34,12 @@ from quizapp.models import (
 )
 from quizapp.practice import schedule as schedule_practice
 from quizapp.qtypes import InvalidResponse, QuestionBase
-from quizapp.questions import question_from_version, quiz_settings
+from quizapp.questions import (
+    VERSION_WITHOUT_DATA,
+    parse_versions,
+    question_from_version,
+    quiz_settings,
+)
 
 LATE_GRACE = timedelta(seconds=10)
 """A submission this late after the deadline still counts (the request was on its way)."""
@@ -274,17 +279,22 @@ def read_form(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, 
 
 def load_attempt(attempt_id: int) -> Attempt | None:
     """An attempt with its quiz, slots, question versions and answers, in two statements, so
-    no page or action on it runs a statement per question."""
-    return db.session.scalar(
+    no page or action on it runs a statement per question. The versions' JSON is read only for
+    those this process has not parsed yet (one more statement, see ``parse_versions``)."""
+    attempt = db.session.scalar(
         select(Attempt)
         .where(Attempt.id == attempt_id)
         .options(
             joinedload(Attempt.quiz),
             selectinload(Attempt.slots).options(
-                joinedload(AttemptSlot.question_version), joinedload(AttemptSlot.answer)
+                joinedload(AttemptSlot.question_version).options(VERSION_WITHOUT_DATA),
+                joinedload(AttemptSlot.answer),
             ),
         )
     )
+    if attempt is not None:
+        parse_versions(slot.question_version for slot in attempt.slots)
+    return attempt
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,24 @@
 
 Question versions never change, so a parsed question is cached by its content hash; quiz
 settings are small and re-validated from their JSON (cached by that JSON).
+
+A page of an attempt loads its versions without their ``data`` column (``VERSION_WITHOUT_DATA``)
+and fills the cache with ``parse_versions`` in at most one statement: in a running worker every
+version is parsed already, so a page neither reads nor decodes the questions' JSON again.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 
 from pydantic import TypeAdapter
+from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from quizapp.bank.models import Quiz as QuizSettings
+from quizapp.extensions import db
 from quizapp.models import QuestionVersion, Quiz
 from quizapp.qtypes import AnyQuestion, QuestionBase
 
@@ -26,6 +34,23 @@ def question_from_version(version: QuestionVersion) -> QuestionBase:
         question = _question_adapter.validate_python(version.data)
         _parsed[version.content_hash] = question
     return question
+
+
+VERSION_WITHOUT_DATA = defer(QuestionVersion.data)
+"""A loader option: versions without their JSON, for ``parse_versions`` to fill in."""
+
+
+def parse_versions(versions: Iterable[QuestionVersion]) -> None:
+    """Parse the versions not yet in the cache, reading their data in one statement (none when
+    every one is cached), so that ``question_from_version`` needs no lazy load of a deferred
+    ``data`` column."""
+    missing = {v.id: v.content_hash for v in versions if v.content_hash not in _parsed}
+    if not missing:
+        return
+    for version_id, data in db.session.execute(
+        select(QuestionVersion.id, QuestionVersion.data).where(QuestionVersion.id.in_(missing))
+    ):
+        _parsed[missing[version_id]] = _question_adapter.validate_python(data)
 
 
 PRACTICE_SETTINGS = QuizSettings(id="practice", title="Practice")

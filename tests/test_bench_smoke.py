@@ -76,6 +76,12 @@ def test_smoke_run_rewrites_only_its_own_section(tmp_path: Path) -> None:
     assert rows["login page"][5] == "0"
     for name in PATHS[1:]:
         assert int(rows[name][5]) > 0, rows[name]
+    # The burst: every student's submit, posted at once, is in the database.
+    burst = re.search(
+        r"A burst of (\d+) students submitting at once .*?: (\d+) of (\d+) recorded", text
+    )
+    assert burst, text
+    assert int(burst.group(1)) > 1 and burst.group(2) == burst.group(3) == burst.group(1), text
     # Every path was really requested, the submits included (each one graded).
     for name in ("hello world (the ceiling)", "login page", "submit and grade 20 answers"):
         assert int(rows[name][8].replace(",", "")) > 0, rows[name]

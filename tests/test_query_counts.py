@@ -21,6 +21,12 @@ from tests.quiz_banks import single
 PAGE_BUDGET = 6
 """Statements for the attempt page and the review: the login, the attempt with its quiz, its
 slots with their versions and answers, and room for the session checks."""
+WRITE_BUDGET = 14
+"""Statements for a save or a submit, whatever the number of questions: the login, the attempt
+and its slots (read, and graded, before the write lock), the class assignment and override that
+set the student's deadline, BEGIN IMMEDIATE and the re-read under the lock, the answers (one
+INSERT, one executemany UPDATE), their picks, the attempt, and the practice cards (read, insert,
+update); nothing after the commit (the redirect needs no read)."""
 
 
 def bank(path: Path, questions: int, quizzes: int = 1) -> str:
@@ -110,6 +116,7 @@ def test_statements_do_not_grow_with_the_questions(fresh_app, tmp_path: Path) ->
     assert small == large, f"10 questions: {small}; 100 questions: {large}"
     assert small["attempt page"] <= PAGE_BUDGET
     assert small["review"] <= PAGE_BUDGET
+    assert small["save"] <= WRITE_BUDGET and small["submit"] <= WRITE_BUDGET, small
 
 
 def test_the_quiz_list_does_not_grow_with_the_quizzes(fresh_app, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +27,7 @@ from quizapp.models import (
     QuestionVersion,
     Quiz,
 )
-from quizapp.qtypes import InvalidResponse
+from quizapp.qtypes import InvalidResponse, QuestionBase
 from quizapp.questions import question_from_version, quiz_settings
 from quizapp.student.forms import ActionForm
 
@@ -171,20 +172,23 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
             else typed
         )
         sequence = _sequence_of(request.form.get("sequence", ""))
+        # On success the redirect is known without reading the attempt again: after the
+        # commit its ORM object is expired, and touching it would reload it with its slots.
         try:
             if "submit" in request.form:
                 attempt_service.submit_attempt(attempt, responses, sequence)
                 flash("Your attempt is submitted.", "success")
-            else:
-                attempt_service.save_answers(attempt, responses, sequence)
-                flash("Your answers are saved. You can come back and finish later.", "success")
+                return redirect(url_for("student.review", attempt_id=attempt_id))
+            attempt_service.save_answers(attempt, responses, sequence)
+            flash("Your answers are saved. You can come back and finish later.", "success")
+            return redirect(url_for("student.attempt", attempt_id=attempt_id))
         except attempt_service.StaleAttempt as refusal:
             return _attempt_page(attempt, form, conflict=(str(refusal), typed)), 409
         except attempt_service.AttemptRefused as refusal:
             flash(str(refusal), "error")
         if attempt.is_submitted:
-            return redirect(url_for("student.review", attempt_id=attempt.id))
-        return redirect(url_for("student.attempt", attempt_id=attempt.id))
+            return redirect(url_for("student.review", attempt_id=attempt_id))
+        return redirect(url_for("student.attempt", attempt_id=attempt_id))
 
     if attempt.is_submitted:
         return redirect(url_for("student.review", attempt_id=attempt.id))
@@ -200,6 +204,18 @@ def _sequence_of(value: str) -> int | None:
     return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionItem:
+    """One question of the attempt page, as its template reads it (attributes, not dict keys:
+    Jinja looks an attribute up first, so a dict would cost a failed lookup per use)."""
+
+    slot: AttemptSlot
+    question: QuestionBase
+    view: dict[str, Any]
+    prefix: str
+    response: dict[str, Any]
+
+
 def _attempt_page(
     attempt: Attempt,
     form: ActionForm,
@@ -212,22 +228,22 @@ def _attempt_page(
     for slot in attempt.slots:
         question = question_from_version(slot.question_version)
         slots.append(
-            {
-                "slot": slot,
-                "question": question,
-                "view": question.public_view(slot.layout),
-                "prefix": attempt_service.slot_field_prefix(slot),
-                "response": slot.answer.response if slot.answer else {},
-            }
+            QuestionItem(
+                slot=slot,
+                question=question,
+                view=question.public_view(slot.layout),
+                prefix=attempt_service.slot_field_prefix(slot),
+                response=slot.answer.response if slot.answer else {},
+            )
         )
     differing: list[int] = []
     typed_fields: list[tuple[str, str]] = []
     if conflict is not None:
         typed = conflict[1]
         differing = [
-            item["slot"].position
+            item.slot.position
             for item in slots
-            if typed.get(item["slot"].position) and typed[item["slot"].position] != item["response"]
+            if typed.get(item.slot.position) and typed[item.slot.position] != item.response
         ]
         typed_fields = [
             (name, value)
