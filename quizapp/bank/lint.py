@@ -27,7 +27,7 @@ from pathlib import Path as FilePath
 
 from quizapp.bank.models import Bank, Quiz
 from quizapp.bank.reader import MAX_BANK_BYTES, PositionMap, read_yaml
-from quizapp.qtypes.base import QuestionBase
+from quizapp.qtypes.base import Option, QuestionBase
 from quizapp.qtypes.cloze import BLANK, ChoiceBlank, Cloze, NumericBlank, ShortBlank
 from quizapp.qtypes.matching import Matching
 from quizapp.qtypes.numeric import NumericAnswer, NumericTarget, format_number
@@ -166,12 +166,16 @@ def _can_meet(quiz: Quiz, pools: list[set[str]], first: str, second: str) -> boo
 
 
 def _meetings(bank: Bank) -> dict[tuple[str, str], list[str]]:
-    """For each ordered pair of questions that can share an attempt, the quizzes where."""
+    """For each ordered pair of questions that can share an attempt, the quizzes where (two
+    questions of one of the quiz's exclusive groups never do)."""
     meet: dict[tuple[str, str], list[str]] = defaultdict(list)
     for quiz in bank.quizzes:
         ids = [question.id for question in bank.questions_for(quiz)]
         pools = [{q.id for q in bank.select(pool.questions)} for pool in quiz.pools or []]
+        groups = bank.exclusive_groups(quiz)
         for first, second in combinations(ids, 2):
+            if any(first in group and second in group for group in groups):
+                continue
             if _can_meet(quiz, pools, first, second):
                 meet[(first, second)].append(quiz.id)
                 meet[(second, first)].append(quiz.id)
@@ -426,13 +430,22 @@ def find_word_cue(bank: Bank) -> Iterator[tuple[Where, str]]:
 # -- misconceptions --------------------------------------------------------------------------
 
 
-def find_misconception_once(bank: Bank) -> Iterator[tuple[Where, str]]:
-    uses: dict[str, list[QuestionBase]] = defaultdict(list)
+def _misconception_uses(bank: Bank) -> dict[str, list[tuple[QuestionBase, Option]]]:
+    """Each misconception id, with the questions and the wrong options that carry it (a
+    choice, the wrong side of a true/false, a wrong number, a distractor, a cloze choice)."""
+    uses: dict[str, list[tuple[QuestionBase, Option]]] = defaultdict(list)
     for question in bank.questions:
-        if isinstance(question, ChoiceQuestion):
-            for choice in question.choices:
-                if choice.misconception:
-                    uses[choice.misconception].append(question)
+        for option in question.options():
+            if option.misconception:
+                uses[option.misconception].append((question, option))
+    return uses
+
+
+def find_misconception_once(bank: Bank) -> Iterator[tuple[Where, str]]:
+    uses = {
+        name: [question for question, _ in found]
+        for name, found in _misconception_uses(bank).items()
+    }
     for name, questions in uses.items():
         if len(questions) == 1:
             yield (
@@ -505,15 +518,16 @@ def find_duplicate_testing(bank: Bank) -> Iterator[tuple[Where, str]]:
     keys = {question.id: _key(question) for question in bank.questions}
     for first, second in combinations(bank.questions, 2):
         quizzes = meet.get((first.id, second.id))
-        if not quizzes or first.source is None or second.source is None:
+        if not quizzes:
             continue
-        if first.source.paragraph != second.source.paragraph:
+        cited = sorted(first.cited_paragraphs() & second.cited_paragraphs())
+        if not cited:
             continue
         same = keys[first.id] & keys[second.id]
         if same:
             yield (
                 _at(bank, second),
-                f"'{second.id}' and '{first.id}' both cite paragraph {first.source.paragraph} "
+                f"'{second.id}' and '{first.id}' both cite paragraph {cited[0]} "
                 f"and have the answer '{sorted(same)[0]}', in {_quiz_names(quizzes)}",
             )
 

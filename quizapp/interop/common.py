@@ -100,10 +100,10 @@ def meta_tags(question: QuestionBase, extra: dict[str, Any] | None = None) -> li
     tags += [f"objective:{objective}" for objective in question.objectives]
     if question.difficulty:
         tags.append(f"difficulty:{question.difficulty}")
-    if question.source is not None:
-        tags.append(f"source:{question.source.paragraph}")
-        if question.source.quote:
-            tags.append(f"quote:{question.source.quote}")
+    for citation in question.citations():
+        tags += [f"source:{number}" for number in citation.numbers()]
+        if citation.quote:
+            tags.append(f"quote:{citation.quote}")
     for number, choice in enumerate(data.get("choices") or [], start=1):
         if choice.get("misconception"):
             tags.append(f"misconception:{number}:{choice['misconception']}")
@@ -141,8 +141,11 @@ def apply_meta(question: dict[str, Any], tags: list[str]) -> dict[str, list[str]
         question["objectives"] = meta["objective"]
     if meta.get("difficulty"):
         question["difficulty"] = meta["difficulty"][0]
-    if meta.get("source") and meta["source"][0].isdigit():
-        question["source"] = {"paragraph": int(meta["source"][0])}
+    numbers = list(dict.fromkeys(int(n) for n in meta.get("source", []) if n.isdigit()))
+    if numbers:
+        # Several citations come back as one that names every paragraph (first quote kept).
+        cited = {"paragraph": numbers[0]} if len(numbers) == 1 else {"paragraphs": numbers}
+        question["source"] = cited
         if meta.get("quote"):
             question["source"]["quote"] = meta["quote"][0]
     for entry in meta.get("misconception", []):

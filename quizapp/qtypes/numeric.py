@@ -42,6 +42,7 @@ from quizapp.qtypes.base import (
     FormData,
     Grade,
     NonEmptyText,
+    Option,
     QuestionBase,
     Response,
     Text,
@@ -207,8 +208,8 @@ Tolerance = Annotated[
 ]
 
 
-class NumericTarget(BaseModel):
-    """Which numbers count as right: ``answer`` ± ``tolerance``, or ``range: [min, max]``."""
+class NumericBounds(BaseModel):
+    """Which numbers: ``answer`` ± ``tolerance``, or ``range: [min, max]``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     noun: ClassVar[str] = "a numeric question"
@@ -220,16 +221,9 @@ class NumericTarget(BaseModel):
     range: tuple[Number, Number] | None = Field(
         default=None, description="[min, max], both included; instead of 'answer'."
     )
-    units: dict[NonEmptyText, Multiplier] | None = Field(
-        default=None,
-        description=(
-            "More units a student may write, each with Moodle's multiplier: how many of it make "
-            "one of the answer's unit (answer in billions: million: 1000)."
-        ),
-    )
 
     @model_validator(mode="after")
-    def _answer_or_range(self) -> NumericTarget:
+    def _answer_or_range(self) -> NumericBounds:
         if self.answer is None and self.range is None:
             raise ValueError(
                 f"{self.noun} needs 'answer: <number>' (with an optional 'tolerance') "
@@ -284,6 +278,30 @@ class NumericTarget(BaseModel):
         return f"{answer} (± {spread})"
 
 
+class NumericTarget(NumericBounds):
+    """Which numbers count as right, and the units a student may write them in."""
+
+    units: dict[NonEmptyText, Multiplier] | None = Field(
+        default=None,
+        description=(
+            "More units a student may write, each with Moodle's multiplier: how many of it make "
+            "one of the answer's unit (answer in billions: million: 1000)."
+        ),
+    )
+
+
+class WrongNumber(NumericBounds):
+    """A wrong number (or range) the teacher expects, with what it reveals: a misreading of
+    the source, a figure of another year, a unit slip (millions for billions)."""
+
+    noun: ClassVar[str] = "a wrong answer"
+
+    misconception: Text | None = Field(
+        default=None, description="Short id of the misconception this wrong number reveals."
+    )
+    feedback: Text = ""
+
+
 def grade_number(target: NumericTarget, text: str, unit: str = "") -> tuple[bool, str]:
     """(right?, a note for the student) for a typed, non-empty answer."""
     reading = read_number(text, unit, target.units)
@@ -301,6 +319,34 @@ class NumericAnswer(QuestionBase, NumericTarget):
 
     type: Literal["numeric"]
     unit: Text = Field(default="", description="Shown after the answer box, e.g. 'years'.")
+    wrong_answers: list[WrongNumber] | None = Field(
+        default=None,
+        description="Wrong numbers worth naming, each with its misconception and feedback.",
+    )
+
+    def _wrong_answer(self, response: Response) -> tuple[int, WrongNumber] | None:
+        """The named wrong number a (wrong) response matches, with its index."""
+        text = typed_text(response)
+        number = read_number(text, self.unit, self.units).number if text.strip() else None
+        if number is None or self.matches(number):
+            return None
+        for index, wrong in enumerate(self.wrong_answers or []):
+            if wrong.matches(number):
+                return index, wrong
+        return None
+
+    def _wrong_key(self, index: int) -> str:
+        return self.option_key(f"wrong-answer-{index}")
+
+    def options(self) -> list[Option]:
+        return [
+            Option(self._wrong_key(index), wrong.target_in_words(), False, wrong.misconception)
+            for index, wrong in enumerate(self.wrong_answers or [])
+        ]
+
+    def picked_options(self, response: Response) -> list[str]:
+        found = self._wrong_answer(response)
+        return [] if found is None else [self._wrong_key(found[0])]
 
     def public_view(self, layout: Mapping[str, Any]) -> dict[str, Any]:
         return {"text": self.text, "unit": self.unit}
@@ -314,7 +360,11 @@ class NumericAnswer(QuestionBase, NumericTarget):
         if not text.strip():
             return Grade(0.0, [NOT_ANSWERED])
         right, note = grade_number(self, text, self.unit)
-        return Grade(1.0 if right else 0.0, [note] if note else [])
+        feedback = [note] if note else []
+        found = None if right else self._wrong_answer(response)
+        if found is not None and found[1].feedback:
+            feedback.append(found[1].feedback)
+        return Grade(1.0 if right else 0.0, feedback)
 
     def correct_answer(self) -> str:
         return f"{self.target_in_words()} {self.unit}".strip()
