@@ -16,9 +16,11 @@ Pure: no Flask, no database. The ``Bank`` does not keep where things were writte
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -455,6 +457,62 @@ def find_misconception_once(bank: Bank) -> Iterator[tuple[Where, str]]:
             )
 
 
+def find_misconception_unrelated(bank: Bank) -> Iterator[tuple[Where, str]]:
+    """A misconception names one misunderstanding of one topic: a question carrying it that
+    shares no tag with any other question carrying it is likely a catch-all use."""
+    for name, found in _misconception_uses(bank).items():
+        questions = list({question.id: question for question, _ in found}.values())
+        tagged = [question for question in questions if question.tags]
+        if len(tagged) < 2:
+            continue
+        for question in tagged:
+            others = [other for other in tagged if other.id != question.id]
+            if any(set(question.tags) & set(other.tags) for other in others):
+                continue
+            option = next(option for q, option in found if q.id == question.id)
+            yield (
+                _at(bank, question),
+                f"the misconception '{name}' on \"{_clip(option.text)}\" of '{question.id}' "
+                f"(tags: {', '.join(question.tags)}) shares no tag with its other uses "
+                f"({', '.join(f'{other.id!r}' for other in others[:3])})",
+            )
+
+
+# -- choice forms ----------------------------------------------------------------------------
+
+
+def _form(text: str) -> str:
+    """The form of a choice: a figure, a full sentence, or a phrase."""
+    words = text.split()
+    text = " ".join(words)
+    if len(words) <= 5 and any(char.isdigit() for char in "".join(words[:3])):
+        return "a figure"  # "US$4 billion", "More than US$400 million", "1992"
+    if len(text.split()) >= 6 and text[-1:] in ".!?":
+        return "a sentence"
+    return "a phrase"
+
+
+def find_choice_form(bank: Bank) -> Iterator[tuple[Where, str]]:
+    """One choice of another form than all the others (a sentence among figures, a figure
+    among names) stands out, whether it is the key or a filler."""
+    for question in bank.questions:
+        if not isinstance(question, ChoiceQuestion) or len(question.choices) < 3:
+            continue
+        forms = [_form(choice.text) for choice in question.choices]
+        counts = Counter(forms)
+        if len(counts) != 2:
+            continue
+        (common, _), (odd, odd_count) = counts.most_common()
+        if odd_count != 1:
+            continue
+        choice = question.choices[forms.index(odd)]
+        yield (
+            _at(bank, question),
+            f"in '{question.id}' the choice \"{_clip(choice.text)}\" is {odd} while the "
+            f"other choices are each {common}",
+        )
+
+
 # -- numeric keys ----------------------------------------------------------------------------
 
 _HEDGED = re.compile(
@@ -494,13 +552,26 @@ def _range_problem(question: QuestionBase, target: NumericTarget) -> str:
     return ""
 
 
+def _tolerance_problem(question: QuestionBase, target: NumericTarget) -> str:
+    """A key whose bounds reach a wrong number the teacher named: the mistake counts as right."""
+    low, high = target.bounds()
+    for wrong in getattr(question, "wrong_answers", None) or []:
+        wrong_low, wrong_high = wrong.bounds()
+        if wrong_low <= high and low <= wrong_high:
+            return (
+                f"the key ({target.target_in_words()}) reaches the named wrong answer "
+                f"{wrong.target_in_words()}, so that mistake is marked right"
+            )
+    return ""
+
+
 def find_numeric_key(bank: Bank) -> Iterator[tuple[Where, str]]:
     for question in bank.questions:
         for blank, target in _numeric_targets(question):
-            if target.range is not None:
-                problem = _range_problem(question, target)
-                if problem:
-                    yield _at(bank, question), f"'{question.id}'{blank}: {problem}"
+            problem = _range_problem(question, target) if target.range is not None else ""
+            problem = problem or _tolerance_problem(question, target)
+            if problem:
+                yield _at(bank, question), f"'{question.id}'{blank}: {problem}"
 
 
 # -- duplicate testing -----------------------------------------------------------------------
@@ -578,9 +649,23 @@ RULES: tuple[Rule, ...] = (
         find_misconception_once,
     ),
     Rule(
+        "misconception-unrelated",
+        "A misconception id used on questions of unrelated topics",
+        "give each misunderstanding its own id, used only where that misunderstanding shows",
+        find_misconception_unrelated,
+    ),
+    Rule(
+        "choice-form",
+        "One choice of another form than the others",
+        "write every choice in the same form (all figures, all names, all short phrases)",
+        find_choice_form,
+    ),
+    Rule(
         "numeric-key",
-        "A numeric range that is not the figure the question and explanation give",
-        "key the figure the source states (answer: <figure>) and ask for that figure",
+        "A numeric range that is not the figure the source gives, or a key that reaches a "
+        "named wrong answer",
+        "key the figure the source states (answer: <figure>), ask for that figure, and keep "
+        "the tolerance short of the named wrong answers",
         find_numeric_key,
     ),
     Rule(
@@ -620,6 +705,54 @@ def lint_bank_bytes(
     return place(lint_bank(bank), positions, filename)
 
 
+@dataclass(frozen=True)
+class FileLint:
+    """A bank file's lint: the bank it holds and its warnings, placed in the file."""
+
+    slug: str
+    warnings: tuple[PlacedWarning, ...]
+
+
+@dataclass
+class CacheInfo:
+    hits: int = 0
+    misses: int = 0
+
+
+LINT_CACHE_SIZE = 32
+"""Files whose lint is kept: more than the banks a site shows at once."""
+
+_cache: OrderedDict[tuple[str, str, int], FileLint] = OrderedDict()
+_cache_lock = threading.Lock()
+cache_info = CacheInfo()
+"""Hits and misses of ``lint_file_cached`` in this process (the tests read it)."""
+
+
+def lint_file_cached(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES) -> FileLint:
+    """Load and lint a bank file, remembering the result by the file's SHA-256 (with its name
+    and the size limit): loading and linting the article bank costs most of a second, and
+    the teacher's bank page shows it on every view. The same bytes always give the same
+    warnings, so a changed file is simply a new key. ``BankError`` is raised (and not kept)
+    when the file does not load."""
+    from quizapp.bank.loader import load_bank_bytes
+
+    key = (hashlib.sha256(data).hexdigest(), filename, max_bytes)
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            cache_info.hits += 1
+            return found
+        cache_info.misses += 1
+    bank = load_bank_bytes(data, filename, max_bytes)
+    result = FileLint(bank.bank, tuple(lint_bank_bytes(bank, data, filename, max_bytes)))
+    with _cache_lock:
+        _cache[key] = result
+        while len(_cache) > LINT_CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result
+
+
 def lint_bank_file(
     bank: Bank, path: FilePath, max_bytes: int = MAX_BANK_BYTES
 ) -> list[PlacedWarning]:
@@ -629,11 +762,13 @@ def lint_bank_file(
 __all__ = [
     "RULES",
     "RULES_BY_ID",
+    "FileLint",
     "LintWarning",
     "PlacedWarning",
     "Rule",
     "lint_bank",
     "lint_bank_bytes",
     "lint_bank_file",
+    "lint_file_cached",
     "place",
 ]
