@@ -280,10 +280,20 @@ LINE = re.compile(
 
 
 def test_lint_command_on_the_shipped_banks(runner):
+    """The shipped banks pass their own lint: no warning at all."""
     result = runner.invoke(args=["quiz", "lint", str(QUESTIONS)])
     assert result.exit_code == 0, result.output
+    *lines, total = result.output.strip().splitlines()
+    assert total == "0 warning(s).", result.output
+    assert lines and all(line.startswith("ok ") for line in lines), result.output
+
+
+def test_lint_lines_name_file_line_column_and_rule(runner, tmp_path):
+    path = tmp_path / "bank.yaml"
+    path.write_text(MISCONCEPTIONS)
+    result = runner.invoke(args=["quiz", "lint", str(path)])
     *warnings, total = result.output.strip().splitlines()
-    assert total == f"{len(warnings)} warning(s)."
+    assert total == f"{len(warnings)} warning(s)." == "2 warning(s)."
     rules = {rule.id for rule in RULES}
     for line in warnings:
         match = LINE.match(line)
@@ -345,12 +355,26 @@ def bank_page(client, slug: str) -> str:
     raise AssertionError(f"no page for bank {slug}")
 
 
-def test_bank_page_lists_the_warnings_of_its_file(demo_app, client, teacher):
-    page = bank_page(client, "demo")
+def test_bank_page_lists_the_warnings_of_its_file(app, runner, client, teacher, tmp_path):
+    folder = tmp_path / "questions"
+    folder.mkdir()
+    app.config["QUESTIONS_DIR"] = str(folder)
+    path = folder / "lint.yaml"
+    path.write_text(MISCONCEPTIONS.replace("investmnet", "investment") + UNRELATED_TAIL)
+    assert runner.invoke(args=["quiz", "import", str(path)]).exit_code == 0
+    page = bank_page(client, "lint")
     assert "Check the questions" in page
-    assert "questions/demo/demo.yaml:17:5" in page
-    assert "misconception-once" in page and "ringed-means-largest" in page
+    assert "questions/lint.yaml:12:5" in page
+    assert "misconception-once" in page and "one-use" in page
     assert "1 warning" in page
+
+
+UNRELATED_TAIL = """\
+  - id: q3
+    type: single
+    text: Q3?
+    choices: [{text: a, correct: true}, {text: b, misconception: one-use}]
+"""
 
 
 def test_bank_page_reads_no_file_outside_the_questions_folder(
