@@ -609,7 +609,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "answer-exposure",
         "A question's answer is shown by another question of the same attempt",
-        "reword one of the two, or keep them apart (different quizzes, or one pool with draw: 1)",
+        "reword one of the two, or keep them apart: an exclusive pair in the quiz "
+        "(exclusive: [[a, b]]), different quizzes, or one pool with draw: 1",
         find_answer_exposure,
     ),
     Rule(
@@ -671,7 +672,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "duplicate-testing",
         "Two questions of one quiz test the same fact",
-        "keep one, or put them in different quizzes or one pool with draw: 1",
+        "keep one, or keep them apart: an exclusive pair in the quiz, different quizzes, "
+        "or one pool with draw: 1",
         find_duplicate_testing,
     ),
 )
