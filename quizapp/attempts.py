@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,17 +65,23 @@ class NoAttemptsLeft(AttemptRefused):
 def choose_questions(
     settings: QuizSettings, live: Sequence[QuestionBase], rng: random.Random
 ) -> list[QuestionBase]:
-    """The questions of one attempt: the quiz's selection, pools and draw, maybe shuffled."""
+    """The questions of one attempt: the quiz's selection, pools and draw, maybe shuffled;
+    never two questions of one of the quiz's ``exclusive`` groups."""
+    groups = [{q.id for q in _select(group, live)} for group in settings.exclusive or []]
+    sample = _sampler(groups) if groups else _plain_sample
     if settings.pools:
         chosen: list[QuestionBase] = []
         for pool in settings.pools:
             candidates = [q for q in _select(pool.questions, live) if q not in chosen]
-            picked = rng.sample(candidates, min(pool.draw, len(candidates)))
+            picked = sample(candidates, pool.draw, rng, chosen)
             chosen.extend(sorted(picked, key=live.index))
     else:
         chosen = _select(settings.questions, live)
-        if settings.draw:
-            picked = rng.sample(chosen, min(settings.draw, len(chosen)))
+        if groups and not settings.draw:
+            picked = sample(chosen, len(chosen), rng, [])
+            chosen = sorted(picked, key=chosen.index)
+        elif settings.draw:
+            picked = sample(chosen, settings.draw, rng, [])
             chosen = sorted(picked, key=chosen.index)
     if settings.shuffle_questions:
         rng.shuffle(chosen)
@@ -89,6 +95,50 @@ def quiz_selection(settings: QuizSettings, live: Sequence[QuestionBase]) -> list
         return _select(settings.questions, live)
     wanted = {id(q) for pool in settings.pools for q in _select(pool.questions, live)}
     return [question for question in live if id(question) in wanted]
+
+
+Sampler = Callable[[list[QuestionBase], int, random.Random, list[QuestionBase]], list[QuestionBase]]
+"""(candidates, how many, rng, already chosen) -> the drawn questions."""
+
+
+def _plain_sample(
+    candidates: list[QuestionBase], count: int, rng: random.Random, chosen: list[QuestionBase]
+) -> list[QuestionBase]:
+    """A random sample (as every draw was before exclusive groups: same seed, same draw)."""
+    return rng.sample(candidates, min(count, len(candidates)))
+
+
+def _sampler(groups: list[set[str]]) -> Sampler:
+    """A draw that skips any question sharing an exclusive group with one already chosen:
+    the candidates in random order, each taken unless a chosen one excludes it."""
+
+    def sample(
+        candidates: list[QuestionBase],
+        count: int,
+        rng: random.Random,
+        chosen: list[QuestionBase],
+    ) -> list[QuestionBase]:
+        blocked: set[str] = set()
+        for question in chosen:
+            blocked |= _partners(question.id, groups)
+        order = list(candidates)
+        rng.shuffle(order)
+        picked: list[QuestionBase] = []
+        for question in order:
+            if len(picked) == count:
+                break
+            if question.id in blocked:
+                continue
+            picked.append(question)
+            blocked |= _partners(question.id, groups)
+        return picked
+
+    return sample
+
+
+def _partners(question_id: str, groups: list[set[str]]) -> set[str]:
+    """The ids a question excludes: every member of its groups (itself included)."""
+    return {question_id}.union(*(group for group in groups if question_id in group))
 
 
 def _select(

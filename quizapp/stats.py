@@ -44,6 +44,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.qtypes import QuestionBase
+from quizapp.qtypes.base import Option
 from quizapp.questions import question_from_version, quiz_settings
 
 TOO_EASY = 0.9
@@ -449,34 +450,10 @@ def _item_sums(quiz_id: int, class_id: int | None = None) -> dict[int, _ItemSums
     }
 
 
-@dataclass(frozen=True)
-class Option:
-    key: str
-    text: str
-    correct: bool | None
-    misconception: str | None
-
-
 def options_of(question: QuestionBase) -> list[Option]:
-    """The options a question offers, as their pick keys: choices, or true and false."""
-    choices = getattr(question, "choices", None)
-    if isinstance(choices, list) and all(hasattr(choice, "text") for choice in choices):
-        return [
-            Option(
-                key=question.option_key(choice.text),
-                text=choice.text,
-                correct=bool(getattr(choice, "correct", False)),
-                misconception=getattr(choice, "misconception", None),
-            )
-            for choice in choices
-        ]
-    answer = getattr(question, "answer", None)
-    if question.type_name == "true_false" and isinstance(answer, bool):
-        return [
-            Option(key="true", text="True", correct=answer, misconception=None),
-            Option(key="false", text="False", correct=not answer, misconception=None),
-        ]
-    return []
+    """The options a question offers, as their pick keys: choices, true and false, named
+    wrong numbers, matching distractors, cloze choices (each type says which)."""
+    return question.options()
 
 
 def _versions(version_ids: Iterable[int]) -> dict[int, QuestionVersion]:

@@ -255,3 +255,44 @@ def test_an_unknown_type_is_checked_through_correct_answer():
     )
     (problem,) = check(other)
     assert 'figure "41"' in problem
+
+
+def test_a_citation_of_several_paragraphs_backs_figures_from_each():
+    from quizapp.qtypes.base import Citation
+
+    both = Citation.model_validate({"paragraphs": [3, 4], "quote": "More than 2,000 Chinese"})
+    answer = [choice("US$4 billion of trade and 2,000 students", True), choice("Neither")]
+    assert check(question("both", "single", both, choices=answer)) == []
+    one = Citation.model_validate({"paragraph": 3})
+    assert check(question("one", "single", one, choices=answer)) == [
+        'one: figure "2,000" in the correct answer ("US$4 billion of trade and 2,000 students") '
+        "is not in paragraph 3 (it is in paragraph 4)"
+    ]
+
+
+def test_each_citation_of_a_list_is_checked():
+    from quizapp.qtypes.base import Citation
+
+    sources = [
+        Citation.model_validate({"paragraph": 3, "quote": "reached nearly"}),
+        Citation.model_validate({"paragraph": 4, "quote": "reached nearly"}),
+        Citation.model_validate({"paragraphs": [4, 9]}),
+    ]
+    answer = [choice("US$4 billion", True), choice("US$40 billion")]
+    assert check(question("list", "single", sources, choices=answer)) == [
+        'list: quote "reached nearly" is not in paragraph 4 (it is in paragraph 3)',
+        "list: cites paragraph 9, but the source text has 4 paragraphs (blocks between blank "
+        "lines, counted from 1)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"paragraph": 3, "paragraphs": [3]}, {"paragraphs": []}, {"paragraphs": [0]}]
+)
+def test_a_citation_needs_one_way_of_naming_paragraphs(data: dict[str, object]):
+    from pydantic import ValidationError
+
+    from quizapp.qtypes.base import Citation
+
+    with pytest.raises(ValidationError):
+        Citation.model_validate(data)

@@ -72,6 +72,17 @@ class _Known:
             return len(set().union(*(self.by_tag.get(tag, ()) for tag in selector.tags)))
         return sum(1 for question_id in selector if question_id in self.id_set)
 
+    def members(self, selector: list[str] | TagSelector | None) -> set[int]:
+        """The positions of the questions a selector picks."""
+        from quizapp.bank.models import TagSelector
+
+        if selector is None:
+            return set(range(self.count))
+        if isinstance(selector, TagSelector):
+            return set().union(*(self.by_tag.get(tag, ()) for tag in selector.tags))
+        first = {question_id: index for index, question_id in enumerate(self.ids)}
+        return {first[question_id] for question_id in selector if question_id in first}
+
 
 def _duplicates(ids: list[str], key: str, what: str) -> list[CrossProblem]:
     first: dict[str, int] = {}
@@ -99,6 +110,7 @@ def _check_quiz(quiz: Quiz, path: Path, known: _Known) -> list[CrossProblem]:
         if quiz.pools is not None
         else [((*path, "questions"), quiz.questions)]
     )
+    selections += [((*path, "exclusive", i), group) for i, group in enumerate(quiz.exclusive or [])]
     for where, selector in selections:
         if isinstance(selector, TagSelector):
             problems += _check_tags(quiz, selector, where, known)
@@ -123,6 +135,80 @@ def _check_quiz(quiz: Quiz, path: Path, known: _Known) -> list[CrossProblem]:
                     (*path, "draw"),
                     f"quiz '{quiz.id}' draws {quiz.draw} questions but only {available} "
                     "are available; lower 'draw' or select more questions",
+                )
+            )
+    if quiz.exclusive and not problems:
+        problems += _check_exclusive(quiz, path, known)
+    return problems
+
+
+def _components(groups: list[set[int]]) -> dict[int, int]:
+    """Question position -> a representative of its linked exclusive groups (union-find):
+    an attempt can surely hold one question per component, maybe no more."""
+    parent: dict[int, int] = {}
+
+    def root(item: int) -> int:
+        while parent.setdefault(item, item) != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for group in groups:
+        members = sorted(group)
+        for other in members[1:]:
+            parent[root(other)] = root(members[0])
+    return {item: root(item) for item in list(parent)}
+
+
+def _check_exclusive(quiz: Quiz, path: Path, known: _Known) -> list[CrossProblem]:
+    """Every group names two questions or more, and every draw can be made without two
+    questions of one group (a sufficient check: a question taken in one pool may use up a
+    group shared with another pool)."""
+    problems: list[CrossProblem] = []
+    groups = [known.members(group) for group in quiz.exclusive or []]
+    for index, group in enumerate(groups):
+        if len(group) < 2:
+            problems.append(
+                CrossProblem(
+                    (*path, "exclusive", index),
+                    f"quiz '{quiz.id}' has an exclusive group of {len(group)} question; "
+                    "a group names at least two questions that give each other away",
+                )
+            )
+    if problems:
+        return problems
+    component = _components(groups)
+
+    def units(members: set[int]) -> set[int]:
+        return {component.get(member, -1 - member) for member in members}
+
+    if quiz.pools is None:
+        if quiz.draw is not None:
+            offered = len(units(known.members(quiz.questions)))
+            if quiz.draw > offered:
+                problems.append(
+                    CrossProblem(
+                        (*path, "draw"),
+                        f"quiz '{quiz.id}' draws {quiz.draw} questions, but with its exclusive "
+                        f"groups an attempt can hold only {offered}; lower 'draw' or add "
+                        "questions",
+                    )
+                )
+        return problems
+    pools = [units(known.members(pool.questions)) for pool in quiz.pools]
+    for index, pool in enumerate(quiz.pools):
+        others = set().union(*(units_ for i, units_ in enumerate(pools) if i != index))
+        shared = len(pools[index] & others)
+        drawn_elsewhere = sum(p.draw for i, p in enumerate(quiz.pools) if i != index)
+        sure = len(pools[index]) - min(shared, drawn_elsewhere)
+        if pool.draw > sure:
+            problems.append(
+                CrossProblem(
+                    (*path, "pools", index, "draw"),
+                    f"quiz '{quiz.id}' draws {pool.draw} questions from pool {index + 1}, but "
+                    f"with its exclusive groups (and the other pools' draws) it can surely "
+                    f"offer only {sure}; lower 'draw', add questions, or keep the groups "
+                    "within one pool",
                 )
             )
     return problems

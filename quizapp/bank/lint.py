@@ -16,9 +16,11 @@ Pure: no Flask, no database. The ``Bank`` does not keep where things were writte
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +29,7 @@ from pathlib import Path as FilePath
 
 from quizapp.bank.models import Bank, Quiz
 from quizapp.bank.reader import MAX_BANK_BYTES, PositionMap, read_yaml
-from quizapp.qtypes.base import QuestionBase
+from quizapp.qtypes.base import Option, QuestionBase
 from quizapp.qtypes.cloze import BLANK, ChoiceBlank, Cloze, NumericBlank, ShortBlank
 from quizapp.qtypes.matching import Matching
 from quizapp.qtypes.numeric import NumericAnswer, NumericTarget, format_number
@@ -166,12 +168,16 @@ def _can_meet(quiz: Quiz, pools: list[set[str]], first: str, second: str) -> boo
 
 
 def _meetings(bank: Bank) -> dict[tuple[str, str], list[str]]:
-    """For each ordered pair of questions that can share an attempt, the quizzes where."""
+    """For each ordered pair of questions that can share an attempt, the quizzes where (two
+    questions of one of the quiz's exclusive groups never do)."""
     meet: dict[tuple[str, str], list[str]] = defaultdict(list)
     for quiz in bank.quizzes:
         ids = [question.id for question in bank.questions_for(quiz)]
         pools = [{q.id for q in bank.select(pool.questions)} for pool in quiz.pools or []]
+        groups = bank.exclusive_groups(quiz)
         for first, second in combinations(ids, 2):
+            if any(first in group and second in group for group in groups):
+                continue
             if _can_meet(quiz, pools, first, second):
                 meet[(first, second)].append(quiz.id)
                 meet[(second, first)].append(quiz.id)
@@ -426,13 +432,22 @@ def find_word_cue(bank: Bank) -> Iterator[tuple[Where, str]]:
 # -- misconceptions --------------------------------------------------------------------------
 
 
-def find_misconception_once(bank: Bank) -> Iterator[tuple[Where, str]]:
-    uses: dict[str, list[QuestionBase]] = defaultdict(list)
+def _misconception_uses(bank: Bank) -> dict[str, list[tuple[QuestionBase, Option]]]:
+    """Each misconception id, with the questions and the wrong options that carry it (a
+    choice, the wrong side of a true/false, a wrong number, a distractor, a cloze choice)."""
+    uses: dict[str, list[tuple[QuestionBase, Option]]] = defaultdict(list)
     for question in bank.questions:
-        if isinstance(question, ChoiceQuestion):
-            for choice in question.choices:
-                if choice.misconception:
-                    uses[choice.misconception].append(question)
+        for option in question.options():
+            if option.misconception:
+                uses[option.misconception].append((question, option))
+    return uses
+
+
+def find_misconception_once(bank: Bank) -> Iterator[tuple[Where, str]]:
+    uses = {
+        name: [question for question, _ in found]
+        for name, found in _misconception_uses(bank).items()
+    }
     for name, questions in uses.items():
         if len(questions) == 1:
             yield (
@@ -440,6 +455,62 @@ def find_misconception_once(bank: Bank) -> Iterator[tuple[Where, str]]:
                 f"the misconception '{name}' on '{questions[0].id}' is used nowhere else "
                 "in the bank",
             )
+
+
+def find_misconception_unrelated(bank: Bank) -> Iterator[tuple[Where, str]]:
+    """A misconception names one misunderstanding of one topic: a question carrying it that
+    shares no tag with any other question carrying it is likely a catch-all use."""
+    for name, found in _misconception_uses(bank).items():
+        questions = list({question.id: question for question, _ in found}.values())
+        tagged = [question for question in questions if question.tags]
+        if len(tagged) < 2:
+            continue
+        for question in tagged:
+            others = [other for other in tagged if other.id != question.id]
+            if any(set(question.tags) & set(other.tags) for other in others):
+                continue
+            option = next(option for q, option in found if q.id == question.id)
+            yield (
+                _at(bank, question),
+                f"the misconception '{name}' on \"{_clip(option.text)}\" of '{question.id}' "
+                f"(tags: {', '.join(question.tags)}) shares no tag with its other uses "
+                f"({', '.join(f'{other.id!r}' for other in others[:3])})",
+            )
+
+
+# -- choice forms ----------------------------------------------------------------------------
+
+
+def _form(text: str) -> str:
+    """The form of a choice: a figure, a full sentence, or a phrase."""
+    words = text.split()
+    text = " ".join(words)
+    if len(words) <= 5 and any(char.isdigit() for char in "".join(words[:3])):
+        return "a figure"  # "US$4 billion", "More than US$400 million", "1992"
+    if len(text.split()) >= 6 and text[-1:] in ".!?":
+        return "a sentence"
+    return "a phrase"
+
+
+def find_choice_form(bank: Bank) -> Iterator[tuple[Where, str]]:
+    """One choice of another form than all the others (a sentence among figures, a figure
+    among names) stands out, whether it is the key or a filler."""
+    for question in bank.questions:
+        if not isinstance(question, ChoiceQuestion) or len(question.choices) < 3:
+            continue
+        forms = [_form(choice.text) for choice in question.choices]
+        counts = Counter(forms)
+        if len(counts) != 2:
+            continue
+        (common, _), (odd, odd_count) = counts.most_common()
+        if odd_count != 1:
+            continue
+        choice = question.choices[forms.index(odd)]
+        yield (
+            _at(bank, question),
+            f"in '{question.id}' the choice \"{_clip(choice.text)}\" is {odd} while the "
+            f"other choices are each {common}",
+        )
 
 
 # -- numeric keys ----------------------------------------------------------------------------
@@ -481,13 +552,26 @@ def _range_problem(question: QuestionBase, target: NumericTarget) -> str:
     return ""
 
 
+def _tolerance_problem(question: QuestionBase, target: NumericTarget) -> str:
+    """A key whose bounds reach a wrong number the teacher named: the mistake counts as right."""
+    low, high = target.bounds()
+    for wrong in getattr(question, "wrong_answers", None) or []:
+        wrong_low, wrong_high = wrong.bounds()
+        if wrong_low <= high and low <= wrong_high:
+            return (
+                f"the key ({target.target_in_words()}) reaches the named wrong answer "
+                f"{wrong.target_in_words()}, so that mistake is marked right"
+            )
+    return ""
+
+
 def find_numeric_key(bank: Bank) -> Iterator[tuple[Where, str]]:
     for question in bank.questions:
         for blank, target in _numeric_targets(question):
-            if target.range is not None:
-                problem = _range_problem(question, target)
-                if problem:
-                    yield _at(bank, question), f"'{question.id}'{blank}: {problem}"
+            problem = _range_problem(question, target) if target.range is not None else ""
+            problem = problem or _tolerance_problem(question, target)
+            if problem:
+                yield _at(bank, question), f"'{question.id}'{blank}: {problem}"
 
 
 # -- duplicate testing -----------------------------------------------------------------------
@@ -505,15 +589,16 @@ def find_duplicate_testing(bank: Bank) -> Iterator[tuple[Where, str]]:
     keys = {question.id: _key(question) for question in bank.questions}
     for first, second in combinations(bank.questions, 2):
         quizzes = meet.get((first.id, second.id))
-        if not quizzes or first.source is None or second.source is None:
+        if not quizzes:
             continue
-        if first.source.paragraph != second.source.paragraph:
+        cited = sorted(first.cited_paragraphs() & second.cited_paragraphs())
+        if not cited:
             continue
         same = keys[first.id] & keys[second.id]
         if same:
             yield (
                 _at(bank, second),
-                f"'{second.id}' and '{first.id}' both cite paragraph {first.source.paragraph} "
+                f"'{second.id}' and '{first.id}' both cite paragraph {cited[0]} "
                 f"and have the answer '{sorted(same)[0]}', in {_quiz_names(quizzes)}",
             )
 
@@ -524,7 +609,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "answer-exposure",
         "A question's answer is shown by another question of the same attempt",
-        "reword one of the two, or keep them apart (different quizzes, or one pool with draw: 1)",
+        "reword one of the two, or keep them apart: an exclusive pair in the quiz "
+        "(exclusive: [[a, b]]), different quizzes, or one pool with draw: 1",
         find_answer_exposure,
     ),
     Rule(
@@ -564,15 +650,30 @@ RULES: tuple[Rule, ...] = (
         find_misconception_once,
     ),
     Rule(
+        "misconception-unrelated",
+        "A misconception id used on questions of unrelated topics",
+        "give each misunderstanding its own id, used only where that misunderstanding shows",
+        find_misconception_unrelated,
+    ),
+    Rule(
+        "choice-form",
+        "One choice of another form than the others",
+        "write every choice in the same form (all figures, all names, all short phrases)",
+        find_choice_form,
+    ),
+    Rule(
         "numeric-key",
-        "A numeric range that is not the figure the question and explanation give",
-        "key the figure the source states (answer: <figure>) and ask for that figure",
+        "A numeric range that is not the figure the source gives, or a key that reaches a "
+        "named wrong answer",
+        "key the figure the source states (answer: <figure>), ask for that figure, and keep "
+        "the tolerance short of the named wrong answers",
         find_numeric_key,
     ),
     Rule(
         "duplicate-testing",
         "Two questions of one quiz test the same fact",
-        "keep one, or put them in different quizzes or one pool with draw: 1",
+        "keep one, or keep them apart: an exclusive pair in the quiz, different quizzes, "
+        "or one pool with draw: 1",
         find_duplicate_testing,
     ),
 )
@@ -606,6 +707,54 @@ def lint_bank_bytes(
     return place(lint_bank(bank), positions, filename)
 
 
+@dataclass(frozen=True)
+class FileLint:
+    """A bank file's lint: the bank it holds and its warnings, placed in the file."""
+
+    slug: str
+    warnings: tuple[PlacedWarning, ...]
+
+
+@dataclass
+class CacheInfo:
+    hits: int = 0
+    misses: int = 0
+
+
+LINT_CACHE_SIZE = 32
+"""Files whose lint is kept: more than the banks a site shows at once."""
+
+_cache: OrderedDict[tuple[str, str, int], FileLint] = OrderedDict()
+_cache_lock = threading.Lock()
+cache_info = CacheInfo()
+"""Hits and misses of ``lint_file_cached`` in this process (the tests read it)."""
+
+
+def lint_file_cached(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES) -> FileLint:
+    """Load and lint a bank file, remembering the result by the file's SHA-256 (with its name
+    and the size limit): loading and linting the article bank costs most of a second, and
+    the teacher's bank page shows it on every view. The same bytes always give the same
+    warnings, so a changed file is simply a new key. ``BankError`` is raised (and not kept)
+    when the file does not load."""
+    from quizapp.bank.loader import load_bank_bytes
+
+    key = (hashlib.sha256(data).hexdigest(), filename, max_bytes)
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            cache_info.hits += 1
+            return found
+        cache_info.misses += 1
+    bank = load_bank_bytes(data, filename, max_bytes)
+    result = FileLint(bank.bank, tuple(lint_bank_bytes(bank, data, filename, max_bytes)))
+    with _cache_lock:
+        _cache[key] = result
+        while len(_cache) > LINT_CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result
+
+
 def lint_bank_file(
     bank: Bank, path: FilePath, max_bytes: int = MAX_BANK_BYTES
 ) -> list[PlacedWarning]:
@@ -615,11 +764,13 @@ def lint_bank_file(
 __all__ = [
     "RULES",
     "RULES_BY_ID",
+    "FileLint",
     "LintWarning",
     "PlacedWarning",
     "Rule",
     "lint_bank",
     "lint_bank_bytes",
     "lint_bank_file",
+    "lint_file_cached",
     "place",
 ]

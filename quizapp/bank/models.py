@@ -325,6 +325,14 @@ class Quiz(BaseModel):
     draw: Count | None = Field(
         default=None, description="A random sample of this many questions per attempt."
     )
+    exclusive: list[Selector] | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "Groups of questions that give each other away: an attempt holds at most one of "
+            "each group. Each group is a list of question ids or {tags: [...]}."
+        ),
+    )
     shuffle_questions: StrictBool = False
     shuffle_choices: StrictBool = True
     time_limit: TimeLimit | None = None
@@ -406,6 +414,11 @@ class Bank(BaseModel):
         if isinstance(selector, TagSelector):
             return [question for question in self.questions if selector.matches(question)]
         return [self._by_id[question_id] for question_id in selector if question_id in self._by_id]
+
+    def exclusive_groups(self, quiz: Quiz) -> list[set[str]]:
+        """The quiz's exclusive groups as sets of question ids (an attempt holds at most one
+        question of each)."""
+        return [{q.id for q in self.select(group)} for group in quiz.exclusive or []]
 
     def questions_for(self, quiz: Quiz) -> list[QuestionBase]:
         """The quiz's candidate questions, before any draw (for pools: all pools, in order)."""

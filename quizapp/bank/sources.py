@@ -289,60 +289,98 @@ class SourceText(NamedTuple):
 
 
 def check_question(question: Any, source: SourceText) -> Iterator[SourceProblem]:
-    """The problems of one question's citation against the source text."""
+    """The problems of one question's citations against the source text: each cited
+    paragraph must exist, each quote must be in a paragraph its citation names, and every
+    figure of the answer must be in one of the cited paragraphs."""
     qid = str(question.id)
-    citation = getattr(question, "source", None)
-    if citation is None:
+    citations = _citations(getattr(question, "source", None))
+    if not citations:
         yield SourceProblem(qid, "cites no source; add source: {paragraph: N, quote: '...'}")
         return
-    number = citation.paragraph
-    if not 1 <= number <= len(source.paragraphs):
-        yield SourceProblem(
-            qid,
-            f"cites paragraph {number}, but the source text has {len(source.paragraphs)} "
-            "paragraphs (blocks between blank lines, counted from 1)",
-        )
-        return
-    quote = citation.quote
-    if quote is not None:
-        words = len(quote.split())
-        if words > MAX_QUOTE_WORDS:
+    cited: list[int] = []
+    for citation in citations:
+        numbers = _numbers(citation)
+        bad = [n for n in numbers if not 1 <= n <= len(source.paragraphs)]
+        for number in bad:
             yield SourceProblem(
                 qid,
-                f"quote has {words} words; a locator quote may have at most {MAX_QUOTE_WORDS}",
+                f"cites paragraph {number}, but the source text has {len(source.paragraphs)} "
+                "paragraphs (blocks between blank lines, counted from 1)",
             )
-        wanted = normalise(quote)
-        if not wanted:
-            yield SourceProblem(qid, "quote is empty; copy a few words of the paragraph")
-        elif wanted not in source.plain[number - 1]:
-            where = source.elsewhere(source.with_quote(wanted), number)
-            yield SourceProblem(qid, f'quote "{quote}" is not in paragraph {number}{where}')
+        if bad:
+            return
+        cited += [n for n in numbers if n not in cited]
+        yield from _check_quote(qid, citation.quote, numbers, source)
+    yield from _check_figures(question, qid, cited, source)
 
-    available = source.figures[number - 1]
+
+def _citations(source: Any) -> list[Any]:
+    """None, one citation or a list of them, as a list."""
+    if source is None:
+        return []
+    return list(source) if isinstance(source, list) else [source]
+
+
+def _numbers(citation: Any) -> list[int]:
+    """A citation's paragraph numbers: ``paragraphs``, or the one ``paragraph``."""
+    several = getattr(citation, "paragraphs", None)
+    return list(several) if several else [citation.paragraph]
+
+
+def _named(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"paragraph {numbers[0]}"
+    return "paragraphs " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def _check_quote(
+    qid: str, quote: str | None, numbers: list[int], source: SourceText
+) -> Iterator[SourceProblem]:
+    if quote is None:
+        return
+    words = len(quote.split())
+    if words > MAX_QUOTE_WORDS:
+        yield SourceProblem(
+            qid,
+            f"quote has {words} words; a locator quote may have at most {MAX_QUOTE_WORDS}",
+        )
+    wanted = normalise(quote)
+    if not wanted:
+        yield SourceProblem(qid, "quote is empty; copy a few words of the paragraph")
+    elif not any(wanted in source.plain[number - 1] for number in numbers):
+        where = source.elsewhere(source.with_quote(wanted), numbers[0])
+        yield SourceProblem(qid, f'quote "{quote}" is not in {_named(numbers)}{where}')
+
+
+def _check_figures(
+    question: Any, qid: str, cited: list[int], source: SourceText
+) -> Iterator[SourceProblem]:
+    available = [figure for number in cited for figure in source.figures[number - 1]]
     claims = answer_claims(question)
     reported: set[tuple[Decimal, bool]] = set()
+    first = cited[0]
     for part in claims.texts:
         for figure in find_figures(part):
             key = (figure.value, figure.ordinal)
             if key in reported or _backed(figure, available):
                 continue
             reported.add(key)
-            where = source.elsewhere(source.with_figure([figure]), number)
+            where = source.elsewhere(source.with_figure([figure]), first)
             yield SourceProblem(
                 qid,
                 f'figure "{figure.text}" in the correct answer ("{" ".join(part.split())}") '
-                f"is not in paragraph {number}{where}",
+                f"is not in {_named(cited)}{where}",
             )
     for values in claims.numbers:
         figures = [Figure(value, False, _show(value)) for value in values]
         if any(_backed(figure, available) for figure in figures):
             continue
-        where = source.elsewhere(source.with_figure(figures), number)
+        where = source.elsewhere(source.with_figure(figures), first)
         if len(values) == 1:
             what = f"the answer {_show(values[0])} is not"
         else:
             what = f"neither end of the range [{', '.join(map(_show, values))}] is"
-        yield SourceProblem(qid, f"{what} a figure of paragraph {number}{where}")
+        yield SourceProblem(qid, f"{what} a figure of {_named(cited)}{where}")
 
 
 def check_sources(bank: Any, source_text: str) -> list[SourceProblem]:

@@ -7,8 +7,10 @@ shape of our YAML (the importers build such dicts, then ``Bank`` validates them)
 
 from __future__ import annotations
 
+import base64
 import html
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -86,7 +88,55 @@ META_KEYS = (
     "points",
     "unit",
     "type",
+    "quizapp",
 )
+
+# Newer keys no format has a field for (named wrong numbers, declared units, misconceptions
+# on true/false, matching and cloze choices, optional endings, citations of several
+# paragraphs) travel together in one tag, "quizapp:<base64url of JSON>": the characters of
+# base64url pass through every format's tags unchanged.
+_CARRIED = ("wrong_answers", "units", "misconception", "misconceptions", "optional_ending")
+_BLANK_CARRIED = ("units", "misconceptions", "optional_ending")
+
+
+def _carried(question: QuestionBase, data: dict[str, Any]) -> dict[str, Any]:
+    carried = {key: data[key] for key in _CARRIED if data.get(key) is not None}
+    if isinstance(question.source, list) or any(c.paragraphs for c in question.citations()):
+        carried["source"] = data["source"]
+    blanks = {
+        name: {key: blank[key] for key in _BLANK_CARRIED if blank.get(key) is not None}
+        for name, blank in (data.get("blanks") or {}).items()
+    }
+    if any(blanks.values()):
+        carried["blanks"] = {name: extra for name, extra in blanks.items() if extra}
+    return carried
+
+
+def _restore(question: dict[str, Any], encoded: str) -> None:
+    try:
+        carried = json.loads(base64.urlsafe_b64decode(encoded.encode() + b"==="))
+    except ValueError:
+        return  # a damaged tag: the question keeps what its format carried
+    if not isinstance(carried, dict):
+        return
+    blanks = carried.pop("blanks", None)
+    question.update({k: v for k, v in carried.items() if k in (*_CARRIED, "source")})
+    if isinstance(blanks, dict):
+        question[PENDING_BLANKS] = blanks  # the format reads its blanks later
+
+
+PENDING_BLANKS = "_quizapp_blanks"
+"""Where carried blank keys wait until the format has read the blanks (``finish_question``)."""
+
+
+def finish_question(question: dict[str, Any]) -> dict[str, Any]:
+    """Merge the carried blank keys into the blanks the format has read by now."""
+    pending = question.pop(PENDING_BLANKS, None)
+    if isinstance(pending, dict) and isinstance(question.get("blanks"), dict):
+        for name, extra in pending.items():
+            if isinstance(question["blanks"].get(name), dict) and isinstance(extra, dict):
+                question["blanks"][name].update(extra)
+    return question
 
 
 def meta_tags(question: QuestionBase, extra: dict[str, Any] | None = None) -> list[str]:
@@ -100,10 +150,10 @@ def meta_tags(question: QuestionBase, extra: dict[str, Any] | None = None) -> li
     tags += [f"objective:{objective}" for objective in question.objectives]
     if question.difficulty:
         tags.append(f"difficulty:{question.difficulty}")
-    if question.source is not None:
-        tags.append(f"source:{question.source.paragraph}")
-        if question.source.quote:
-            tags.append(f"quote:{question.source.quote}")
+    for citation in question.citations():
+        tags += [f"source:{number}" for number in citation.numbers()]
+        if citation.quote:
+            tags.append(f"quote:{citation.quote}")
     for number, choice in enumerate(data.get("choices") or [], start=1):
         if choice.get("misconception"):
             tags.append(f"misconception:{number}:{choice['misconception']}")
@@ -115,6 +165,10 @@ def meta_tags(question: QuestionBase, extra: dict[str, Any] | None = None) -> li
     for key, value in (extra or {}).items():
         for one in value if isinstance(value, list) else [value]:
             tags.append(f"{key}:{one}")
+    carried = _carried(question, data)
+    if carried:
+        packed = json.dumps(carried, separators=(",", ":"), sort_keys=True).encode()
+        tags.append("quizapp:" + base64.urlsafe_b64encode(packed).decode().rstrip("="))
     return tags
 
 
@@ -141,8 +195,11 @@ def apply_meta(question: dict[str, Any], tags: list[str]) -> dict[str, list[str]
         question["objectives"] = meta["objective"]
     if meta.get("difficulty"):
         question["difficulty"] = meta["difficulty"][0]
-    if meta.get("source") and meta["source"][0].isdigit():
-        question["source"] = {"paragraph": int(meta["source"][0])}
+    numbers = list(dict.fromkeys(int(n) for n in meta.get("source", []) if n.isdigit()))
+    if numbers:
+        # Several citations come back as one that names every paragraph (first quote kept).
+        cited = {"paragraph": numbers[0]} if len(numbers) == 1 else {"paragraphs": numbers}
+        question["source"] = cited
         if meta.get("quote"):
             question["source"]["quote"] = meta["quote"][0]
     for entry in meta.get("misconception", []):
@@ -162,6 +219,8 @@ def apply_meta(question: dict[str, Any], tags: list[str]) -> dict[str, list[str]
             question["points"] = number
     if meta.get("unit"):
         question["unit"] = meta["unit"][0]
+    for encoded in meta.get("quizapp", []):
+        _restore(question, encoded)
     return meta
 
 

@@ -13,7 +13,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from quizapp.bank.models import Bank
-from quizapp.interop.common import ConversionError, Report
+from quizapp.interop.common import ConversionError, Report, finish_question
 from quizapp.qtypes import AnyQuestion
 
 _QUESTION = TypeAdapter(AnyQuestion)
@@ -54,6 +54,7 @@ def build_document(
     """A bank document of the questions our types accept; the others go to the report."""
     kept: list[dict[str, Any]] = []
     for question in questions:
+        finish_question(question)
         try:
             _QUESTION.validate_python(question)
         except ValidationError as error:

@@ -170,11 +170,16 @@ def _numeric(question: Any, node: Element, extra: dict, report: Report) -> None:
             )
     answer_node = _answer(node, number_text(answer), 1.0, html=False)
     ET.SubElement(answer_node, "tolerance").text = number_text(tolerance)
-    if question.unit:
+    if question.unit or question.units:
+        # Moodle's units: the first is the answer's own (multiplier 1), then the declared ones
+        # with the same multipliers (how many of that unit make one of the answer's unit).
         units = ET.SubElement(node, "units")
-        unit = ET.SubElement(units, "unit")
-        ET.SubElement(unit, "multiplier").text = "1"
-        ET.SubElement(unit, "unit_name").text = question.unit
+        declared = [(question.unit, 1.0)] if question.unit else []
+        declared += list((question.units or {}).items())
+        for name, multiplier in declared:
+            unit = ET.SubElement(units, "unit")
+            ET.SubElement(unit, "multiplier").text = number_text(multiplier)
+            ET.SubElement(unit, "unit_name").text = name
     ET.SubElement(node, "unitgradingtype").text = "0"
     ET.SubElement(node, "unitpenalty").text = "0"
     ET.SubElement(node, "showunits").text = "3"
@@ -421,9 +426,17 @@ def _read_numerical(node: Element, question: dict, report: Report, tags: list[st
     question.update(
         numeric_target(meta.get("tolerance", []), bool(meta.get("range")), value, tolerance)
     )
-    unit = child(child(node, "units"), "unit")
-    if unit is not None:
-        question["unit"] = text_of(child(unit, "unit_name")).strip()
+    units_node = child(node, "units")
+    found = [
+        (text_of(child(unit, "unit_name")).strip(), parse_float(text_of(child(unit, "multiplier"))))
+        for unit in (units_node.findall("unit") if units_node is not None else [])
+    ]
+    found = [(name, multiplier) for name, multiplier in found if name]
+    if found and found[0][1] in (None, 1.0):
+        question["unit"] = found.pop(0)[0]
+    declared = {name: multiplier for name, multiplier in found if multiplier and multiplier > 0}
+    if declared:
+        question["units"] = declared
 
 
 def _read_matching(node: Element, question: dict, report: Report, tags: list[str]) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from quizapp.bank.scalars import as_text
 
@@ -58,14 +58,46 @@ class Grade:
 
 
 class Citation(BaseModel):
-    """Where in the bank's source a question's answer lies."""
+    """Where in the bank's source a question's answer lies: one paragraph, or several when
+    the answer brings together what the source says in more than one place."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    paragraph: int = Field(ge=1, description="Paragraph number in the source text, from 1.")
-    quote: Text | None = Field(
-        default=None, description="A locator phrase of at most 8 words from that paragraph."
+    paragraph: int | None = Field(
+        default=None, ge=1, description="Paragraph number in the source text, from 1."
     )
+    paragraphs: list[Annotated[int, Field(ge=1)]] | None = Field(
+        default=None,
+        min_length=1,
+        description="Instead of 'paragraph': several paragraph numbers, e.g. [5, 10].",
+    )
+    quote: Text | None = Field(
+        default=None,
+        description="A locator phrase of at most 8 words from (one of) the paragraph(s).",
+    )
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Citation:
+        if (self.paragraph is None) == (self.paragraphs is None):
+            raise ValueError(
+                "a source needs 'paragraph: N' or 'paragraphs: [N, M]' (one of the two)"
+            )
+        return self
+
+    def numbers(self) -> list[int]:
+        """The cited paragraph numbers, in the order written."""
+        return [self.paragraph] if self.paragraph is not None else list(self.paragraphs or [])
+
+
+@dataclass(frozen=True)
+class Option:
+    """An answer a student can pick whose picks teachers count (a choice, true or false, a
+    wrong number the bank names, a matching distractor, a cloze choice)."""
+
+    key: str
+    text: str
+    correct: bool | None
+    misconception: str | None = None
 
 
 class QuestionBase(BaseModel):
@@ -85,7 +117,10 @@ class QuestionBase(BaseModel):
     tags: list[Text] = Field(default_factory=list)
     objectives: list[Text] = Field(default_factory=list)
     difficulty: Literal["easy", "medium", "hard"] | None = None
-    source: Citation | None = None
+    source: Citation | list[Citation] | None = Field(
+        default=None,
+        description="Where the answer lies in the source: one citation or a list of them.",
+    )
 
     # -- the contract -----------------------------------------------------------------------
     def new_layout(self, rng: random.Random, shuffle: bool = True) -> dict[str, Any]:
@@ -119,6 +154,20 @@ class QuestionBase(BaseModel):
         """Option keys the response picked (choices, true/false), for teachers' per-option
         counts; types without options pick none."""
         return []
+
+    def options(self) -> list[Option]:
+        """The options whose picks are counted (``picked_options`` gives their keys), with
+        the misconception a wrong one reveals; types without options have none."""
+        return []
+
+    def citations(self) -> list[Citation]:
+        """The question's citations: none, one, or several."""
+        if self.source is None:
+            return []
+        return [self.source] if isinstance(self.source, Citation) else list(self.source)
+
+    def cited_paragraphs(self) -> set[int]:
+        return {number for citation in self.citations() for number in citation.numbers()}
 
     # -- helpers shared by the types -------------------------------------------------------
     def content_hash(self) -> str:

@@ -28,6 +28,7 @@ from quizapp.qtypes.base import (
     Grade,
     InvalidResponse,
     NonEmptyText,
+    Option,
     QuestionBase,
     Response,
     Text,
@@ -61,6 +62,10 @@ class ChoiceBlank(BaseModel):
     type: Literal["choice"]
     choices: list[NonEmptyText] = Field(min_length=2)
     answer: Text
+    misconceptions: dict[NonEmptyText, NonEmptyText] | None = Field(
+        default=None,
+        description="Wrong choice text -> short id of the misconception picking it reveals.",
+    )
 
     @model_validator(mode="after")
     def _answer_is_a_choice(self) -> ChoiceBlank:
@@ -72,6 +77,12 @@ class ChoiceBlank(BaseModel):
                 f"the answer '{self.answer}' is not one of the choices; "
                 "copy it exactly from 'choices'"
             )
+        for choice in self.misconceptions or {}:
+            if choice not in self.choices or choice == self.answer:
+                raise ValueError(
+                    f"'misconceptions' names '{choice}', which is not a wrong choice; "
+                    "copy its text exactly from 'choices'"
+                )
         return self
 
 
@@ -120,6 +131,22 @@ class Cloze(QuestionBase):
         blank = self.blanks[name]
         assert isinstance(blank, ChoiceBlank)
         return {self.option_key(choice): choice for choice in blank.choices}
+
+    def options(self) -> list[Option]:
+        """The choices of the choice blanks (a choice's key is the same in every blank)."""
+        found: dict[str, Option] = {}
+        for name in self.names():
+            blank = self.blanks[name]
+            if isinstance(blank, ChoiceBlank):
+                tags = blank.misconceptions or {}
+                for text in blank.choices:
+                    key = self.option_key(text)
+                    found.setdefault(key, Option(key, text, text == blank.answer, tags.get(text)))
+        return list(found.values())
+
+    def picked_options(self, response: Response) -> list[str]:
+        offered = {option.key for option in self.options()}
+        return list(dict.fromkeys(v for v in self.given(response).values() if v in offered))
 
     def new_layout(self, rng: random.Random, shuffle: bool = True) -> dict[str, Any]:
         choices: dict[str, list[str]] = {}

@@ -25,6 +25,7 @@ from quizapp.qtypes.base import (
     Grade,
     InvalidResponse,
     NonEmptyText,
+    Option,
     QuestionBase,
     Response,
     only_value,
@@ -53,6 +54,10 @@ class Matching(QuestionBase):
         default_factory=list, description="Extra answers that match no prompt."
     )
     scoring: Literal["partial", "all_or_nothing"] = "partial"
+    misconceptions: dict[NonEmptyText, NonEmptyText] | None = Field(
+        default=None,
+        description="Distractor text -> short id of the misconception picking it reveals.",
+    )
 
     @model_validator(mode="after")
     def _distinct(self) -> Matching:
@@ -71,7 +76,24 @@ class Matching(QuestionBase):
             if folded in seen:
                 raise ValueError(f"the distractor '{distractor}' is listed twice; list it once")
             seen.add(folded)
+        for distractor in self.misconceptions or {}:
+            if distractor not in self.distractors:
+                raise ValueError(
+                    f"'misconceptions' names '{distractor}', which is not a distractor; "
+                    "copy its text exactly from 'distractors'"
+                )
         return self
+
+    def options(self) -> list[Option]:
+        """The distractors: a pick of one is always wrong, and may reveal a misconception."""
+        tags = self.misconceptions or {}
+        return [
+            Option(self.option_key(text), text, False, tags.get(text)) for text in self.distractors
+        ]
+
+    def picked_options(self, response: Response) -> list[str]:
+        distractors = {option.key for option in self.options()}
+        return list(dict.fromkeys(k for k in self.given(response).values() if k in distractors))
 
     def answer_texts(self) -> dict[str, str]:
         """Every answer offered (pairs' answers, then distractors), by key."""

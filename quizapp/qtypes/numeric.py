@@ -3,18 +3,27 @@
 The bank gives either ``answer`` with an optional ``tolerance`` (absolute, ``0.5``, or relative,
 ``"10%"`` of the answer; none means exact), or ``range: [min, max]``. Bounds are inclusive.
 
-Reading what the student typed (``parse_number``), after Unicode NFKC and outer spaces:
+Reading what the student typed (``read_number``, the one place that reads a number as people
+write it), after Unicode NFKC (so no-break and narrow spaces are spaces) and outer spaces:
 
 - ``4``, ``4.0``, ``-4``, ``.5``, ``1e3``: plain numbers, the dot is the decimal point;
 - ``4,5``: a comma is a decimal comma...
 - ``1,000`` / ``12,345.6``: ...unless it separates groups of exactly three digits after one to
   three leading digits (not starting with 0): then it is a thousands separator (so ``1,500`` is
   fifteen hundred, write ``1.5`` or ``1,50`` for one and a half; ``0,001`` is a thousandth);
-- ``1 000`` / ``1 000,5``: spaces between groups of three digits are thousands separators;
-- the question's ``unit`` typed after the number is ignored (``23 years``).
+- ``1 000`` / ``1 000,5`` / ``1'000``: spaces or apostrophes between groups of three digits are
+  thousands separators;
+- ``70th``, ``1st``, ``22nd``, ``3rd``: an ordinal is its number;
+- words and signs before or after the number are units: the words of the question's ``unit``
+  count as written (``23 years``, ``US$4 billion`` for the unit ``billion US$``), and the bank
+  may declare more under ``units`` with Moodle's multipliers (``million: 1000`` when the
+  answer is in billions: 1 billion is 1000 million, so ``400 million`` reads as 0.4). A word
+  the question does not know is refused with a message naming it and the units it knows.
 
 Anything else (``abc``, ``1.000,5``) is not a number: the text is stored as typed (it is the
 student's answer, not a forged form) and graded wrong with the feedback "'abc' is not a number".
+Every form read before units and ordinals existed reads as before, so regrading a stored
+answer gives the grade it had.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -31,6 +41,8 @@ from quizapp.qtypes.base import (
     NOT_ANSWERED,
     FormData,
     Grade,
+    NonEmptyText,
+    Option,
     QuestionBase,
     Response,
     Text,
@@ -43,31 +55,119 @@ MAX_NUMBER_LENGTH = 100
 _PLAIN = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _COMMA_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 _SPACE_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?: \d{3})+(?:[.,]\d+)?")
+_APOSTROPHE_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:'\d{3})+(?:[.,]\d+)?")
 _DECIMAL_COMMA = re.compile(r"\d*,\d+")
 _PERCENT = re.compile(r"\d+(?:\.\d+)?%")
+_FIGURE = re.compile(r"(?:\d(?:[\d,.' ]*\d)?\.?|\.\d+)(?:[eE][+-]?\d+)?")
+"""Where the number lies in what was typed (its form is checked after)."""
+_ORDINAL = re.compile(r"(st|nd|rd|th)(?=\s|$)", re.IGNORECASE)
+_SIGNS = "+-"
 
 
-def parse_number(text: str, unit: str = "") -> float | None:
-    """The number a student typed, or None when it is not one (rules in the module docstring)."""
-    text = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
-    text = " ".join(text.split())
-    unit = " ".join(unicodedata.normalize("NFKC", unit).casefold().split())
-    if unit and text.casefold().endswith(unit):
-        text = text.casefold()[: -len(unit)].rstrip()
-    sign, body = 1.0, text
-    if text[:1] in ("+", "-"):
-        sign, body = (-1.0 if text[0] == "-" else 1.0), text[1:].lstrip()
+@dataclass(frozen=True)
+class Reading:
+    """What a typed answer says: its number (in the question's unit), or why it has none."""
+
+    number: float | None
+    problem: str = ""
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _figure(body: str) -> float | None:
+    """The value of the digits alone (thousands separators and decimal comma read)."""
     if _PLAIN.fullmatch(body):
-        number = float(body)
-    elif _COMMA_THOUSANDS.fullmatch(body):
-        number = float(body.replace(",", ""))
-    elif _SPACE_THOUSANDS.fullmatch(body):
-        number = float(body.replace(" ", "").replace(",", "."))
-    elif _DECIMAL_COMMA.fullmatch(body):
-        number = float(body.replace(",", "."))
-    else:
-        return None
-    return sign * number if math.isfinite(number) else None
+        return float(body)
+    if _COMMA_THOUSANDS.fullmatch(body):
+        return float(body.replace(",", ""))
+    if _SPACE_THOUSANDS.fullmatch(body):
+        return float(body.replace(" ", "").replace(",", "."))
+    if _APOSTROPHE_THOUSANDS.fullmatch(body):
+        return float(body.replace("'", "").replace(",", "."))
+    if _DECIMAL_COMMA.fullmatch(body):
+        return float(body.replace(",", "."))
+    return None
+
+
+def _unit_words(unit: str, units: Mapping[str, float] | None) -> dict[str, float]:
+    """Every unit word the question knows, with its multiplier: the words of ``unit`` (and
+    the whole of it) count 1, then the declared ``units``."""
+    known: dict[str, float] = {}
+    folded = _folded(unit)
+    if folded:
+        known[folded] = 1.0
+        for word in folded.split():
+            known.setdefault(word, 1.0)
+    for name, multiplier in (units or {}).items():
+        known[_folded(name)] = float(multiplier)
+    return known
+
+
+def _read_units(words: str, known: dict[str, float]) -> tuple[float, str]:
+    """(the product of the multipliers, '' or the first word that is no known unit)."""
+    multiplier, used = 1.0, set()
+    rest = words
+    names = sorted(known, key=len, reverse=True)
+    while rest:
+        name = next((n for n in names if rest == n or rest.startswith(n + " ")), None)
+        if name is None or name in used:
+            return multiplier, rest.split()[0]
+        used.add(name)
+        multiplier *= known[name]
+        rest = rest[len(name) :].strip()
+    return multiplier, ""
+
+
+def read_number(text: str, unit: str = "", units: Mapping[str, float] | None = None) -> Reading:
+    """The number a student typed, in the question's unit (rules in the module docstring)."""
+    text = " ".join(unicodedata.normalize("NFKC", text).replace("\u2212", "-").split())
+    match = _FIGURE.search(text)
+    if match is None:
+        return Reading(None)
+    prefix, body, suffix = text[: match.start()], match.group(), text[match.end() :]
+    sign = 1.0
+    prefix = prefix.strip()
+    if prefix[-1:] in _SIGNS and prefix[-1:]:
+        sign, prefix = (-1.0 if prefix[-1] == "-" else 1.0), prefix[:-1].strip()
+    elif prefix[:1] in _SIGNS and prefix[:1]:
+        sign, prefix = (-1.0 if prefix[0] == "-" else 1.0), prefix[1:].strip()
+    number = _figure(body)
+    if number is None or not math.isfinite(number):
+        return Reading(None)
+    ordinal = _ORDINAL.match(suffix)
+    if ordinal and number.is_integer():
+        suffix = suffix[ordinal.end() :]
+    suffix = suffix.strip().removesuffix(".").strip()
+    words = _folded(f"{prefix} {suffix}")
+    if not words:
+        return Reading(sign * number)
+    if not any(
+        char.isalpha() or unicodedata.category(char) == "Sc" or char == "%" for char in words
+    ):
+        return Reading(None)  # stray signs or digits ('--4', '4 5'): no number at all
+    known = _unit_words(unit, units)
+    multiplier, unknown = _read_units(words, known)
+    if unknown:
+        return Reading(None, _unknown_unit(unknown, unit, known))
+    value = sign * number / multiplier
+    return Reading(value if math.isfinite(value) else None)
+
+
+def _unknown_unit(word: str, unit: str, known: dict[str, float]) -> str:
+    if not known:
+        return f"'{word[:20]}' is not understood; write only the number"
+    names = ", ".join(sorted({name for name in known if " " not in name} or set(known)))
+    into = f"the number in {unit}" if unit else "the number"
+    return f"'{word[:20]}' is not a unit this question knows ({names}); write {into}"
+
+
+def parse_number(
+    text: str, unit: str = "", units: Mapping[str, float] | None = None
+) -> float | None:
+    """The number a student typed, or None when it is not one (rules in the module docstring)."""
+    return read_number(text, unit, units).number
 
 
 def format_number(number: float) -> str:
@@ -100,6 +200,7 @@ def _tolerance(value: Any) -> Any:
 
 
 Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
+Multiplier = Annotated[float, BeforeValidator(_number), Field(gt=0, allow_inf_nan=False)]
 Tolerance = Annotated[
     Annotated[float, Field(ge=0, allow_inf_nan=False)]
     | Annotated[str, Field(pattern=r"^\d+(\.\d+)?%$")],
@@ -107,8 +208,8 @@ Tolerance = Annotated[
 ]
 
 
-class NumericTarget(BaseModel):
-    """Which numbers count as right: ``answer`` ± ``tolerance``, or ``range: [min, max]``."""
+class NumericBounds(BaseModel):
+    """Which numbers: ``answer`` ± ``tolerance``, or ``range: [min, max]``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     noun: ClassVar[str] = "a numeric question"
@@ -122,7 +223,7 @@ class NumericTarget(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _answer_or_range(self) -> NumericTarget:
+    def _answer_or_range(self) -> NumericBounds:
         if self.answer is None and self.range is None:
             raise ValueError(
                 f"{self.noun} needs 'answer: <number>' (with an optional 'tolerance') "
@@ -177,11 +278,36 @@ class NumericTarget(BaseModel):
         return f"{answer} (± {spread})"
 
 
+class NumericTarget(NumericBounds):
+    """Which numbers count as right, and the units a student may write them in."""
+
+    units: dict[NonEmptyText, Multiplier] | None = Field(
+        default=None,
+        description=(
+            "More units a student may write, each with Moodle's multiplier: how many of it make "
+            "one of the answer's unit (answer in billions: million: 1000)."
+        ),
+    )
+
+
+class WrongNumber(NumericBounds):
+    """A wrong number (or range) the teacher expects, with what it reveals: a misreading of
+    the source, a figure of another year, a unit slip (millions for billions)."""
+
+    noun: ClassVar[str] = "a wrong answer"
+
+    misconception: Text | None = Field(
+        default=None, description="Short id of the misconception this wrong number reveals."
+    )
+    feedback: Text = ""
+
+
 def grade_number(target: NumericTarget, text: str, unit: str = "") -> tuple[bool, str]:
     """(right?, a note for the student) for a typed, non-empty answer."""
-    number = parse_number(text, unit)
+    reading = read_number(text, unit, target.units)
+    number = reading.number
     if number is None:
-        return False, f"'{text.strip()[:40]}' is not a number"
+        return False, reading.problem or f"'{text.strip()[:40]}' is not a number"
     stripped = text.strip()
     note = "" if _PLAIN.fullmatch(stripped.lstrip("+-")) else f"Read as {format_number(number)}."
     return target.matches(number), note
@@ -193,6 +319,34 @@ class NumericAnswer(QuestionBase, NumericTarget):
 
     type: Literal["numeric"]
     unit: Text = Field(default="", description="Shown after the answer box, e.g. 'years'.")
+    wrong_answers: list[WrongNumber] | None = Field(
+        default=None,
+        description="Wrong numbers worth naming, each with its misconception and feedback.",
+    )
+
+    def _wrong_answer(self, response: Response) -> tuple[int, WrongNumber] | None:
+        """The named wrong number a (wrong) response matches, with its index."""
+        text = typed_text(response)
+        number = read_number(text, self.unit, self.units).number if text.strip() else None
+        if number is None or self.matches(number):
+            return None
+        for index, wrong in enumerate(self.wrong_answers or []):
+            if wrong.matches(number):
+                return index, wrong
+        return None
+
+    def _wrong_key(self, index: int) -> str:
+        return self.option_key(f"wrong-answer-{index}")
+
+    def options(self) -> list[Option]:
+        return [
+            Option(self._wrong_key(index), wrong.target_in_words(), False, wrong.misconception)
+            for index, wrong in enumerate(self.wrong_answers or [])
+        ]
+
+    def picked_options(self, response: Response) -> list[str]:
+        found = self._wrong_answer(response)
+        return [] if found is None else [self._wrong_key(found[0])]
 
     def public_view(self, layout: Mapping[str, Any]) -> dict[str, Any]:
         return {"text": self.text, "unit": self.unit}
@@ -206,7 +360,11 @@ class NumericAnswer(QuestionBase, NumericTarget):
         if not text.strip():
             return Grade(0.0, [NOT_ANSWERED])
         right, note = grade_number(self, text, self.unit)
-        return Grade(1.0 if right else 0.0, [note] if note else [])
+        feedback = [note] if note else []
+        found = None if right else self._wrong_answer(response)
+        if found is not None and found[1].feedback:
+            feedback.append(found[1].feedback)
+        return Grade(1.0 if right else 0.0, feedback)
 
     def correct_answer(self) -> str:
         return f"{self.target_in_words()} {self.unit}".strip()

@@ -4,6 +4,10 @@ Both sides are normalised before comparing (``normalize_answer``): Unicode NFKC 
 letters, ligatures and composed/decomposed accents compare equal), runs of white space made one
 space, outer spaces and trailing full stops removed, and case ignored unless
 ``case_sensitive: true``. Nothing else is forgiven: no spelling tolerance, no missing accents.
+
+``optional_ending`` names words the question already shows after the answer box (a cloze
+"the [[sea]] Sea", a short "Which ... Sea?"): an answer is right with or without them, so
+"Black" and "Black Sea" are both right when ``accept: [Black Sea]`` and ``optional_ending: Sea``.
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator
 
 from quizapp.qtypes.base import (
     NOT_ANSWERED,
@@ -41,6 +45,11 @@ def normalize_answer(text: str, case_sensitive: bool = False) -> str:
     return text
 
 
+def _listed(value: Any) -> Any:
+    """One ending may be written alone (``optional_ending: Sea``)."""
+    return [value] if isinstance(value, str) else value
+
+
 class AcceptedAnswers(BaseModel):
     """The accepted answers of a short-answer question or blank, and how to compare them."""
 
@@ -49,6 +58,10 @@ class AcceptedAnswers(BaseModel):
 
     accept: list[NonEmptyText] = Field(json_schema_extra={"minItems": 1})
     case_sensitive: StrictBool = False
+    optional_ending: Annotated[list[NonEmptyText], BeforeValidator(_listed)] | None = Field(
+        default=None,
+        description="Words the question shows after the answer: right with or without them.",
+    )
 
     @field_validator("accept")
     @classmethod
@@ -63,11 +76,18 @@ class AcceptedAnswers(BaseModel):
                 )
         return accept
 
+    def _without_ending(self, text: str) -> str:
+        """The normalised answer, less one optional ending (when it is more than that)."""
+        text = normalize_answer(text, self.case_sensitive)
+        for ending in self.optional_ending or []:
+            tail = " " + normalize_answer(ending, self.case_sensitive)
+            if text.endswith(tail) and len(text) > len(tail):
+                return text[: -len(tail)].rstrip()
+        return text
+
     def accepts(self, text: str) -> bool:
-        given = normalize_answer(text, self.case_sensitive)
-        return bool(given) and any(
-            given == normalize_answer(answer, self.case_sensitive) for answer in self.accept
-        )
+        given = self._without_ending(text)
+        return bool(given) and any(given == self._without_ending(answer) for answer in self.accept)
 
     def accepted_in_words(self) -> str:
         first, *others = self.accept

@@ -13,6 +13,7 @@ from quizapp.qtypes.base import (
     Grade,
     InvalidResponse,
     NonEmptyText,
+    Option,
     QuestionBase,
     Response,
     Text,
@@ -73,6 +74,12 @@ class ChoiceQuestion(QuestionBase):
     def picked_options(self, response: Response) -> list[str]:
         picked = response.get("choice") or response.get("choices") or []
         return [picked] if isinstance(picked, str) else list(picked)
+
+    def options(self) -> list[Option]:
+        return [
+            Option(self.option_key(c.text), c.text, c.correct, c.misconception)
+            for c in self.choices
+        ]
 
     def _checked_keys(self, values: list[str]) -> list[str]:
         by_key = self.choices_by_key()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import StrictBool
+from pydantic import Field, StrictBool
 
 from quizapp.qtypes.base import (
     NOT_ANSWERED,
     FormData,
     Grade,
     InvalidResponse,
+    Option,
     QuestionBase,
     Response,
     Text,
@@ -32,6 +33,9 @@ class TrueFalse(QuestionBase):
     answer: StrictBool
     feedback_true: Text = ""
     feedback_false: Text = ""
+    misconception: Text | None = Field(
+        default=None, description="Short id of the misconception the wrong answer reveals."
+    )
 
     def public_view(self, layout: Mapping[str, Any]) -> dict[str, Any]:
         return {
@@ -69,3 +73,14 @@ class TrueFalse(QuestionBase):
     def picked_options(self, response: Response) -> list[str]:
         given = self._given(response)
         return [] if given is None else [str(given).lower()]
+
+    def options(self) -> list[Option]:
+        return [
+            Option(
+                str(value).lower(),
+                _WORDS[value],
+                value == self.answer,
+                None if value == self.answer else self.misconception,
+            )
+            for value in (True, False)
+        ]

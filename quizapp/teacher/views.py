@@ -24,8 +24,7 @@ from sqlalchemy import func, select
 
 from quizapp import catalog
 from quizapp.bank.errors import BankError
-from quizapp.bank.lint import PlacedWarning, lint_bank_bytes
-from quizapp.bank.loader import load_bank_bytes
+from quizapp.bank.lint import PlacedWarning, lint_file_cached
 from quizapp.bank.report import cut, excerpt, more_line, shown_problems
 from quizapp.bank_access import (
     may_replace_bank,
@@ -155,15 +154,15 @@ def _bank_warnings(row: Bank) -> tuple[list[PlacedWarning] | None, str]:
     limit = current_app.config["MAX_BANK_BYTES"]
     try:
         data = path.read_bytes()
-        bank_model = load_bank_bytes(data, str(path.relative_to(folder.parent)), limit)
+        linted = lint_file_cached(data, str(path.relative_to(folder.parent)), limit)
     except (OSError, BankError):
         return None, "The bank's file no longer loads; re-import it to see why."
-    if bank_model.bank != row.slug:
+    if linted.slug != row.slug:
         return None, "The bank's file now holds another bank; re-import to update it."
     note = ""
     if catalog.file_hash(data) != row.content_hash:
         note = "The file has changed since the last import: these warnings are for the file."
-    return lint_bank_bytes(bank_model, data, str(path.relative_to(folder.parent)), limit), note
+    return list(linted.warnings), note
 
 
 def _questions_folder() -> Path:

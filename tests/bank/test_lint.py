@@ -280,10 +280,20 @@ LINE = re.compile(
 
 
 def test_lint_command_on_the_shipped_banks(runner):
+    """The shipped banks pass their own lint: no warning at all."""
     result = runner.invoke(args=["quiz", "lint", str(QUESTIONS)])
     assert result.exit_code == 0, result.output
+    *lines, total = result.output.strip().splitlines()
+    assert total == "0 warning(s).", result.output
+    assert lines and all(line.startswith("ok ") for line in lines), result.output
+
+
+def test_lint_lines_name_file_line_column_and_rule(runner, tmp_path):
+    path = tmp_path / "bank.yaml"
+    path.write_text(MISCONCEPTIONS)
+    result = runner.invoke(args=["quiz", "lint", str(path)])
     *warnings, total = result.output.strip().splitlines()
-    assert total == f"{len(warnings)} warning(s)."
+    assert total == f"{len(warnings)} warning(s)." == "2 warning(s)."
     rules = {rule.id for rule in RULES}
     for line in warnings:
         match = LINE.match(line)
@@ -345,12 +355,26 @@ def bank_page(client, slug: str) -> str:
     raise AssertionError(f"no page for bank {slug}")
 
 
-def test_bank_page_lists_the_warnings_of_its_file(demo_app, client, teacher):
-    page = bank_page(client, "demo")
+def test_bank_page_lists_the_warnings_of_its_file(app, runner, client, teacher, tmp_path):
+    folder = tmp_path / "questions"
+    folder.mkdir()
+    app.config["QUESTIONS_DIR"] = str(folder)
+    path = folder / "lint.yaml"
+    path.write_text(MISCONCEPTIONS.replace("investmnet", "investment") + UNRELATED_TAIL)
+    assert runner.invoke(args=["quiz", "import", str(path)]).exit_code == 0
+    page = bank_page(client, "lint")
     assert "Check the questions" in page
-    assert "questions/demo/demo.yaml:17:5" in page
-    assert "misconception-once" in page and "ringed-means-largest" in page
+    assert "questions/lint.yaml:12:5" in page
+    assert "misconception-once" in page and "one-use" in page
     assert "1 warning" in page
+
+
+UNRELATED_TAIL = """\
+  - id: q3
+    type: single
+    text: Q3?
+    choices: [{text: a, correct: true}, {text: b, misconception: one-use}]
+"""
 
 
 def test_bank_page_reads_no_file_outside_the_questions_folder(
@@ -401,3 +425,146 @@ questions:
     assert "'moons' (Titan → Saturn)" in found[1]
     shuffled = text.replace("Venus, Earth and Mars; Titan", "Mars, Earth and Venus; Titan")
     assert len(lint(shuffled.replace("moon of Saturn", "moon"), "answer-exposure")) == 0
+
+
+# -- misconceptions across topics, choice forms, tolerance vs named wrong answers -------------
+
+UNRELATED = (
+    HEAD
+    + """\
+questions:
+  - id: trade
+    type: single
+    text: What grew fastest?
+    tags: [trade]
+    choices: [{text: Trade, correct: true}, {text: Investment, misconception: trade-vs-investment}]
+  - id: trade-2
+    type: true_false
+    text: Investment was larger than trade in 2014.
+    tags: [trade, figures]
+    answer: false
+    misconception: trade-vs-investment
+  - id: flights
+    type: single
+    text: Which link began in 2015?
+    tags: [transport]
+    choices:
+      - {text: Direct flights, correct: true}
+      - {text: A loan, misconception: trade-vs-investment}
+"""
+)
+
+
+def test_a_misconception_on_an_unrelated_topic_is_reported():
+    found = lint(UNRELATED, "misconception-unrelated")
+    assert [(w.line, w.warning.message.split("'")[3]) for w in found] == [(15, "flights")]
+    assert "(tags: transport) shares no tag with its other uses ('trade', 'trade-2')" in (
+        found[0].warning.message
+    )
+    related = UNRELATED.replace("tags: [transport]", "tags: [transport, trade]")
+    assert lint(related, "misconception-unrelated") == []
+
+
+FORMS = (
+    HEAD
+    + """\
+questions:
+  - id: amounts
+    type: single
+    text: How much did trade come to in 2014?
+    choices:
+      - {text: US$4 billion, correct: true}
+      - US$400 million
+      - Trade grew steadily over the whole of the period covered.
+"""
+)
+
+
+def test_one_choice_of_another_form_is_reported():
+    found = lint(FORMS, "choice-form")
+    assert len(found) == 1 and found[0].line == 4
+    assert "is a sentence while the other choices are each a figure" in found[0].warning.message
+    same = FORMS.replace(
+        "Trade grew steadily over the whole of the period covered.", "US$40 million"
+    )
+    assert lint(same, "choice-form") == []
+    names = FORMS.replace("US$4 billion", "Minsk").replace("US$400 million", "Beijing")
+    names = names.replace("Trade grew steadily over the whole of the period covered.", "Moscow")
+    assert lint(names, "choice-form") == []
+
+
+def test_a_tolerance_that_reaches_a_named_wrong_answer_is_reported():
+    text = (
+        HEAD
+        + """\
+questions:
+  - id: trade
+    type: numeric
+    text: Trade in 2014, in billion US$?
+    answer: 4
+    tolerance: 1
+    wrong_answers: [{answer: 5, misconception: x}, {answer: 50, misconception: x}]
+"""
+    )
+    found = lint(text, "numeric-key")
+    assert [w.warning.message for w in found] == [
+        "'trade': the key (4 (± 1)) reaches the named wrong answer 5, so that mistake is "
+        "marked right"
+    ]
+    assert lint(text.replace("tolerance: 1", "tolerance: 0.5"), "numeric-key") == []
+
+
+def test_a_misconception_once_counts_every_type():
+    text = (
+        HEAD
+        + """\
+questions:
+  - {id: tf, type: true_false, text: The Moon shines., answer: false, misconception: moon-shines}
+  - id: cloze
+    type: cloze
+    text: Moonlight is [[light]] light.
+    blanks:
+      light: {type: choice, choices: [reflected, its own], answer: reflected,
+              misconceptions: {its own: moon-shines}}
+"""
+    )
+    assert lint(text, "misconception-once") == []
+    assert (
+        len(
+            lint(
+                text.replace("{its own: moon-shines}", "{its own: moon-glows}"),
+                "misconception-once",
+            )
+        )
+        == 2
+    )
+
+
+def test_exclusive_groups_keep_an_exposed_answer_out_of_the_attempt():
+    apart = EXPOSED.replace(
+        "  - {id: all, title: All}\n",
+        "  - {id: all, title: All, exclusive: [[trade-2014, amounts]]}\n",
+    )
+    assert lint(EXPOSED, "answer-exposure")
+    assert lint(apart, "answer-exposure") == []
+
+
+def test_bank_page_lints_a_file_once_until_it_changes(app, runner, client, teacher, tmp_path):
+    from quizapp.bank import lint as lint_module
+
+    folder = tmp_path / "questions"
+    folder.mkdir()
+    app.config["QUESTIONS_DIR"] = str(folder)
+    path = folder / "lint.yaml"
+    unique = f"# {tmp_path}\n"  # bytes no other test has linted in this process
+    path.write_text(unique + MISCONCEPTIONS.replace("investmnet", "investment"))
+    assert runner.invoke(args=["quiz", "import", str(path)]).exit_code == 0
+    info = lint_module.cache_info
+    hits, misses = info.hits, info.misses
+    first = bank_page(client, "lint")
+    assert (info.hits, info.misses) == (hits, misses + 1)
+    assert bank_page(client, "lint") == first
+    assert (info.hits, info.misses) == (hits + 1, misses + 1), "the second view reuses the lint"
+    path.write_text(unique + MISCONCEPTIONS)  # new bytes: a new key, linted afresh
+    assert bank_page(client, "lint").count("misconception-once") == 2
+    assert info.misses == misses + 2

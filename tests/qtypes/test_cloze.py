@@ -171,3 +171,19 @@ def test_correct_answer() -> None:
     assert make().correct_answer() == (
         "Earth is the [third] planet, has [1] moon and the [Pacific] Ocean."
     )
+
+
+def test_blank_optional_ending_and_units() -> None:
+    question = Cloze.model_validate(
+        with_blanks(
+            ocean={"type": "short", "accept": ["Pacific Ocean"], "optional_ending": "Ocean"},
+            moons={"type": "numeric", "answer": 1, "units": {"moon": 1}},
+        )
+    )
+    grade = question.grade(fill(question, position="third", moons="1 moon", ocean="Pacific"))
+    assert grade.fraction == 1.0
+    grade = question.grade(fill(question, position="third", moons="1st", ocean="Pacific Ocean"))
+    assert grade.fraction == 1.0
+    grade = question.grade(fill(question, position="third", moons="1 planet", ocean="Pacific"))
+    assert grade.fraction == pytest.approx(2 / 3)
+    assert "Blank 2: wrong. 'planet' is not a unit this question knows (moon)" in grade.feedback[1]

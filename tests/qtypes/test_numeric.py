@@ -6,7 +6,7 @@ import pytest
 
 from quizapp.bank.scalars import PlainFloat, PlainInt
 from quizapp.qtypes import InvalidResponse
-from quizapp.qtypes.numeric import NumericAnswer, format_number, parse_number
+from quizapp.qtypes.numeric import NumericAnswer, format_number, parse_number, read_number
 
 from .helpers import answer, refused, view
 
@@ -175,3 +175,93 @@ def test_empty_and_malformed() -> None:
         answer(question, answer="4" * 101)
     with pytest.raises(InvalidResponse):
         answer(question, answer=["4", "5"])
+
+
+TRADE_UNITS: dict[str, Any] = {"million": 1000, "US dollars": 1, "dollars": 1, "bn": 1}
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        # thousands separators in each student's style, and a decimal comma
+        ("2,000", 2000.0),
+        ("2 000", 2000.0),
+        ("2\u00a0000", 2000.0),  # a no-break space
+        ("2\u202f000", 2000.0),  # a narrow no-break space, as French typists write
+        ("2\u2009000", 2000.0),  # a thin space
+        ("2'000", 2000.0),  # Swiss style
+        ("3,9", 3.9),
+        # ordinals
+        ("70th", 70.0),
+        ("5th", 5.0),
+        ("1st", 1.0),
+        ("22nd", 22.0),
+        ("3rd", 3.0),
+        ("70TH", 70.0),
+        # the words of the question's unit, before or after, and declared units
+        ("4 billion", 4.0),
+        ("US$4 billion", 4.0),
+        ("US$ 4 billion", 4.0),
+        ("4 billion US$", 4.0),
+        ("4 Billion US$.", 4.0),
+        ("4bn", 4.0),
+        ("4 billion US dollars", 4.0),
+        ("400 million", 0.4),
+        ("4,000 million dollars", 4.0),
+        ("-4 billion", -4.0),
+        ("3,9 billion", 3.9),
+    ],
+)
+def test_read_number_as_people_write(typed: str, number: float) -> None:
+    reading = read_number(typed, unit="billion US$", units=TRADE_UNITS)
+    assert reading.number == pytest.approx(number), reading.problem
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "message"),
+    [
+        ("4 trillion", "billion US$", "'trillion' is not a unit this question knows"),
+        ("nearly 4", "billion US$", "'nearly' is not a unit this question knows"),
+        ("4 billion billion", "billion US$", "'billion' is not a unit"),
+        ("23 years", "", "'years' is not understood; write only the number"),
+        ("70 th", "", "'th' is not understood"),
+    ],
+)
+def test_unknown_unit_is_named(typed: str, unit: str, message: str) -> None:
+    reading = read_number(typed, unit=unit, units=TRADE_UNITS if unit else None)
+    assert reading.number is None
+    assert message in reading.problem
+
+
+def test_unknown_unit_message_reaches_the_student() -> None:
+    question = make(unit="billion US$", units={"million": 1000})
+    grade = question.grade(answer(question, answer="4 trillion"))
+    assert grade.fraction == 0.0
+    assert grade.feedback == [
+        "'trillion' is not a unit this question knows (billion, million, us$); "
+        "write the number in billion US$"
+    ]
+
+
+def test_declared_units_grade() -> None:
+    question = make(answer=400, unit="million US$", units={"billion": 0.001})
+    for typed, expected in [("400", 1.0), ("US$400 million", 1.0), ("0.4 billion", 1.0)]:
+        assert fraction(question, typed) == expected, typed
+    assert fraction(question, "440 million") == 0.0
+    ordinal = make(answer=70)
+    assert fraction(ordinal, "70th") == 1.0
+    assert fraction(ordinal, "71st") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("units", "message"),
+    [({"million": 0}, "greater than 0"), ({"million": True}, "not true or false")],
+)
+def test_invalid_units(units: dict[str, Any], message: str) -> None:
+    assert message in refused(NumericAnswer, {**DATA, "units": units})
+
+
+def test_no_units_keeps_the_old_content_hash() -> None:
+    """A question without the new keys hashes as before: importing an unchanged bank makes
+    no new version."""
+    assert "units" not in make().model_dump_json(exclude_none=True)

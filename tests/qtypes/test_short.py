@@ -133,3 +133,26 @@ def test_view_hides_the_answer() -> None:
 def test_correct_answer_lists_the_alternatives() -> None:
     assert make().correct_answer() == "Lukashenko (also accepted: Łukashenka, Alexander Lukashenko)"
     assert make(accept=["Mars"]).correct_answer() == "Mars"
+
+
+@pytest.mark.parametrize(
+    ("accept", "typed", "expected"),
+    [
+        (["Black Sea"], "Black", 1.0),
+        (["Black Sea"], "black sea", 1.0),
+        (["Black"], "Black Sea", 1.0),
+        (["Black Sea"], "Sea", 0.0),
+        (["Black Sea"], "Red", 0.0),
+        (["Black Sea"], "Black Sea Sea", 0.0),
+    ],
+)
+def test_optional_ending(accept: list[str], typed: str, expected: float) -> None:
+    question = make(accept=accept, optional_ending="Sea")
+    assert question.optional_ending == ["Sea"]
+    assert fraction(question, typed) == expected
+
+
+def test_without_optional_ending_the_word_counts() -> None:
+    question = make(accept=["Black Sea"])
+    assert fraction(question, "Black") == 0.0
+    assert "optional_ending" not in question.model_dump_json(exclude_none=True)
