@@ -43,8 +43,14 @@
       }
       link.classList.toggle("qnav-answered", q.answered);
       link.classList.toggle("qnav-flagged", q.flagged);
-      link.querySelector("[data-state]").textContent =
-        ", " + (q.answered ? "answered" : "not answered") + (q.flagged ? ", flagged" : "");
+      link.setAttribute(
+        "aria-label",
+        "Question " +
+          q.position +
+          ", " +
+          (q.answered ? "answered" : "not answered") +
+          (q.flagged ? ", flagged" : "")
+      );
     });
     var count = document.querySelector("[data-answered]");
     if (count) {

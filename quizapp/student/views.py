@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -259,11 +260,16 @@ def _attempt_page(
         paging=paging,
         navigator=attempt_pages.navigator(attempt, paging, page),
         seconds_left=attempt_service.seconds_left(attempt),
-        due_at=attempt_service.due_at(attempt),
+        due_at=_to_the_second(attempt_service.due_at(attempt)),
         conflict=conflict[0] if conflict else None,
         differing=differing,
         typed_fields=typed_fields,
     )
+
+
+def _to_the_second(moment: datetime | None) -> datetime | None:
+    """A time as pages show it: whole seconds (an HTML ``datetime`` takes no microseconds)."""
+    return moment.replace(microsecond=0) if moment is not None else None
 
 
 def _position_of(field_name: str) -> int | None:
@@ -294,7 +300,7 @@ def _summary_page(attempt: Attempt, form: ActionForm, conflict: str | None = Non
         form=form,
         navigator=attempt_pages.navigator(attempt, paging, None),
         seconds_left=attempt_service.seconds_left(attempt),
-        due_at=attempt_service.due_at(attempt),
+        due_at=_to_the_second(attempt_service.due_at(attempt)),
         conflict=conflict,
     )
 
