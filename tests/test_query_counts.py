@@ -56,6 +56,7 @@ def measure(app: Flask, tmp_path: Path, questions: int) -> dict[str, int]:
         "attempt page": count(app, lambda: client.get(f"/attempts/{attempt_id}")),
         "save": count(app, lambda: actions.save(attempt_id, half)),
         "save again": count(app, lambda: actions.save(attempt_id, right)),
+        "summary": count(app, lambda: client.get(f"/attempts/{attempt_id}/summary")),
         "submit": count(app, lambda: actions.submit(attempt_id, right)),
         "review": count(app, lambda: client.get(f"/attempts/{attempt_id}/review")),
         "history": count(app, lambda: client.get("/history")),
@@ -108,6 +109,7 @@ def test_statements_do_not_grow_with_the_questions(fresh_app, tmp_path: Path) ->
     dispose(large_app)
     assert small == large, f"10 questions: {small}; 100 questions: {large}"
     assert small["attempt page"] <= PAGE_BUDGET
+    assert small["summary"] <= PAGE_BUDGET
     assert small["review"] <= PAGE_BUDGET
 
 
