@@ -138,7 +138,7 @@ def test_a_link_to_another_page_saves_first(app, school, live_server, page: Page
     start(page, live_server, school["paged"])
     type_answer(page, 1, "Svislach")
     page.get_by_role("link", name="Question 3, not answered").click()  # at once: before autosave
-    expect(page.get_by_role("heading", name="Page 2 of 2")).to_be_visible()
+    expect(page.get_by_role("heading", name="Page 2 of 2")).to_be_visible(timeout=20_000)
     assert saved(app)[0][2] == {"answer": "Svislach"}
     page.get_by_role("button", name="Previous page").click()
     expect(page.get_by_label("Your answer").nth(1)).to_have_value("Svislach")
