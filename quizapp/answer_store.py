@@ -10,7 +10,7 @@ the ORM's unit of work over every slot.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import insert, update
 
 from quizapp.extensions import db
-from quizapp.models import Answer, AnswerPick, Attempt
+from quizapp.models import Answer, AnswerPick, Attempt, AttemptSlot
 
 
 @dataclass(frozen=True)
@@ -91,3 +91,12 @@ def update_attempt(attempt_id: int, **values: Any) -> None:
         update(Attempt).where(Attempt.id == attempt_id).values(**values),
         execution_options={"synchronize_session": False},
     )
+
+
+def write_flags(flags: Mapping[int, bool]) -> None:
+    """Set the review flag of slots (by slot id) in one executemany UPDATE."""
+    if flags:
+        db.session.execute(
+            update(AttemptSlot),
+            [{"id": slot_id, "flagged": flagged} for slot_id, flagged in flags.items()],
+        )

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from quizapp.answer_store import SlotAnswer, update_attempt, write_answers
+from quizapp.answer_store import SlotAnswer, update_attempt, write_answers, write_flags
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.bank.models import TagSelector
 from quizapp.classes.rules import Applied, applied_for, applied_settings, deadline_for
@@ -455,9 +455,13 @@ def _check(attempt: Attempt, sequence: int | None) -> _Locked:
 
 
 def save_answers(
-    attempt: Attempt, responses: Mapping[int, Mapping[str, Any]], sequence: int | None
-) -> None:
-    """Store the student's answers so far (a reload or a crash loses nothing).
+    attempt: Attempt,
+    responses: Mapping[int, Mapping[str, Any]],
+    sequence: int | None,
+    flags: Mapping[int, bool] | None = None,
+) -> int:
+    """Store the student's answers so far (a reload or a crash loses nothing), and the review
+    flags of the positions in ``flags``; returns the attempt's new save count.
 
     ``sequence`` is the attempt's save count as the student's page showed it. The attempt must
     be loaded with ``load_attempt``; what changed is worked out before the write lock.
@@ -468,11 +472,36 @@ def save_answers(
         for slot, answer in _answers(attempt, responses, now)
         if slot.answer is None or slot.answer.response != answer.response
     ]
+    flag_changes = {
+        slot.id: flags[slot.position]
+        for slot in attempt.slots
+        if flags is not None and slot.position in flags and slot.flagged != flags[slot.position]
+    }
     attempt_id = attempt.id
     locked = _check(attempt, sequence)
     write_answers(attempt_id, changed)
+    write_flags(flag_changes)
     update_attempt(attempt_id, sequence=locked.sequence + 1)
     db.session.commit()
+    return locked.sequence + 1
+
+
+def is_answered(slot: AttemptSlot) -> bool:
+    """Whether a slot has a saved answer (a response with anything in it)."""
+    return slot.answer is not None and bool(slot.answer.response)
+
+
+def with_page_answers(
+    attempt: Attempt, typed: Mapping[int, Mapping[str, Any]], positions: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """The saved answers, with those of the slots at ``positions`` (one page of the attempt)
+    replaced by what the page sent, blank ones included: a page's form holds only its own
+    questions, and the others must keep what was saved."""
+    merged = {
+        slot.position: dict(slot.answer.response) if slot.answer else {} for slot in attempt.slots
+    }
+    merged.update({position: dict(typed.get(position, {})) for position in positions})
+    return merged
 
 
 def submit_attempt(

@@ -220,6 +220,9 @@ class AttemptSlot(db.Model):
     question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"), index=True)
     layout: Mapped[dict[str, Any]] = mapped_column(JSON)
     max_mark: Mapped[float]
+    flagged: Mapped[bool] = mapped_column(default=False, server_default="0")
+    """Marked by the student for review before submitting (shown in the navigator and the
+    summary); stored with the attempt so another device or a reload keeps it."""
 
     attempt: Mapped[Attempt] = relationship(back_populates="slots")
     question_version: Mapped[QuestionVersion] = relationship()

@@ -5,7 +5,7 @@ Talisman's defaults (forcing HTTPS with a redirect, session-cookie rewriting) wo
 switched off one by one; here every header is visible in one place.
 
 - ``Content-Security-Policy``: scripts, styles, images and forms from this site only, nothing
-  inline (the timer is ``static/attempt-timer.js``; the charts' CSS is ``static/charts.css``),
+  inline (timer and autosave: ``static/attempt.js``; the charts' CSS: ``static/charts.css``),
   no plugins, no framing. ``data:`` images stay allowed for the icons inside Pico CSS.
 - ``X-Frame-Options: DENY`` says the same as ``frame-ancestors 'none'`` to older browsers.
 - ``Cache-Control: no-store`` on every response the app builds (static files keep their own

@@ -92,7 +92,7 @@ def routes(app: Flask) -> Iterator[tuple[Rule, str]]:
 def sample_urls(site: Site, rule: Rule) -> list[str]:
     """The rule with sample values; the attempt page both finished and unfinished."""
     if rule.endpoint == "static":
-        return ["/static/quizapp.css", "/static/charts.css", "/static/attempt-timer.js"]
+        return ["/static/quizapp.css", "/static/charts.css", "/static/attempt.js"]
     values = [{name: site.ids[name] for name in rule.arguments}]
     if "attempt_id" in rule.arguments:
         values.append({**values[0], "attempt_id": site.ids["unfinished_attempt_id"]})

@@ -336,6 +336,11 @@ class Quiz(BaseModel):
     shuffle_questions: StrictBool = False
     shuffle_choices: StrictBool = True
     time_limit: TimeLimit | None = None
+    per_page: Count | None = Field(
+        default=None,
+        description="Questions per page of an attempt; omitted: all on one page for up to 20 "
+        "questions, else 10.",
+    )
     attempts: Count | None = Field(default=None, description="Omitted: unlimited.")
     grading: Literal["highest", "latest", "first", "average"] = "highest"
     pass_mark: PassMark | None = None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from quizapp.models import (
 )
 from quizapp.qtypes import InvalidResponse, QuestionBase
 from quizapp.questions import question_from_version, quiz_settings
+from quizapp.student import attempt_pages
 from quizapp.student.forms import ActionForm
 
 blueprint = Blueprint("student", __name__)
@@ -153,54 +154,111 @@ def start(quiz_id: int) -> ResponseReturnValue:
 @blueprint.route("/attempts/<id:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int) -> ResponseReturnValue:
-    """The attempt page: every question on one page; save as you go, then submit."""
+    """The attempt page: one page of questions with the navigator; save as you go (a fetch
+    from static/attempt.js gets JSON), move between pages, then finish on the summary."""
     attempt = _own_attempt(attempt_id)
     applied = attempt_service.applied_to(attempt)
     if applied is not None and not applied.visible:
         abort(404)  # taken out of the class, or the quiz withdrawn from it
     form = ActionForm()
+    paging = attempt_pages.paging_of(attempt)
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400, "The form was missing its security token; reload the page and try again.")
-        try:
-            typed = attempt_service.read_form(attempt, request.form.to_dict(flat=False))
-        except InvalidResponse as error:
-            abort(400, f"{error}. Nothing was saved; reload the page and try again.")
-        responses = (
-            attempt_service.with_saved_answers(attempt, typed)
-            if "reapply" in request.form
-            else typed
-        )
-        sequence = _sequence_of(request.form.get("sequence", ""))
-        # On success the redirect is known without reading the attempt again: after the
-        # commit its ORM object is expired, and touching it would reload it with its slots.
-        try:
-            if "submit" in request.form:
-                attempt_service.submit_attempt(attempt, responses, sequence)
-                flash("Your attempt is submitted.", "success")
-                return redirect(url_for("student.review", attempt_id=attempt_id))
-            attempt_service.save_answers(attempt, responses, sequence)
-            flash("Your answers are saved. You can come back and finish later.", "success")
-            return redirect(url_for("student.attempt", attempt_id=attempt_id))
-        except attempt_service.StaleAttempt as refusal:
-            return _attempt_page(attempt, form, conflict=(str(refusal), typed)), 409
-        except attempt_service.AttemptRefused as refusal:
-            flash(str(refusal), "error")
-        if attempt.is_submitted:
-            return redirect(url_for("student.review", attempt_id=attempt_id))
-        return redirect(url_for("student.attempt", attempt_id=attempt_id))
-
+        return _post_answers(attempt, form, paging)
     if attempt.is_submitted:
         return redirect(url_for("student.review", attempt_id=attempt.id))
     if attempt_service.is_overdue(attempt):
         attempt_service.expire_overdue(current_user)
         flash(attempt_service.overdue_message(attempt), "info")
         return redirect(url_for("student.review", attempt_id=attempt.id))
-    return _attempt_page(attempt, form)
+    page = paging.clamp(_number_of(request.args.get("page", "")) or 1)
+    return _attempt_page(attempt, form, paging, page)
 
 
-def _sequence_of(value: str) -> int | None:
-    """The save count a page was built from; anything but a small number is no count."""
+def _post_answers(
+    attempt: Attempt, form: ActionForm, paging: attempt_pages.Paging
+) -> ResponseReturnValue:
+    """Save (or, from a countdown that ran out, submit) what one page of the attempt sent."""
+    if not form.validate_on_submit():
+        return _refused(
+            400, "The form was missing its security token; reload the page and try again."
+        )
+    sent_page = request.form.get("page")
+    page = _number_of(sent_page or "")
+    if sent_page is not None and (not page or page > paging.pages):
+        return _refused(400, "The form named no page of this attempt; reload the page.")
+    positions = list(paging.positions(page)) if page else [s.position for s in attempt.slots]
+    try:
+        typed = attempt_service.read_form(attempt, request.form.to_dict(flat=False))
+        flags = attempt_pages.flags_of(request.form.getlist("flagged"), positions)
+    except InvalidResponse as error:
+        return _refused(400, f"{error}. Nothing was saved; reload the page and try again.")
+    if "reapply" in request.form:
+        responses = attempt_service.with_saved_answers(attempt, typed)
+    elif page is not None:
+        responses = attempt_service.with_page_answers(attempt, typed, positions)
+    else:
+        responses = typed
+    changed = attempt_pages.changed_positions(attempt, responses, flags if page else None)
+    sequence = _number_of(request.form.get("sequence", ""))
+    try:
+        if "submit" in request.form:
+            attempt_service.submit_attempt(attempt, responses, sequence)
+            flash("Your attempt is submitted.", "success")
+            return redirect(url_for("student.review", attempt_id=attempt.id))
+        new_sequence = attempt_service.save_answers(
+            attempt, responses, sequence, flags if page else None
+        )
+    except attempt_service.StaleAttempt as refusal:
+        if _wants_json():
+            return jsonify(status="stale", message=str(refusal)), 409
+        return _attempt_page(attempt, form, paging, page or 1, (str(refusal), typed)), 409
+    except attempt_service.AttemptRefused as refusal:
+        if _wants_json():
+            review = url_for("student.review", attempt_id=attempt.id)
+            return jsonify(status="ended", message=str(refusal), location=review), 409
+        flash(str(refusal), "error")
+        if attempt.is_submitted:
+            return redirect(url_for("student.review", attempt_id=attempt.id))
+        return redirect(url_for("student.attempt", attempt_id=attempt.id))
+    if _wants_json():
+        return jsonify(
+            status="saved",
+            sequence=new_sequence,
+            questions=attempt_pages.states_after_save(attempt, responses, flags if page else None),
+        )
+    return redirect(_after_save(attempt, paging, page, changed))
+
+
+def _after_save(
+    attempt: Attempt, paging: attempt_pages.Paging, page: int | None, changed: list[int]
+) -> str:
+    """Where a page without JavaScript goes after its save: the summary, another page, or
+    back to the question the student changed last (not the top of the page)."""
+    if "finish" in request.form:
+        return url_for("student.summary", attempt_id=attempt.id)
+    target = _number_of(request.form.get("goto", ""))
+    if target is not None:
+        return url_for("student.attempt", attempt_id=attempt.id, page=paging.clamp(target))
+    flash("Your answers are saved. You can come back and finish later.", "success")
+    anchor = f"question-{changed[-1]}" if changed else "attempt-actions"
+    return url_for("student.attempt", attempt_id=attempt.id, page=page, _anchor=anchor)
+
+
+def _wants_json() -> bool:
+    """A fetch from the attempt page's script asks for JSON; a form post gets pages."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _refused(code: int, message: str) -> ResponseReturnValue:
+    """Bad input: a JSON answer for the script, the error page for a form post."""
+    if _wants_json():
+        return jsonify(status="invalid", message=message), code
+    abort(code, message)
+
+
+def _number_of(value: str) -> int | None:
+    """A small positive count from a form or a link (a save count, a page); else None."""
     return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
 
 
@@ -219,13 +277,18 @@ class QuestionItem:
 def _attempt_page(
     attempt: Attempt,
     form: ActionForm,
+    paging: attempt_pages.Paging,
+    page: int,
     conflict: tuple[str, dict[int, dict[str, Any]]] | None = None,
 ) -> str:
-    """The attempt form with what is saved now; after a refused stale save (``conflict``: the
-    message and what the student typed), also the questions typed differently, with a button
-    that puts those answers back on top of what is saved."""
+    """One page of the attempt form with what is saved now; after a refused stale save
+    (``conflict``: the message and what the student typed), also the questions typed
+    differently, with a button that puts those answers back on top of what is saved."""
+    on_page = set(paging.positions(page))
     slots = []
     for slot in attempt.slots:
+        if slot.position not in on_page:
+            continue
         question = question_from_version(slot.question_version)
         slots.append(
             QuestionItem(
@@ -257,8 +320,11 @@ def _attempt_page(
         quiz=attempt.quiz,
         slots=slots,
         form=form,
+        page=page,
+        paging=paging,
+        navigator=attempt_pages.navigator(attempt, paging, page),
         seconds_left=attempt_service.seconds_left(attempt),
-        due_at=attempt_service.due_at(attempt),
+        due_at=_to_the_second(attempt_service.due_at(attempt)),
         notes=applied.notes if (applied := attempt_service.applied_to(attempt)) else (),
         conflict=conflict[0] if conflict else None,
         differing=differing,
@@ -266,10 +332,66 @@ def _attempt_page(
     )
 
 
+def _to_the_second(moment: datetime | None) -> datetime | None:
+    """A time as pages show it: whole seconds (an HTML ``datetime`` takes no microseconds)."""
+    return moment.replace(microsecond=0) if moment is not None else None
+
+
 def _position_of(field_name: str) -> int | None:
     """The slot position in an answer field's name (``q<position>-...``)."""
     match = re.match(r"q([0-9]{1,6})-", field_name)
     return int(match.group(1)) if match else None
+
+
+@blueprint.route("/attempts/<id:attempt_id>/summary")
+@login_required
+def summary(attempt_id: int) -> ResponseReturnValue:
+    """The summary of an open attempt: every question's state, then "Submit all and finish"."""
+    attempt = _own_attempt(attempt_id)
+    if attempt.is_submitted:
+        return redirect(url_for("student.review", attempt_id=attempt.id))
+    if attempt_service.is_overdue(attempt):
+        attempt_service.expire_overdue(current_user)
+        flash(attempt_service.overdue_message(attempt), "info")
+        return redirect(url_for("student.review", attempt_id=attempt.id))
+    return _summary_page(attempt, ActionForm())
+
+
+def _summary_page(attempt: Attempt, form: ActionForm, conflict: str | None = None) -> str:
+    paging = attempt_pages.paging_of(attempt)
+    return render_template(
+        "student/summary.html",
+        attempt=attempt,
+        form=form,
+        navigator=attempt_pages.navigator(attempt, paging, None),
+        seconds_left=attempt_service.seconds_left(attempt),
+        due_at=_to_the_second(attempt_service.due_at(attempt)),
+        conflict=conflict,
+    )
+
+
+@blueprint.route("/attempts/<id:attempt_id>/finish", methods=["POST"])
+@login_required
+def finish(attempt_id: int) -> ResponseReturnValue:
+    """Submit the attempt with its saved answers (the summary's "Submit all and finish")."""
+    attempt = _own_attempt(attempt_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form was missing its security token; reload the page and try again.")
+    saved = attempt_service.with_page_answers(attempt, {}, [])
+    try:
+        attempt_service.submit_attempt(attempt, saved, _number_of(request.form.get("sequence", "")))
+    except attempt_service.StaleAttempt:
+        message = (
+            "Your answers were changed on another page or device after this summary was "
+            "shown, so nothing was submitted. Check the summary below, then submit again."
+        )
+        return _summary_page(attempt, form, message), 409
+    except attempt_service.AttemptRefused as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("student.attempt", attempt_id=attempt.id))
+    flash("Your attempt is submitted.", "success")
+    return redirect(url_for("student.review", attempt_id=attempt.id))
 
 
 @blueprint.route("/attempts/<id:attempt_id>/review")

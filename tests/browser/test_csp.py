@@ -122,7 +122,7 @@ def test_every_page_keeps_the_policy(school, watched, artifacts: Path):
             expect(student.page.locator("svg[role=img]")).to_be_visible()
             student.page.screenshot(path=str(artifacts / "csp-history.png"), full_page=True)
 
-    # A timed attempt: the countdown is static/attempt-timer.js, allowed by script-src 'self'.
+    # A timed attempt: the countdown is static/attempt.js, allowed by script-src 'self'.
     student.visit(f"/quizzes/{school['quick']}")
     student.page.get_by_role("button", name="Start the quiz").click()
     expect(student.page.get_by_role("timer")).to_contain_text(re.compile(r"Time left: \d+:\d\d"))

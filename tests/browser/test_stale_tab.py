@@ -51,6 +51,8 @@ def test_a_stale_tab_submitting_on_time_out_loses_no_saved_answer(
     old_tab.goto(page.url)
     expect(old_tab.get_by_role("timer")).to_be_visible()
     old_tab.get_by_label("Your answer").first.fill("Moscow")
+    # The old tab autosaves what it typed (the save count moves to 1) before the newer tab loads.
+    expect(old_tab.locator("[data-save-status]")).to_contain_text("Saved")
 
     # The newer tab answers everything and saves, before the old tab's time runs out.
     page.reload()
@@ -60,7 +62,8 @@ def test_a_stale_tab_submitting_on_time_out_loses_no_saved_answer(
     page.get_by_role("button", name="Save and continue later").click()
     expect(page.get_by_text("Your answers are saved.")).to_be_visible()
     with app.app_context():
-        assert db.session.scalar(select(Attempt)).sequence == 1, "saved before the old tab's end"
+        saved = db.session.scalar(select(Attempt)).sequence
+        assert saved >= 2, "the newer tab saved after the old tab, before the old tab's end"
     page.goto(live_server.url("/"))  # only the old tab counts down now
 
     # The old tab's time runs out: its submit, built on the older page with one different

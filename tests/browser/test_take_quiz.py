@@ -59,7 +59,11 @@ def test_student_takes_the_demo_quiz_by_keyboard(demo_app, live_server, page: Pa
     fields = QuizActions(demo_app, None).right_answers(attempt_id)  # type: ignore[arg-type]
     keyboard_answer(page, fields)
     page.screenshot(path=str(artifacts / "quiz-page.png"), full_page=True)
-    page.get_by_role("button", name="Submit my answers").focus()
+    page.get_by_role("button", name="Finish attempt…").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Summary of your attempt")
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit all and finish").focus()
     page.keyboard.press("Enter")
 
     expect(page.locator(".score")).to_have_text("100%")

@@ -1,0 +1,117 @@
+"""What the attempt page and the summary show beside the questions: which page each question
+stands on, its state in the navigator (answered, flagged), and the review flags a page sent.
+
+Only whether a question is answered ever reaches the page, never whether it is right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+
+from quizapp.attempts import is_answered
+from quizapp.models import Attempt
+from quizapp.paging import Paging
+from quizapp.qtypes import InvalidResponse
+from quizapp.questions import quiz_settings
+
+
+def paging_of(attempt: Attempt) -> Paging:
+    """The pages of an attempt, by its quiz's ``per_page`` and its number of questions."""
+    return Paging.of(quiz_settings(attempt.quiz).per_page, len(attempt.slots))
+
+
+def flags_of(values: Iterable[str], positions: Sequence[int]) -> dict[int, bool]:
+    """The review flag of each question on the page, from its ticked ``flagged`` boxes.
+
+    A value that is not a question of the page is refused (InvalidResponse), like an answer
+    never offered."""
+    ticked = set()
+    for value in values:
+        if not (value.isascii() and value.isdigit() and len(value) < 7) or (
+            int(value) not in positions
+        ):
+            raise InvalidResponse(f"'{value[:20]}' is not a question of this page to flag")
+        ticked.add(int(value))
+    return {position: position in ticked for position in positions}
+
+
+def changed_positions(
+    attempt: Attempt,
+    responses: Mapping[int, Mapping[str, Any]],
+    flags: Mapping[int, bool] | None,
+) -> list[int]:
+    """The questions whose answer or flag this save changes, in order."""
+    changed = []
+    for slot in attempt.slots:
+        saved = slot.answer.response if slot.answer else {}
+        new = responses.get(slot.position, saved)
+        flag_changed = flags is not None and flags.get(slot.position, slot.flagged) != slot.flagged
+        if dict(new) != saved or flag_changed:
+            changed.append(slot.position)
+    return changed
+
+
+def states_after_save(
+    attempt: Attempt,
+    responses: Mapping[int, Mapping[str, Any]],
+    flags: Mapping[int, bool] | None,
+) -> list[dict[str, Any]]:
+    """Each question's navigator state once a save is stored (for the script's JSON)."""
+    return [
+        {
+            "position": slot.position,
+            "answered": bool(responses.get(slot.position)),
+            "flagged": (flags or {}).get(slot.position, slot.flagged),
+        }
+        for slot in attempt.slots
+    ]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One question in the navigator."""
+
+    position: int
+    page: int
+    answered: bool
+    flagged: bool
+    on_this_page: bool
+    href: str
+
+    @property
+    def state(self) -> str:
+        """The state in words, for the navigator's and the summary's text."""
+        return "answered" if self.answered else "not answered"
+
+
+def navigator(attempt: Attempt, paging: Paging, page: int | None) -> list[NavItem]:
+    """Every question with its state and a link to it (on ``page``, a link within the page)."""
+    items = []
+    for slot in attempt.slots:
+        slot_page = paging.page_of(slot.position)
+        anchor = f"question-{slot.position}"
+        href = (
+            f"#{anchor}"
+            if slot_page == page
+            else url_for(
+                "student.attempt",
+                attempt_id=attempt.id,
+                page=slot_page if paging.pages > 1 else None,
+                _anchor=anchor,
+            )
+        )
+        items.append(
+            NavItem(
+                position=slot.position,
+                page=slot_page,
+                answered=is_answered(slot),
+                flagged=slot.flagged,
+                on_this_page=slot_page == page,
+                href=href,
+            )
+        )
+    return items
