@@ -6,7 +6,7 @@ cache is correct in any number of processes.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from markupsafe import Markup, escape
@@ -15,7 +15,13 @@ from quizapp import charts
 from quizapp.charts import BASE_OPTIONS, as_image, palette, pygal, render, style
 from quizapp.history import ScoreHistory
 
-PERIOD_LABELS = {"day": "%d %b %Y", "week": "w/c %d %b %Y", "month": "%b %Y", "year": "%Y"}
+PERIOD_LABELS = {
+    "attempt": "%d %b %H:%M",
+    "day": "%d %b %Y",
+    "week": "w/c %d %b %Y",
+    "month": "%b %Y",
+    "year": "%Y",
+}
 """How a point's date reads on the axis, by the period it stands for."""
 
 STYLE = style(
@@ -30,7 +36,7 @@ STYLE = style(
 NAME = "score-history"
 """The chart's id is ``chart-score-history``; ``static/charts.css`` styles it."""
 
-Line = tuple[str, tuple[tuple[date, float], ...]]
+Line = tuple[str, tuple[tuple[date | datetime, float], ...]]
 
 
 def score_chart(history: ScoreHistory, label: str) -> Markup:
@@ -49,9 +55,11 @@ def _render(lines: tuple[Line, ...], period: str) -> str:
     return render(_chart(lines, period), NAME)
 
 
-def _chart(lines: tuple[Line, ...], period: str) -> pygal.DateLine:
+def _chart(lines: tuple[Line, ...], period: str) -> pygal.DateTimeLine:
     label_format = PERIOD_LABELS[period]
-    chart = pygal.DateLine(
+    # Each attempt is placed at its time of day (DateLine would put all of a day's on 00:00).
+    kind = pygal.DateTimeLine if period == "attempt" else pygal.DateLine
+    chart = kind(
         **BASE_OPTIONS,
         style=STYLE,
         width=800,
