@@ -91,3 +91,20 @@ def test_a_short_quiz_has_no_jump_list(take) -> None:
     actions.submit(attempt, {})
     html = actions.client.get(f"/attempts/{attempt}/review").get_data(as_text=True)
     assert 'class="review-item' in html and "jump-list" not in html
+
+
+def test_the_teaching_page_repeats_no_id_and_dates_are_valid(demo_app, client, auth) -> None:
+    """Two forms on one page (upload, re-check) once both said id="csrf_token" and
+    id="submit"; every date carried microseconds, which <time datetime> does not allow."""
+    from quizapp.accounts import create_user
+
+    with demo_app.app_context():
+        create_user("ms-lee", "teacher password", is_teacher=True)
+    auth.login("ms-lee", "teacher password")
+    html = client.get("/teach/").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(ids)
+    dates = re.findall(r'<time datetime="([^"]+)"', html)
+    assert dates
+    for value in dates:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", value), value

@@ -12,7 +12,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from quizapp import charts
-from quizapp.charts import BASE_OPTIONS, as_image, palette, pygal, render, style
+from quizapp.charts import BASE_OPTIONS, WIDTH, as_image, palette, pygal, render, style
 from quizapp.history import ScoreHistory
 
 PERIOD_LABELS = {
@@ -25,7 +25,7 @@ PERIOD_LABELS = {
 """How a point's date reads on the axis, by the period it stands for."""
 
 STYLE = style(
-    legend_font_size=14,
+    legend_font_size=15,
     stroke_width=2.5,
     stroke_width_hover=2.5,
     colors=palette(
@@ -62,15 +62,15 @@ def _chart(lines: tuple[Line, ...], period: str) -> pygal.DateTimeLine:
     chart = kind(
         **BASE_OPTIONS,
         style=STYLE,
-        width=800,
-        height=340,
+        width=WIDTH,
+        height=330,
         range=(0, 100),
         y_labels=[0, 25, 50, 75, 100],
         value_formatter=lambda value: f"{value:.0f}%",
         x_value_formatter=lambda when: when.strftime(label_format),
-        x_label_rotation=20,
+        x_label_rotation=30,
         legend_at_bottom=True,
-        legend_at_bottom_columns=min(len(lines), 4),
+        legend_at_bottom_columns=min(len(lines), 2),
         legend_box_size=14,
         truncate_legend=32,
         show_legend=len(lines) > 1,

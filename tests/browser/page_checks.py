@@ -74,8 +74,10 @@ class Recorder:
                 close()
         headers = {k.lower(): v for k, v in sent.get("headers", [])}
         # A page is what the browser asked for as one (not a favicon's 404, nor a fetch).
+        # A redirect's little HTML body is never shown.
         wanted = "text/html" in environ.get("HTTP_ACCEPT", "")
-        if wanted and headers.get("content-type", "").startswith("text/html"):
+        redirect = sent.get("status", "").startswith("3")
+        if wanted and not redirect and headers.get("content-type", "").startswith("text/html"):
             self._save(
                 Served(
                     method=environ["REQUEST_METHOD"],

