@@ -148,7 +148,10 @@ def _replay(browser: Browser, base: str, served: Served) -> list[str]:
                 first["done"] = True
                 route.fulfill(status=served.status, headers=dict(served.headers), body=served.body)
             elif request.method != "GET" or request.is_navigation_request():
-                route.abort()  # a replay never posts a form nor leaves the page
+                # A replay never posts a form nor leaves the page (a timed attempt's countdown
+                # submits on its own): 204 No Content keeps the page where it is, where an
+                # aborted request would put Chromium's own error page in its place.
+                route.fulfill(status=204)
             else:
                 route.continue_()
 
