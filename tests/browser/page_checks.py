@@ -14,6 +14,7 @@ visiting it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import shutil
@@ -24,6 +25,7 @@ from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 WIDTHS = (390, 1280)
 HEIGHT = 844
@@ -156,7 +158,11 @@ def _replay(browser: Browser, base: str, served: Served) -> list[str]:
                 route.continue_()
 
         tab.route("**/*", route)
-        tab.goto(base + served.path, wait_until="load")
+        # A timed attempt past its deadline submits as soon as it is read, which can cancel
+        # its own "load" event: wait for the document, then for "load" as long as it comes.
+        tab.goto(base + served.path, wait_until="domcontentloaded")
+        with contextlib.suppress(PlaywrightTimeout):
+            tab.wait_for_load_state("load", timeout=10_000)
         assert served.file is not None
         for width in WIDTHS:
             tab.set_viewport_size({"width": width, "height": HEIGHT})
