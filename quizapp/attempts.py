@@ -673,6 +673,16 @@ class ReviewItem:
     mark: float
     feedback: list[str]
 
+    @property
+    def answered(self) -> bool:
+        """Whether the student gave any answer (``read_response`` keeps nothing for a blank)."""
+        return bool(self.response)
+
+    @property
+    def group(self) -> str:
+        """The result page's jump list groups questions by this: a state, or "unanswered"."""
+        return self.state if self.answered else "unanswered"
+
 
 def review_items(attempt: Attempt) -> list[ReviewItem]:
     items = []

@@ -40,14 +40,19 @@ BASE_STYLE: dict[str, Any] = {
     "foreground_strong": "#373c44",
     "foreground_subtle": "#8891a4",
     "font_family": FONT,
-    "label_font_size": 13,
-    "major_label_font_size": 13,
+    "label_font_size": 14,
+    "major_label_font_size": 14,
     "guide_stroke_color": "#e3e7ee",
     "guide_stroke_dasharray": "0",
     "major_guide_stroke_color": "#c5ccd8",
     "major_guide_stroke_dasharray": "0",
 }
 """The house look, matched to the stylesheet; each chart adds its own colours and sizes."""
+
+WIDTH = 480
+"""Every chart is drawn 480 units wide and scales to its box (quizapp.css): 14-unit labels
+read at about 10 px on a 360 px phone and 17 px at the widest the page lets a chart be
+(36rem); an 800-wide drawing shrank them to 6 px on a phone, or had to scroll sideways."""
 
 BASE_OPTIONS: dict[str, Any] = {"js": [], "disable_xml_declaration": True, "margin": 16}
 
@@ -104,4 +109,4 @@ def as_image(svg: str, attributes: str) -> Markup:
     return Markup(svg.replace("<svg ", f'<svg role="img" {attributes} ', 1))  # noqa: S704
 
 
-__all__ = ["BASE_OPTIONS", "as_image", "palette", "pygal", "render", "style", "stylesheet"]
+__all__ = ["BASE_OPTIONS", "WIDTH", "as_image", "palette", "pygal", "render", "style", "stylesheet"]

@@ -74,15 +74,21 @@ def safe_cell(value: Cell) -> str | int | float:
     return value
 
 
+BYTE_ORDER_MARK = "\ufeff"
+
+
 def csv_chunks(
     header: Sequence[str], rows: Iterable[Sequence[Cell]], *, made_safe: bool = False
 ) -> Iterator[str]:
     """The header, then the rows, as CSV text in chunks of ``ROWS_PER_CHUNK`` rows.
 
     Every cell goes through ``safe_cell``, unless the rows say they are ``made_safe`` already
-    (a long export applies it once per distinct value instead of once per cell).
+    (a long export applies it once per distinct value instead of once per cell). The text
+    starts with a byte-order mark: without it Excel reads UTF-8 as the system's code page and
+    mangles names in Cyrillic or Chinese.
     """
     buffer = io.StringIO()
+    buffer.write(BYTE_ORDER_MARK)
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     pending = 0

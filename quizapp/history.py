@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Date, Select, func, select
 from sqlalchemy.orm import joinedload
@@ -102,9 +103,10 @@ def practice_attempts(user_id: int, limit: int = 20) -> list[Attempt]:
 
 @dataclass(frozen=True)
 class ScorePoint:
-    """The graded attempts at one quiz submitted in one period (a day, week, month or year)."""
+    """The graded attempts at one quiz submitted in one period (a day, week, month or year),
+    or one attempt (period "attempt": ``start`` is then when it started, to the minute)."""
 
-    start: date
+    start: date | datetime
     attempts: int
     average: float
     best: float
@@ -130,6 +132,7 @@ class ScoreHistory:
 
 
 PERIODS = ("day", "week", "month", "year")
+"""Longer and longer periods, for a history too long to draw each attempt ("attempt")."""
 
 _DayRow = tuple[int, str, date, int, float, float]
 """quiz id, quiz title, day, attempts, sum of scores, best score."""
@@ -166,7 +169,41 @@ def score_history(user_id: int, quiz_id: int | None = None) -> ScoreHistory:
         (quiz, title, when, int(count), float(total), float(best))
         for quiz, title, when, count, total, best in db.session.execute(statement)
     ]
+    if sum(row[3] for row in days) <= MAX_CHART_POINTS:
+        # Few enough to draw each attempt: a mean per day would merge a 50% and a 100% taken
+        # the same day into one 75% that the student never scored.
+        return _each_attempt(user_id, quiz_id, score)
     return _merge(days, _chart_period(days))
+
+
+def _each_attempt(user_id: int, quiz_id: int | None, score: Any) -> ScoreHistory:
+    """One point per submitted graded attempt, per quiz, oldest first."""
+    statement = (
+        select(Attempt.quiz_id, Quiz.title, Attempt.started_at, score)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(
+            Attempt.user_id == user_id,
+            Attempt.is_practice.is_(False),
+            Attempt.submitted_at.is_not(None),
+            Attempt.max_marks > 0,
+        )
+        .order_by(Quiz.title, Attempt.quiz_id, Attempt.started_at, Attempt.id)
+    )
+    if quiz_id is not None:
+        statement = statement.where(Attempt.quiz_id == quiz_id)
+    titles: dict[int, str] = {}
+    points: dict[int, list[ScorePoint]] = {}
+    for quiz, title, started, value in db.session.execute(statement):
+        titles.setdefault(quiz, title)
+        point = ScorePoint(start=started, attempts=1, average=float(value), best=float(value))
+        points.setdefault(quiz, []).append(point)
+    return ScoreHistory(
+        period="attempt",
+        series=tuple(
+            ScoreSeries(quiz_id=quiz, title=titles[quiz], points=tuple(points[quiz]))
+            for quiz in titles
+        ),
+    )
 
 
 def _chart_period(days: Sequence[_DayRow]) -> str:

@@ -4,6 +4,7 @@ the count of all, each line of a sensible width."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -15,7 +16,7 @@ from werkzeug.test import encode_multipart
 
 from quizapp.accounts import create_user
 from quizapp.extensions import db
-from quizapp.models import Bank
+from quizapp.models import Bank, CheckedUpload
 from tests.bank import hostile
 from tests.conftest import csrf_token
 
@@ -174,18 +175,24 @@ def test_upload_of_other_hostile_files_is_a_bounded_422(app, client, teacher, na
 
 
 def test_confirm_of_a_hostile_bank_is_a_400_and_imports_nothing(app, client, teacher) -> None:
+    """A bank that fails its check is never kept for a confirm: naming it by its hash finds
+    nothing (and the bank's text sent back in the form is not read at all)."""
+    bank = hostile.five_thousand_problems()
+    assert upload(client, bank).status_code == 422
     token = csrf_token(client.get("/teach/").get_data(as_text=True))
     response = client.post(
         "/teach/banks/upload/confirm",
         data={
             "csrf_token": token,
+            "upload": hashlib.sha256(bank).hexdigest(),
             "filename": "bank.yaml",
-            "content": hostile.five_thousand_problems().decode(),
+            "content": bank.decode(),
         },
     )
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(func.count(Bank.id))) == 0
+        assert db.session.scalar(select(func.count(CheckedUpload.id))) == 0
 
 
 def test_upload_respects_the_size_limit_and_reads_no_more(app, client, teacher) -> None:

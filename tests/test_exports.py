@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -46,7 +47,27 @@ def teacher(app: Flask, auth: AuthActions) -> AuthActions:
 
 
 def read_csv(response: TestResponse) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    """The rows of an export, which starts with UTF-8's byte-order mark (for Excel)."""
+    data = response.get_data()
+    assert data.startswith(codecs.BOM_UTF8), data[:20]
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_every_export_starts_with_a_byte_order_mark_and_keeps_non_latin_names(
+    app: Flask, runner: FlaskCliRunner, client: FlaskClient, teacher: AuthActions, tmp_path: Path
+) -> None:
+    """Excel opens a CSV as the system's code page unless it starts with a BOM: names in
+    Cyrillic or Chinese would come out garbled."""
+    import_bank(runner, tmp_path, EXPORT_BANK)
+    for name in ("Алеся", "王芳"):
+        take(app, name, {"capital": "Paris", "planet": "Jupiter"}, quiz_key="export")
+    base = f"/teach/reports/quizzes/{quiz_id(app, 'export')}"
+    for kind, column in (("attempts", 1), ("answers", 0)):
+        response = client.get(f"{base}/{kind}.csv")
+        assert response.get_data()[:3] == codecs.BOM_UTF8, kind
+        names = {row[column] for row in read_csv(response)[1:]}
+        assert names == {"Алеся", "王芳"}, kind
+        assert response.mimetype_params.get("charset") == "utf-8"
 
 
 def test_attempts_csv(fixed_app: Flask, client: FlaskClient, teacher: AuthActions) -> None:

@@ -4,7 +4,6 @@ message (run on SQLite and, with QUIZAPP_TEST_DATABASE_URL, on PostgreSQL)."""
 from __future__ import annotations
 
 import io
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,6 +15,7 @@ from quizapp.models import Answer, Bank, Question
 from tests.conftest import AuthActions, csrf_token
 from tests.quiz_actions import QuizActions
 from tests.test_import_bulk import generated_bank
+from tests.test_teacher import upload_reference
 
 BIG_BANK = 3_000
 """Questions in the bank imported while a student saves: the old import held the write lock
@@ -102,17 +102,9 @@ def preview_upload(client, text: str) -> str:
 
 
 def confirm_upload(client, page: str):
-    import html
-
-    content = re.search(r'id="content" name="content" type="hidden" value="([^"]*)"', page)
-    assert content
     return client.post(
         "/teach/banks/upload/confirm",
-        data={
-            "csrf_token": csrf_token(page),
-            "filename": "bank.yaml",
-            "content": html.unescape(content.group(1)),
-        },
+        data={"csrf_token": csrf_token(page), "upload": upload_reference(page)},
     )
 
 

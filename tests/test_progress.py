@@ -110,6 +110,13 @@ def set_times(app: Flask, attempt_id: int, started: datetime, seconds: int) -> N
         db.session.commit()
 
 
+def svg_text(page: str) -> str:
+    """The text the chart's SVG shows (its axis labels)."""
+    svg = re.search(r"<svg .*?</svg>", page, re.DOTALL)
+    assert svg
+    return " ".join(re.findall(r">([^<>]+)<", svg.group(0)))
+
+
 def user_id(app: Flask, username: str) -> int:
     with app.app_context():
         found = db.session.scalar(select(User.id).where(User.username == username))
@@ -156,7 +163,9 @@ def add_daily_attempts(
 
 def rows(page: str, table_class: str) -> list[list[str]]:
     """The text of each body row's cells in the table of that class."""
-    table = re.search(rf'<table class="{table_class}">(.*?)</table>', page, re.DOTALL)
+    table = re.search(
+        rf'<table class="(?:[^"]* )?{table_class}(?: [^"]*)?">(.*?)</table>', page, re.DOTALL
+    )
     assert table, f"no table .{table_class}"
     body = re.search(r"<tbody>(.*?)</tbody>", table.group(1), re.DOTALL)
     assert body
@@ -307,12 +316,15 @@ def test_chart_is_inline_svg_with_the_same_figures_in_a_table(bank_app, client, 
     assert 'aria-label="Score over time, by quiz"' in svg.group(0)
     assert "<script" not in page, "the chart must not need JavaScript"
     assert "Trade quiz" in page and "Geography quiz" in page
+    # Each attempt, as the chart draws it: the two attempts of 1 May are not one 75%.
     figures = rows(page, "progress-figures-table")
     assert figures == [
-        ["Geography quiz", "02 May 2025", "1", "100%", "100%"],
-        ["Trade quiz", "01 May 2025", "2", "75%", "100%"],
-        ["Trade quiz", "04 May 2025", "1", "0%", "0%"],
+        ["Geography quiz", "02 May 2025, 09:00", "100%"],
+        ["Trade quiz", "01 May 2025, 09:00", "50%"],
+        ["Trade quiz", "01 May 2025, 17:00", "100%"],
+        ["Trade quiz", "04 May 2025, 09:00", "0%"],
     ]
+    assert "01 May 09:00" in svg_text(page) and "01 May 17:00" in svg_text(page)
 
     filtered = client.get(f"/history?quiz={quiz_id(bank_app, 'geo')}").get_data(as_text=True)
     assert 'aria-label="Score over time, Geography quiz"' in filtered

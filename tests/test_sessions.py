@@ -307,7 +307,7 @@ def test_a_password_change_asks_for_the_current_password(app, client, auth):
         ("password1", None, "too easy to guess"),
         ("short", None, "at least 8 characters"),
         ("ada is my name", None, "must not contain the username"),
-        ("plum orchard 42", "plum orchard 43", "The passwords differ."),
+        ("plum orchard 42", "plum orchard 43", "The passwords differ"),
     ],
 )
 def test_a_refused_new_password_says_why_and_changes_nothing(

@@ -33,19 +33,19 @@ def upload(client, text: str, filename: str = "bank.yaml"):
 
 
 def confirm(client, page: str):
-    import html
-    import re
-
-    content = re.search(r'id="content" name="content" type="hidden" value="([^"]*)"', page)
-    assert content, "the diff page carries the bank for the import"
+    """Confirm the import the diff page offers: by the checked upload's hash, nothing else."""
     return client.post(
         "/teach/banks/upload/confirm",
-        data={
-            "csrf_token": csrf_token(page),
-            "filename": "bank.yaml",
-            "content": html.unescape(content.group(1)),
-        },
+        data={"csrf_token": csrf_token(page), "upload": upload_reference(page)},
     )
+
+
+def upload_reference(page: str) -> str:
+    import re
+
+    reference = re.search(r'name="upload" type="hidden" value="([0-9a-f]{64})"', page)
+    assert reference, "the diff page names the checked upload"
+    return reference.group(1)
 
 
 def test_students_get_403_and_visitors_the_login(app, client, auth):

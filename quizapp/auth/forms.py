@@ -27,10 +27,26 @@ PASSWORD_HELP = (
 )
 
 
+# Messages in plain words, as GOV.UK's error messages: what to do, not WTForms' defaults
+# ("This field is required.", "Field must be between 3 and 40 characters long.").
+USERNAME_LENGTH = f"Enter a username of {MIN_USERNAME_LENGTH} to {MAX_USERNAME_LENGTH} characters."
+PASSWORD_TOO_LONG = f"Enter a password of at most {MAX_PASSWORD_LENGTH} characters."
+
+
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
+    username = StringField(
+        "Username",
+        validators=[
+            DataRequired("Enter your username."),
+            Length(max=80, message="Enter a username of at most 80 characters."),
+        ],
+    )
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+        "Password",
+        validators=[
+            DataRequired("Enter your password."),
+            Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_TOO_LONG),
+        ],
     )
     remember = BooleanField("Keep me logged in on this device")
     submit = SubmitField("Log in")
@@ -40,15 +56,20 @@ class RegisterForm(FlaskForm):
     username = StringField(
         "Username",
         validators=[
-            DataRequired(),
-            Length(min=MIN_USERNAME_LENGTH, max=MAX_USERNAME_LENGTH),
+            DataRequired("Enter a username."),
+            Length(min=MIN_USERNAME_LENGTH, max=MAX_USERNAME_LENGTH, message=USERNAME_LENGTH),
             USERNAME_RULE,
         ],
     )
-    password = PasswordField("Password", validators=[DataRequired()], description=PASSWORD_HELP)
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter a password.")], description=PASSWORD_HELP
+    )
     confirm = PasswordField(
         "Repeat the password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+        validators=[
+            DataRequired("Enter the password again."),
+            EqualTo("password", message="The passwords differ: type the same one twice."),
+        ],
     )
     submit = SubmitField("Create my account")
 
@@ -62,14 +83,23 @@ class AccountForm(FlaskForm):
     """Change one's password: the current one first, so a borrowed session cannot do it."""
 
     current_password = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+        "Current password",
+        validators=[
+            DataRequired("Enter your current password."),
+            Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_TOO_LONG),
+        ],
     )
     new_password = PasswordField(
-        "New password", validators=[DataRequired()], description=PASSWORD_HELP
+        "New password",
+        validators=[DataRequired("Enter a new password.")],
+        description=PASSWORD_HELP,
     )
     confirm = PasswordField(
         "Repeat the new password",
-        validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")],
+        validators=[
+            DataRequired("Enter the new password again."),
+            EqualTo("new_password", message="The passwords differ: type the same one twice."),
+        ],
     )
     submit = SubmitField("Change my password")
 

@@ -6,20 +6,26 @@ cache is correct in any number of processes.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
 from quizapp import charts
-from quizapp.charts import BASE_OPTIONS, as_image, palette, pygal, render, style
+from quizapp.charts import BASE_OPTIONS, WIDTH, as_image, palette, pygal, render, style
 from quizapp.history import ScoreHistory
 
-PERIOD_LABELS = {"day": "%d %b %Y", "week": "w/c %d %b %Y", "month": "%b %Y", "year": "%Y"}
+PERIOD_LABELS = {
+    "attempt": "%d %b %H:%M",
+    "day": "%d %b %Y",
+    "week": "w/c %d %b %Y",
+    "month": "%b %Y",
+    "year": "%Y",
+}
 """How a point's date reads on the axis, by the period it stands for."""
 
 STYLE = style(
-    legend_font_size=14,
+    legend_font_size=15,
     stroke_width=2.5,
     stroke_width_hover=2.5,
     colors=palette(
@@ -30,7 +36,7 @@ STYLE = style(
 NAME = "score-history"
 """The chart's id is ``chart-score-history``; ``static/charts.css`` styles it."""
 
-Line = tuple[str, tuple[tuple[date, float], ...]]
+Line = tuple[str, tuple[tuple[date | datetime, float], ...]]
 
 
 def score_chart(history: ScoreHistory, label: str) -> Markup:
@@ -49,20 +55,22 @@ def _render(lines: tuple[Line, ...], period: str) -> str:
     return render(_chart(lines, period), NAME)
 
 
-def _chart(lines: tuple[Line, ...], period: str) -> pygal.DateLine:
+def _chart(lines: tuple[Line, ...], period: str) -> pygal.DateTimeLine:
     label_format = PERIOD_LABELS[period]
-    chart = pygal.DateLine(
+    # Each attempt is placed at its time of day (DateLine would put all of a day's on 00:00).
+    kind = pygal.DateTimeLine if period == "attempt" else pygal.DateLine
+    chart = kind(
         **BASE_OPTIONS,
         style=STYLE,
-        width=800,
-        height=340,
+        width=WIDTH,
+        height=330,
         range=(0, 100),
         y_labels=[0, 25, 50, 75, 100],
         value_formatter=lambda value: f"{value:.0f}%",
         x_value_formatter=lambda when: when.strftime(label_format),
-        x_label_rotation=20,
+        x_label_rotation=30,
         legend_at_bottom=True,
-        legend_at_bottom_columns=min(len(lines), 4),
+        legend_at_bottom_columns=min(len(lines), 2),
         legend_box_size=14,
         truncate_legend=32,
         show_legend=len(lines) > 1,

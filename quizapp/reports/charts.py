@@ -14,7 +14,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from quizapp import charts
-from quizapp.charts import BASE_OPTIONS, as_image, pygal, render, style
+from quizapp.charts import BASE_OPTIONS, WIDTH, as_image, pygal, render, style
 from quizapp.stats import Band
 
 STYLE = style(value_font_size=13, colors=("#0172ad",))
@@ -57,13 +57,13 @@ def _chart(bars: tuple[tuple[str, int], ...]) -> pygal.Bar:
     chart = pygal.Bar(
         **BASE_OPTIONS,
         style=STYLE,
-        width=800,
-        height=320,
+        width=WIDTH,
+        height=340,
         show_legend=False,
         print_values=True,
         x_title="Score",
         y_title="Attempts",
-        x_label_rotation=0,
+        x_label_rotation=40,
         spacing=12,
         min_scale=4,
         max_scale=8,

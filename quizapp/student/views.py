@@ -420,11 +420,34 @@ def review(attempt_id: int) -> ResponseReturnValue:
         return redirect(url_for("student.attempt", attempt_id=attempt.id))
     applied = attempt_service.applied_to(attempt)
     settings = applied.settings if applied is not None else quiz_settings(attempt.quiz)
+    items = attempt_service.review_items(attempt)
     return render_template(
         "student/review.html",
         attempt=attempt,
         quiz=attempt.quiz,
         settings=settings,
-        items=attempt_service.review_items(attempt),
+        items=items,
+        jump_list=_jump_list(items) if len(items) > JUMP_LIST_FROM else [],
         visibility=review_rules.answer_visibility(attempt),
     )
+
+
+JUMP_LIST_FROM = 10
+"""A result with more questions than this starts with a list of them by state: on a long
+exam the student goes straight to what they got wrong instead of scrolling through it all."""
+
+JUMP_GROUPS = (
+    ("wrong", "Wrong"),
+    ("partial", "Partly right"),
+    ("unanswered", "Unanswered"),
+    ("right", "Right"),
+)
+
+
+def _jump_list(items: list[attempt_service.ReviewItem]) -> list[tuple[str, str, list[int]]]:
+    """(group, label, question numbers) for each group that has questions."""
+    groups = [
+        (group, label, [item.slot.position for item in items if item.group == group])
+        for group, label in JUMP_GROUPS
+    ]
+    return [(group, label, numbers) for group, label, numbers in groups if numbers]

@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import FloatField, HiddenField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 
 class UploadBankForm(FlaskForm):
@@ -16,10 +16,10 @@ class UploadBankForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
-    """Carries the checked bank text back for the import; it is checked again on arrival."""
+    """Names the checked upload kept on the server (quizapp/uploads.py) by its hash; the bank
+    itself never travels back (it did, and a bank under the size limit came back as a 413)."""
 
-    filename = HiddenField(validators=[DataRequired()])
-    content = HiddenField(validators=[DataRequired()])
+    upload = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
     submit = SubmitField("Import these changes")
 
 

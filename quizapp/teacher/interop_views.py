@@ -11,12 +11,13 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import SubmitField
 
-from quizapp import catalog
+from quizapp import catalog, uploads
 from quizapp.bank.models import Bank as BankModel
 from quizapp.bank_access import readable_bank_or_404
 from quizapp.extensions import db
@@ -101,17 +102,14 @@ def import_file() -> ResponseReturnValue:
         form.source_file.errors = [*list(form.source_file.errors), f"{error} Nothing was imported."]
         return render_template("teacher/interop_import.html", form=form), 422
     yaml_name = f"{conversion.bank.bank}.yaml"
-    confirm = ConfirmImportForm(filename=yaml_name, content=conversion.yaml_text)
+    yaml_bytes = conversion.yaml_text.encode("utf-8")
+    confirm = ConfirmImportForm(upload=uploads.keep(current_user.id, yaml_name, yaml_bytes))
     return render_template(
         "teacher/interop_converted.html",
         conversion=conversion,
         source=filename,
         diffs=catalog.diff_files(
-            [
-                catalog.read_bank_bytes(
-                    conversion.yaml_text.encode("utf-8"), yaml_name, f"upload:{yaml_name}", limit
-                )
-            ]
+            [catalog.read_bank_bytes(yaml_bytes, yaml_name, f"upload:{yaml_name}", limit)]
         ),
         confirm=confirm,
         action="upload",

@@ -22,7 +22,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from quizapp import catalog
+from quizapp import catalog, uploads
 from quizapp.bank.errors import BankError
 from quizapp.bank.lint import PlacedWarning, lint_file_cached
 from quizapp.bank.report import cut, excerpt, more_line, shown_problems
@@ -197,7 +197,7 @@ def _check_and_preview(data: bytes, filename: str) -> ResponseReturnValue:
         text = data.decode("utf-8", errors="replace") if len(data) <= limit else None
         return _problems_page(error, filename, text)
     diffs = catalog.diff_files([bank_file])
-    confirm = ConfirmImportForm(filename=filename, content=data.decode("utf-8"))
+    confirm = ConfirmImportForm(upload=uploads.keep(current_user.id, filename, data))
     return render_template("teacher/diff.html", diffs=diffs, confirm=confirm, action="upload")
 
 
@@ -217,8 +217,14 @@ def confirm_upload() -> ResponseReturnValue:
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400, "The import form was incomplete; upload the file again.")
-    filename = Path(form.filename.data or "upload.yaml").name
-    data = (form.content.data or "").replace("\r\n", "\n").encode("utf-8")
+    kept = uploads.find(current_user.id, form.upload.data or "")
+    if kept is None:
+        abort(
+            400,
+            "The checked file is no longer kept (over two hours old, or imported "
+            "already); upload it again.",
+        )
+    filename, data = kept.filename, kept.content
     limit = current_app.config["MAX_BANK_BYTES"]
     try:
         bank_file = catalog.read_bank_bytes(data, filename, f"upload:{filename}", limit)
@@ -234,6 +240,7 @@ def confirm_upload() -> ResponseReturnValue:
         return _conflict(conflict, [bank_file], "upload", form)
     if is_new:  # an uploaded bank belongs to its teacher; banks of questions/ to the site
         set_owner(current_user, slug)
+    uploads.forget(current_user.id, kept.sha256)
     flash(f"Imported {diff.summary()}.", "success")
     _flash_regrade_hint([diff])
     return redirect(url_for("teacher.banks")), 303

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Browser
 from werkzeug.serving import make_server
+
+from tests.browser import page_checks
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -47,8 +50,9 @@ class LiveServer:
     SERVER_NAME): a thread shares the test's app and database file, and starts in milliseconds.
     """
 
-    def __init__(self, app: Flask) -> None:
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+    def __init__(self, app: Flask, folder: Path | None = None) -> None:
+        self.recorder = page_checks.Recorder(app, folder or page_checks.PAGES / "unnamed")
+        self.server = make_server("127.0.0.1", 0, self.recorder, threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def url(self, path: str = "") -> str:
@@ -63,10 +67,22 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_pages() -> None:
+    page_checks.clear_pages()
+
+
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[LiveServer]:
-    with LiveServer(app) as server:
+def live_server(
+    app: Flask, browser: Browser, request: pytest.FixtureRequest
+) -> Iterator[LiveServer]:
+    """The live server; when the test ends, every HTML page it served is checked by axe at
+    390 and 1280 px, with screenshots (see page_checks.py)."""
+    with LiveServer(app, page_checks.test_folder(request.node.nodeid)) as server:
         yield server
+        problems = page_checks.check_pages(browser, server.url().rstrip("/"), server.recorder.pages)
+    if problems:
+        pytest.fail("axe found violations on pages this test visited:\n" + "\n".join(problems))
 
 
 @pytest.fixture
@@ -79,3 +95,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    # The HTML check reads the pages every other browser test saved: it runs last.
+    last = [item for item in items if item.fspath.basename == "test_valid_html.py"]
+    items[:] = [item for item in items if item not in last] + last

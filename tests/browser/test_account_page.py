@@ -3,6 +3,7 @@ page, in a real browser: both pages read clearly and pass axe."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
@@ -31,7 +32,13 @@ def test_a_student_changes_the_password_from_the_account_page(
     page.get_by_label("New password", exact=True).fill("password1")
     page.get_by_label("Repeat the new password").fill("password1")
     page.get_by_role("button", name="Change my password").click()
-    expect(page.get_by_text("This password is too easy to guess.")).to_be_visible()
+    # The GOV.UK error summary: announced, focused, linking to the field, which says it too.
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(re.compile("too easy to guess"))
+    summary.get_by_role("link").click()
+    expect(page.get_by_label("New password", exact=True)).to_be_focused()
+    expect(page.locator("#new_password-errors")).to_contain_text("too easy to guess")
     result = Axe().run(page)
     assert result.violations_count == 0, result.generate_report()
     page.screenshot(path=str(artifacts / "account-weak-password.png"), full_page=True)

@@ -38,7 +38,7 @@ def test_a_stale_tab_submitting_on_time_out_loses_no_saved_answer(
     page.get_by_label("Username").fill("tess")
     page.get_by_label("Password").fill("a long password")
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("button", name="Open").click()
+    page.get_by_role("button", name="Take the quiz").click()
     page.get_by_role("button", name="Start the quiz").click()
     # The old tab opens first, with 25 seconds left: its countdown will submit on its own.
     with app.app_context():

@@ -48,7 +48,7 @@ def test_student_takes_the_demo_quiz_by_keyboard(demo_app, live_server, page: Pa
     page.keyboard.press("Enter")
     expect(page.get_by_text("Welcome, keyboard-kim")).to_be_visible()
 
-    page.get_by_role("button", name="Open").first.focus()
+    page.get_by_role("button", name="Take the quiz").first.focus()
     page.keyboard.press("Enter")
     page.get_by_role("button", name="Start the quiz").focus()
     page.keyboard.press("Enter")

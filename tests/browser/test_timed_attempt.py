@@ -35,7 +35,7 @@ def test_time_running_out_submits_unsaved_answers(app, runner, live_server, page
     page.get_by_label("Username").fill("tess")
     page.get_by_label("Password").fill("a long password")
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("button", name="Open").click()
+    page.get_by_role("button", name="Take the quiz").click()
     page.get_by_role("button", name="Start the quiz").click()
     expect(page.get_by_role("timer")).to_contain_text(re.compile(r"Time left: 0:5\d"))
 

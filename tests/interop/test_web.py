@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import io
-import re
 import zipfile
 
 import pytest
@@ -18,6 +17,7 @@ from quizapp.interop import convert, export_bank
 from quizapp.models import Bank, QuestionVersion
 from tests.conftest import csrf_token
 from tests.interop.conftest import BANK_FILES, comparable
+from tests.test_teacher import upload_reference
 
 
 @pytest.fixture
@@ -83,14 +83,9 @@ def test_import_from_moodle_shows_report_and_diff_then_imports(app, client, teac
     with app.app_context():
         assert db.session.scalar(select(func.count(Bank.id))) == 0, "nothing before confirming"
 
-    content = re.search(r'id="content" name="content" type="hidden" value="([^"]*)"', page)
     response = client.post(
         "/teach/banks/upload/confirm",
-        data={
-            "csrf_token": csrf_token(page),
-            "filename": "demo.yaml",
-            "content": html.unescape(content.group(1)),
-        },
+        data={"csrf_token": csrf_token(page), "upload": upload_reference(page)},
     )
     assert response.status_code == 303
     with app.app_context():

@@ -1,0 +1,179 @@
+"""Every page a browser test visits is checked, without the test asking for it.
+
+The live server is wrapped in a recorder: each HTML page it sends (any method, any status) is
+saved under ``tests/artifacts/pages/<test>/``. When the test ends, each page is replayed in a
+fresh browser tab, exactly as it was sent (same body, same headers, so the same
+Content-Security-Policy; styles and scripts still come from the live server, form posts are
+blocked), and axe-core runs on it at a phone's width (390 px) and a laptop's (1280 px), with a
+screenshot of each. The saved HTML is checked by the Nu HTML checker in one run at the end of
+the browser suite (tests/browser/test_valid_html.py), since one JVM start costs seconds.
+
+A test that adds a page (another branch's classes, admin or guide pages) is checked by merely
+visiting it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+WIDTHS = (390, 1280)
+HEIGHT = 844
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+PAGES = ARTIFACTS / "pages"
+
+# What differs between two renderings of the same page: the CSRF token, per session.
+_VOLATILE = re.compile(rb'<input[^>]*name="csrf_token"[^>]*>')
+
+
+@dataclass
+class Served:
+    """One HTML page as the server sent it."""
+
+    method: str
+    path: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    file: Path | None = None
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(_VOLATILE.sub(b"", self.body)).hexdigest()
+
+
+@dataclass
+class Recorder:
+    """WSGI middleware that keeps every HTML page the app serves, for the checks above."""
+
+    app: Callable[..., Iterable[bytes]]
+    folder: Path
+    pages: list[Served] = field(default_factory=list)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        sent: dict[str, Any] = {}
+
+        def remember(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+            sent["status"], sent["headers"] = status, headers
+            return start_response(status, headers, *args)
+
+        result = self.app(environ, remember)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close:
+                close()
+        headers = {k.lower(): v for k, v in sent.get("headers", [])}
+        # A page is what the browser asked for as one (not a favicon's 404, nor a fetch).
+        # A redirect's little HTML body is never shown.
+        wanted = "text/html" in environ.get("HTTP_ACCEPT", "")
+        redirect = sent.get("status", "").startswith("3")
+        if wanted and not redirect and headers.get("content-type", "").startswith("text/html"):
+            self._save(
+                Served(
+                    method=environ["REQUEST_METHOD"],
+                    path=environ.get("PATH_INFO", "/") + _query(environ),
+                    status=int(sent["status"].split()[0]),
+                    headers=list(sent["headers"]),
+                    body=body,
+                )
+            )
+        return [body]
+
+    def _save(self, page: Served) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        slug = re.sub(r"[^a-z0-9]+", "-", page.path.lower()).strip("-")[:60] or "root"
+        page.file = self.folder / f"{len(self.pages) + 1:02d}-{page.method.lower()}-{slug}.html"
+        page.file.write_bytes(page.body)
+        self.pages.append(page)
+
+
+def _query(environ: dict[str, Any]) -> str:
+    query = environ.get("QUERY_STRING", "")
+    return f"?{query}" if query else ""
+
+
+def test_folder(nodeid: str) -> Path:
+    """The artifacts folder of one test (its pages, screenshots)."""
+    name = nodeid.split("::", 1)[-1]
+    module = Path(nodeid.split("::", 1)[0]).stem
+    return PAGES / re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{module}.{name}").strip("-")
+
+
+def clear_pages() -> None:
+    """Start a session with no pages from an earlier run (the checker reads the folder)."""
+    shutil.rmtree(PAGES, ignore_errors=True)
+    PAGES.mkdir(parents=True, exist_ok=True)
+
+
+# axe's findings by page content and width, across the session: a page seen before is not
+# checked twice (the login page is in nearly every test).
+_checked: dict[str, list[str]] = {}
+
+
+def check_pages(browser: Browser, base: str, pages: list[Served]) -> list[str]:
+    """Replay each page at both widths: axe's violations (empty when all pass)."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for page in pages:
+        if page.key in seen:
+            continue
+        seen.add(page.key)
+        if page.key not in _checked:
+            _checked[page.key] = _replay(browser, base, page)
+        problems += _checked[page.key]
+    return problems
+
+
+def _replay(browser: Browser, base: str, served: Served) -> list[str]:
+    """Show the page as it was served, in a tab of its own, and run axe at each width."""
+    context = browser.new_context(viewport={"width": WIDTHS[0], "height": HEIGHT})
+    problems = []
+    try:
+        tab = context.new_page()
+        first = {"done": False}
+
+        def route(route: Route) -> None:
+            request = route.request
+            if not first["done"] and request.is_navigation_request():
+                first["done"] = True
+                route.fulfill(status=served.status, headers=dict(served.headers), body=served.body)
+            elif request.method != "GET" or request.is_navigation_request():
+                # A replay never posts a form nor leaves the page (a timed attempt's countdown
+                # submits on its own): 204 No Content keeps the page where it is, where an
+                # aborted request would put Chromium's own error page in its place.
+                route.fulfill(status=204)
+            else:
+                route.continue_()
+
+        tab.route("**/*", route)
+        # A timed attempt past its deadline submits as soon as it is read, which can cancel
+        # its own "load" event: wait for the document, then for "load" as long as it comes.
+        tab.goto(base + served.path, wait_until="domcontentloaded")
+        with contextlib.suppress(PlaywrightTimeout):
+            tab.wait_for_load_state("load", timeout=10_000)
+        assert served.file is not None
+        for width in WIDTHS:
+            tab.set_viewport_size({"width": width, "height": HEIGHT})
+            result = Axe().run(tab)
+            shot = served.file.with_name(f"{served.file.stem}-{width}.png")
+            tab.screenshot(path=str(shot), full_page=True)
+            if result.violations_count:
+                problems.append(
+                    f"{served.method} {served.path} at {width} px ({served.file.name}):\n"
+                    + result.generate_report()
+                )
+        return problems
+    finally:
+        context.close()
