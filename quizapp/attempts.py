@@ -59,7 +59,9 @@ class NoAttemptsLeft(AttemptRefused):
 def choose_questions(
     settings: QuizSettings, live: Sequence[QuestionBase], rng: random.Random
 ) -> list[QuestionBase]:
-    """The questions of one attempt: the quiz's selection, pools and draw, maybe shuffled."""
+    """The questions of one attempt: the quiz's selection, pools and draw, maybe shuffled.
+    Drafts (``draft: true``) are never among them: a teacher has not accepted them yet."""
+    live = [question for question in live if not question.draft]
     if settings.pools:
         chosen: list[QuestionBase] = []
         for pool in settings.pools:

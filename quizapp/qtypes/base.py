@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from quizapp.bank.scalars import as_text
 
@@ -86,6 +86,10 @@ class QuestionBase(BaseModel):
     objectives: list[Text] = Field(default_factory=list)
     difficulty: Literal["easy", "medium", "hard"] | None = None
     source: Citation | None = None
+    draft: StrictBool | None = Field(
+        default=None,
+        description="true: a proposal not yet accepted by a teacher; never served to students.",
+    )
 
     # -- the contract -----------------------------------------------------------------------
     def new_layout(self, rng: random.Random, shuffle: bool = True) -> dict[str, Any]:
