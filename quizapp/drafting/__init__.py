@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-import yaml
-
+from quizapp.bank.writer import bank_yaml
 from quizapp.drafting.questions import Draft, draft_questions
 
 MAX_TEXT_BYTES = 1_000_000
@@ -21,19 +20,9 @@ HEADER = """\
 """
 
 
-class _PlainDumper(yaml.SafeDumper):
-    """Never writes anchors and aliases (``&id001``): banks refuse them, and a teacher reads
-    every draft on its own."""
-
-    def ignore_aliases(self, data: object) -> bool:
-        return True
-
-
 def drafts_yaml(drafts: list[Draft], name: str) -> str:
     """The drafts as a YAML document with a ``questions:`` list, ready to paste into a bank."""
-    body = yaml.dump(
-        {"questions": drafts}, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100
-    )
+    body = bank_yaml({"questions": drafts})
     return HEADER.format(name=name, count=len(drafts)) + body
 
 

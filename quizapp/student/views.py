@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp import attempts as attempt_service
-from quizapp import review_rules
+from quizapp import review_rules, source_texts
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptSlot, Bank, Question, QuestionVersion, Quiz
 from quizapp.qtypes import InvalidResponse
@@ -82,6 +82,7 @@ def quiz(quiz_id: int) -> ResponseReturnValue:
         unfinished=attempt_service.unfinished_attempt(current_user, quiz),
         closed=attempt_service.closed_reason(quiz),
         form=ActionForm(),
+        open_book=source_texts.open_book_text(quiz.bank_id),
     )
 
 
@@ -194,6 +195,7 @@ def _attempt_page(
         conflict=conflict[0] if conflict else None,
         differing=differing,
         typed_fields=typed_fields,
+        open_book=attempt.quiz is not None and source_texts.open_book_text(attempt.quiz.bank_id),
     )
 
 
@@ -235,4 +237,7 @@ def review(attempt_id: int) -> ResponseReturnValue:
         settings=settings,
         items=attempt_service.review_items(attempt),
         visibility=review_rules.answer_visibility(attempt),
+        banks_with_text=source_texts.banks_with_text(
+            {slot.question_version.question.bank_id for slot in attempt.slots}
+        ),
     )
