@@ -22,9 +22,29 @@ from quizapp.questions import question_from_version, quiz_settings
 Document = dict[str, Any]
 
 
+_FIRST = ("id", "type", "draft", "scoring", "text")
+_LAST = ("explanation", "tags", "objectives", "difficulty", "source")
+
+
 def _compact(model: Any) -> dict[str, Any]:
-    """A model as the fields a file would give: no defaults, no empty values, JSON types."""
-    return model.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+    """A model as a teacher would write it: no defaults or empty values, whole numbers without
+    ``.0``, and the keys in the guide's order (id, type, text first; explanation, tags and the
+    source last)."""
+    values = _whole_numbers(model.model_dump(mode="json", exclude_defaults=True, exclude_none=True))
+    first = {key: values[key] for key in _FIRST if key in values}
+    last = {key: values[key] for key in _LAST if key in values}
+    middle = {key: value for key, value in values.items() if key not in first and key not in last}
+    return first | middle | last
+
+
+def _whole_numbers(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
 
 
 def _quiz_entry(settings: Any) -> dict[str, Any]:
