@@ -369,6 +369,7 @@ def test_no_page_or_response_shows_a_marker_before_the_answers_are_due(marked_ap
             "attempt_id": [*db.session.scalars(select(Attempt.id)), 999],
             "bank_id": [*db.session.scalars(select(Bank.id)), 999],
             "user_id": list(db.session.scalars(select(User.id))),
+            "position": [1, 2, 3, 999],
         }
     assert bea_attempt in ids["attempt_id"] and bea_unfinished in ids["attempt_id"]
     for route in route_urls(app, ids):
