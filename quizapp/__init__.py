@@ -73,15 +73,19 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.guide.views import blueprint as guide
     from quizapp.progress.views import blueprint as progress
     from quizapp.reports.views import blueprint as reports
+    from quizapp.student.reading_views import blueprint as reading
     from quizapp.student.views import blueprint as student
     from quizapp.teacher.interop_views import blueprint as interop
     from quizapp.teacher.marking_views import blueprint as marking
+    from quizapp.teacher.source_views import blueprint as texts
     from quizapp.teacher.views import blueprint as teacher
 
     app.register_blueprint(auth)
     app.register_blueprint(student)
     app.register_blueprint(teacher)
     app.register_blueprint(interop)
+    app.register_blueprint(texts)
+    app.register_blueprint(reading)
     app.register_blueprint(progress)
     app.register_blueprint(reports)
     app.register_blueprint(guide)

@@ -66,7 +66,9 @@ def choose_questions(
     settings: QuizSettings, live: Sequence[QuestionBase], rng: random.Random
 ) -> list[QuestionBase]:
     """The questions of one attempt: the quiz's selection, pools and draw, maybe shuffled;
-    never two questions of one of the quiz's ``exclusive`` groups."""
+    never two questions of one of the quiz's ``exclusive`` groups. Drafts (``draft: true``) are
+    never among them: a teacher has not accepted them yet."""
+    live = [question for question in live if not question.draft]
     groups = [{q.id for q in _select(group, live)} for group in settings.exclusive or []]
     sample = _sampler(groups) if groups else _plain_sample
     if settings.pools:

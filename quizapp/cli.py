@@ -287,3 +287,53 @@ def convert_command(source: str, format_name: str, output: str) -> None:
     partial.replace(target)
     click.echo(f"Wrote {output}: {describe(conversion.bank)}.")
     _print_report(conversion.report.lines(), f"from {source}")
+
+
+# -- drafts from a text (quizapp.drafting) --------------------------------------------------
+
+
+@quiz_cli.command("draft")
+@click.argument("text_path", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--bank",
+    "bank_ref",
+    required=True,
+    help="The bank the drafts are for (its id or slug, as imported): draft ids avoid its ids.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+def draft_command(text_path: str, bank_ref: str, output: str | None) -> None:
+    """Draft questions from a text (figures, dates, names, lists), each cited and marked
+    `draft: true`, as YAML for the bank to finish by hand."""
+    from sqlalchemy import select
+
+    from quizapp.drafting import MAX_TEXT_BYTES, draft_text, drafts_yaml
+    from quizapp.extensions import db
+    from quizapp.models import Bank as BankRow
+    from quizapp.models import Question
+
+    path = Path(text_path)
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        raise click.ClickException(
+            f"{path} is larger than {MAX_TEXT_BYTES:,} bytes; draft from one text at a time."
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(
+            f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8 plain text."
+        ) from None
+    where = BankRow.id == int(bank_ref) if bank_ref.isdigit() else BankRow.slug == bank_ref
+    bank_row = db.session.scalar(select(BankRow).where(where))
+    if bank_row is None:
+        known = ", ".join(db.session.scalars(select(BankRow.slug).order_by(BankRow.slug)))
+        raise click.ClickException(
+            f"No bank '{bank_ref}' has been imported (banks: {known or 'none yet'})."
+        )
+    taken = set(db.session.scalars(select(Question.key).where(Question.bank_id == bank_row.id)))
+    drafts = draft_text(text, taken)
+    document = drafts_yaml(drafts, path.name)
+    if output:
+        Path(output).write_text(document, encoding="utf-8")
+        click.echo(f"{len(drafts)} draft(s) for {bank_row.slug} written to {output}.", err=True)
+    else:
+        click.echo(document, nl=False)

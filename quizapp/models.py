@@ -487,3 +487,23 @@ class CheckedUpload(db.Model):
     filename: Mapped[str] = mapped_column(String(200))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+
+
+# --- drafts ---
+
+
+class SourceText(db.Model):
+    """The text a bank's questions are written from, attached by a teacher and kept in the
+    database (not in the repository): paragraphs are its blocks between blank lines, numbered
+    from 1, as ``check-sources`` and the questions' citations count them. ``open_book``: students
+    may read it during an attempt; otherwise only from a review that shows answers."""
+
+    __tablename__ = "source_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    open_book: Mapped[bool] = mapped_column(default=False)
+    attached_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    attached_at: Mapped[datetime] = mapped_column(default=now_utc)

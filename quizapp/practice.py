@@ -148,6 +148,15 @@ def start_practice(user: User) -> Attempt | None:
         )
     ).all()
     by_question = {version.question_id: version for version in versions}
+    # a question turned back into a draft since it was answered is not practised
+    question_ids = [
+        question_id
+        for question_id in question_ids
+        if question_id in by_question and not by_question[question_id].data.get("draft")
+    ]
+    if not question_ids:
+        db.session.rollback()
+        return None
     rng.shuffle(question_ids)
     total = 0.0
     for position, question_id in enumerate(question_ids, start=1):

@@ -369,7 +369,7 @@ def test_no_page_or_response_shows_a_marker_before_the_answers_are_due(marked_ap
             "attempt_id": [*db.session.scalars(select(Attempt.id)), 999],
             "bank_id": [*db.session.scalars(select(Bank.id)), 999],
             "user_id": list(db.session.scalars(select(User.id))),
-            "position": [1, 999],
+            "position": [1, 2, 3, 999],
             "class_id": [*db.session.scalars(select(Classroom.id)), 999],
             "assignment_id": [*db.session.scalars(select(Assignment.id)), 999],
             "token": ["not-a-password-link"],

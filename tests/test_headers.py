@@ -71,7 +71,8 @@ def site(demo_app: Flask) -> Site:
             "position": 1,
             "class_id": classroom.id,
             "assignment_id": assignment.id,
-            "action": "open",  # type: ignore[dict-item]  (the one route argument not an id)
+            "action": "open",  # type: ignore[dict-item]  (route arguments that are not ids)
+            "question_id": "draft-none",  # type: ignore[dict-item]
         }
         # A live password link for sam (its page is checked; GETs do not use it up).
         ids["token"] = issue_link(ids["user_id"], None).rsplit("/", 1)[1]  # type: ignore[assignment]

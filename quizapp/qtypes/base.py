@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
 from quizapp.bank.scalars import as_text
 
@@ -120,6 +120,10 @@ class QuestionBase(BaseModel):
     source: Citation | list[Citation] | None = Field(
         default=None,
         description="Where the answer lies in the source: one citation or a list of them.",
+    )
+    draft: StrictBool | None = Field(
+        default=None,
+        description="true: a proposal not yet accepted by a teacher; never served to students.",
     )
 
     # -- the contract -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp import attempts as attempt_service
-from quizapp import review_rules
+from quizapp import review_rules, source_texts
 from quizapp.classes.rules import Applied, applied_for, applied_settings
 from quizapp.extensions import db
 from quizapp.models import (
@@ -133,6 +133,7 @@ def quiz(quiz_id: int) -> ResponseReturnValue:
         unfinished=attempt_service.unfinished_attempt(current_user, quiz),
         closed=attempt_service.closed_reason(quiz, settings),
         form=ActionForm(),
+        open_book=source_texts.open_book_text(quiz.bank_id),
     )
 
 
@@ -329,6 +330,7 @@ def _attempt_page(
         conflict=conflict[0] if conflict else None,
         differing=differing,
         typed_fields=typed_fields,
+        open_book=attempt.quiz is not None and source_texts.open_book_text(attempt.quiz.bank_id),
     )
 
 
@@ -429,6 +431,9 @@ def review(attempt_id: int) -> ResponseReturnValue:
         items=items,
         jump_list=_jump_list(items) if len(items) > JUMP_LIST_FROM else [],
         visibility=review_rules.answer_visibility(attempt),
+        banks_with_text=source_texts.banks_with_text(
+            {slot.question_version.question.bank_id for slot in attempt.slots}
+        ),
     )
 
 
