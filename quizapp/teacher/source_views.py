@@ -16,9 +16,12 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from quizapp import bank_edits, source_texts
+from quizapp.bank.lint import LintWarning, lint_bank
+from quizapp.bank.models import Bank as BankModel
 from quizapp.bank.sources import split_paragraphs
 from quizapp.bank.writer import bank_yaml
 from quizapp.drafting import draft_text
@@ -116,6 +119,7 @@ def drafts(bank_id: int) -> ResponseReturnValue:
     """The bank's drafts, each with its YAML to edit, and buttons to accept or discard it."""
     bank = _bank(bank_id)
     document = bank_edits.current_document(bank)
+    warnings = _warnings_by_question(document)
     shown = []
     for question_id in bank_edits.draft_ids(document):
         question = bank_edits.question_in(document, question_id)
@@ -126,6 +130,7 @@ def drafts(bank_id: int) -> ResponseReturnValue:
                 "id": question_id,
                 "question": question,
                 "form": EditDraftForm(formdata=None, yaml_text=bank_yaml(body)),
+                "warnings": warnings.get(question_id, []),
             }
         )
     return render_template(
@@ -136,6 +141,22 @@ def drafts(bank_id: int) -> ResponseReturnValue:
         generate_form=GenerateDraftsForm(),
         action_form=DraftActionForm(),
     )
+
+
+def _warnings_by_question(document: bank_edits.Document) -> dict[str, list[LintWarning]]:
+    """``quiz lint`` over the bank with its drafts, by question id: what a draft would cue or
+    give away if it were accepted as it stands."""
+    try:
+        model = BankModel.model_validate(document)
+    except ValidationError:
+        return {}
+    ids = [question["id"] for question in document["questions"]]
+    found: dict[str, list[LintWarning]] = {}
+    for warning in lint_bank(model):
+        where = warning.where
+        if len(where) > 1 and where[0] == "questions" and isinstance(where[1], int):
+            found.setdefault(ids[where[1]], []).append(warning)
+    return found
 
 
 @blueprint.route("/<id:bank_id>/drafts/generate", methods=["POST"])

@@ -125,6 +125,8 @@ def test_drafts_generate_confirm_and_are_never_served(app, teacher) -> None:
     assert drafts > 30
     listed = teacher.get(f"/teach/texts/{bank}/drafts").get_data(as_text=True)
     assert listed.count('class="draft"') == drafts
+    # quiz lint runs over the bank with its drafts, and the page shows a draft's warnings by it
+    assert "item-writing warning" in listed and "(<code>quiz lint</code>)" in listed
 
     # a student taking every quiz of the bank never meets a draft
     student = app.test_client()
