@@ -94,6 +94,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(passwords)
     app.register_blueprint(admin)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    from quizapp.classes.service import classes_joined, classes_taught
+
+    app.jinja_env.globals["classes_of_user"] = lambda user: (
+        classes_taught(user),
+        classes_joined(user),
+    )
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -168,3 +168,27 @@ def test_bad_class_names_are_refused_with_a_message(demo_app, teacher):
     assert response.status_code == 400
     page = teacher.client.get("/teach/classes").get_data(as_text=True)
     assert not re.search(r"/teach/classes/\d+", page)
+
+
+def test_the_roster_issues_password_links_and_the_account_page_lists_classes(demo_app, teacher):
+    class_id, code = teacher.create_class("Year 10 politics")
+    ana = student_actions(demo_app, "ana")
+    join(ana, code)
+    roster = teacher.client.get(f"/teach/classes/{class_id}").get_data(as_text=True)
+    with demo_app.app_context():
+        ana_id = db.session.scalar(select(User.id).where(User.username == "ana"))
+    action = f"/teacher/students/{ana_id}/reset-link"
+    assert f'action="{action}"' in roster
+    issued = post_form(teacher.client, roster, action)
+    assert issued.status_code == 200 and "/auth/password/" in issued.get_data(as_text=True)
+
+    # another teacher, whose classes ana is not in, gets nothing
+    other = teacher_client(demo_app, "mr-ode")
+    page = other.get("/auth/account").get_data(as_text=True)
+    assert post_form(other, page, action).status_code == 404
+
+    account = ana.client.get("/auth/account").get_data(as_text=True)
+    assert "Your classes" in account and "Year 10 politics" in account
+    mine = teacher.client.get("/auth/account").get_data(as_text=True)
+    assert f'href="/teach/classes/{class_id}"' in mine and "(you teach it)" in mine
+    assert "You are in no class yet" in other.get("/auth/account").get_data(as_text=True)
