@@ -11,6 +11,7 @@ from quizapp.classes.service import CODE_ALPHABET, CODE_LENGTH
 from quizapp.extensions import db
 from quizapp.models import Attempt, ClassMember, ClassTeacher, User
 from tests.class_actions import Teacher, join, post_form, student_actions, teacher_client
+from tests.conftest import csrf_token
 
 
 @pytest.fixture
@@ -192,3 +193,58 @@ def test_the_roster_issues_password_links_and_the_account_page_lists_classes(dem
     mine = teacher.client.get("/auth/account").get_data(as_text=True)
     assert f'href="/teach/classes/{class_id}"' in mine and "(you teach it)" in mine
     assert "You are in no class yet" in other.get("/auth/account").get_data(as_text=True)
+
+
+def _upload_roster(client, class_id: int, data: bytes, filename: str = "class.csv"):
+    import io
+
+    page = client.get(f"/teach/classes/{class_id}").get_data(as_text=True)
+    return client.post(
+        f"/teach/classes/{class_id}/students/upload",
+        data={"csrf_token": csrf_token(page), "roster_file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_csv_class_list_makes_missing_accounts_with_set_password_links(demo_app, teacher):
+    class_id, _code = teacher.create_class("Year 11")
+    student_actions(demo_app, "ana")  # has an account already
+    csv_text = "Username,Name\nana,Ana\nboris,Борис\nwang.fang,Wang Fang\n\nboris,again\n"
+    response = _upload_roster(teacher.client, class_id, ("\ufeff" + csv_text).encode())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page
+    assert members(demo_app, class_id) == sorted(["ana", "boris", "wang.fang"])
+    links = re.findall(r"<code>http://localhost(/auth/password/[^<]+)</code>", page)
+    assert len(links) == 2 and "boris" in page and "wang.fang" in page
+    # each link lets its student choose a password once
+    fresh = demo_app.test_client()
+    form = fresh.get(links[0])
+    assert form.status_code == 200
+    chosen = fresh.post(
+        links[0],
+        data={
+            "csrf_token": csrf_token(form.get_data(as_text=True)),
+            "password": "correct horse 1",
+            "confirm": "correct horse 1",
+        },
+    )
+    assert chosen.status_code == 302
+    assert demo_app.test_client().get(links[0]).status_code == 410
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"username\nok-name\nno spaces allowed\n", "row 3"),
+        (b"\xff\xfe\x00\x01", "not UTF-8"),
+        (b"username\n", "no usernames"),
+    ],
+)
+def test_a_bad_class_list_changes_nothing(demo_app, teacher, data, message):
+    class_id, _code = teacher.create_class("Year 12")
+    response = _upload_roster(teacher.client, class_id, data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert members(demo_app, class_id) == []
+    with demo_app.app_context():
+        assert db.session.scalar(select(func.count(User.id)).where(User.username == "ok-name")) == 0

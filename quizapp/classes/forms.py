@@ -1,6 +1,7 @@
 """The forms of the class pages (every one carries its CSRF token)."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DateTimeLocalField,
     HiddenField,
@@ -38,6 +39,16 @@ class AddStudentsForm(FlaskForm):
         description="One per line, or separated by commas. Students must have an account.",
     )
     submit = SubmitField("Add students")
+
+
+class RosterUploadForm(FlaskForm):
+    roster_file = FileField(
+        "Class list (.csv)",
+        validators=[
+            FileRequired("Choose the class list to upload."),
+            FileAllowed(["csv", "txt"], "Upload a .csv file of usernames."),
+        ],
+    )
 
 
 class AddTeacherForm(FlaskForm):

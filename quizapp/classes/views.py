@@ -23,7 +23,7 @@ from quizapp import attempts as attempt_service
 from quizapp import bank_access
 from quizapp import gradebook as gradebook_service
 from quizapp.bank_access import readable_bank_or_404
-from quizapp.classes import service
+from quizapp.classes import roster_upload, service
 from quizapp.classes.forms import (
     AddStudentsForm,
     AddTeacherForm,
@@ -33,6 +33,7 @@ from quizapp.classes.forms import (
     JoinForm,
     NewClassForm,
     OverrideForm,
+    RosterUploadForm,
 )
 from quizapp.extensions import db
 from quizapp.models import Assignment, Classroom, Quiz, now_utc
@@ -158,6 +159,33 @@ def add_students(class_id: int) -> ResponseReturnValue:
             "error",
         )
     return _back(classroom, "roster")
+
+
+@blueprint.route("/teach/classes/<id:class_id>/students/upload", methods=["POST"])
+@teacher_required
+def upload_roster(class_id: int) -> ResponseReturnValue:
+    """Add the students of a CSV class list, making the missing accounts with set-password
+    links; the page shows the links once, to hand out."""
+    classroom = _class(class_id)
+    form = RosterUploadForm()
+    error = None
+    result = None
+    if not form.validate_on_submit():
+        error = " ".join(message for messages in form.errors.values() for message in messages)
+    else:
+        data = form.roster_file.data.read(roster_upload.MAX_CSV_BYTES + 1)
+        try:
+            result = roster_upload.add_from_csv(classroom, data, current_user)
+        except service.ClassError as refusal:
+            error = str(refusal)
+    page = render_template(
+        "classes/roster_upload.html",
+        classroom=classroom,
+        result=result,
+        error=error,
+        site=request.url_root.rstrip("/"),
+    )
+    return (page, 422) if error else page
 
 
 @blueprint.route("/teach/classes/<id:class_id>/students/<id:user_id>/remove", methods=["POST"])
