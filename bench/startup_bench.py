@@ -157,7 +157,9 @@ def serve_every_kind_of_page(url: str, instance: str) -> dict[str, object]:
     """Run in the child process: create the app, serve one page of each kind, report RSS."""
     from quizapp import create_app
 
-    app = create_app({"INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app(
+        {"INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": url, "OPEN_QUIZZES": True}
+    )
     created = rss_kb()
     client = app.test_client()
     statuses: dict[str, int] = {}
