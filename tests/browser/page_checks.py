@@ -149,6 +149,10 @@ def _replay(browser: Browser, base: str, served: Served) -> list[str]:
             if not first["done"] and request.is_navigation_request():
                 first["done"] = True
                 route.fulfill(status=served.status, headers=dict(served.headers), body=served.body)
+            elif "/static/attempt.js" in request.url:
+                # The attempt's script (autosave, countdown) would save or submit on its own
+                # during a replay; its behaviour has tests of its own, the replay checks markup.
+                route.fulfill(status=200, content_type="text/javascript", body="")
             elif request.method != "GET" or request.is_navigation_request():
                 # A replay never posts a form nor leaves the page (a timed attempt's countdown
                 # submits on its own): 204 No Content keeps the page where it is, where an

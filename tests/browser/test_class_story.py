@@ -43,7 +43,7 @@ def log_in(browser: Browser, base: str, username: str) -> Page:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text(f"Log out {username}")).to_be_visible()
+    expect(page.get_by_role("button", name=f"Log out {username}")).to_be_visible()
     return page
 
 
@@ -76,7 +76,8 @@ def take_the_tour(demo_app, page: Page) -> None:
                 target.select_option(value)
             else:
                 target.fill(value)
-    page.get_by_role("button", name="Submit my answers").click()
+    page.get_by_role("button", name="Finish attempt…").click()
+    page.get_by_role("button", name="Submit all and finish").click()
     expect(page.locator(".score")).to_have_text("100%")
 
 
