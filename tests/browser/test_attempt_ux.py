@@ -22,7 +22,7 @@ from sqlalchemy import select
 from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import Attempt, Quiz, now_utc
-from tests.browser.test_take_quiz import keyboard_answer
+from tests.browser.test_take_quiz import keyboard_answer, opened_attempt_id
 from tests.quiz_actions import QuizActions
 
 BANK = """\
@@ -212,7 +212,7 @@ def test_the_attempt_pages_are_accessible_and_valid_at_both_widths(
         tour = db.session.scalar(select(Quiz).where(Quiz.key == "tour")).id
     page.goto(live_server.url(f"/quizzes/{tour}"))
     page.get_by_role("button", name="Start the quiz").click()
-    attempt_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    attempt_id = opened_attempt_id(page)
     fields = QuizActions(demo_app, None).right_answers(attempt_id)  # type: ignore[arg-type]
     keyboard_answer(page, {k: v for k, v in fields.items() if k[:3] in ("q1-", "q2-", "q4-")})
     page.get_by_label("Flag question 2 for review before you submit").check()

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from quizapp.accounts import create_user
 from quizapp.models import now_utc
+from tests.browser.test_take_quiz import opened_attempt_id
 from tests.quiz_actions import right_fields
 
 PASSWORD = "correct horse 1"
@@ -57,7 +58,7 @@ def take_the_tour(demo_app, page: Page) -> None:
     from quizapp.models import Attempt
     from quizapp.questions import question_from_version
 
-    attempt_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    attempt_id = opened_attempt_id(page)
     with demo_app.app_context():
         attempt = db.session.scalar(select(Attempt).where(Attempt.id == attempt_id))
         assert attempt is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
@@ -27,6 +29,13 @@ def keyboard_answer(page: Page, fields: dict[str, list[str]]) -> None:
             box = page.locator(f'[name="{name}"]')
             box.focus()
             page.keyboard.type(value)
+
+
+def opened_attempt_id(page: Page) -> int:
+    """The id of the attempt the browser has just opened, read once the navigation has landed
+    (reading page.url straight after a click can still see the quiz's page)."""
+    expect(page).to_have_url(re.compile(r"/attempts/\d+/?$"))
+    return int(page.url.rstrip("/").rsplit("/", 1)[1])
 
 
 def assert_accessible(page: Page) -> None:
@@ -55,7 +64,7 @@ def test_student_takes_the_demo_quiz_by_keyboard(demo_app, live_server, page: Pa
     expect(page.locator("fieldset.question")).to_have_count(8)
     assert_accessible(page)
 
-    attempt_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    attempt_id = opened_attempt_id(page)
     fields = QuizActions(demo_app, None).right_answers(attempt_id)  # type: ignore[arg-type]
     keyboard_answer(page, fields)
     page.screenshot(path=str(artifacts / "quiz-page.png"), full_page=True)
