@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -90,7 +91,7 @@ def create_user(
     problem = password_problem(password, username)
     if problem:
         raise PasswordError(problem)
-    password_hash = generate_password_hash(password)
+    password_hash = hash_password(password)
     begin_write()
     if find_user(username) is not None:
         db.session.rollback()
@@ -110,7 +111,7 @@ def authenticate(username: str, password: str) -> User | None:
     user = find_user(username)
     if user is None:
         # Spend the same time as a real check, so timing does not reveal who has an account.
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     return user if check_password(user, password) else None
 
@@ -126,7 +127,7 @@ def change_password(user: User, password: str, *, keep_login: int | None) -> str
     problem = password_problem(password, user.username)
     if problem:
         raise PasswordError(problem)
-    password_hash = generate_password_hash(password)
+    password_hash = hash_password(password)
     begin_write()
     user.password_hash = password_hash
     login_sessions.end_others(user.id, keep=keep_login)
@@ -143,8 +144,13 @@ def set_email(user: User, email: str) -> None:
     db.session.commit()
 
 
+def hash_password(password: str) -> str:
+    """The stored form of a new password, by the site's PASSWORD_HASH_METHOD."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 @functools.cache
-def _dummy_hash() -> str:
+def _dummy_hash(method: str) -> str:
     """Made on first use, not at import: hashing takes a noticeable moment, and every command
     (``flask ... quiz validate``) would pay it at start."""
-    return generate_password_hash("not-a-real-password")
+    return generate_password_hash("not-a-real-password", method=method)

@@ -27,6 +27,11 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_FAILURE_WINDOW_SECONDS": 60,
     "WTF_CSRF_TIME_LIMIT": None,
+    # Werkzeug's password hashing: scrypt with its default cost (2^15, 8, 1), about 0.1 s and
+    # 32 MB a hash. A site on weak hardware may lower it ("scrypt:16384:8:1"); the test suite
+    # does, since it creates hundreds of accounts. Stored hashes name their own method, so a
+    # change applies to new passwords and every old one still checks.
+    "PASSWORD_HASH_METHOD": "scrypt",
     # Students see quizzes assigned to none of their classes too (a self-study site).
     "OPEN_QUIZZES": False,
     # Seconds a write waits for another writer's lock before the request gives up with a 503.

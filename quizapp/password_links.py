@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from werkzeug.security import generate_password_hash
 
 from quizapp import login_sessions
-from quizapp.accounts import PasswordError, password_problem
+from quizapp.accounts import PasswordError, hash_password, password_problem
 from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.login_sessions import token_hash
@@ -144,7 +143,7 @@ def use_link(token: str, password: str, *, now: datetime | None = None) -> User:
     problem = password_problem(password, usable.user.username)
     if problem:
         raise PasswordError(problem)
-    password_hash = generate_password_hash(password)
+    password_hash = hash_password(password)
     begin_write()
     claimed = db.session.execute(
         update(PasswordLink)

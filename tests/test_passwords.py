@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from quizapp import create_app
 from quizapp.accounts import password_problem
 from quizapp.extensions import db
 from quizapp.models import User
@@ -123,3 +124,24 @@ def test_an_unknown_user_is_refused_like_a_wrong_password(app, auth):
     message = "That username and password do not match an account."
     assert message in unknown.get_data(as_text=True)
     assert message in wrong.get_data(as_text=True)
+
+
+def test_a_site_hashes_with_scrypt_at_its_full_cost_unless_configured(tmp_path):
+    """The suite lowers the cost (it makes hundreds of accounts); a site does not, and a
+    password hashed at either cost still checks after the setting changes."""
+    from quizapp.accounts import check_password_hash, hash_password
+
+    site = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    with site.app_context():
+        stored = hash_password("correct horse 1")
+    assert stored.startswith("scrypt:32768:8:1$")
+    cheap = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "x",
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        }
+    )
+    with cheap.app_context():
+        assert hash_password("correct horse 1").startswith("scrypt:1024:8:1$")
+    assert check_password_hash(stored, "correct horse 1")

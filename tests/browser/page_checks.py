@@ -1,12 +1,20 @@
 """Every page a browser test visits is checked, without the test asking for it.
 
-The live server is wrapped in a recorder: each HTML page it sends (any method, any status) is
-saved under ``tests/artifacts/pages/<test>/``. When the test ends, each page is replayed in a
-fresh browser tab, exactly as it was sent (same body, same headers, so the same
-Content-Security-Policy; styles and scripts still come from the live server, form posts are
-blocked), and axe-core runs on it at a phone's width (390 px) and a laptop's (1280 px), with a
-screenshot of each. The saved HTML is checked by the Nu HTML checker in one run at the end of
-the browser suite (tests/browser/test_valid_html.py), since one JVM start costs seconds.
+The live server is wrapped in a recorder: each HTML page it sends (any method, any status) of a
+*shape* not seen before in the session is saved under ``tests/artifacts/pages/<test>/``. When
+the test ends, each saved page is replayed in a fresh browser tab, exactly as it was sent (same
+body, same headers, so the same Content-Security-Policy; styles and scripts still come from the
+live server, form posts are blocked), and axe-core runs on it at a phone's width (390 px) and a
+laptop's (1280 px), with a screenshot of each. The saved HTML is checked by the Nu HTML checker
+in one run at the end of the browser suite (tests/browser/test_valid_html.py), since one JVM
+start costs seconds.
+
+A page's shape is its method, status, route (numbers masked) and the set of element kinds it
+holds (tag, class, role, input type): the same template with other rows, names or ids is the
+same shape, while an error summary, a flash or a new kind of control makes a new one. Checking
+each shape once keeps the browser suite within the test budget (axe's colour-contrast rule
+costs seconds a page) without leaving a kind of page unchecked. Colour contrast does not change
+with the width, so it runs at the phone's width only.
 
 A test that adds a page (another branch's classes, admin or guide pages) is checked by merely
 visiting it.
@@ -16,13 +24,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import re
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -32,8 +43,23 @@ HEIGHT = 844
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PAGES = ARTIFACTS / "pages"
 
-# What differs between two renderings of the same page: the CSRF token, per session.
-_VOLATILE = re.compile(rb'<input[^>]*name="csrf_token"[^>]*>')
+_NUMBER = re.compile(r"\d+")
+
+
+class _ElementKinds(HTMLParser):
+    """The kinds of element a page holds, regardless of how many of each or their text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kinds: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        self.kinds.add(
+            "|".join(
+                [tag, named.get("class") or "", named.get("role") or "", named.get("type") or ""]
+            )
+        )
 
 
 @dataclass
@@ -48,8 +74,17 @@ class Served:
     file: Path | None = None
 
     @property
-    def key(self) -> str:
-        return hashlib.sha256(_VOLATILE.sub(b"", self.body)).hexdigest()
+    def shape(self) -> str:
+        parser = _ElementKinds()
+        parser.feed(self.body.decode("utf-8", "replace"))
+        route = _NUMBER.sub("N", self.path.split("?", 1)[0])
+        query = sorted(part.split("=", 1)[0] for part in self.path.partition("?")[2].split("&"))
+        described = [self.method, str(self.status), route, *query, *sorted(parser.kinds)]
+        return hashlib.sha256(json.dumps(described).encode()).hexdigest()
+
+
+# The shapes saved so far in this session (see the module's docstring).
+_shapes_seen: set[str] = set()
 
 
 @dataclass
@@ -80,15 +115,17 @@ class Recorder:
         wanted = "text/html" in environ.get("HTTP_ACCEPT", "")
         redirect = sent.get("status", "").startswith("3")
         if wanted and not redirect and headers.get("content-type", "").startswith("text/html"):
-            self._save(
-                Served(
-                    method=environ["REQUEST_METHOD"],
-                    path=environ.get("PATH_INFO", "/") + _query(environ),
-                    status=int(sent["status"].split()[0]),
-                    headers=list(sent["headers"]),
-                    body=body,
-                )
+            served = Served(
+                method=environ["REQUEST_METHOD"],
+                path=environ.get("PATH_INFO", "/") + _query(environ),
+                status=int(sent["status"].split()[0]),
+                headers=list(sent["headers"]),
+                body=body,
             )
+            shape = served.shape
+            if shape not in _shapes_seen:
+                _shapes_seen.add(shape)
+                self._save(served)
         return [body]
 
     def _save(self, page: Served) -> None:
@@ -115,25 +152,21 @@ def clear_pages() -> None:
     """Start a session with no pages from an earlier run (the checker reads the folder)."""
     shutil.rmtree(PAGES, ignore_errors=True)
     PAGES.mkdir(parents=True, exist_ok=True)
-
-
-# axe's findings by page content and width, across the session: a page seen before is not
-# checked twice (the login page is in nearly every test).
-_checked: dict[str, list[str]] = {}
+    _shapes_seen.clear()
 
 
 def check_pages(browser: Browser, base: str, pages: list[Served]) -> list[str]:
-    """Replay each page at both widths: axe's violations (empty when all pass)."""
+    """Replay each page (one of each shape) at both widths: axe's violations, empty when all
+    pass."""
     problems: list[str] = []
-    seen: set[str] = set()
     for page in pages:
-        if page.key in seen:
-            continue
-        seen.add(page.key)
-        if page.key not in _checked:
-            _checked[page.key] = _replay(browser, base, page)
-        problems += _checked[page.key]
+        problems += _replay(browser, base, page)
     return problems
+
+
+# axe's options by width: every rule at the phone's width; at the laptop's, all but colour
+# contrast, which the width does not change and which costs most of axe's time.
+_AXE_OPTIONS = {WIDTHS[0]: "{}", WIDTHS[1]: "{rules: {'color-contrast': {enabled: false}}}"}
 
 
 def _replay(browser: Browser, base: str, served: Served) -> list[str]:
@@ -168,11 +201,14 @@ def _replay(browser: Browser, base: str, served: Served) -> list[str]:
         with contextlib.suppress(PlaywrightTimeout):
             tab.wait_for_load_state("load", timeout=10_000)
         assert served.file is not None
+        axe = Axe()
+        tab.evaluate(axe.axe_script)  # once: a change of width does not reload the page
         for width in WIDTHS:
             tab.set_viewport_size({"width": width, "height": HEIGHT})
-            result = Axe().run(tab)
+            response = tab.evaluate(f"axe.run(document, {_AXE_OPTIONS[width]})")
+            result = AxeResults(response)
             shot = served.file.with_name(f"{served.file.stem}-{width}.png")
-            tab.screenshot(path=str(shot), full_page=True)
+            tab.screenshot(path=str(shot))
             if result.violations_count:
                 problems.append(
                     f"{served.method} {served.path} at {width} px ({served.file.name}):\n"
