@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import select
 
@@ -21,6 +23,32 @@ RELEASE_0_1 = DATA / "release-0.1.sqlite"
 RELEASE_0_2 = DATA / "release-0.2.sqlite"
 TABLES = ("users", "banks", "questions", "question_versions", "quizzes", "attempts",
           "attempt_slots", "answers", "answer_picks", "practice_cards")  # fmt: skip
+
+
+@dataclass
+class ReleaseCopy:
+    """A copy of a previous release's database, what it held, and the app on it (not yet
+    upgraded: the test runs the migrations and checks what they did)."""
+
+    database: Path
+    before: dict[str, object]
+    app: Flask
+
+
+def release_copy(tmp_path: Path, release: Path = RELEASE_0_2) -> ReleaseCopy:
+    database = tmp_path / "quizapp.sqlite"
+    shutil.copy(release, database)
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": "tests-only",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        }
+    )
+    return ReleaseCopy(database, _snapshot(database), app)
 
 
 def _snapshot(path: Path) -> dict[str, object]:
@@ -39,21 +67,11 @@ def _snapshot(path: Path) -> dict[str, object]:
 def test_previous_release_database_upgrades_with_nothing_lost(
     tmp_path: Path, release: Path
 ) -> None:
-    database = tmp_path / "quizapp.sqlite"
-    shutil.copy(release, database)
-    before = _snapshot(database)
+    old = release_copy(tmp_path, release)
+    database, before = old.database, old.before
     assert before["counts"]["attempts"] == 20 and before["counts"]["answers"] > 100
 
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "tests-only",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        }
-    )
+    app = old.app
     with app.app_context():
         upgrade()
         # Every submitted answer grades the same under today's code as when it was stored.

@@ -3,23 +3,20 @@ slots are added, not flagged for every old slot, and nothing else changes."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptSlot
-from tests.test_upgrade import RELEASE_0_2, _snapshot
+from tests.test_upgrade import _snapshot, release_copy
 
 
 def test_release_0_2_upgrades_with_unflagged_slots_and_nothing_lost(tmp_path: Path) -> None:
-    database = tmp_path / "quizapp.sqlite"
-    shutil.copy(RELEASE_0_2, database)
-    before = _snapshot(database)
+    old = release_copy(tmp_path)
+    database, before = old.database, old.before
     with sqlite3.connect(database) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(attempt_slots)")]
         slots_before = connection.execute(
@@ -28,16 +25,7 @@ def test_release_0_2_upgrades_with_unflagged_slots_and_nothing_lost(tmp_path: Pa
         ).fetchall()
     assert "flagged" not in columns and len(slots_before) > 100
 
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "tests-only",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        }
-    )
+    app = old.app
     with app.app_context():
         upgrade()
         slots = db.session.scalars(select(AttemptSlot)).all()

@@ -3,40 +3,28 @@ lost, the same grades, and old banks belong to the site (no owner), with no clas
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from quizapp import create_app
 from quizapp.attempts import quiz_grade
 from quizapp.classes.rules import applied_settings
 from quizapp.extensions import db
 from quizapp.models import Attempt, Bank, Classroom, Quiz
 from quizapp.questions import quiz_settings
-from tests.test_upgrade import RELEASE_0_2, _snapshot
+from tests.test_upgrade import _snapshot, release_copy
 
 
 def test_the_release_0_2_database_upgrades_with_nothing_lost(tmp_path: Path) -> None:
-    database = tmp_path / "quizapp.sqlite"
-    shutil.copy(RELEASE_0_2, database)
-    before = _snapshot(database)
+    old = release_copy(tmp_path)
+    database, before = old.database, old.before
     with sqlite3.connect(database) as connection:
         grades_before = connection.execute(
             "SELECT user_id, quiz_id, marks, max_marks FROM attempts ORDER BY id"
         ).fetchall()
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "tests-only",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        }
-    )
+    app = old.app
     with app.app_context():
         upgrade()
         assert db.session.scalar(select(func.count()).select_from(Bank)) > 0

@@ -3,32 +3,20 @@ and an empty table of checked uploads (none was ever kept before)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import func, inspect, select
 
-from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.models import Attempt, CheckedUpload
-from tests.test_upgrade import RELEASE_0_2, _snapshot
+from tests.test_upgrade import _snapshot, release_copy
 
 
 def test_release_0_2_upgrades_with_nothing_lost_and_no_uploads(tmp_path: Path) -> None:
-    database = tmp_path / "quizapp.sqlite"
-    shutil.copy(RELEASE_0_2, database)
-    before = _snapshot(database)
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "tests-only",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        }
-    )
+    old = release_copy(tmp_path)
+    database, before = old.database, old.before
+    app = old.app
     with app.app_context():
         assert "checked_uploads" not in inspect(db.engine).get_table_names()
         upgrade()

@@ -4,26 +4,23 @@ address, and the people pages work on it at once."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from quizapp import create_app
 from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import PasswordLink, User
 from tests.conftest import AuthActions
 from tests.people_actions import PASSWORD, press
-from tests.test_upgrade import RELEASE_0_2, _snapshot
+from tests.test_upgrade import _snapshot, release_copy
 
 
 def test_release_0_2_upgrades_to_people_with_nothing_lost(tmp_path: Path) -> None:
-    database = tmp_path / "quizapp.sqlite"
-    shutil.copy(RELEASE_0_2, database)
-    before = _snapshot(database)
+    old = release_copy(tmp_path)
+    database, before = old.database, old.before
     with sqlite3.connect(database) as connection:
         users_before = connection.execute(
             "SELECT id, username, password_hash, is_teacher, created_at FROM users ORDER BY id"
@@ -31,16 +28,7 @@ def test_release_0_2_upgrades_to_people_with_nothing_lost(tmp_path: Path) -> Non
         logins_before = connection.execute("SELECT count(*) FROM login_sessions").fetchone()[0]
     assert len(users_before) == 6
 
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "tests-only",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        }
-    )
+    app = old.app
     with app.app_context():
         upgrade()
         users = db.session.scalars(select(User).order_by(User.id)).all()
