@@ -36,13 +36,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from report import machine, replace_section  # bench/ is the script's own folder
 from sqlalchemy import create_engine, text
 
 from quizapp import catalog, create_app
@@ -490,14 +490,6 @@ def report(
     return lines
 
 
-def machine() -> str:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"{os.cpu_count()} cores, load average {load:.1f} at the start, "
-        f"Python {sys.version.split()[0]}, {datetime.now(UTC):%d %b %Y %H:%M} UTC"
-    )
-
-
 def write_section(sections: list[tuple[str, list[str]]], header: str) -> None:
     body = [
         BEGIN_MARK,
@@ -518,15 +510,7 @@ def write_section(sections: list[tuple[str, list[str]]], header: str) -> None:
     for title, lines in sections:
         body += ["", f"### {title}", "", *lines]
     body.append(END_MARK)
-    section = "\n".join(body) + "\n"
-    current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-    if BEGIN_MARK in current and END_MARK in current:
-        before = current[: current.index(BEGIN_MARK)]
-        after = current[current.index(END_MARK) + len(END_MARK) :].lstrip("\n")
-        updated = before + section + ("\n" + after if after else "")
-    else:
-        updated = current.rstrip("\n") + "\n\n" + section
-    DOC.write_text(updated, encoding="utf-8")
+    replace_section("\n".join(body), BEGIN_MARK, END_MARK, DOC)
 
 
 def main() -> None:

@@ -62,6 +62,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask.testing import FlaskClient
+from report import replace_section  # bench/ is the script's own folder
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
@@ -1018,15 +1019,7 @@ def percent(ratio: float) -> str:
 def write_section(doc: Path, section: str, label: str) -> None:
     """Replace this script's section for ``label`` (between its markers), keeping the rest."""
     start, end = (marker.format(label) for marker in MARKERS)
-    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    block = f"{start}\n{section.rstrip()}\n{end}\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        _, after = rest.split(end, 1)
-        text = before + block + after.removeprefix("\n")
-    else:
-        text = text.rstrip("\n") + ("\n\n" if text else "") + block
-    doc.write_text(text, encoding="utf-8")
+    replace_section(section, start, end, doc)
 
 
 # -- main ------------------------------------------------------------------------------------

@@ -37,9 +37,10 @@ import tarfile
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+
+from report import machine, replace_section  # bench/ is the script's own folder
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "performance.md"
@@ -301,23 +302,7 @@ def write_section(lines: list[str], header: str) -> None:
         *lines,
         END_MARK,
     ]
-    section = "\n".join(body) + "\n"
-    current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-    if BEGIN_MARK in current and END_MARK in current:
-        before = current[: current.index(BEGIN_MARK)]
-        after = current[current.index(END_MARK) + len(END_MARK) :].lstrip("\n")
-        updated = before + section + ("\n" + after if after else "")
-    else:
-        updated = current.rstrip("\n") + "\n\n" + section
-    DOC.write_text(updated, encoding="utf-8")
-
-
-def machine() -> str:
-    load = os.getloadavg()[0]
-    return (
-        f"{os.cpu_count()} cores, load average {load:.1f} at the start, "
-        f"Python {sys.version.split()[0]}, {datetime.now(UTC):%d %b %Y %H:%M} UTC"
-    )
+    replace_section("\n".join(body), BEGIN_MARK, END_MARK, DOC)
 
 
 def main() -> None:
