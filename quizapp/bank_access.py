@@ -24,25 +24,31 @@ def may_read_bank(user: User, bank: Bank) -> bool:
 
 
 def readable_bank_or_404(bank_id: int) -> Bank:
-    """The bank, if the current teacher may read it; a 404 otherwise (as if unknown)."""
+    """The bank, if the current user is a teacher who may read it; a 404 otherwise (as if
+    unknown). Every teaching page that acts on a bank or a quiz finds it here."""
     from flask import abort
     from flask_login import current_user
 
     bank = db.get_or_404(Bank, bank_id)
-    if not may_read_bank(current_user, bank):
+    if not (is_teacher(current_user) and may_read_bank(current_user, bank)):
         abort(404)
     return bank
 
 
 def readable_quiz_or_404(quiz_id: int) -> Quiz:
-    """The quiz, if the current teacher may read its bank; a 404 otherwise."""
+    """The quiz, if the current user is a teacher who may read its bank; a 404 otherwise."""
     from flask import abort
     from flask_login import current_user
 
     quiz = db.get_or_404(Quiz, quiz_id)
-    if not may_read_bank(current_user, quiz.bank):
+    if not (is_teacher(current_user) and may_read_bank(current_user, quiz.bank)):
         abort(404)
     return quiz
+
+
+def is_teacher(user: object) -> bool:
+    """Whether ``user`` (Flask-Login's current user, maybe anonymous) is a logged-in teacher."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_teacher", False))
 
 
 def may_replace_bank(user: User, slug: str) -> bool:

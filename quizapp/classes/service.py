@@ -70,22 +70,20 @@ def teacher_class(class_id: int, user: User) -> Classroom | None:
 
 
 def classes_taught(user: User) -> list[Classroom]:
-    return list(
-        db.session.scalars(
-            select(Classroom)
-            .join(ClassTeacher, ClassTeacher.class_id == Classroom.id)
-            .where(ClassTeacher.user_id == user.id)
-            .order_by(Classroom.name, Classroom.id)
-        )
-    )
+    return _classes_by(ClassTeacher, user)
 
 
 def classes_joined(user: User) -> list[Classroom]:
+    return _classes_by(ClassMember, user)
+
+
+def _classes_by(membership: type[ClassTeacher] | type[ClassMember], user: User) -> list[Classroom]:
+    """The classes ``user`` teaches (ClassTeacher) or belongs to (ClassMember), by name."""
     return list(
         db.session.scalars(
             select(Classroom)
-            .join(ClassMember, ClassMember.class_id == Classroom.id)
-            .where(ClassMember.user_id == user.id)
+            .join(membership, membership.class_id == Classroom.id)
+            .where(membership.user_id == user.id)
             .order_by(Classroom.name, Classroom.id)
         )
     )

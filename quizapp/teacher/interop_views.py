@@ -14,15 +14,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
 from wtforms import SubmitField
 
 from quizapp import catalog, uploads
 from quizapp.bank.models import Bank as BankModel
 from quizapp.bank_access import readable_bank_or_404
-from quizapp.extensions import db
-from quizapp.models import Bank, Question
-from quizapp.questions import question_from_version
+from quizapp.bank_edits import current_document
+from quizapp.models import Bank
 from quizapp.teacher.forms import ConfirmImportForm
 from quizapp.teacher.views import teacher_required
 
@@ -38,28 +36,9 @@ class ConvertForm(FlaskForm):
 
 
 def stored_bank(row: Bank) -> BankModel:
-    """The bank as last imported: its live questions (current versions) in import order.
-
-    Quizzes are left out: no export format carries them.
-    """
-    questions = db.session.scalars(
-        select(Question)
-        .where(Question.bank_id == row.id, Question.retired.is_(False))
-        .order_by(Question.id)
-    ).all()
-    models = []
-    for question in questions:
-        version = next(v for v in question.versions if v.version == question.current_version)
-        models.append(question_from_version(version))
-    return BankModel.model_validate(
-        {
-            "bank": row.slug,
-            "title": row.title,
-            "description": row.description,
-            "source": row.source,
-            "questions": [m.model_dump() for m in models],
-        }
-    )
+    """The bank as last imported (its live questions, current versions, in import order), read
+    as the bank file it would be: the same document the bank's editing pages start from."""
+    return BankModel.model_validate(current_document(row))
 
 
 @blueprint.route("/banks/<id:bank_id>/export")

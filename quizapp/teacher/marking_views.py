@@ -8,11 +8,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from quizapp import attempts as attempt_service
+from quizapp.bank_access import readable_quiz_or_404
 from quizapp.extensions import db
 from quizapp.models import Attempt, User
 from quizapp.questions import question_from_version
 from quizapp.student.forms import ActionForm as RegradeForm
-from quizapp.teacher.access import quiz_or_404
 from quizapp.teacher.forms import CorrectMarkForm
 from quizapp.teacher.views import teacher_required
 from quizapp.teaching.corrections import CorrectionRefused, correct_mark, mark_history
@@ -96,7 +96,7 @@ def correct(attempt_id: int, position: int) -> ResponseReturnValue:
 def regrade(quiz_id: int) -> ResponseReturnValue:
     """Questions of the quiz whose attempts hold an old version: what changed, what
     regrading would change (a dry run), the two choices, and the history of decisions."""
-    quiz = quiz_or_404(quiz_id)
+    quiz = readable_quiz_or_404(quiz_id)
     form = RegradeForm()
     status = 200
     if request.method == "POST":

@@ -28,7 +28,9 @@ from quizapp.bank.lint import PlacedWarning, lint_file_cached
 from quizapp.bank.report import cut, excerpt, more_line, shown_problems
 from quizapp.bank_access import (
     may_replace_bank,
+    readable_bank_or_404,
     readable_banks,
+    readable_quiz_or_404,
     set_owner,
 )
 from quizapp.bounded_ints import int_arg
@@ -37,7 +39,6 @@ from quizapp.models import SEED_BITS, Bank, Question, Quiz
 from quizapp.qtypes import InvalidResponse
 from quizapp.questions import quiz_settings
 from quizapp.student.forms import ActionForm
-from quizapp.teacher.access import bank_or_404, quiz_or_404
 from quizapp.teacher.forms import (
     ConfirmImportForm,
     ConfirmReimportForm,
@@ -121,7 +122,7 @@ def banks() -> ResponseReturnValue:
 @teacher_required
 def bank(bank_id: int) -> ResponseReturnValue:
     """One bank: its quizzes, and its questions with their text, type, tags and quizzes."""
-    row = bank_or_404(bank_id)
+    row = readable_bank_or_404(bank_id)
     questions, quizzes = bank_questions(row.id)
     warnings, lint_note = _bank_warnings(row)
     return render_template(
@@ -306,7 +307,7 @@ def confirm_reimport() -> ResponseReturnValue:
 def preview(quiz_id: int) -> ResponseReturnValue:
     """The quiz as a student sees it, answers on request; submitted, it is graded and the
     score and feedback shown, with nothing recorded (no attempt, no statistics)."""
-    quiz = quiz_or_404(quiz_id)
+    quiz = readable_quiz_or_404(quiz_id)
     settings = quiz_settings(quiz)
     if request.method == "POST":
         return _graded_preview(quiz)

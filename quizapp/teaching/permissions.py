@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from quizapp.bank_access import may_read_bank
+from quizapp.bank_access import is_teacher, may_read_bank
 from quizapp.models import Attempt, Bank, Quiz
-
-
-def _is_teacher(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_teacher", False))
 
 
 def may_teach_bank(user: Any, bank: Bank) -> bool:
     """Whether ``user`` may read the bank's page, preview its quizzes and regrade them."""
-    return _is_teacher(user) and may_read_bank(user, bank)
+    return is_teacher(user) and may_read_bank(user, bank)
 
 
 def may_teach_quiz(user: Any, quiz: Quiz) -> bool:
