@@ -125,11 +125,11 @@ def _remember_link(
         )
         if link is None:
             link = LtiResourceLink(platform_id=platform.id, resource_link_id=link_id)
-            db.session.add(link)
         link.quiz_id = quiz.id
         link.context_id = context.id if context else None
         if ags:
             link.ags_endpoint = ags
+        db.session.add(link)
         try:
             db.session.commit()
         except IntegrityError:  # the link's first two launches at once
