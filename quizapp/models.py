@@ -634,3 +634,4 @@ class LtiGrade(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
 
     link: Mapped[LtiResourceLink] = relationship()
+    user: Mapped[User] = relationship()

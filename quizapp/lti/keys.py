@@ -7,14 +7,16 @@ so a platform that cached the old set, or holds a message it signed, still verif
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pylti1p3.registration import Registration
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, select, update
+from sqlalchemy.orm import Session
 
-from quizapp.database import begin_write
+from quizapp.database import WRITE_OPTION, begin_write
 from quizapp.extensions import db
 from quizapp.models import LtiKey, now_utc
 
@@ -53,21 +55,41 @@ def _add_key() -> LtiKey:
     return key
 
 
-def signing_key() -> LtiKey:
+@dataclass(frozen=True)
+class ToolKey:
+    """A key pair as signing needs it (plain values, not a row of the request's session)."""
+
+    kid: str
+    private_pem: str
+    public_pem: str
+
+
+def _first_key() -> ToolKey:
+    """Make the first key in a session of its own: a GET (``/lti/jwks``) must not commit the
+    request's session, which would expire what the request has loaded (its user)."""
+    with Session(db.engine) as own:
+        own.connection(execution_options={WRITE_OPTION: True})
+        key = own.scalar(_signing_query())
+        if key is None:
+            private_pem, public_pem = _new_pair()
+            key = LtiKey(
+                kid=public_jwk(public_pem)["kid"], private_pem=private_pem, public_pem=public_pem
+            )
+            own.add(key)
+            own.commit()
+        return ToolKey(key.kid, key.private_pem, key.public_pem)
+
+
+def _signing_query() -> Select[tuple[LtiKey]]:
+    return select(LtiKey).where(LtiKey.retired_at.is_(None)).order_by(LtiKey.id.desc()).limit(1)
+
+
+def signing_key() -> ToolKey:
     """The key that signs now; the first is made when first needed."""
-    key = db.session.scalar(
-        select(LtiKey).where(LtiKey.retired_at.is_(None)).order_by(LtiKey.id.desc()).limit(1)
-    )
-    if key is not None:
-        return key
-    begin_write()
-    key = db.session.scalar(
-        select(LtiKey).where(LtiKey.retired_at.is_(None)).order_by(LtiKey.id.desc()).limit(1)
-    )
+    key = db.session.scalar(_signing_query())
     if key is None:
-        key = _add_key()
-    db.session.commit()
-    return key
+        return _first_key()
+    return ToolKey(key.kid, key.private_pem, key.public_pem)
 
 
 def rotate() -> LtiKey:
@@ -107,5 +129,7 @@ def published_keys() -> list[LtiKey]:
 
 def jwks() -> dict[str, list[dict[str, Any]]]:
     """Every published public key (the signing one and the retired ones)."""
-    signing_key()
-    return {"keys": [public_jwk(key.public_pem) for key in published_keys()]}
+    published = [key.public_pem for key in published_keys()]
+    if not published:
+        published = [_first_key().public_pem]
+    return {"keys": [public_jwk(pem) for pem in published]}

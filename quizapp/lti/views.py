@@ -5,6 +5,7 @@ that registers platforms. Thin: pylti1p3 checks the protocol, ``launches``, ``ro
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from flask import (
@@ -34,7 +35,7 @@ from quizapp.extensions import csrf, db
 from quizapp.lti import grades, keys, launches, platforms, roster
 from quizapp.lti.forms import ActionForm, PlatformForm
 from quizapp.lti.storage import DatabaseSessionService
-from quizapp.models import LtiContext, Quiz
+from quizapp.models import LtiContext, Quiz, now_utc
 
 blueprint = Blueprint("lti", __name__, url_prefix="/lti")
 
@@ -397,14 +398,17 @@ def admin() -> ResponseReturnValue:
             return redirect(url_for("lti.admin"))
     elif form.errors:
         status = 400
-    keys.signing_key()
+    published: list[Any] = list(keys.published_keys())
+    if not published:  # made in a session of its own, which this request's cannot see yet
+        first = keys.signing_key()
+        published = [SimpleNamespace(kid=first.kid, created_at=now_utc(), retired_at=None)]
     return (
         render_template(
             "lti/admin.html",
             form=form,
             platforms=platforms.all_platforms(),
             urls=tool_urls(),
-            published=keys.published_keys(),
+            published=published,
             rotate_form=ActionForm(prefix="rotate"),
         ),
         status,
