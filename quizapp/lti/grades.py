@@ -149,9 +149,13 @@ def rows_for(quiz_id: int, user_ids: Collection[int] | None) -> list[LtiGrade]:
 def _on_grades_changed(_sender: object, quiz_id: int, user_ids: Collection[int] | None) -> None:
     if not current_app.config.get("LTI_SEND_GRADES", True):
         return
-    rows = rows_for(quiz_id, user_ids)
-    if rows:
-        deliver(rows)
+    try:
+        rows = rows_for(quiz_id, user_ids)
+        if rows:
+            deliver(rows)
+    except Exception:  # the grade change is stored: no fault here may turn it into an error page
+        db.session.rollback()
+        log.exception("LTI grades of quiz %s not sent; they go with the next change", quiz_id)
 
 
 def pending_of_class(class_id: int) -> list[LtiGrade]:

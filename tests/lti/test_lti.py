@@ -447,6 +447,9 @@ def test_a_launch_may_finish_on_another_worker(
     browser = other_worker.test_client()
     browser.set_cookie(state_cookie.key, state_cookie.value)
     assert browser.post(action, data=fields).status_code == 302
+    with other_worker.app_context():
+        db.session.remove()
+        db.engine.dispose()
     with app.app_context():
         assert not any("nonce" in k for k in db.session.scalars(select(LtiLaunchValue.key)))
 
