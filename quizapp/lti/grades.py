@@ -59,9 +59,7 @@ def current_grade(user: User, quiz: Quiz) -> float | None:
 def _send(row: LtiGrade, grade: float) -> None:
     link = row.link
     endpoint = dict(link.ags_endpoint or {})
-    session = TimeoutSession()
-    connector = ServiceConnector(registration_of(link.platform), session)
-    service = AssignmentsGradesService(connector, endpoint)  # type: ignore[arg-type]
+    registration = registration_of(link.platform)
     score = (
         Grade()
         .set_score_given(round(grade, 2))
@@ -80,7 +78,12 @@ def _send(row: LtiGrade, grade: float) -> None:
             .set_resource_id(f"quiz-{link.quiz_id}")
             .set_resource_link_id(link.resource_link_id)
         )
-    service.put_grade(score, lineitem)
+    with TimeoutSession() as session:
+        service = AssignmentsGradesService(
+            ServiceConnector(registration, session),
+            endpoint,  # type: ignore[arg-type]
+        )
+        service.put_grade(score, lineitem)
 
 
 def describe(error: Exception) -> str:

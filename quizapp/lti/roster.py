@@ -21,13 +21,14 @@ class RosterUnavailable(Exception):
 
 def members_of(platform: LtiPlatform, memberships_url: str) -> list[Person]:
     """The course's active members, every page of them."""
-    connector = ServiceConnector(registration_of(platform), TimeoutSession())
-    service = NamesRolesProvisioningService(
-        connector,
-        {"context_memberships_url": memberships_url},  # type: ignore[typeddict-item]
-    )
+    registration = registration_of(platform)
     try:
-        members = service.get_members()
+        with TimeoutSession() as session:
+            service = NamesRolesProvisioningService(
+                ServiceConnector(registration, session),
+                {"context_memberships_url": memberships_url},  # type: ignore[typeddict-item]
+            )
+            members = service.get_members()
     except (LtiException, requests.RequestException, ValueError, KeyError) as error:
         raise RosterUnavailable(describe(error)) from error
     return [
