@@ -93,6 +93,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(classes)
     app.register_blueprint(passwords)
     app.register_blueprint(admin)
+    from quizapp.lti import grades as lti_grades  # noqa: F401  (listens for grade changes)
+    from quizapp.lti.views import blueprint as lti
+
+    app.register_blueprint(lti)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     from quizapp.classes.service import classes_joined, classes_taught
 
@@ -119,6 +123,9 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(quiz_cli)
     app.cli.add_command(user_cli)
+    from quizapp.lti.cli import lti_cli
+
+    app.cli.add_command(lti_cli)
 
 
 def _migrations_dir() -> Path:

@@ -22,6 +22,7 @@ from quizapp.bank.models import TagSelector
 from quizapp.classes.rules import Applied, applied_for, applied_settings, deadline_for
 from quizapp.database import begin_write
 from quizapp.extensions import db
+from quizapp.grade_events import announce
 from quizapp.models import (
     SEED_BITS,
     Attempt,
@@ -512,10 +513,11 @@ def submit_attempt(
     """Store the last answers and grade the attempt, once (graded before the write lock)."""
     now = now_utc()
     graded = _graded(attempt, responses, now)
-    attempt_id, user_id = attempt.id, attempt.user_id
+    attempt_id, user_id, quiz_id = attempt.id, attempt.user_id, attempt.quiz_id
     locked = _check(attempt, sequence)
     _write_grades(attempt_id, user_id, graded, now, sequence=locked.sequence + 1)
     db.session.commit()
+    announce(quiz_id, [user_id])
 
 
 def with_saved_answers(
@@ -551,13 +553,23 @@ def close_overdue(user: User | None = None, now: datetime | None = None) -> int:
     for attempt in open_attempts:
         if attempt.quiz is not None:
             attempt.__dict__["_applied"] = applied[(attempt.user_id, attempt.quiz.id)]
-    overdue = [attempt.id for attempt in open_attempts if is_overdue(attempt, now)]
+    overdue = [
+        (attempt.id, attempt.quiz_id, attempt.user_id)
+        for attempt in open_attempts
+        if is_overdue(attempt, now)
+    ]
     if not overdue:
         return 0
     begin_write()
-    closed = sum(_finish_saved(attempt_id, now) for attempt_id in overdue)
+    finished = [
+        (quiz_id, user_id)
+        for attempt_id, quiz_id, user_id in overdue
+        if _finish_saved(attempt_id, now)
+    ]
     db.session.commit()
-    return closed
+    for quiz_id, user_id in finished:
+        announce(quiz_id, [user_id])
+    return len(finished)
 
 
 def expire_overdue(user: User) -> None:

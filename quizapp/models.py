@@ -507,3 +507,131 @@ class SourceText(db.Model):
     open_book: Mapped[bool] = mapped_column(default=False)
     attached_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     attached_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+# --- lti ---
+
+
+class LtiPlatform(db.Model):
+    """An LMS registered with Quizapp as an LTI 1.3 platform (one registration: an issuer and
+    the client id it gave Quizapp), with the URLs a launch and its services need."""
+
+    __tablename__ = "lti_platforms"
+    __table_args__ = (UniqueConstraint("issuer", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    auth_login_url: Mapped[str] = mapped_column(String(500))
+    auth_token_url: Mapped[str] = mapped_column(String(500))
+    key_set_url: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    deployments: Mapped[list[LtiDeployment]] = relationship(
+        back_populates="platform", order_by="LtiDeployment.id", cascade="all, delete-orphan"
+    )
+
+
+class LtiDeployment(db.Model):
+    """A deployment id of a platform: a launch naming any other is refused."""
+
+    __tablename__ = "lti_deployments"
+    __table_args__ = (UniqueConstraint("platform_id", "deployment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id"), index=True)
+    deployment_id: Mapped[str] = mapped_column(String(255))
+
+    platform: Mapped[LtiPlatform] = relationship(back_populates="deployments")
+
+
+class LtiKey(db.Model):
+    """One of the tool's RSA key pairs. The newest unretired one signs; a retired one stays
+    published at ``/lti/jwks`` (platforms may hold tokens it signed) until it is removed."""
+
+    __tablename__ = "lti_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kid: Mapped[str] = mapped_column(String(64), unique=True)
+    private_pem: Mapped[str] = mapped_column(Text)
+    public_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    retired_at: Mapped[datetime | None]
+
+
+class LtiLaunchValue(db.Model):
+    """A value an LTI login or launch keeps until a later request (a nonce, a launch's
+    claims): in the database, so any worker process can answer the next step."""
+
+    __tablename__ = "lti_launch_values"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LtiAccount(db.Model):
+    """The Quizapp account of a platform's user, linked by (platform, subject) only."""
+
+    __tablename__ = "lti_accounts"
+    __table_args__ = (UniqueConstraint("platform_id", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id"))
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class LtiContext(db.Model):
+    """An LMS course (an LTI context), taught in Quizapp as a class."""
+
+    __tablename__ = "lti_contexts"
+    __table_args__ = (UniqueConstraint("platform_id", "context_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id"))
+    context_id: Mapped[str] = mapped_column(String(255))
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), unique=True)
+    memberships_url: Mapped[str | None] = mapped_column(String(500))
+    """The Names and Role Provisioning Services URL of the course, from its last launch."""
+    synced_at: Mapped[datetime | None]
+
+
+class LtiResourceLink(db.Model):
+    """A link in an LMS course that opens one quiz, with the line item its grades go to."""
+
+    __tablename__ = "lti_resource_links"
+    __table_args__ = (UniqueConstraint("platform_id", "resource_link_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id"))
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    context_id: Mapped[int | None] = mapped_column(ForeignKey("lti_contexts.id"))
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    ags_endpoint: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The launch's Assignment and Grade Services claim (line item URL, scopes)."""
+
+    platform: Mapped[LtiPlatform] = relationship()
+    quiz: Mapped[Quiz] = relationship()
+
+
+class LtiGrade(db.Model):
+    """A student's grade for a resource link as last sent to the platform, or waiting to be
+    sent (``pending``) after the platform could not be reached (``error`` says why)."""
+
+    __tablename__ = "lti_grades"
+    __table_args__ = (UniqueConstraint("link_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("lti_resource_links.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(255))
+    sent_grade: Mapped[float | None]
+    sent_at: Mapped[datetime | None]
+    pending: Mapped[bool] = mapped_column(default=False)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    link: Mapped[LtiResourceLink] = relationship()
+    user: Mapped[User] = relationship()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
+from quizapp.grade_events import announce
 from quizapp.models import Answer, Attempt, AttemptSlot, MarkChange, User, now_utc
 from quizapp.qtypes import Grade
 
@@ -64,9 +65,12 @@ def correct_mark(
         raise CorrectionRefused("The mark must be a number.")
     teacher_id = teacher.id
     begin_write()
-    submitted_at = db.session.scalar(
-        select(Attempt.submitted_at).where(Attempt.id == attempt_id).with_for_update()
-    )
+    locked = db.session.execute(
+        select(Attempt.submitted_at, Attempt.quiz_id, Attempt.user_id)
+        .where(Attempt.id == attempt_id)
+        .with_for_update()
+    ).first()
+    submitted_at, quiz_id, user_id = locked if locked is not None else (None, None, None)
     if submitted_at is None:
         db.session.rollback()
         raise AttemptNotSubmitted(
@@ -117,6 +121,7 @@ def correct_mark(
     db.session.flush()
     total = db.session.scalar(select(Attempt.marks).where(Attempt.id == attempt_id)) or 0.0
     db.session.commit()
+    announce(quiz_id, [user_id])
     return Correction(old_mark, new_mark, total)
 
 

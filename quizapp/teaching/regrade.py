@@ -35,6 +35,7 @@ from sqlalchemy.orm import joinedload
 from quizapp.catalog.field_diff import FieldChange, field_changes
 from quizapp.database import begin_write
 from quizapp.extensions import db
+from quizapp.grade_events import announce
 from quizapp.models import (
     Answer,
     AnswerPick,
@@ -301,6 +302,8 @@ def decide(
     if plan is not None:
         _apply(plan, regrade_id, teacher_id)
     db.session.commit()
+    if plan is not None and plan.attempts_changed:
+        announce(quiz_id, None)
     row = db.session.get(Regrade, regrade_id)
     assert row is not None
     return row, plan

@@ -1,0 +1,202 @@
+"""Registered platforms (LMSs) and their deployments, and the pylti1p3 tool configuration
+read from them.
+
+A platform is one registration: the issuer and the client id it gave Quizapp. An issuer may
+register Quizapp more than once (a test and a live site), so registrations are found by both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from pylti1p3.deployment import Deployment
+from pylti1p3.registration import Registration
+from pylti1p3.tool_config.abstract import ToolConfAbstract
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from quizapp.database import begin_write
+from quizapp.extensions import db
+from quizapp.lti import keys
+from quizapp.models import LtiDeployment, LtiPlatform
+
+
+class PlatformError(ValueError):
+    """Registration details that cannot be used; the message names the field. Nothing was
+    changed."""
+
+
+@dataclass(frozen=True)
+class PlatformDetails:
+    name: str
+    issuer: str
+    client_id: str
+    auth_login_url: str
+    auth_token_url: str
+    key_set_url: str
+    deployment_ids: tuple[str, ...]
+
+
+def deployment_ids_in(text: str) -> tuple[str, ...]:
+    """Deployment ids as pasted: one a line, or separated by commas or spaces."""
+    return tuple(dict.fromkeys(part for part in re.split(r"[\s,]+", text) if part))
+
+
+def _url(value: str, label: str) -> str:
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise PlatformError(f"{label}: give a full URL starting with https:// (got {value!r}).")
+    if len(value) > 500:
+        raise PlatformError(f"{label}: at most 500 characters.")
+    return value
+
+
+def _text(value: str, label: str, limit: int = 255) -> str:
+    value = value.strip()
+    if not value:
+        raise PlatformError(f"{label}: required.")
+    if len(value) > limit:
+        raise PlatformError(f"{label}: at most {limit} characters.")
+    return value
+
+
+def checked(details: PlatformDetails) -> PlatformDetails:
+    """The details with every field checked, or ``PlatformError`` naming the first bad one."""
+    if not details.deployment_ids:
+        raise PlatformError("Deployment ids: give at least one (the LMS shows it).")
+    return PlatformDetails(
+        name=_text(details.name or details.issuer, "Name", 120),
+        issuer=_text(details.issuer, "Issuer"),
+        client_id=_text(details.client_id, "Client id"),
+        auth_login_url=_url(details.auth_login_url, "Authentication request URL"),
+        auth_token_url=_url(details.auth_token_url, "Access token URL"),
+        key_set_url=_url(details.key_set_url, "Key set URL"),
+        deployment_ids=tuple(_text(d, "Deployment id") for d in details.deployment_ids),
+    )
+
+
+def add_platform(details: PlatformDetails) -> LtiPlatform:
+    """Register a platform with its deployments (one transaction)."""
+    details = checked(details)
+    begin_write()
+    exists = db.session.scalar(
+        select(LtiPlatform.id).where(
+            LtiPlatform.issuer == details.issuer, LtiPlatform.client_id == details.client_id
+        )
+    )
+    if exists is not None:
+        db.session.rollback()
+        raise PlatformError(
+            f"Issuer {details.issuer} with client id {details.client_id} is registered already."
+        )
+    platform = LtiPlatform(
+        name=details.name,
+        issuer=details.issuer,
+        client_id=details.client_id,
+        auth_login_url=details.auth_login_url,
+        auth_token_url=details.auth_token_url,
+        key_set_url=details.key_set_url,
+    )
+    platform.deployments = [LtiDeployment(deployment_id=d) for d in details.deployment_ids]
+    db.session.add(platform)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # registered by another request at the same moment
+        db.session.rollback()
+        raise PlatformError(f"Issuer {details.issuer} is registered already.") from error
+    return platform
+
+
+def add_deployments(platform_id: int, deployment_ids: Sequence[str]) -> int:
+    """Add deployment ids to a platform (those it has are left alone); returns how many."""
+    begin_write()
+    have = set(
+        db.session.scalars(
+            select(LtiDeployment.deployment_id).where(LtiDeployment.platform_id == platform_id)
+        )
+    )
+    new = [d for d in dict.fromkeys(deployment_ids) if d not in have]
+    for deployment_id in new:
+        db.session.add(
+            LtiDeployment(platform_id=platform_id, deployment_id=_text(deployment_id, "Id"))
+        )
+    db.session.commit()
+    return len(new)
+
+
+def all_platforms() -> list[LtiPlatform]:
+    return list(
+        db.session.scalars(
+            select(LtiPlatform)
+            .options(selectinload(LtiPlatform.deployments))
+            .order_by(LtiPlatform.name, LtiPlatform.id)
+        )
+    )
+
+
+def find_platform(issuer: str, client_id: str | None) -> LtiPlatform | None:
+    """The registration of ``issuer`` with ``client_id``; without a client id (a login may
+    omit it), the issuer's only registration."""
+    query = select(LtiPlatform).where(LtiPlatform.issuer == issuer)
+    if client_id:
+        query = query.where(LtiPlatform.client_id == client_id)
+    found = list(db.session.scalars(query.limit(2)))
+    return found[0] if len(found) == 1 else None
+
+
+def registration_of(platform: LtiPlatform) -> Registration:
+    """The platform as pylti1p3 needs it, with the tool's signing key."""
+    key = keys.signing_key()
+    return (
+        Registration()
+        .set_issuer(platform.issuer)
+        .set_client_id(platform.client_id)
+        .set_auth_login_url(platform.auth_login_url)
+        .set_auth_token_url(platform.auth_token_url)
+        .set_key_set_url(platform.key_set_url)
+        .set_tool_private_key(key.private_pem)
+        .set_tool_public_key(key.public_pem)
+    )
+
+
+class DatabaseToolConf(ToolConfAbstract):  # type: ignore[type-arg]
+    """pylti1p3's tool configuration, read from the registered platforms."""
+
+    def check_iss_has_one_client(self, iss: str) -> bool:
+        return False
+
+    def check_iss_has_many_clients(self, iss: str) -> bool:
+        return True
+
+    def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> Registration:
+        platform = find_platform(iss, None)
+        return registration_of(platform) if platform else None  # type: ignore[return-value]
+
+    def find_registration_by_params(
+        self, iss: str, client_id: str, *args: Any, **kwargs: Any
+    ) -> Registration:
+        platform = find_platform(iss, client_id)
+        return registration_of(platform) if platform else None  # type: ignore[return-value]
+
+    def find_deployment(self, iss: str, deployment_id: str) -> Deployment | None:
+        return self.find_deployment_by_params(iss, deployment_id, "")
+
+    def find_deployment_by_params(
+        self, iss: str, deployment_id: str, client_id: str, *args: Any, **kwargs: Any
+    ) -> Deployment | None:
+        platform = find_platform(iss, client_id or None)
+        if platform is None:
+            return None
+        found = db.session.scalar(
+            select(LtiDeployment.id).where(
+                LtiDeployment.platform_id == platform.id,
+                LtiDeployment.deployment_id == deployment_id,
+            )
+        )
+        return Deployment().set_deployment_id(deployment_id) if found is not None else None
