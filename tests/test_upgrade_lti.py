@@ -4,20 +4,18 @@ any LMS), and a platform can be registered and the tool's keys published at once
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.lti.grades import current_grade
 from quizapp.models import Attempt, LtiAccount, LtiGrade, LtiKey, LtiPlatform, Quiz, User
 from tests.conftest import AuthActions
 from tests.people_actions import PASSWORD
-from tests.test_upgrade import RELEASE_0_2, _snapshot
+from tests.test_upgrade import _snapshot, release_copy
 
 LTI_TABLES = (
     "lti_platforms",
@@ -32,20 +30,10 @@ LTI_TABLES = (
 
 
 def test_release_0_2_upgrades_to_lti_with_nothing_lost(tmp_path: Path) -> None:
-    database = tmp_path / "quizapp.sqlite"
-    shutil.copy(RELEASE_0_2, database)
-    before = _snapshot(database)
+    old = release_copy(tmp_path)
+    database, before = old.database, old.before
 
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "tests-only",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        }
-    )
+    app = old.app
     with app.app_context():
         upgrade()
         db.session.remove()
