@@ -163,7 +163,7 @@ def create_class(teacher: User, name: str, description: str = "") -> Classroom:
     if len(description) > 2000:
         raise ClassError("The description is too long: at most 2,000 characters.")
     begin_write()
-    classroom = Classroom(name=name, description=description.strip(), join_code=_free_code())
+    classroom = Classroom(name=name, description=description.strip(), join_code=unused_join_code())
     db.session.add(classroom)
     db.session.flush()
     db.session.add(ClassTeacher(class_id=classroom.id, user_id=teacher.id))
@@ -171,7 +171,7 @@ def create_class(teacher: User, name: str, description: str = "") -> Classroom:
     return classroom
 
 
-def _free_code() -> str:
+def unused_join_code() -> str:
     """A join code no class has (30^7 codes: a clash is rare, but checked)."""
     while True:
         code = new_join_code()
@@ -182,7 +182,7 @@ def _free_code() -> str:
 def regenerate_code(classroom: Classroom) -> str:
     """A new join code; the old one stops working at once."""
     begin_write()
-    classroom.join_code = _free_code()
+    classroom.join_code = unused_join_code()
     db.session.commit()
     return classroom.join_code
 

@@ -122,14 +122,14 @@ def course_class(
                 context.memberships_url = memberships_url
                 db.session.commit()
             return context
-        from quizapp.classes.service import _free_code
+        from quizapp.classes.service import unused_join_code
 
         begin_write()
         name = " ".join(title.split())[:120] or f"LMS course {context_id[:40]}"
         classroom = Classroom(
             name=name,
             description=f"The course {name!r} of {platform.name}, kept in step by LTI.",
-            join_code=_free_code(),
+            join_code=unused_join_code(),
         )
         db.session.add(classroom)
         db.session.flush()
