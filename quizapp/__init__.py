@@ -93,6 +93,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(classes)
     app.register_blueprint(passwords)
     app.register_blueprint(admin)
+    from quizapp.api import register as register_api
+
+    register_api(app)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     from quizapp.classes.service import classes_joined, classes_taught
 
