@@ -8,10 +8,17 @@ it (null otherwise: the answer's fields are then absent from the JSON, not just 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+Moment = Annotated[datetime, AfterValidator(_as_utc)]
+"""A time as RFC 3339 wants it: the database's naive UTC times are sent with their zone (Z)."""
 
 FieldValues = Annotated[list[Annotated[str, Field(max_length=2000)]], Field(max_length=50)] | str
 
@@ -34,9 +41,9 @@ class QuizSummary(BaseModel):
     bank: str
     class_id: int | None = Field(description="The class that assigns it; null: open to all.")
     class_name: str | None
-    opens: datetime | None
-    closes: datetime | None
-    due: datetime | None
+    opens: Moment | None
+    closes: Moment | None
+    due: Moment | None
     time_limit_seconds: int | None
     attempts_allowed: int | None = Field(description="null: unlimited.")
     attempts_used: int
@@ -72,9 +79,9 @@ class AttemptView(BaseModel):
     id: int
     quiz_id: int | None
     title: str
-    started_at: datetime
-    submitted_at: datetime | None
-    due_at: datetime | None
+    started_at: Moment
+    submitted_at: Moment | None
+    due_at: Moment | None
     seconds_left: int | None
     sequence: int = Field(description="Send it back with a save or submit (stale pages: 409).")
     questions: list[QuestionView]
@@ -132,7 +139,7 @@ class AttemptResult(BaseModel):
     id: int
     quiz_id: int | None
     title: str
-    submitted_at: datetime
+    submitted_at: Moment
     marks: float
     max_marks: float
     score_percent: float | None
@@ -146,8 +153,8 @@ class HistoryEntry(BaseModel):
     attempt_id: int
     quiz_id: int | None
     title: str
-    started_at: datetime
-    submitted_at: datetime | None
+    started_at: Moment
+    submitted_at: Moment | None
     score_percent: float | None
     passed: bool | None
 
@@ -175,7 +182,7 @@ class BankSummary(BaseModel):
     title: str
     questions: int
     owner: str | None = Field(description="The uploading teacher; null: the site's bank.")
-    imported_at: datetime
+    imported_at: Moment
     quizzes: list[BankQuiz]
 
 
@@ -207,7 +214,7 @@ class StudentGradeView(BaseModel):
     attempts: int
     grade: float | None
     best: float | None
-    last_submitted: datetime | None
+    last_submitted: Moment | None
     passed: bool | None
 
 

@@ -1,0 +1,79 @@
+"""The OpenAPI document against the app itself: schemathesis generates requests for every
+operation (a few examples each) and sends them to the real app through WSGI, with a token
+that holds every scope: no 5xx, and every response matches the document (status code, media
+type, headers, body schema). Part of the normal suite: a bounded number of examples."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from schemathesis import checks as st_checks
+
+from tests.api.api_client import make_token
+from tests.class_actions import teacher_client
+
+MAX_EXAMPLES = 4
+
+CHECKS = [
+    st_checks.not_a_server_error,
+    st_checks.status_code_conformance,
+    st_checks.content_type_conformance,
+    st_checks.response_headers_conformance,
+    st_checks.response_schema_conformance,
+]
+
+
+@pytest.fixture
+def api_token(demo_app: Flask) -> str:
+    """A teacher's token with every scope (a teacher may take quizzes too)."""
+    return make_token(teacher_client(demo_app), "schemathesis", ["read", "take", "teach"])
+
+
+def test_every_response_matches_the_document(demo_app: Flask, api_token: str) -> None:
+    """Each operation in turn, with a few generated requests (valid ones and not)."""
+    demo_app.config["API_REQUESTS_PER_MINUTE"] = 0  # no limit: the test sends a burst
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", demo_app)
+    headers = {"Authorization": f"Bearer {api_token}"}
+    labels = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        labels.append(operation.label)
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
+        def call(case: schemathesis.Case) -> None:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        call()
+    assert len(labels) >= 10, labels
+
+
+def test_the_document_is_openapi_3_1_and_covers_every_api_route(demo_app: Flask) -> None:
+    document = demo_app.test_client().get("/api/v1/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    routes = {
+        (rule.rule, method.lower())
+        for rule in demo_app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi"
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+    import re
+
+    documented = {
+        (re.sub(r"\{([a-z_]+)\}", r"<id:\1>", path), method)
+        for path, operations in document["paths"].items()
+        for method in operations
+    }
+    assert routes == documented
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            assert operation["security"] and "401" in operation["responses"]
