@@ -5,6 +5,8 @@ type, headers, body schema). Part of the normal suite: a bounded number of examp
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import schemathesis
 from flask import Flask
@@ -66,7 +68,6 @@ def test_the_document_is_openapi_3_1_and_covers_every_api_route(demo_app: Flask)
         for method in rule.methods or ()
         if method not in ("HEAD", "OPTIONS")
     }
-    import re
 
     documented = {
         (re.sub(r"\{([a-z_]+)\}", r"<id:\1>", path), method)
@@ -77,3 +78,24 @@ def test_the_document_is_openapi_3_1_and_covers_every_api_route(demo_app: Flask)
     for operations in document["paths"].values():
         for operation in operations.values():
             assert operation["security"] and "401" in operation["responses"]
+
+
+def test_docs_api_md_names_every_operation_and_no_other(demo_app: Flask) -> None:
+    """docs/api.md's scope table lists each operation of the document, with its scope."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    document = demo_app.test_client().get("/api/v1/openapi.json").get_json()
+    documented = {
+        (method.upper(), path.removeprefix("/api/v1"), operation["security"][0]["bearer"][0])
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+    in_table = set()
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 2 and cells[0].strip("`") in ("read", "take", "teach"):
+            for method, path in re.findall(r"`(GET|POST|PUT) ([^`]+)`", cells[1]):
+                in_table.add((method, re.sub(r"\{[a-z_]*id\}", "{}", path), cells[0].strip("`")))
+    normalised = {(m, re.sub(r"\{[a-z_]+\}", "{}", p), s) for m, p, s in documented}
+    assert in_table == normalised
