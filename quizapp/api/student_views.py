@@ -223,15 +223,12 @@ def save_answers(caller: Caller, attempt_id: int, body: Answers) -> Saved:
     responses = _typed(attempt, body.answers)
     flags = None
     if body.flagged is not None:
-        flags = (
-            attempt_pages.flags_of(
-                [str(p) for p in body.flagged], [s.position for s in attempt.slots]
+        try:
+            flags = attempt_pages.flags_of(
+                [str(position) for position in body.flagged], [s.position for s in attempt.slots]
             )
-            if set(body.flagged) <= {s.position for s in attempt.slots}
-            else None
-        )
-        if flags is None:
-            raise ApiProblem(422, "'flagged' names a question the attempt does not have.")
+        except InvalidResponse as error:
+            raise ApiProblem(422, f"'flagged': {error}; nothing was saved.") from error
     try:
         sequence = attempt_service.save_answers(attempt, responses, body.sequence, flags)
     except attempt_service.AttemptRefused as refusal:

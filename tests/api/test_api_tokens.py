@@ -198,3 +198,39 @@ def test_a_session_cookie_alone_does_not_authenticate_the_api(
     """A logged-in browser's cookie is not a token: a page elsewhere cannot call the API."""
     response = student_client.get("/api/v1/quizzes")
     assert_problem(response, 401)
+    assert "Set-Cookie" not in response.headers
+
+
+def test_an_api_call_neither_reads_nor_renews_login_cookies(
+    app: Flask, student_client: FlaskClient
+):
+    """A remember-me cookie sent along with an API call is not used (nor rotated): the API
+    reads its token only, and sets no cookie."""
+    from tests.conftest import csrf_token
+
+    browser = app.test_client()
+    page = browser.get("/auth/login").get_data(as_text=True)
+    browser.post(
+        "/auth/login",
+        data={
+            "csrf_token": csrf_token(page),
+            "username": "ada",
+            "password": "correct horse 1",
+            "remember": "y",
+        },
+    )
+    remember = browser.get_cookie("quizapp_remember")
+    assert remember is not None
+    api = Api(app, make_token(student_client))
+    response = api.client.get(
+        "/api/v1/quizzes",
+        headers={
+            "Authorization": f"Bearer {api.token}",
+            "Cookie": f"quizapp_remember={remember.value}",
+        },
+    )
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    returning = app.test_client()
+    returning.set_cookie("quizapp_remember", remember.value)
+    assert returning.get("/history").status_code == 200, "the remembered login still works"

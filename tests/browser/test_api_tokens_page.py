@@ -43,7 +43,9 @@ def test_a_teacher_makes_uses_and_revokes_a_token(app, live_server, page: Page, 
     expect(page.get_by_text("it is shown only this once")).to_be_visible()
     token = page.locator("#new-token").inner_text()
     assert token.startswith("qz_")
-    expect(page.get_by_role("listitem").filter(has_text="gradebook export")).to_contain_text("read, teach")
+    expect(page.get_by_role("listitem").filter(has_text="gradebook export")).to_contain_text(
+        "read, teach"
+    )
     result = Axe().run(page)
     assert result.violations_count == 0, result.generate_report()
     page.screenshot(path=str(artifacts / "account-api-token.png"), full_page=True)
