@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from quizapp import attempts as attempt_service
 from quizapp import history as history_service
@@ -53,7 +54,11 @@ def list_quizzes(caller: Caller) -> QuizList:
     user = caller.user
     attempt_service.expire_overdue(user)
     quizzes = db.session.scalars(
-        select(Quiz).join(Bank).where(Quiz.retired.is_(False)).order_by(Bank.title, Quiz.id)
+        select(Quiz)
+        .join(Bank)
+        .options(contains_eager(Quiz.bank))  # each quiz's bank title, in the same query
+        .where(Quiz.retired.is_(False))
+        .order_by(Bank.title, Quiz.id)
     ).all()
     applied = applied_for((user.id, quiz) for quiz in quizzes)
     attempts_by_quiz = attempt_service.attempts_by_quiz(user)
