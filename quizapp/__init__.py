@@ -97,6 +97,9 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.lti.views import blueprint as lti
 
     app.register_blueprint(lti)
+    from quizapp.api import register as register_api
+
+    register_api(app)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     from quizapp.classes.service import classes_joined, classes_taught
 

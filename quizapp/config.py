@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DEFAULT_SENDER": None,
     # The site's public address (https://quiz.school.example): mailed links start with it.
     "SITE_URL": None,
+    # JSON API (quizapp/api): requests per token per minute; beyond it, a 429 with Retry-After.
+    "API_REQUESTS_PER_MINUTE": 120,
 }
 
 ENV_PREFIX = "QUIZAPP"

@@ -74,6 +74,10 @@ def database_unavailable(error: DBAPIError) -> bool:
 def render_error(
     code: int, message: str, headers: dict[str, str] | None = None
 ) -> ResponseReturnValue:
+    from quizapp.api.problems import is_api_path, problem_response
+
+    if is_api_path(request.path):  # the JSON API answers with problem details (RFC 9457)
+        return problem_response(code, message, headers)
     if _wants_json():
         return jsonify(error=TITLES.get(code, "Error"), message=message), code, headers or {}
     return (

@@ -635,3 +635,33 @@ class LtiGrade(db.Model):
 
     link: Mapped[LtiResourceLink] = relationship()
     user: Mapped[User] = relationship()
+
+
+# --- api ---
+
+
+class ApiToken(db.Model):
+    """A personal access token for the JSON API (``quizapp.api.tokens``): the token itself is
+    shown once, when made; the database keeps its SHA-256 only. ``scopes`` are words from
+    read, take, teach, separated by spaces. The rate limit counts the requests of the current
+    minute here (``window_started_at``, ``window_requests``), so every worker process sees
+    the same count."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    scopes: Mapped[str] = mapped_column(String(40))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(12))
+    """The token's first characters, so its owner can tell their tokens apart."""
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    window_started_at: Mapped[datetime | None]
+    window_requests: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())

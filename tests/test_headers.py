@@ -73,6 +73,7 @@ def site(demo_app: Flask) -> Site:
             "assignment_id": assignment.id,
             "action": "open",  # type: ignore[dict-item]  (route arguments that are not ids)
             "question_id": "draft-none",  # type: ignore[dict-item]
+            "token_id": 1,  # an API token (none is made: revoking an unknown one is a refusal)
         }
         # A live password link for sam (its page is checked; GETs do not use it up).
         ids["token"] = issue_link(ids["user_id"], None).rsplit("/", 1)[1]  # type: ignore[assignment]

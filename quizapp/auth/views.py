@@ -54,6 +54,8 @@ DISABLED_MESSAGE = (
 )
 LEGACY_REMEMBER_COOKIE = "remember_token"
 """Flask-Login's own remember cookie, set by earlier releases: no longer honoured, removed."""
+API_PATH = "/api/"
+"""The JSON API's paths (``quizapp.api``): bearer tokens only, no login cookie is read."""
 
 
 def _idle_limit() -> timedelta:
@@ -87,7 +89,9 @@ def load_user(user_id: str) -> User | None:
 def _load_login() -> None:
     """First thing in every request: load the logged-in user (so the once-a-minute touch of
     the login commits before a view writes anything), or continue a remembered login."""
-    if request.endpoint == "static" or current_user.is_authenticated:
+    if request.endpoint == "static" or request.path.startswith(API_PATH):
+        return  # the JSON API authenticates by its token and never uses login cookies
+    if current_user.is_authenticated:
         return
     if session.get("_remember") == "clear":
         # Flask-Login's strong session protection has just refused this session (it came
