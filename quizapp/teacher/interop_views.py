@@ -22,6 +22,7 @@ from quizapp.bank.models import Bank as BankModel
 from quizapp.bank_access import readable_bank_or_404
 from quizapp.extensions import db
 from quizapp.models import Bank, Question
+from quizapp.qtypes.languages import LANGUAGE, languages_of
 from quizapp.questions import question_from_version
 from quizapp.teacher.forms import ConfirmImportForm
 from quizapp.teacher.views import teacher_required
@@ -51,6 +52,7 @@ def stored_bank(row: Bank) -> BankModel:
     for question in questions:
         version = next(v for v in question.versions if v.version == question.current_version)
         models.append(question_from_version(version))
+    languages = list(dict.fromkeys(code for m in models for code in languages_of(m)))
     return BankModel.model_validate(
         {
             "bank": row.slug,
@@ -58,7 +60,10 @@ def stored_bank(row: Bank) -> BankModel:
             "description": row.description,
             "source": row.source,
             "questions": [m.model_dump() for m in models],
-        }
+            # a bank with translations: its default language is every text's first
+            **({"language": languages[0], "languages": languages} if languages else {}),
+        },
+        context={LANGUAGE: languages[0]} if languages else None,
     )
 
 
