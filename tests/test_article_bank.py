@@ -473,3 +473,45 @@ def test_short_answers_naming_people_and_places_accept_chinese_and_russian(bank)
         question = bank.question(question_id)
         for typed in answers:
             assert question.grade({"answer": typed}).fraction == 1.0, (question_id, typed)
+
+
+@pytest.mark.parametrize(
+    ("question_id", "typed"),
+    [
+        ("trade-2014", "40亿美元"),  # 4 billion, as Chinese writes it
+        ("trade-2014", "4 млрд долларов США"),
+        ("trade-2014", "４"),  # a full-width digit
+        ("investment-2014", "4亿美元"),
+        ("investment-2014", "0,4 млрд"),
+        ("loans-total", "5。5"),  # a Chinese full stop as the decimal point
+        ("loans-total", "55亿美元"),
+        ("black-sea", "Черное море"),  # without the diaeresis
+        ("plain", "东欧平原"),
+        ("golden-bee", "金蜜蜂节"),
+    ],
+)
+def test_key_answers_typed_in_chinese_or_russian_are_right(bank, question_id, typed):
+    assert bank.question(question_id).grade({"answer": typed}).fraction == 1.0
+
+
+def test_every_question_reads_in_chinese_and_russian(bank):
+    """Every question's text, explanation, choices, items, pairs and feedback are translated;
+    only names kept as the page writes them (and extra accepted spellings) stay plain."""
+    from quizapp.qtypes.languages import Localized, languages_of
+
+    kept_as_written = {"Global Opinion", "Panview"}
+    for question in bank.questions:
+        assert languages_of(question) == LANGUAGES, question.id
+        assert isinstance(question.text, Localized), question.id
+        assert isinstance(question.explanation, Localized), question.id
+        for choice in getattr(question, "choices", None) or []:
+            if choice.text not in kept_as_written:
+                assert isinstance(choice.text, Localized), (question.id, choice.text)
+            assert not choice.feedback or isinstance(choice.feedback, Localized), question.id
+        for item in getattr(question, "items", None) or []:
+            assert isinstance(item, Localized), (question.id, item)
+        for pair in getattr(question, "pairs", None) or []:
+            assert isinstance(pair.prompt, Localized), (question.id, pair.prompt)
+        for name in ("feedback_true", "feedback_false"):
+            value = getattr(question, name, "")
+            assert not value or isinstance(value, Localized), (question.id, name)
