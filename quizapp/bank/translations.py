@@ -92,6 +92,7 @@ def _question_problems(
                     "item and pair into each language (a student would see this one missing)",
                 )
             )
+    problems += _same_in_one_language(question, where, texts, every)
     text = question.text
     if question.type == "cloze" and isinstance(text, Localized):  # type: ignore[attr-defined]
         expected = sorted(BLANK.findall(text.identity))
@@ -106,6 +107,41 @@ def _question_problems(
                         "every language the same [[blanks]]",
                     )
                 )
+    return problems
+
+
+def _same_in_one_language(
+    question: QuestionBase, where: tuple, texts: list[tuple[tuple, Localized]], every: list[str]
+) -> list[CrossProblem]:
+    """Two choices (items, prompts, distractors) that differ in the default language but read
+    the same in a translation: a student of that language could not tell them apart."""
+    groups: dict[tuple, list[tuple[tuple, Localized]]] = {}
+    for path, text in texts:
+        if (path and path[-1] == "answer") or any(part in OPTIONAL for part in path):
+            continue
+        shape = tuple("*" if isinstance(part, int) else part for part in path)
+        if "*" in shape:
+            groups.setdefault(shape, []).append((path, text))
+    problems: list[CrossProblem] = []
+    for members in groups.values():
+        for code in every:
+            seen: dict[str, str] = {}
+            for path, text in members:
+                shown = text.translations.get(code)
+                if shown is None:
+                    continue
+                folded = shown.strip().casefold()
+                if folded in seen:
+                    problems.append(
+                        CrossProblem(
+                            (*where, *path),
+                            f"question '{question.id}': in '{code}' this reads '{shown[:40]}', "
+                            f"like '{seen[folded][:40]}'; make every choice different in "
+                            "every language",
+                        )
+                    )
+                else:
+                    seen[folded] = shown
     return problems
 
 

@@ -77,6 +77,17 @@ def test_items_and_pairs_missing_in_one_language_are_reported() -> None:
     assert "no 'zh' version" in found[0] and "no 'ru' version" in found[1]
 
 
+def test_two_choices_that_read_the_same_in_one_language_are_reported() -> None:
+    found = problems(
+        HEAD
+        + GOOD.replace("{en: Brest, zh: 布列斯特, ru: Брест}", "{en: Brest, zh: 明斯克, ru: Брест}")
+    )
+    assert found == [
+        "b.yaml:11:7: question 'capital': in 'zh' this reads '明斯克', like '明斯克'; make every "
+        "choice different in every language"
+    ]
+
+
 def test_different_blanks_in_one_language_are_reported() -> None:
     found = problems(HEAD + GOOD.replace("首都是[[city]]。", "首都是[[town]]。"))
     assert found == [
