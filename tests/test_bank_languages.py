@@ -220,3 +220,23 @@ def test_lang_on_the_quiz_page_chooses_the_language_over_the_browsers(
     )
     attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
     assert slot_languages(app, attempt_id) == {1: "zh", 2: "zh", 3: None}
+
+
+def test_a_practice_attempt_shows_the_questions_in_the_students_language(
+    app: Flask, actions: QuizActions
+) -> None:
+    attempt_id = start(actions, "ru")
+    actions.submit(attempt_id, {"q2-answer": ["Brest"]})  # wrong: a card to practise
+    page = actions.client.get("/practice").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" [^>]*value="([^"]+)"', page).group(1)
+    response = actions.client.post(
+        "/practice", data={"csrf_token": token}, headers={"Accept-Language": "zh"}
+    )
+    assert response.status_code == 302
+    practice_id = int(re.search(r"/attempts/(\d+)", response.headers["Location"]).group(1))
+    assert practice_id != attempt_id
+    languages = slot_languages(app, practice_id)
+    assert "zh" in languages.values()
+    page = actions.client.get(f"/attempts/{practice_id}").get_data(as_text=True)
+    assert "写出白俄罗斯的首都。" in page or "白俄罗斯的首都是哪里？" in page
+    assert "Назовите" not in page
