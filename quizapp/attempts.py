@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp.answer_store import SlotAnswer, update_attempt, write_answers, write_flags
@@ -35,11 +35,13 @@ from quizapp.models import (
 )
 from quizapp.practice import schedule as schedule_practice
 from quizapp.qtypes import InvalidResponse, QuestionBase
+from quizapp.qtypes.languages import LanguageChooser, chosen_language, languages_of
 from quizapp.questions import (
     VERSION_WITHOUT_DATA,
     parse_versions,
     question_from_version,
     quiz_settings,
+    shown_question,
 )
 
 LATE_GRACE = timedelta(seconds=10)
@@ -245,8 +247,11 @@ def unfinished_attempt(user: User, quiz: Quiz) -> Attempt | None:
     )
 
 
-def start_attempt(user: User, quiz: Quiz) -> Attempt:
-    """Resume the student's unfinished attempt, or start a new one with a frozen layout."""
+def start_attempt(
+    user: User, quiz: Quiz, choose_language: LanguageChooser | None = None
+) -> Attempt:
+    """Resume the student's unfinished attempt, or start a new one with a frozen layout (and
+    each translated question in the language ``choose_language`` picks)."""
     expire_overdue(user)
     begin_write()
     # One start at a time per student (a double click must not make two attempts).
@@ -294,6 +299,7 @@ def start_attempt(user: User, quiz: Quiz) -> Attempt:
                 question_version=version_of[question.id],
                 layout=question.new_layout(rng, shuffle=settings.shuffle_choices),
                 max_mark=question.points,
+                language=chosen_language(question, choose_language),
             )
         )
     attempt.max_marks = sum(question.points for question in chosen)
@@ -455,6 +461,30 @@ def _check(attempt: Attempt, sequence: int | None) -> _Locked:
             "so nothing was changed."
         )
     return locked
+
+
+def switch_language(attempt: Attempt, position: int, language: str) -> None:
+    """Show one question of an open attempt in another of its bank's languages.
+
+    The answers are kept as they are: choices are stored by language-independent keys, and a
+    typed answer is accepted in any of the bank's languages. Refused (nothing changed) for a
+    question the attempt does not have, a language the question is not written in, or an
+    attempt already submitted."""
+    slot = next((slot for slot in attempt.slots if slot.position == position), None)
+    if slot is None:
+        raise InvalidResponse(f"this attempt has no question {position}")
+    languages = languages_of(question_from_version(slot.question_version))
+    if language not in languages:
+        written = f"; it is written in {', '.join(languages)}" if languages else ""
+        raise InvalidResponse(f"question {position} is not written in '{language[:20]}'{written}")
+    slot_id = slot.id
+    if _lock(attempt.id).submitted:
+        db.session.rollback()
+        raise AttemptRefused("This attempt was already submitted; nothing was changed.")
+    db.session.execute(
+        update(AttemptSlot).where(AttemptSlot.id == slot_id).values(language=language)
+    )
+    db.session.commit()
 
 
 def save_answers(
@@ -701,7 +731,7 @@ class ReviewItem:
 def review_items(attempt: Attempt) -> list[ReviewItem]:
     items = []
     for slot in attempt.slots:
-        question = question_from_version(slot.question_version)
+        question = shown_question(slot)  # in the language the student saw
         response = slot.answer.response if slot.answer else {}
         grade = question.grade(response)
         items.append(

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Bank, Question, QuestionVersion, Quiz
+from quizapp.qtypes.languages import languages_of
 from quizapp.questions import question_from_version, quiz_settings
 
 Document = dict[str, Any]
@@ -81,7 +82,12 @@ def current_document(bank: Bank) -> Document:
         document["source"] = {key: value for key, value in bank.source.items() if value is not None}
     if quizzes:
         document["quizzes"] = [_quiz_entry(quiz_settings(quiz)) for quiz in quizzes]
-    document["questions"] = [_compact(question_from_version(version)) for version in versions]
+    models = [question_from_version(version) for version in versions]
+    languages = list(dict.fromkeys(code for model in models for code in languages_of(model)))
+    if languages:  # a bank with translations: every text's first language is the bank's
+        document["language"] = languages[0]
+        document["languages"] = languages
+    document["questions"] = [_compact(model) for model in models]
     return document
 
 

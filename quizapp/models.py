@@ -223,6 +223,9 @@ class AttemptSlot(db.Model):
     flagged: Mapped[bool] = mapped_column(default=False, server_default="0")
     """Marked by the student for review before submitting (shown in the navigator and the
     summary); stored with the attempt so another device or a reload keeps it."""
+    language: Mapped[str | None] = mapped_column(String(20))
+    """The language the question is shown in (a bank with translations); None: the bank's
+    default language. Chosen at the start, switched by the student, shown on the review."""
 
     attempt: Mapped[Attempt] = relationship(back_populates="slots")
     question_version: Mapped[QuestionVersion] = relationship()

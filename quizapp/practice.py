@@ -27,6 +27,7 @@ from quizapp.models import (
     User,
     now_utc,
 )
+from quizapp.qtypes.languages import LanguageChooser, chosen_language
 from quizapp.questions import question_from_version
 
 BOX_INTERVALS = {
@@ -123,7 +124,7 @@ def unfinished_practice(user: User) -> Attempt | None:
     )
 
 
-def start_practice(user: User) -> Attempt | None:
+def start_practice(user: User, choose_language: LanguageChooser | None = None) -> Attempt | None:
     """Resume the unfinished practice, or start one from the due cards (None if none due)."""
     begin_write()
     existing = unfinished_practice(user)
@@ -168,6 +169,7 @@ def start_practice(user: User) -> Attempt | None:
                 question_version=version,
                 layout=question.new_layout(rng, shuffle=True),
                 max_mark=question.points,
+                language=chosen_language(question, choose_language),
             )
         )
         total += question.points

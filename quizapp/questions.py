@@ -20,8 +20,9 @@ from sqlalchemy.orm import defer
 
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.extensions import db
-from quizapp.models import QuestionVersion, Quiz
+from quizapp.models import AttemptSlot, QuestionVersion, Quiz
 from quizapp.qtypes import AnyQuestion, QuestionBase
+from quizapp.qtypes.languages import in_language
 
 _question_adapter: TypeAdapter[QuestionBase] = TypeAdapter(AnyQuestion)
 _parsed: dict[str, QuestionBase] = {}
@@ -34,6 +35,22 @@ def question_from_version(version: QuestionVersion) -> QuestionBase:
         question = _question_adapter.validate_python(version.data)
         _parsed[version.content_hash] = question
     return question
+
+
+_shown: dict[tuple[str, str], QuestionBase] = {}
+
+
+def shown_question(slot: AttemptSlot) -> QuestionBase:
+    """A slot's question as the student sees (or saw) it: in the slot's language, where the
+    bank translates it (cached like the versions: both never change)."""
+    question = question_from_version(slot.question_version)
+    if not slot.language:
+        return question
+    key = (slot.question_version.content_hash, slot.language)
+    shown = _shown.get(key)
+    if shown is None:
+        shown = _shown[key] = in_language(question, slot.language)
+    return shown
 
 
 VERSION_WITHOUT_DATA = defer(QuestionVersion.data)

@@ -6,6 +6,7 @@ clone). If it is missing these tests fail, loudly: a bank checked against nothin
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -351,3 +352,166 @@ def test_theme_quizzes_hold_only_their_theme(bank):
     ]:
         for question in bank.questions_for(bank.quiz(quiz_id)):
             assert set(question.tags) & theme, (quiz_id, question.id)
+
+
+# -- the translations (Chinese and Russian) ----------------------------------------------------
+
+LANGUAGES = ["en", "zh", "ru"]
+
+SCALES = {
+    "billion": 1e9,
+    "million": 1e6,
+    "thousand": 1e3,
+    "亿": 1e8,
+    "万": 1e4,
+    "млрд": 1e9,
+    "миллиард": 1e9,
+    "млн": 1e6,
+    "миллион": 1e6,
+    "тыс": 1e3,
+}
+"""Words that scale the number before them: 40亿美元 is 4 billion US$, as is 4 млрд."""
+
+MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+)
+MONTHS = {name: number for number, name in enumerate(MONTH_NAMES.split(), start=1)}
+"""An English month name may stand as its number in a translation (5月, not 'May')."""
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers_in(text: str, language: str) -> list[tuple[float, float | None]]:
+    """Each number of a text: (its value as written, its value times a scale word after it).
+
+    English writes thousands with commas (2,000) and decimals with a point; Russian writes
+    decimals with a comma (5,5) and thousands with a space (2 000); Chinese as English."""
+    found = []
+    if language == "ru":
+        text = re.sub(r"(?<=\d) (?=\d{3}\b)", "", text)
+    for match in _NUMBER.finditer(text):
+        written = match.group()
+        # Russian: a decimal comma; English and Chinese: a thousands comma.
+        written = written.replace(",", "." if language == "ru" else "")
+        try:
+            value = float(written)
+        except ValueError:  # "2014-2018.5"-like runs: read each part
+            continue
+        after = text[match.end() : match.end() + 12].lstrip(" $")
+        scale = next((s for word, s in SCALES.items() if after.lower().startswith(word)), None)
+        found.append((value, value * scale if scale else None))
+    return found
+
+
+def allowed_numbers(english: str) -> set[float]:
+    """The numbers a translation of ``english`` may contain: its own (as written and scaled),
+    and the numbers of the months it names."""
+    allowed = set()
+    for value, scaled in numbers_in(english, "en"):
+        allowed.add(value)
+        if scaled is not None:
+            allowed.add(scaled)
+    allowed |= {float(n) for name, n in MONTHS.items() if name in english}
+    return allowed
+
+
+def translated_texts(bank):
+    from quizapp.qtypes.languages import localized_texts
+
+    for question in bank.questions:
+        for path, text in localized_texts(question):
+            yield question, path, text
+
+
+def test_the_bank_declares_english_chinese_and_russian(bank):
+    assert bank.language == "en"
+    assert bank.languages == LANGUAGES
+
+
+def test_every_translated_text_has_every_language(bank):
+    for question, path, text in translated_texts(bank):
+        assert list(text.translations) == LANGUAGES, (question.id, path)
+        for language, written in text.translations.items():
+            assert written.strip(), (question.id, path, language)
+
+
+def test_every_number_in_a_translation_is_a_number_of_the_english(bank):
+    """Every figure must match the article in every language: a translation may only repeat
+    the English text's numbers (in billions or 亿, млрд...), never bring one of its own."""
+    checked = 0
+    for question, path, text in translated_texts(bank):
+        english = text.translations["en"]
+        allowed = allowed_numbers(english)
+        for language in ("zh", "ru"):
+            for value, scaled in numbers_in(text.translations[language], language):
+                checked += 1
+                assert value in allowed or (scaled is not None and scaled in allowed), (
+                    question.id,
+                    path,
+                    language,
+                    value,
+                    text.translations[language],
+                )
+    assert checked > 50
+
+
+def test_numbers_in_translations_are_read_as_the_article_writes_them():
+    assert numbers_in("近40亿美元", "zh") == [(40.0, 4e9)]
+    assert numbers_in("почти 5,5 млрд долларов", "ru") == [(5.5, 5.5e9)]
+    assert numbers_in("более 2 000 человек", "ru") == [(2000.0, None)]
+    assert 4e9 in allowed_numbers("nearly US$4 billion")
+    assert 5.0 in allowed_numbers("on 11 May 2015")
+    assert 3.0 not in allowed_numbers("three Confucius Institutes")
+
+
+def test_short_answers_naming_people_and_places_accept_chinese_and_russian(bank):
+    expected = {
+        "visit-inviter": ["卢卡申科", "Лукашенко"],
+        "partnership-city": ["北京", "Пекин"],
+    }
+    for question_id, answers in expected.items():
+        question = bank.question(question_id)
+        for typed in answers:
+            assert question.grade({"answer": typed}).fraction == 1.0, (question_id, typed)
+
+
+@pytest.mark.parametrize(
+    ("question_id", "typed"),
+    [
+        ("trade-2014", "40亿美元"),  # 4 billion, as Chinese writes it
+        ("trade-2014", "4 млрд долларов США"),
+        ("trade-2014", "４"),  # a full-width digit
+        ("investment-2014", "4亿美元"),
+        ("investment-2014", "0,4 млрд"),
+        ("loans-total", "5。5"),  # a Chinese full stop as the decimal point
+        ("loans-total", "55亿美元"),
+        ("black-sea", "Черное море"),  # without the diaeresis
+        ("plain", "东欧平原"),
+        ("golden-bee", "金蜜蜂节"),
+    ],
+)
+def test_key_answers_typed_in_chinese_or_russian_are_right(bank, question_id, typed):
+    assert bank.question(question_id).grade({"answer": typed}).fraction == 1.0
+
+
+def test_every_question_reads_in_chinese_and_russian(bank):
+    """Every question's text, explanation, choices, items, pairs and feedback are translated;
+    only names kept as the page writes them (and extra accepted spellings) stay plain."""
+    from quizapp.qtypes.languages import Localized, languages_of
+
+    kept_as_written = {"Global Opinion", "Panview"}
+    for question in bank.questions:
+        assert languages_of(question) == LANGUAGES, question.id
+        assert isinstance(question.text, Localized), question.id
+        assert isinstance(question.explanation, Localized), question.id
+        for choice in getattr(question, "choices", None) or []:
+            if choice.text not in kept_as_written:
+                assert isinstance(choice.text, Localized), (question.id, choice.text)
+            assert not choice.feedback or isinstance(choice.feedback, Localized), question.id
+        for item in getattr(question, "items", None) or []:
+            assert isinstance(item, Localized), (question.id, item)
+        for pair in getattr(question, "pairs", None) or []:
+            assert isinstance(pair.prompt, Localized), (question.id, pair.prompt)
+        for name in ("feedback_true", "feedback_false"):
+            value = getattr(question, name, "")
+            assert not value or isinstance(value, Localized), (question.id, name)

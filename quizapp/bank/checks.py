@@ -45,6 +45,9 @@ def cross_check(bank: Bank) -> list[CrossProblem]:
     known = _Known(bank)
     for index, quiz in enumerate(bank.quizzes):
         problems += _check_quiz(quiz, ("quizzes", index), known)
+    from quizapp.bank.translations import translation_problems
+
+    problems += translation_problems(bank)
     return problems
 
 

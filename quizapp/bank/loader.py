@@ -15,7 +15,7 @@ described until enough problems are found, and only counted after that.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -25,7 +25,7 @@ from pydantic_core import ErrorDetails
 from quizapp.bank.checks import cross_check
 from quizapp.bank.errors import MAX_PROBLEMS, BankError, Problem, first_problems
 from quizapp.bank.messages import describe
-from quizapp.bank.models import DEFER_CROSS_CHECKS, Bank, Quiz
+from quizapp.bank.models import DEFER_CROSS_CHECKS, Bank, Quiz, bank_language
 from quizapp.bank.reader import (
     MAX_BANK_BYTES,
     Path,
@@ -34,11 +34,19 @@ from quizapp.bank.reader import (
     read_yaml,
     size_problem,
 )
+from quizapp.qtypes.languages import LANGUAGE
 
 ERROR_BUDGET = 1_000
 """Most pydantic errors listed at once (see the module docstring)."""
 
 _CONTEXT = {DEFER_CROSS_CHECKS: True}
+
+
+def _context(document: Any) -> dict[str, Any]:
+    """The validation context of a bank: defer the cross-checks, and the bank's default
+    language, which texts by language must have (``quizapp.qtypes.languages``)."""
+    return {**_CONTEXT, LANGUAGE: bank_language(document)}
+
 
 BANK_SUFFIXES = (".yaml", ".yml")
 
@@ -130,7 +138,7 @@ def load_bank_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES)
     document = read_plain(data, max_bytes)
     if isinstance(document, dict):
         try:
-            bank = Bank.model_validate(document, context=_CONTEXT)
+            bank = Bank.model_validate(document, context=_context(document))
         except ValidationError:
             pass
         else:
@@ -155,7 +163,7 @@ def _load_with_positions(data: bytes, filename: str, max_bytes: int) -> Bank:
             ]
         )
     try:
-        bank = Bank.model_validate(document, context=_CONTEXT)
+        bank = Bank.model_validate(document, context=_context(document))
     except ValidationError as error:
         if error.error_count() <= ERROR_BUDGET:
             details = error.errors(include_url=False)
@@ -229,7 +237,11 @@ def _part_by_part(document: dict[str, Any], positions: PositionMap, filename: st
         ((0, 0), (), _validate_bank, head)
     ]
     for key, items in lists.items():
-        validate = _question_adapter().validate_python if key == "questions" else _validate_quiz
+        validate = (
+            partial(_question_adapter().validate_python, context=_context(document))
+            if key == "questions"
+            else _validate_quiz
+        )
         parts += [
             (positions.nearest((key, index)), (key, index), validate, item)
             for index, item in enumerate(items)
@@ -253,7 +265,7 @@ def _part_by_part(document: dict[str, Any], positions: PositionMap, filename: st
 
 
 def _validate_bank(value: Any) -> Any:
-    return Bank.model_validate(value, context=_CONTEXT)
+    return Bank.model_validate(value, context=_context(value))
 
 
 def _validate_quiz(value: Any) -> Any:

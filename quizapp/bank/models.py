@@ -45,6 +45,7 @@ from pydantic_core import PydanticCustomError
 from quizapp.bank.scalars import PlainFloat, PlainInt
 from quizapp.qtypes import AnyQuestion
 from quizapp.qtypes.base import NonEmptyText, QuestionBase, Text
+from quizapp.qtypes.languages import DEFAULT_LANGUAGE, LANGUAGE_CODE
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -56,6 +57,20 @@ Slug = Annotated[
         description="Lower-case letters, digits and hyphens, e.g. 'trade-2014'.",
     ),
 ]
+
+LanguageCode = Annotated[
+    str,
+    Field(pattern=LANGUAGE_CODE.pattern, description="A language code: en, zh, ru, pt-BR."),
+]
+
+
+def bank_language(document: Any) -> str:
+    """The default language a raw bank document declares (``en`` when it says none)."""
+    language = document.get("language") if isinstance(document, dict) else None
+    if isinstance(language, str) and LANGUAGE_CODE.fullmatch(language):
+        return language
+    return DEFAULT_LANGUAGE
+
 
 DEFER_CROSS_CHECKS = "defer_cross_checks"
 """Validation context key: the loader runs the cross-checks itself, with positions."""
@@ -382,9 +397,31 @@ class Bank(BaseModel):
     bank: Slug = Field(description="The bank's id, e.g. 'china-belarus-2015'.")
     title: NonEmptyText
     description: Text = ""
+    language: LanguageCode = Field(
+        default=DEFAULT_LANGUAGE,
+        description="The language of the questions' plain text, shown where a student's "
+        "language has no translation, e.g. 'en'.",
+    )
+    languages: list[LanguageCode] | None = Field(
+        default=None,
+        min_length=1,
+        description="Every language the questions are written in, e.g. [en, zh, ru]; "
+        "needed when any text is given by language ({en: ..., zh: ...}).",
+    )
     source: Source | None = None
     quizzes: list[Quiz] = Field(default_factory=list)
     questions: list[AnyQuestion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _default_language_declared(self) -> Bank:
+        if self.languages is not None and self.language not in self.languages:
+            raise rule_error(
+                f"'languages' must include the bank's language '{self.language}'; add it",
+                "languages",
+            )
+        if self.languages is not None and len(set(self.languages)) != len(self.languages):
+            raise rule_error("'languages' names a language twice; name each once", "languages")
+        return self
 
     @model_validator(mode="after")
     def _cross_checks(self, info: ValidationInfo) -> Bank:
@@ -437,6 +474,7 @@ class Bank(BaseModel):
 
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
     "EARLIEST",
     "LATEST",
     "MAX_COUNT",
@@ -451,6 +489,7 @@ __all__ = [
     "Source",
     "TagSelector",
     "TimeLimit",
+    "bank_language",
     "parse_percent",
     "parse_time_limit",
 ]

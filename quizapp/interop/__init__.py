@@ -20,6 +20,7 @@ from quizapp.bank.reader import MAX_BANK_BYTES
 from quizapp.interop import gift, moodle_xml, qti
 from quizapp.interop.common import ConversionError, Report
 from quizapp.interop.document import to_yaml
+from quizapp.qtypes.languages import default_language_only
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,19 @@ def detect_format(data: bytes) -> str:
 
 
 def export_bank(bank: Bank, format_name: str) -> tuple[bytes, Report]:
-    """The bank in a format, and what that format could not carry."""
+    """The bank in a format, and what that format could not carry.
+
+    A bank with translations is exported in its default language (no format here carries
+    several languages per question); the report says so."""
     report = Report()
+    if bank.languages and len(bank.languages) > 1:
+        others = ", ".join(code for code in bank.languages if code != bank.language)
+        report.add(
+            bank.bank,
+            f"exported in the bank's language '{bank.language}' only; the translations "
+            f"({others}) are not carried",
+        )
+        bank = default_language_only(bank)
     return EXPORT_FORMATS[format_name].write(bank, report), report
 
 

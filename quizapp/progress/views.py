@@ -12,6 +12,7 @@ from quizapp import practice as practice_service
 from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
 from quizapp.models import now_utc
+from quizapp.question_language import wanted_language
 from quizapp.student.forms import ActionForm
 
 blueprint = Blueprint("progress", __name__)
@@ -110,7 +111,7 @@ def start_practice() -> ResponseReturnValue:
     """Start a practice attempt from the due cards, or resume the unfinished one."""
     if not ActionForm().validate_on_submit():
         abort(400, "The form was missing its security token; reload the page and try again.")
-    attempt = practice_service.start_practice(current_user)
+    attempt = practice_service.start_practice(current_user, wanted_language)
     if attempt is None:
         flash("Nothing is due for practice right now.", "info")
         return redirect(url_for("progress.practice"))

@@ -23,6 +23,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
 from quizapp.bank.scalars import as_text
+from quizapp.qtypes.languages import LocalText, NonEmptyLocalText, identity_of
 
 Text = Annotated[str, BeforeValidator(as_text)]
 """A piece of text in a bank. A plain YAML scalar keeps its exact text (``1.10`` stays "1.10")."""
@@ -111,9 +112,9 @@ class QuestionBase(BaseModel):
     """How teachers call this type, e.g. 'Single choice'."""
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
-    text: NonEmptyText
+    text: NonEmptyLocalText
     points: float = Field(default=1, gt=0, le=100)
-    explanation: Text = ""
+    explanation: LocalText = ""
     tags: list[Text] = Field(default_factory=list)
     objectives: list[Text] = Field(default_factory=list)
     difficulty: Literal["easy", "medium", "hard"] | None = None
@@ -181,7 +182,8 @@ class QuestionBase(BaseModel):
 
     def option_key(self, text: str) -> str:
         """An opaque, stable key for an option, so form values reveal neither order nor answer."""
-        return hashlib.sha256(f"{self.id}\x00{text}".encode()).hexdigest()[:10]
+        # The default-language text: a choice keeps its key in every language.
+        return hashlib.sha256(f"{self.id}\x00{identity_of(text)}".encode()).hexdigest()[:10]
 
 
 NOT_ANSWERED = "Not answered."

@@ -31,11 +31,11 @@ from quizapp.qtypes.base import (
     Option,
     QuestionBase,
     Response,
-    Text,
     only_value,
     stored_texts,
     text_value,
 )
+from quizapp.qtypes.languages import LocalText, NonEmptyLocalText
 from quizapp.qtypes.numeric import MAX_NUMBER_LENGTH, NumericTarget, grade_number
 from quizapp.qtypes.short import AcceptedAnswers
 
@@ -60,8 +60,8 @@ class ChoiceBlank(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: Literal["choice"]
-    choices: list[NonEmptyText] = Field(min_length=2)
-    answer: Text
+    choices: list[NonEmptyLocalText] = Field(min_length=2)
+    answer: LocalText
     misconceptions: dict[NonEmptyText, NonEmptyText] | None = Field(
         default=None,
         description="Wrong choice text -> short id of the misconception picking it reveals.",

@@ -31,13 +31,14 @@ from quizapp.qtypes.base import (
     only_value,
     stored_texts,
 )
+from quizapp.qtypes.languages import NonEmptyLocalText
 
 
 class Pair(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    prompt: NonEmptyText
-    answer: NonEmptyText
+    prompt: NonEmptyLocalText
+    answer: NonEmptyLocalText
 
 
 def _folded(text: str) -> str:
@@ -50,7 +51,7 @@ class Matching(QuestionBase):
 
     type: Literal["matching"]
     pairs: list[Pair] = Field(min_length=2)
-    distractors: list[NonEmptyText] = Field(
+    distractors: list[NonEmptyLocalText] = Field(
         default_factory=list, description="Extra answers that match no prompt."
     )
     scoring: Literal["partial", "all_or_nothing"] = "partial"

@@ -7,6 +7,8 @@ Reading what the student typed (``read_number``, the one place that reads a numb
 write it), after Unicode NFKC (so no-break and narrow spaces are spaces) and outer spaces:
 
 - ``4``, ``4.0``, ``-4``, ``.5``, ``1e3``: plain numbers, the dot is the decimal point;
+  full-width digits and points (``１２３．５``) are read as ASCII (NFKC), and a Chinese full
+  stop between digits (``3。9``) is a decimal point;
 - ``4,5``: a comma is a decimal comma...
 - ``1,000`` / ``12,345.6``: ...unless it separates groups of exactly three digits after one to
   three leading digits (not starting with 0): then it is a thousands separator (so ``1,500`` is
@@ -48,6 +50,7 @@ from quizapp.qtypes.base import (
     Text,
     text_value,
 )
+from quizapp.qtypes.languages import LocalText, all_texts
 from quizapp.qtypes.short import typed_text
 
 MAX_NUMBER_LENGTH = 100
@@ -62,6 +65,9 @@ _FIGURE = re.compile(r"(?:\d(?:[\d,.' ]*\d)?\.?|\.\d+)(?:[eE][+-]?\d+)?")
 """Where the number lies in what was typed (its form is checked after)."""
 _ORDINAL = re.compile(r"(st|nd|rd|th)(?=\s|$)", re.IGNORECASE)
 _SIGNS = "+-"
+_IDEOGRAPHIC_POINT = re.compile(r"(?<=\d)[\u3002\uff61](?=\d)")
+"""A Chinese full stop between digits (3。9, typed with a Chinese input method): a decimal
+point. NFKC already makes full-width digits and the full-width point (１２３．５) ASCII."""
 
 
 @dataclass(frozen=True)
@@ -95,11 +101,12 @@ def _unit_words(unit: str, units: Mapping[str, float] | None) -> dict[str, float
     """Every unit word the question knows, with its multiplier: the words of ``unit`` (and
     the whole of it) count 1, then the declared ``units``."""
     known: dict[str, float] = {}
-    folded = _folded(unit)
-    if folded:
-        known[folded] = 1.0
-        for word in folded.split():
-            known.setdefault(word, 1.0)
+    for written in all_texts(unit):  # the unit in every language the bank gives it
+        folded = _folded(written)
+        if folded:
+            known.setdefault(folded, 1.0)
+            for word in folded.split():
+                known.setdefault(word, 1.0)
     for name, multiplier in (units or {}).items():
         known[_folded(name)] = float(multiplier)
     return known
@@ -122,7 +129,8 @@ def _read_units(words: str, known: dict[str, float]) -> tuple[float, str]:
 
 def read_number(text: str, unit: str = "", units: Mapping[str, float] | None = None) -> Reading:
     """The number a student typed, in the question's unit (rules in the module docstring)."""
-    text = " ".join(unicodedata.normalize("NFKC", text).replace("\u2212", "-").split())
+    text = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    text = " ".join(_IDEOGRAPHIC_POINT.sub(".", text).split())
     match = _FIGURE.search(text)
     if match is None:
         return Reading(None)
@@ -299,7 +307,7 @@ class WrongNumber(NumericBounds):
     misconception: Text | None = Field(
         default=None, description="Short id of the misconception this wrong number reveals."
     )
-    feedback: Text = ""
+    feedback: LocalText = ""
 
 
 def grade_number(target: NumericTarget, text: str, unit: str = "") -> tuple[bool, str]:
@@ -318,7 +326,7 @@ class NumericAnswer(QuestionBase, NumericTarget):
     label = "Numeric"
 
     type: Literal["numeric"]
-    unit: Text = Field(default="", description="Shown after the answer box, e.g. 'years'.")
+    unit: LocalText = Field(default="", description="Shown after the answer box, e.g. 'years'.")
     wrong_answers: list[WrongNumber] | None = Field(
         default=None,
         description="Wrong numbers worth naming, each with its misconception and feedback.",

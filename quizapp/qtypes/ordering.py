@@ -31,11 +31,11 @@ from quizapp.qtypes.base import (
     FormData,
     Grade,
     InvalidResponse,
-    NonEmptyText,
     QuestionBase,
     Response,
     only_value,
 )
+from quizapp.qtypes.languages import NonEmptyLocalText
 
 
 class Ordering(QuestionBase):
@@ -43,7 +43,7 @@ class Ordering(QuestionBase):
     label = "Ordering"
 
     type: Literal["ordering"]
-    items: list[NonEmptyText] = Field(min_length=2, description="In the right order.")
+    items: list[NonEmptyLocalText] = Field(min_length=2, description="In the right order.")
     scoring: Literal["partial", "all_or_nothing"] = "partial"
 
     @model_validator(mode="after")

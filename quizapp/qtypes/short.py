@@ -1,9 +1,16 @@
 """Short answer: the student types a word or a phrase, compared with the accepted answers.
 
 Both sides are normalised before comparing (``normalize_answer``): Unicode NFKC (so full-width
-letters, ligatures and composed/decomposed accents compare equal), runs of white space made one
-space, outer spaces and trailing full stops removed, and case ignored unless
-``case_sensitive: true``. Nothing else is forgiven: no spelling tolerance, no missing accents.
+letters and digits, ligatures and composed/decomposed accents compare equal: "ＭＩＮＳＫ" is
+"MINSK"), Chinese punctuation read as its ASCII equivalent (，。：；！？（）「」《》、 and the
+quotation marks), runs of white space made one space, outer spaces and trailing full stops
+removed, and case ignored (Unicode case folding, so Russian and Greek too) unless
+``case_sensitive: true``. Nothing else is forgiven: no spelling tolerance, no missing accents,
+no transliteration (an answer in another script is right when the bank accepts it in that
+script: "明斯克" and "Минск" are right when ``accept`` gives them).
+
+A bank with translations accepts the answers of every language, whatever language the
+question is shown in (a student may well type the English name in the Chinese version).
 
 ``optional_ending`` names words the question already shows after the answer box (a cloze
 "the [[sea]] Sea", a short "Which ... Sea?"): an answer is right with or without them, so
@@ -23,21 +30,50 @@ from quizapp.qtypes.base import (
     NOT_ANSWERED,
     FormData,
     Grade,
-    NonEmptyText,
     QuestionBase,
     Response,
     text_value,
 )
+from quizapp.qtypes.languages import NonEmptyLocalText, all_texts
 
 MAX_ANSWER_LENGTH = 500
 """The longest typed answer accepted (the text box says so with ``maxlength``)."""
 
 _SPACES = re.compile(r"\s+")
 
+_CHINESE_PUNCTUATION = str.maketrans(
+    {
+        "\u3002": ".",  # 。 ideographic full stop
+        "\uff61": ".",  # ｡ half-width ideographic full stop
+        "\u3001": ",",  # 、 ideographic comma
+        "\u300c": '"',  # 「
+        "\u300d": '"',  # 」
+        "\u300e": '"',  # 『
+        "\u300f": '"',  # 』
+        "\u300a": '"',  # 《 (book titles)
+        "\u300b": '"',  # 》
+        "\u3008": "<",  # 〈
+        "\u3009": ">",  # 〉
+        "\u3010": "[",  # 【
+        "\u3011": "]",  # 】
+        "\u201c": '"',  # “
+        "\u201d": '"',  # ”
+        "\u2018": "'",  # ‘
+        "\u2019": "'",  # ’
+        "\u00ab": '"',  # « (Russian quotation marks)
+        "\u00bb": '"',  # »
+        "\u30fb": " ",  # ・ middle dot between foreign names
+        "\u00b7": " ",  # ·
+    }
+)
+"""Punctuation of Chinese (and Russian) typing that NFKC leaves alone, as ASCII. NFKC itself
+maps the full-width forms (，：；！？（）) to ASCII."""
+
 
 def normalize_answer(text: str, case_sensitive: bool = False) -> str:
     """The form of an answer that comparisons see."""
-    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    text = unicodedata.normalize("NFKC", text).translate(_CHINESE_PUNCTUATION)
+    text = _SPACES.sub(" ", text).strip()
     text = text.rstrip(".").rstrip()
     if not case_sensitive:
         # casefold() can leave a decomposed sequence behind: normalise once more.
@@ -56,9 +92,9 @@ class AcceptedAnswers(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     noun: ClassVar[str] = "a short-answer question"
 
-    accept: list[NonEmptyText] = Field(json_schema_extra={"minItems": 1})
+    accept: list[NonEmptyLocalText] = Field(json_schema_extra={"minItems": 1})
     case_sensitive: StrictBool = False
-    optional_ending: Annotated[list[NonEmptyText], BeforeValidator(_listed)] | None = Field(
+    optional_ending: Annotated[list[NonEmptyLocalText], BeforeValidator(_listed)] | None = Field(
         default=None,
         description="Words the question shows after the answer: right with or without them.",
     )
@@ -80,14 +116,23 @@ class AcceptedAnswers(BaseModel):
         """The normalised answer, less one optional ending (when it is more than that)."""
         text = normalize_answer(text, self.case_sensitive)
         for ending in self.optional_ending or []:
-            tail = " " + normalize_answer(ending, self.case_sensitive)
-            if text.endswith(tail) and len(text) > len(tail):
-                return text[: -len(tail)].rstrip()
+            for written in all_texts(ending):
+                tail = normalize_answer(written, self.case_sensitive)
+                # Chinese writes no space before the ending (黑海: "黑" + "海").
+                tails = [" " + tail] if tail.isascii() else [" " + tail, tail]
+                for tail in tails:
+                    if text.endswith(tail) and len(text) > len(tail):
+                        return text[: -len(tail)].rstrip()
         return text
 
     def accepts(self, text: str) -> bool:
+        """Right when it matches an accepted answer in any of the bank's languages."""
         given = self._without_ending(text)
-        return bool(given) and any(given == self._without_ending(answer) for answer in self.accept)
+        return bool(given) and any(
+            given == self._without_ending(written)
+            for answer in self.accept
+            for written in all_texts(answer)
+        )
 
     def accepted_in_words(self) -> str:
         first, *others = self.accept

@@ -12,13 +12,13 @@ from quizapp.qtypes.base import (
     FormData,
     Grade,
     InvalidResponse,
-    NonEmptyText,
     Option,
     QuestionBase,
     Response,
     Text,
     first_value,
 )
+from quizapp.qtypes.languages import LocalText, NonEmptyLocalText, is_by_language
 
 
 class Choice(BaseModel):
@@ -26,9 +26,9 @@ class Choice(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    text: NonEmptyText
+    text: NonEmptyLocalText
     correct: StrictBool = False
-    feedback: Text = ""
+    feedback: LocalText = ""
     misconception: Text | None = Field(
         default=None, description="Short id of the misconception this wrong choice reveals."
     )
@@ -37,6 +37,8 @@ class Choice(BaseModel):
     @classmethod
     def _from_bare_text(cls, data: Any) -> Any:
         if isinstance(data, str | int | float) and not isinstance(data, bool):
+            return {"text": data}
+        if is_by_language(data):  # a bare choice in several languages: {en: ..., zh: ...}
             return {"text": data}
         return data
 

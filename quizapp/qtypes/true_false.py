@@ -18,6 +18,7 @@ from quizapp.qtypes.base import (
     Text,
     only_value,
 )
+from quizapp.qtypes.languages import LocalText
 
 _WORDS = {True: "True", False: "False"}
 
@@ -31,8 +32,8 @@ class TrueFalse(QuestionBase):
 
     type: Literal["true_false"]
     answer: StrictBool
-    feedback_true: Text = ""
-    feedback_false: Text = ""
+    feedback_true: LocalText = ""
+    feedback_false: LocalText = ""
     misconception: Text | None = Field(
         default=None, description="Short id of the misconception the wrong answer reveals."
     )

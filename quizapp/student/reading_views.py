@@ -17,7 +17,7 @@ from quizapp import attempts as attempt_service
 from quizapp import review_rules, source_texts
 from quizapp.extensions import db
 from quizapp.models import Bank, Question, QuestionVersion, Quiz
-from quizapp.questions import question_from_version
+from quizapp.questions import shown_question
 
 blueprint = Blueprint("reading", __name__)
 
@@ -32,7 +32,7 @@ def cited_passage(attempt_id: int, position: int) -> ResponseReturnValue:
     slot = next((slot for slot in attempt.slots if slot.position == position), None)
     if slot is None or not review_rules.answer_visibility(attempt).shows(position):
         abort(404)
-    question = question_from_version(slot.question_version)
+    question = shown_question(slot)
     bank_id = db.session.scalar(
         select(Question.bank_id)
         .join(QuestionVersion, QuestionVersion.question_id == Question.id)

@@ -28,7 +28,9 @@ from quizapp.models import (
     Quiz,
 )
 from quizapp.qtypes import InvalidResponse, QuestionBase
-from quizapp.questions import question_from_version, quiz_settings
+from quizapp.qtypes.languages import languages_of
+from quizapp.question_language import language_name, wanted_language
+from quizapp.questions import quiz_settings, shown_question
 from quizapp.student import attempt_pages
 from quizapp.student.forms import ActionForm
 
@@ -145,7 +147,7 @@ def start(quiz_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400, "The form was missing its security token; reload the page and try again.")
     try:
-        attempt = attempt_service.start_attempt(current_user, quiz)
+        attempt = attempt_service.start_attempt(current_user, quiz, wanted_language)
     except attempt_service.AttemptRefused as refusal:
         flash(str(refusal), "error")
         return redirect(url_for("student.quiz", quiz_id=quiz.id))
@@ -171,8 +173,39 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         attempt_service.expire_overdue(current_user)
         flash(attempt_service.overdue_message(attempt), "info")
         return redirect(url_for("student.review", attempt_id=attempt.id))
+    switch = _language_switch()
+    if switch is not None:
+        return _switch_language(attempt, paging, *switch)
     page = paging.clamp(_number_of(request.args.get("page", "")) or 1)
     return _attempt_page(attempt, form, paging, page)
+
+
+def _language_switch() -> tuple[str, str] | None:
+    """A link's ``?lang_q<position>=<code>``: (position as written, language), or None."""
+    for name, value in request.args.items():
+        if name.startswith("lang_q"):
+            return name.removeprefix("lang_q"), value
+    return None
+
+
+def _switch_language(
+    attempt: Attempt, paging: attempt_pages.Paging, position_text: str, language: str
+) -> ResponseReturnValue:
+    """Show one question in another of its languages, then back to that question."""
+    position = _number_of(position_text)
+    if position is None:
+        abort(400, f"'lang_q{position_text[:10]}' names no question; use the page's links.")
+    try:
+        attempt_service.switch_language(attempt, position, language)
+    except InvalidResponse as error:
+        message = str(error)
+        abort(400, f"{message[:1].upper()}{message[1:]}. Nothing was changed.")
+    except attempt_service.AttemptRefused as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("student.review", attempt_id=attempt.id))
+    page = paging.clamp(paging.page_of(position))
+    target = url_for("student.attempt", attempt_id=attempt.id, page=page)
+    return redirect(f"{target}#question-{position}")
 
 
 def _post_answers(
@@ -273,6 +306,8 @@ class QuestionItem:
     view: dict[str, Any]
     prefix: str
     response: dict[str, Any]
+    languages: list[str]
+    """The question's languages, for the switch (none for a question in one language)."""
 
 
 def _attempt_page(
@@ -290,7 +325,7 @@ def _attempt_page(
     for slot in attempt.slots:
         if slot.position not in on_page:
             continue
-        question = question_from_version(slot.question_version)
+        question = shown_question(slot)
         slots.append(
             QuestionItem(
                 slot=slot,
@@ -298,6 +333,7 @@ def _attempt_page(
                 view=question.public_view(slot.layout),
                 prefix=attempt_service.slot_field_prefix(slot),
                 response=slot.answer.response if slot.answer else {},
+                languages=languages_of(question),
             )
         )
     differing: list[int] = []
@@ -317,6 +353,7 @@ def _attempt_page(
         ]
     return render_template(
         "student/attempt.html",
+        language_name=language_name,
         attempt=attempt,
         quiz=attempt.quiz,
         slots=slots,
@@ -425,6 +462,7 @@ def review(attempt_id: int) -> ResponseReturnValue:
     items = attempt_service.review_items(attempt)
     return render_template(
         "student/review.html",
+        language_name=language_name,
         attempt=attempt,
         quiz=attempt.quiz,
         settings=settings,

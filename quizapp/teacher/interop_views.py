@@ -21,6 +21,7 @@ from quizapp.bank.models import Bank as BankModel
 from quizapp.bank_access import readable_bank_or_404
 from quizapp.bank_edits import current_document
 from quizapp.models import Bank
+from quizapp.qtypes.languages import LANGUAGE
 from quizapp.teacher.forms import ConfirmImportForm
 from quizapp.teacher.views import teacher_required
 
@@ -37,8 +38,11 @@ class ConvertForm(FlaskForm):
 
 def stored_bank(row: Bank) -> BankModel:
     """The bank as last imported (its live questions, current versions, in import order), read
-    as the bank file it would be: the same document the bank's editing pages start from."""
-    return BankModel.model_validate(current_document(row))
+    as the bank file it would be: the same document the bank's editing pages start from. A
+    bank with translations is read in its default language (every text's first)."""
+    document = current_document(row)
+    language = document.get("language")
+    return BankModel.model_validate(document, context={LANGUAGE: language} if language else None)
 
 
 @blueprint.route("/banks/<id:bank_id>/export")

@@ -265,3 +265,32 @@ def test_no_units_keeps_the_old_content_hash() -> None:
     """A question without the new keys hashes as before: importing an unchanged bank makes
     no new version."""
     assert "units" not in make().model_dump_json(exclude_none=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("１２３", 123.0),  # full-width digits
+        ("３．９", 3.9),  # full-width point
+        ("3。9", 3.9),  # a Chinese full stop between digits
+        ("５。５", 5.5),
+        ("－４", -4.0),  # full-width minus sign
+        ("1，000", 1000.0),  # full-width comma as a thousands separator
+    ],
+)
+def test_numbers_typed_with_chinese_input_are_read(typed: str, number: float) -> None:
+    assert parse_number(typed) == number
+
+
+def test_a_unit_in_every_language_is_known() -> None:
+    question = NumericAnswer.model_validate(
+        {
+            "id": "years",
+            "type": "numeric",
+            "text": "How many years?",
+            "answer": 23,
+            "unit": {"en": "years", "zh": "年", "ru": "лет"},
+        }
+    )
+    for typed in ("23 years", "23 年", "23 лет", "２３年"):
+        assert question.grade({"answer": typed}).fraction == 1.0, typed

@@ -156,3 +156,38 @@ def test_without_optional_ending_the_word_counts() -> None:
     question = make(accept=["Black Sea"])
     assert fraction(question, "Black") == 0.0
     assert "optional_ending" not in question.model_dump_json(exclude_none=True)
+
+
+@pytest.mark.parametrize(
+    ("accepted", "typed"),
+    [
+        ("Minsk", "ＭＩＮＳＫ"),  # full-width letters
+        ("Minsk", "Ｍｉｎｓｋ。"),  # and a Chinese full stop
+        ("明斯克", "明斯克"),
+        ("明斯克", " 明斯克。 "),
+        ("Минск", "МИНСК"),  # Cyrillic case folding
+        ("Минск", "минск."),
+        ("«Великий камень»", '"великий камень"'),  # Russian quotation marks
+        ("《中白工业园》", '"中白工业园"'),  # Chinese title marks
+        ("中白工业园，明斯克", "中白工业园,明斯克"),  # full-width comma
+        ("A,B", "A、B"),  # ideographic comma
+        ("Xi Jinping", "Xi   Jinping"),
+        ("2014", "２０１４"),  # full-width digits
+    ],
+)
+def test_answers_in_other_scripts_and_widths_match(accepted: str, typed: str) -> None:
+    assert normalize_answer(typed) == normalize_answer(accepted)
+    assert fraction(make(accept=[accepted]), typed) == 1.0
+
+
+def test_other_scripts_are_not_transliterated() -> None:
+    question = make(accept=["Minsk"])
+    assert fraction(question, "Минск") == 0.0
+    assert fraction(question, "明斯克") == 0.0
+
+
+def test_a_chinese_optional_ending_needs_no_space() -> None:
+    question = make(accept=["黑海"], optional_ending=["海"])
+    assert fraction(question, "黑") == 1.0
+    assert fraction(question, "黑海") == 1.0
+    assert fraction(question, "红海") == 0.0

@@ -1,0 +1,70 @@
+"""A student whose browser reads Chinese takes the article's overview quiz in Chinese, switches
+one question to Russian with its link (no JavaScript needed), keeps the answer saved before,
+and sees the review in the languages the questions were shown in. Axe checks every page at
+phone and laptop widths (the live server's fixture); screenshots go to the artifacts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask.testing import FlaskCliRunner
+from playwright.sync_api import Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE_BANK = ROOT / "questions" / "china-belarus-2015" / "bank.yaml"
+
+
+def test_the_overview_quiz_in_chinese_with_one_question_in_russian(
+    app, runner: FlaskCliRunner, live_server, page: Page, artifacts: Path
+) -> None:
+    result = runner.invoke(args=["quiz", "import", str(ARTICLE_BANK)])
+    assert result.exit_code == 0, result.output
+    base = live_server.url().rstrip("/")
+    page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
+    page.goto(f"{base}/auth/register")
+    page.get_by_label("Username").fill("lin")
+    page.get_by_label("Password", exact=True).fill("a long password")
+    page.get_by_label("Repeat the password").fill("a long password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Welcome, lin")).to_be_visible()
+
+    page.goto(f"{base}/")
+    page.get_by_role("link", name=re.compile("Overview")).first.click()
+    page.get_by_role("button", name=re.compile("Start|Take")).first.click()
+    expect(page).to_have_url(re.compile(r"/attempts/\d+$"))
+    first = page.locator("#question-1")
+    expect(first).to_have_attribute("lang", "zh")
+    chinese = first.locator(".qtext").inner_text()
+    assert re.search(r"[\u4e00-\u9fff]", chinese), chinese
+    page.screenshot(path=str(artifacts / "bank-languages-attempt-zh.png"), full_page=True)
+
+    # answer question 1 (its first choice, or a typed answer) and save it
+    radios = first.locator("input[type=radio]")
+    if radios.count():
+        radios.first.check()
+    else:
+        first.locator("input[type=text], input[inputmode], textarea").first.fill("4")
+    page.get_by_role("button", name="Save and continue later").click()
+    saved = page.locator("#question-1").inner_html()
+    page.locator("#question-1").get_by_role("link", name="Русский").click()
+    expect(page).to_have_url(re.compile(r"#question-1$"))
+    first = page.locator("#question-1")
+    expect(first).to_have_attribute("lang", "ru")
+    russian = first.locator(".qtext").inner_text()
+    assert re.search(r"[\u0400-\u04ff]", russian), russian
+    expect(first.locator(".question-languages strong")).to_have_text("Русский")
+    assert ("checked" in saved) == ("checked" in first.inner_html())  # the answer kept
+    expect(page.locator("#question-2")).to_have_attribute("lang", "zh")
+    page.screenshot(path=str(artifacts / "bank-languages-attempt-ru.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "bank-languages-attempt-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_role("button", name=re.compile("Finish attempt")).click()
+    page.get_by_role("button", name=re.compile("Submit all and finish")).click()
+    expect(page).to_have_url(re.compile(r"/review$"))
+    expect(page.locator("#question-1")).to_have_attribute("lang", "ru")
+    expect(page.locator("#question-2")).to_have_attribute("lang", "zh")
+    expect(page.locator("#question-1 .question-language")).to_have_text("(Русский)")
+    page.screenshot(path=str(artifacts / "bank-languages-review.png"), full_page=True)
