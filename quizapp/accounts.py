@@ -148,3 +148,12 @@ def _dummy_hash() -> str:
     """Made on first use, not at import: hashing takes a noticeable moment, and every command
     (``flask ... quiz validate``) would pay it at start."""
     return generate_password_hash("not-a-real-password")
+
+
+def set_preferences(user: User, language: str | None, time_zone: str | None) -> None:
+    """Store one's interface language and time zone (committed); None follows the browser
+    and UTC. The form or the view has checked the values against ``quizapp.i18n``."""
+    begin_write()
+    user.language = language or None
+    user.time_zone = time_zone or None
+    db.session.commit()

@@ -1,0 +1,92 @@
+"""Which language and time zone a page is in (issue 16, the interface).
+
+One place decides, so every page, e-mail and (for the i18n-banks work) every question agrees:
+the account's own setting, else the footer switch's cookie (for visitors), else the browser's
+``Accept-Language`` (best match of the shipped languages), else English. Flask-Babel asks
+``current_language`` and ``current_time_zone`` through its selectors; when a language's
+compiled catalogue is missing (an install without ``make``), Flask-Babel falls back to the
+English text in the code."""
+
+from __future__ import annotations
+
+import functools
+from zoneinfo import available_timezones
+
+from flask import Flask, has_request_context, request
+from flask_babel import Babel
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+#: The shipped languages, each named in itself (as the footer switch shows them).
+LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文（简体）", "ru": "Русский"}
+DEFAULT_LANGUAGE = "en"
+#: The value of ``<html lang>`` for each language (BCP 47: Simplified Chinese is zh-Hans).
+HTML_LANG: dict[str, str] = {"en": "en", "zh": "zh-Hans", "ru": "ru"}
+#: Set by the footer's language switch, for visitors who are not logged in.
+COOKIE = "quizapp_language"
+DEFAULT_TIME_ZONE = "UTC"
+
+babel = Babel()
+
+
+def current_language() -> str:
+    """"en", "zh" or "ru": the language of the page being made (English outside a request)."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    chosen = getattr(_user(), "language", None)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LANGUAGES:
+        return str(cookie)
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def current_time_zone() -> str:
+    """The account's IANA time zone, else UTC (pages need no JavaScript to guess one)."""
+    if has_request_context():
+        chosen = getattr(_user(), "time_zone", None)
+        if chosen and is_time_zone(chosen):
+            return str(chosen)
+    return DEFAULT_TIME_ZONE
+
+
+def _user() -> object | None:
+    """The logged-in account, or None; None too when the database cannot load it (the 503
+    page is then in the browser's language rather than failing again)."""
+    try:
+        return current_user._get_current_object() if current_user else None
+    except SQLAlchemyError:
+        return None
+
+
+def html_lang() -> str:
+    """The page's ``<html lang>`` value."""
+    return HTML_LANG[current_language()]
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is a time zone this machine knows ("Europe/Minsk")."""
+    return name in _time_zones()
+
+
+def time_zone_choices() -> list[str]:
+    """Every IANA time zone name, sorted, for the account page's list."""
+    return sorted(_time_zones())
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    # Read once, on first use (it walks the zoneinfo directory), not at import.
+    return frozenset(available_timezones() | {"UTC"})
+
+
+def init_app(app: Flask) -> None:
+    """Wire Flask-Babel to the selectors above and give templates ``current_language`` and
+    ``html_lang``."""
+    babel.init_app(
+        app, locale_selector=current_language, timezone_selector=current_time_zone
+    )
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.globals["languages"] = LANGUAGES
