@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,7 +20,9 @@ MAX_USERNAME_LENGTH = 40
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
 r"""``\Z``, not ``$``: ``$`` also matches before a final newline, so the form's ``re.match``
 let "ad\n" through, stripped later to a 2-character name that ``user create`` refuses."""
-USERNAME_HINT = "Use letters, digits, dots, dashes or underscores, starting with a letter or digit."
+USERNAME_HINT = _l(
+    "Use letters, digits, dots, dashes or underscores, starting with a letter or digit."
+)
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200

@@ -30,7 +30,7 @@ babel = Babel()
 
 
 def current_language() -> str:
-    """"en", "zh" or "ru": the language of the page being made (English outside a request)."""
+    """ "en", "zh" or "ru": the language of the page being made (English outside a request)."""
     if not has_request_context():
         return DEFAULT_LANGUAGE
     chosen = getattr(_user(), "language", None)
@@ -84,9 +84,7 @@ def _time_zones() -> frozenset[str]:
 def init_app(app: Flask) -> None:
     """Wire Flask-Babel to the selectors above and give templates ``current_language`` and
     ``html_lang``."""
-    babel.init_app(
-        app, locale_selector=current_language, timezone_selector=current_time_zone
-    )
+    babel.init_app(app, locale_selector=current_language, timezone_selector=current_time_zone)
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["languages"] = LANGUAGES

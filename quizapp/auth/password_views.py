@@ -23,6 +23,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
@@ -41,7 +43,7 @@ MAX_MAILS_PER_REQUEST = 5
 """Accounts sharing one e-mail address (siblings, a family computer) each get their link."""
 FORGOT_KEY_PREFIX = "reset:"
 """Requests for a mailed link are counted apart from failed logins (usernames have no ':')."""
-SENT_MESSAGE = (
+SENT_MESSAGE = _l(
     "If an account with that username or e-mail address has an e-mail address, a link to "
     "choose a new password is on its way to it. The link works once, for 24 hours."
 )
@@ -90,7 +92,13 @@ def use_link(token: str) -> ResponseReturnValue:
             # Whoever was logged in in this browser is logged out first.
             login_sessions.revoke(session.get(LOGIN_KEY))
             _start_session(user)
-            flash(f"Your password is saved. You are logged in as {user.username}.", "success")
+            flash(
+                _(
+                    "Your password is saved. You are logged in as %(username)s.",
+                    username=user.username,
+                ),
+                "success",
+            )
             return redirect(url_for("student.index"))
     page = render_template("auth/password.html", form=form, user=usable.user, link=usable.link)
     return page, 400 if form.errors else 200
@@ -121,8 +129,11 @@ def forgot() -> ResponseReturnValue:
         wait = login_throttle.retry_after(key, address, _limits())
         if wait is not None:
             flash(
-                "Too many requests for a password link for this account or from this "
-                f"network. Wait {wait} seconds and try again.",
+                _(
+                    "Too many requests for a password link for this account or from this "
+                    "network. Wait %(wait)s seconds and try again.",
+                    wait=wait,
+                ),
                 "error",
             )
             page = render_template("auth/forgot.html", form=form)
@@ -183,6 +194,12 @@ def teacher_reset_link(user_id: int) -> ResponseReturnValue:
     if student is None or not may_manage_student(current_user, student):
         abort(404)
     if not student.is_active:
-        abort(409, f"{student.username}'s account is disabled: an admin must enable it first.")
+        abort(
+            409,
+            _(
+                "%(username)s's account is disabled: an admin must enable it first.",
+                username=student.username,
+            ),
+        )
     path = password_links.issue_link(student.id, current_user.id, "reset")
     return render_issued(student, path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from quizapp import attempts as attempt_service
@@ -37,8 +38,11 @@ def _quiz_filter(choices: list[history_service.QuizChoice]) -> history_service.Q
     if raw not in by_id:
         abort(
             400,
-            f"There is no quiz '{raw}' among your attempts. "
-            "Choose a quiz from the list on the history page.",
+            _(
+                "There is no quiz '%(raw)s' among your attempts. Choose a quiz from the list on "
+                "the history page.",
+                raw=raw,
+            ),
         )
     return by_id[raw]
 
@@ -109,9 +113,9 @@ def practice() -> ResponseReturnValue:
 def start_practice() -> ResponseReturnValue:
     """Start a practice attempt from the due cards, or resume the unfinished one."""
     if not ActionForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     attempt = practice_service.start_practice(current_user)
     if attempt is None:
-        flash("Nothing is due for practice right now.", "info")
+        flash(_("Nothing is due for practice right now."), "info")
         return redirect(url_for("progress.practice"))
     return redirect(url_for("student.attempt", attempt_id=attempt.id))
