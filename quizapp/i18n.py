@@ -10,10 +10,19 @@ English text in the code."""
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from zoneinfo import available_timezones
 
+from babel.dates import format_skeleton
 from flask import Flask, has_request_context, request
-from flask_babel import Babel
+from flask_babel import (
+    Babel,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    to_user_timezone,
+)
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -81,6 +90,30 @@ def _time_zones() -> frozenset[str]:
     return frozenset(available_timezones() | {"UTC"})
 
 
+def local_datetime(moment: datetime) -> str:
+    """A stored (naive UTC) moment in the reader's time zone and language: "05 Nov 2026, 14:30"
+    in English (as before), "2026年11月5日 14:30" in Chinese, "5 нояб. 2026 г., 14:30" in
+    Russian."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return format_datetime(moment, "dd MMM yyyy, HH:mm")
+    return format_skeleton("yMMMdHm", to_user_timezone(moment), locale=get_locale())
+
+
+def local_iso(moment: datetime) -> str:
+    """The same moment for ``<time datetime>``: ISO 8601 in UTC, whatever the reader's zone."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def local_percent(value: float, digits: int = 0) -> str:
+    """A percentage (0..100) as the language writes it: "75%", "75 %" (Russian)."""
+    return format_percent(value / 100, "#,##0" + ("." + "0" * digits if digits else "") + "%")
+
+
+def local_number(value: float, digits: int = 1) -> str:
+    """A number with ``digits`` decimals and the language's decimal sign ("0.5", "0,5")."""
+    return format_decimal(value, "0" + ("." + "0" * digits if digits else ""))
+
+
 def init_app(app: Flask) -> None:
     """Wire Flask-Babel to the selectors above and give templates ``current_language`` and
     ``html_lang``."""
@@ -88,3 +121,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["languages"] = LANGUAGES
+    app.jinja_env.globals["local_datetime"] = local_datetime
+    app.jinja_env.globals["local_iso"] = local_iso
+    app.jinja_env.globals["local_percent"] = local_percent
+    app.jinja_env.globals["local_number"] = local_number

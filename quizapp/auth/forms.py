@@ -1,6 +1,16 @@
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Field, PasswordField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -20,6 +30,7 @@ from quizapp.accounts import (
     USERNAME_PATTERN,
     password_problem,
 )
+from quizapp.i18n import LANGUAGES, time_zone_choices
 
 USERNAME_RULE = Regexp(USERNAME_PATTERN, message=USERNAME_HINT)
 PASSWORD_HELP = _l(
@@ -152,3 +163,21 @@ class SetPasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
     submit = SubmitField(_l("Save my password and log in"))
+
+
+class PreferencesForm(FlaskForm):
+    """One's interface language and time zone (issue 16); empty follows the browser, UTC."""
+
+    language = SelectField(_l("Language"), validators=[Optional()], validate_choice=True)
+    time_zone = SelectField(
+        _l("Time zone"),
+        validators=[Optional()],
+        validate_choice=True,
+        description=_l("Dates and times on the pages are shown in this time zone."),
+    )
+    submit = SubmitField(_l("Save language and time zone"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = [("", _l("As my browser asks")), *LANGUAGES.items()]
+        self.time_zone.choices = [("", _l("UTC (the default)")), *time_zone_choices()]

@@ -39,8 +39,9 @@ from quizapp.accounts import (
     create_user,
     password_problem,
     set_email,
+    set_preferences,
 )
-from quizapp.auth.forms import AccountForm, EmailForm, LoginForm, RegisterForm
+from quizapp.auth.forms import AccountForm, EmailForm, LoginForm, PreferencesForm, RegisterForm
 from quizapp.extensions import db, login_manager
 from quizapp.mail import mail_configured
 from quizapp.models import User
@@ -244,6 +245,14 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
+def _preferences(user: User) -> PreferencesForm:
+    """The language and time zone form, filled with the account's settings."""
+    return PreferencesForm(
+        prefix="preferences",
+        data={"language": user.language or "", "time_zone": user.time_zone or ""},
+    )
+
+
 def _email_form(user: User) -> EmailForm | None:
     """The e-mail address form, only on a site that sends mail (else it would serve nothing)."""
     if not mail_configured(current_app.config):
@@ -266,7 +275,13 @@ def account() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, st
         else:
             wait = login_throttle.retry_after(user.username, _address(), _limits())
             if wait is not None:
-                return _throttled("auth/account.html", form, wait, email_form=email_form)
+                return _throttled(
+                    "auth/account.html",
+                    form,
+                    wait,
+                    email_form=email_form,
+                    preferences=_preferences(user),
+                )
             if not check_password(user, form.current_password.data or ""):
                 login_throttle.record_failure(user.username, _address(), _limits())
                 form.current_password.errors = [
@@ -279,8 +294,29 @@ def account() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, st
                     g.remember_cookie = remember_token
                 flash(_("Your password is changed. Every other device is logged out."), "success")
                 return redirect(url_for("auth.account"))
-    page = render_template("auth/account.html", form=form, email_form=email_form)
+    page = render_template(
+        "auth/account.html", form=form, email_form=email_form, preferences=_preferences(user)
+    )
     return page, 400 if form.errors else 200
+
+
+@blueprint.route("/account/preferences", methods=["POST"])
+@login_required
+def account_preferences() -> str | Response | tuple[str, int]:
+    """Save one's interface language and time zone (empty: the browser's language, UTC)."""
+    user: User = current_user._get_current_object()
+    preferences = PreferencesForm(prefix="preferences")
+    if preferences.validate_on_submit():
+        set_preferences(user, preferences.language.data, preferences.time_zone.data)
+        flash(_("Your language and time zone are saved."), "success")
+        return redirect(url_for("auth.account"))
+    page = render_template(
+        "auth/account.html",
+        form=AccountForm(),
+        email_form=_email_form(user),
+        preferences=preferences,
+    )
+    return page, 400
 
 
 @blueprint.route("/account/email", methods=["POST"])
@@ -298,5 +334,10 @@ def account_email() -> str | Response | tuple[str, int]:
             "success",
         )
         return redirect(url_for("auth.account"))
-    page = render_template("auth/account.html", form=AccountForm(), email_form=email_form)
+    page = render_template(
+        "auth/account.html",
+        form=AccountForm(),
+        email_form=email_form,
+        preferences=_preferences(user),
+    )
     return page, 400
