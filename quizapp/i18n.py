@@ -69,6 +69,11 @@ def _user() -> object | None:
         return None
 
 
+def time_zone_label() -> str:
+    """The reader's time zone as pages name it next to times ("UTC", "Asia/Shanghai")."""
+    return current_time_zone()
+
+
 def html_lang() -> str:
     """The page's ``<html lang>`` value."""
     return HTML_LANG[current_language()]
@@ -123,5 +128,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["local_datetime"] = local_datetime
     app.jinja_env.globals["local_iso"] = local_iso
+    app.jinja_env.globals["time_zone_label"] = time_zone_label
     app.jinja_env.globals["local_percent"] = local_percent
     app.jinja_env.globals["local_number"] = local_number

@@ -19,6 +19,7 @@ SHIPPED = [code for code in LANGUAGES if code != "en"]
 LETTER = re.compile(r"[^\W\d_]")
 #: Words that are the same in every language (the product's name).
 NOT_WORDS = {"Quizapp"}
+#: Code (file names, commands, YAML keys) is the same in every language: <code>, <kbd>, <samp>.
 #: Attributes that a person reads (or hears, from a screen reader).
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-description"}
 HOLE = "\x01"  # where a Jinja tag or expression was: not literal text
@@ -55,14 +56,14 @@ class _TextFinder(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code", "kbd", "samp"):
             self._skip += 1
         for name, value in attrs:
             if name in READ_ATTRIBUTES and value:
                 self._check(value)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code", "kbd", "samp"):
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:
@@ -81,7 +82,9 @@ def untranslated_text(source: str) -> list[str]:
     parts: list[str] = []
     in_trans = False
     previous_name = None
-    for _line, kind, value in Environment(extensions=["jinja2.ext.i18n"]).lex(source):
+    for _line, kind, value in Environment(autoescape=True, extensions=["jinja2.ext.i18n"]).lex(
+        source
+    ):
         if kind == "name" and previous_name == "block_begin":
             in_trans = value in ("trans", "pluralize") or (in_trans and value != "endtrans")
         if kind != "whitespace":
