@@ -32,10 +32,10 @@ compile-translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d $(TRANSLATIONS)
 
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg --no-location --no-wrap --sort-output \
 		--keywords _l --keywords ngettext --keywords lazy_gettext -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
-		--no-location
+		--no-wrap
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 ## make run: install, migrate, import questions/, serve on http://$(HOST):$(PORT)
