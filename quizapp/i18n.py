@@ -13,7 +13,7 @@ import functools
 from datetime import datetime
 from zoneinfo import available_timezones
 
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, format_time
 from flask import Flask, has_request_context, request
 from flask_babel import (
     Babel,
@@ -97,11 +97,14 @@ def _time_zones() -> frozenset[str]:
 
 def local_datetime(moment: datetime) -> str:
     """A stored (naive UTC) moment in the reader's time zone and language: "05 Nov 2026, 14:30"
-    in English (as before), "2026年11月5日 14:30" in Chinese, "5 нояб. 2026 г., 14:30" in
+    in English (as before), "2026年11月5日 14:30" in Chinese, "5 нояб. 2026 г. 14:30" in
     Russian."""
     if current_language() == DEFAULT_LANGUAGE:
         return format_datetime(moment, "dd MMM yyyy, HH:mm")
-    return format_skeleton("yMMMdHm", to_user_timezone(moment), locale=get_locale())
+    local = to_user_timezone(moment)
+    locale = get_locale()
+    day = format_skeleton("yMMMd", local, locale=locale)
+    return f"{day} {format_time(local, 'HH:mm', locale=locale)}"
 
 
 def local_iso(moment: datetime) -> str:
