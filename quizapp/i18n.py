@@ -10,6 +10,7 @@ English text in the code."""
 from __future__ import annotations
 
 import functools
+import os
 from datetime import datetime
 from zoneinfo import available_timezones
 
@@ -34,14 +35,19 @@ HTML_LANG: dict[str, str] = {"en": "en", "zh": "zh-Hans", "ru": "ru"}
 #: Set by the footer's language switch, for visitors who are not logged in.
 COOKIE = "quizapp_language"
 DEFAULT_TIME_ZONE = "UTC"
+#: The command line's language (it has no browser to ask): ``QUIZAPP_LANGUAGE=ru flask ...``.
+CLI_LANGUAGE_VARIABLE = "QUIZAPP_LANGUAGE"
 
 babel = Babel()
 
 
 def current_language() -> str:
-    """ "en", "zh" or "ru": the language of the page being made (English outside a request)."""
+    """The language of the page being made: "en", "zh" or "ru". Outside a request (the
+    ``flask quiz ...`` commands) it is ``QUIZAPP_LANGUAGE`` from the environment, else
+    English."""
     if not has_request_context():
-        return DEFAULT_LANGUAGE
+        chosen = os.environ.get(CLI_LANGUAGE_VARIABLE, "")
+        return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
     chosen = getattr(_user(), "language", None)
     if chosen in LANGUAGES:
         return str(chosen)

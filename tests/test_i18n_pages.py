@@ -203,3 +203,19 @@ def test_student_pages_are_translated_through_and_through(
         assert f'<html lang="{lang}">' in html, url
         for english in ["Skip to content", "My history", "Account", "Log out"]:
             assert english not in html, (url, english)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("", "No .yaml banks found in"), ("ru", "не найдено банков .yaml"), ("zh", "没有找到")],
+)
+def test_the_command_line_speaks_quizapp_language(
+    runner, tmp_path, monkeypatch: pytest.MonkeyPatch, language: str, words: str
+) -> None:
+    if language:
+        monkeypatch.setenv("QUIZAPP_LANGUAGE", language)
+    else:
+        monkeypatch.delenv("QUIZAPP_LANGUAGE", raising=False)
+    result = runner.invoke(args=["quiz", "validate", str(tmp_path)])
+    assert result.exit_code != 0
+    assert words in result.output
