@@ -33,7 +33,7 @@ compile-translations: $(VENV)/.installed
 
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg --no-location --no-wrap --sort-output \
-		--keywords _l --keywords ngettext --keywords lazy_gettext -o $(TRANSLATIONS)/messages.pot .
+		--keywords _l --keywords N_ --keywords lazy_gettext -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
 		--no-wrap
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics

@@ -57,6 +57,12 @@ def current_language() -> str:
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
+def N_(message: str) -> str:
+    """Mark a constant for the catalogue without translating it yet (gettext_noop): it stays
+    plain English where tests and code compare it, and is translated where shown, ``_(NAME)``."""
+    return message
+
+
 def current_time_zone() -> str:
     """The account's IANA time zone, else UTC (pages need no JavaScript to guess one)."""
     if has_request_context():

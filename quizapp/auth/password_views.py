@@ -24,7 +24,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
@@ -33,6 +32,7 @@ from quizapp.accounts import PasswordError
 from quizapp.auth.forms import ForgotPasswordForm, SetPasswordForm
 from quizapp.auth.views import LOGIN_KEY, _address, _limits, _start_session
 from quizapp.extensions import csrf, db
+from quizapp.i18n import N_
 from quizapp.mail import mail_configured, send_mail
 from quizapp.models import User
 from quizapp.permissions import may_manage_student
@@ -43,7 +43,7 @@ MAX_MAILS_PER_REQUEST = 5
 """Accounts sharing one e-mail address (siblings, a family computer) each get their link."""
 FORGOT_KEY_PREFIX = "reset:"
 """Requests for a mailed link are counted apart from failed logins (usernames have no ':')."""
-SENT_MESSAGE = _l(
+SENT_MESSAGE = N_(
     "If an account with that username or e-mail address has an e-mail address, a link to "
     "choose a new password is on its way to it. The link works once, for 24 hours."
 )
@@ -142,7 +142,7 @@ def forgot() -> ResponseReturnValue:
         for user in _accounts_to_mail(identifier):
             path = password_links.issue_link(user.id, None, "reset")
             _send_in_background(user, current_app.config["SITE_URL"].rstrip("/") + path)
-        flash(SENT_MESSAGE, "info")
+        flash(_(SENT_MESSAGE), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
 
