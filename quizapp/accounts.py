@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -58,21 +59,23 @@ def password_problem(password: str, username: str = "") -> str | None:
     """Why a new password is refused, or None: too short, too long, the username inside it,
     or easy to guess (a common password, a keyboard run, a date, a word with digits...)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
+        return _("A password needs at least %(minimum)s characters.", minimum=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"A password has at most {MAX_PASSWORD_LENGTH} characters."
+        return _("A password has at most %(maximum)s characters.", maximum=MAX_PASSWORD_LENGTH)
     name = username.strip().casefold()
     if len(name) >= MIN_USERNAME_LENGTH and name in password.casefold():
-        return "A password must not contain the username."
+        return _("A password must not contain the username.")
     from zxcvbn import zxcvbn  # imported here: its word lists cost every command's start-up
 
     estimate = zxcvbn(password[:ESTIMATED_PREFIX], user_inputs=[name] if name else [])
     if estimate["score"] < MIN_PASSWORD_SCORE:
         feedback = estimate["feedback"]
         reasons = " ".join(part for part in [feedback["warning"], *feedback["suggestions"]] if part)
+        # zxcvbn's own reasons are in English only.
         return (
-            "This password is too easy to guess. "
-            + (reasons or "Add another word or two; uncommon words are better.")
+            _("This password is too easy to guess.")
+            + " "
+            + (reasons or _("Add another word or two; uncommon words are better."))
         ).strip()
     return None
 
@@ -97,7 +100,9 @@ def create_user(
     begin_write()
     if find_user(username) is not None:
         db.session.rollback()
-        raise AccountError(f"The username '{username}' is taken; choose another.")
+        raise AccountError(
+            _("The username '%(username)s' is taken; choose another.", username=username)
+        )
     user = User(
         username=username,
         password_hash=password_hash,
