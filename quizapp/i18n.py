@@ -24,6 +24,9 @@ from flask_babel import (
     get_locale,
     to_user_timezone,
 )
+from flask_babel import (
+    lazy_gettext as _l,
+)
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -134,6 +137,31 @@ def local_number(value: float, digits: int = 1) -> str:
     return format_decimal(value, "0" + ("." + "0" * digits if digits else ""))
 
 
+#: The periods of the score history (``quizapp.history``), as the pages name them.
+PERIOD_NAMES = {
+    "attempt": _l("attempt"),
+    "day": _l("day"),
+    "week": _l("week"),
+    "month": _l("month"),
+    "year": _l("year"),
+}
+#: How the start of a period reads in English (as before), and the Babel skeleton elsewhere.
+_PERIOD_ENGLISH = {"day": "%d %b %Y", "week": "%d %b %Y", "month": "%B %Y", "year": "%Y"}
+_PERIOD_SKELETON = {"day": "yMMMd", "week": "yMMMd", "month": "yMMMM", "year": "y"}
+
+
+def period_name(period: str) -> str:
+    """ "week", "неделя", "周": the name of a period of the score history."""
+    return str(PERIOD_NAMES.get(period, period))
+
+
+def local_period_start(moment: datetime, period: str) -> str:
+    """The start of a period of the score history (a day, week, month or year)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return moment.strftime(_PERIOD_ENGLISH[period])
+    return format_skeleton(_PERIOD_SKELETON[period], moment, locale=get_locale())
+
+
 def init_app(app: Flask) -> None:
     """Wire Flask-Babel to the selectors above and give templates ``current_language`` and
     ``html_lang``."""
@@ -144,5 +172,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["local_datetime"] = local_datetime
     app.jinja_env.globals["local_iso"] = local_iso
     app.jinja_env.globals["time_zone_label"] = time_zone_label
+    app.jinja_env.globals["period_name"] = period_name
+    app.jinja_env.globals["local_period_start"] = local_period_start
     app.jinja_env.globals["local_percent"] = local_percent
     app.jinja_env.globals["local_number"] = local_number

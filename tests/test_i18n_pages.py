@@ -201,7 +201,7 @@ def test_student_pages_are_translated_through_and_through(
     ]:
         html = page(client, url, **headers)
         assert f'<html lang="{lang}">' in html, url
-        for english in ["Skip to content", "My history", "Account", "Log out"]:
+        for english in ["Skip to content", "My history", "Account", "Log out", "Score over time"]:
             assert english not in html, (url, english)
 
 

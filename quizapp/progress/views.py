@@ -64,7 +64,11 @@ def history() -> ResponseReturnValue:
     from quizapp.progress.charts import score_chart
 
     scores = history_service.score_history(current_user.id, quiz_id)
-    label = f"Score over time, {chosen.title}" if chosen else "Score over time, by quiz"
+    label = (
+        _("Score over time, %(title)s", title=chosen.title)
+        if chosen
+        else _("Score over time, by quiz")
+    )
     return render_template(
         "progress/history.html",
         choices=choices,
