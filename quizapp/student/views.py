@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -443,10 +444,10 @@ JUMP_LIST_FROM = 10
 exam the student goes straight to what they got wrong instead of scrolling through it all."""
 
 JUMP_GROUPS = (
-    ("wrong", "Wrong"),
-    ("partial", "Partly right"),
-    ("unanswered", "Unanswered"),
-    ("right", "Right"),
+    ("wrong", _l("Wrong")),
+    ("partial", _l("Partly right")),
+    ("unanswered", _l("Unanswered")),
+    ("right", _l("Right")),
 )
 
 
