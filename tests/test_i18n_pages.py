@@ -219,3 +219,26 @@ def test_the_command_line_speaks_quizapp_language(
     result = runner.invoke(args=["quiz", "validate", str(tmp_path)])
     assert result.exit_code != 0
     assert words in result.output
+
+
+def test_without_compiled_catalogues_the_pages_are_english(tmp_path) -> None:
+    """A bare ``pip install -e .`` has no .mo files (make builds them): pages still work."""
+    from quizapp import create_app
+
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": "tests-only",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'bare.sqlite'}",
+            "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "no-catalogues"),
+        }
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    html = page(app.test_client(), "/auth/login", **ZH)
+    assert "Log in" in html and "登录" not in html
