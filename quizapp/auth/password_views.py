@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
@@ -32,7 +33,7 @@ from quizapp.accounts import PasswordError
 from quizapp.auth.forms import ForgotPasswordForm, SetPasswordForm
 from quizapp.auth.views import LOGIN_KEY, _address, _limits, _start_session
 from quizapp.extensions import csrf, db
-from quizapp.i18n import N_
+from quizapp.i18n import N_, current_language
 from quizapp.mail import mail_configured, send_mail
 from quizapp.models import User
 from quizapp.permissions import may_manage_student
@@ -170,16 +171,21 @@ def _send_in_background(user: User, link: str) -> None:
     config = {key: value for key, value in current_app.config.items() if key.startswith("MAIL_")}
     logger = current_app.logger
     to, user_id = user.email or "", user.id
-    body = (
-        f"Hello {user.username},\n\n"
-        "Someone (we hope you) asked for a new password for your Quizapp account.\n"
-        f"Open this link to choose one; it works once, within 24 hours:\n\n{link}\n\n"
-        "If you did not ask, ignore this message: your password stays as it is.\n"
-    )
+    # In the account's language if it chose one, else in the asker's.
+    with force_locale(user.language or current_language()):
+        subject = _("Choose a new Quizapp password")
+        body = _(
+            "Hello %(username)s,\n\n"
+            "Someone (we hope you) asked for a new password for your Quizapp account.\n"
+            "Open this link to choose one; it works once, within 24 hours:\n\n%(link)s\n\n"
+            "If you did not ask, ignore this message: your password stays as it is.\n",
+            username=user.username,
+            link=link,
+        )
 
     def send() -> None:
         try:
-            send_mail(config, to, "Choose a new Quizapp password", body)
+            send_mail(config, to, subject, body)
         except (OSError, smtplib.SMTPException) as error:
             logger.warning("Could not mail a password link to user %s: %s", user_id, error)
 
