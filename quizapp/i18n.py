@@ -137,6 +137,9 @@ def local_number(value: float, digits: int = 1) -> str:
     return format_decimal(value, "0" + ("." + "0" * digits if digits else ""))
 
 
+#: The roles of accounts (``User.role``), as the pages name them.
+ROLE_NAMES = {"admin": _l("admin"), "teacher": _l("teacher"), "student": _l("student")}
+
 #: The periods of the score history (``quizapp.history``), as the pages name them.
 PERIOD_NAMES = {
     "attempt": _l("attempt"),
@@ -173,6 +176,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["local_iso"] = local_iso
     app.jinja_env.globals["time_zone_label"] = time_zone_label
     app.jinja_env.globals["period_name"] = period_name
+    app.jinja_env.globals["role_names"] = ROLE_NAMES
     app.jinja_env.globals["local_period_start"] = local_period_start
     app.jinja_env.globals["local_percent"] = local_percent
     app.jinja_env.globals["local_number"] = local_number
