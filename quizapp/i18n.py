@@ -41,8 +41,6 @@ DEFAULT_TIME_ZONE = "UTC"
 #: The command line's language (it has no browser to ask): ``QUIZAPP_LANGUAGE=ru flask ...``.
 CLI_LANGUAGE_VARIABLE = "QUIZAPP_LANGUAGE"
 
-babel = Babel()
-
 
 def current_language() -> str:
     """The language of the page being made: "en", "zh" or "ru". Outside a request (the
@@ -168,7 +166,9 @@ def local_period_start(moment: datetime, period: str) -> str:
 def init_app(app: Flask) -> None:
     """Wire Flask-Babel to the selectors above and give templates ``current_language`` and
     ``html_lang``."""
-    babel.init_app(app, locale_selector=current_language, timezone_selector=current_time_zone)
+    # A Babel per app: Flask-Babel caches the loaded catalogues on the Babel object, and two
+    # apps in one process (the tests) may read different translation directories.
+    Babel(app, locale_selector=current_language, timezone_selector=current_time_zone)
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["languages"] = LANGUAGES
