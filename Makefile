@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app quizapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint format bench clean
+.PHONY: run test install install-dev lint format bench clean translations compile-translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,23 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,serve]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed compile-translations
+install-dev: $(VENV)/.installed-dev compile-translations
+
+## The interface's catalogues (quizapp/translations/<lang>/LC_MESSAGES/messages.po; the .mo files
+## are built here, never committed). `make translations` after changing any text of the interface:
+## it extracts every _() of quizapp/ into messages.pot, merges it into each language's .po (new
+## messages come out empty: translate them) and compiles.
+TRANSLATIONS := quizapp/translations
+compile-translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d $(TRANSLATIONS)
+
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg --no-location --no-wrap --sort-output \
+		--keywords _l --keywords N_ --keywords lazy_gettext -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
+		--no-wrap
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 ## make run: install, migrate, import questions/, serve on http://$(HOST):$(PORT)
 run: install

@@ -50,6 +50,9 @@ def register_extensions(app: Flask) -> None:
     LazyMigrate(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from quizapp import i18n
+
+    i18n.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["DATABASE_BUSY_TIMEOUT"])
 
@@ -71,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import blueprint as auth
     from quizapp.classes.views import blueprint as classes
     from quizapp.guide.views import blueprint as guide
+    from quizapp.language_views import blueprint as language
     from quizapp.progress.views import blueprint as progress
     from quizapp.reports.views import blueprint as reports
     from quizapp.student.reading_views import blueprint as reading
@@ -100,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.api import register as register_api
 
     register_api(app)
+    app.register_blueprint(language)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     from quizapp.classes.service import classes_joined, classes_taught
 

@@ -7,6 +7,8 @@ import functools
 import re
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -20,7 +22,9 @@ MAX_USERNAME_LENGTH = 40
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
 r"""``\Z``, not ``$``: ``$`` also matches before a final newline, so the form's ``re.match``
 let "ad\n" through, stripped later to a 2-character name that ``user create`` refuses."""
-USERNAME_HINT = "Use letters, digits, dots, dashes or underscores, starting with a letter or digit."
+USERNAME_HINT = _l(
+    "Use letters, digits, dots, dashes or underscores, starting with a letter or digit."
+)
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200
@@ -56,21 +60,23 @@ def password_problem(password: str, username: str = "") -> str | None:
     """Why a new password is refused, or None: too short, too long, the username inside it,
     or easy to guess (a common password, a keyboard run, a date, a word with digits...)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
+        return _("A password needs at least %(minimum)s characters.", minimum=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"A password has at most {MAX_PASSWORD_LENGTH} characters."
+        return _("A password has at most %(maximum)s characters.", maximum=MAX_PASSWORD_LENGTH)
     name = username.strip().casefold()
     if len(name) >= MIN_USERNAME_LENGTH and name in password.casefold():
-        return "A password must not contain the username."
+        return _("A password must not contain the username.")
     from zxcvbn import zxcvbn  # imported here: its word lists cost every command's start-up
 
     estimate = zxcvbn(password[:ESTIMATED_PREFIX], user_inputs=[name] if name else [])
     if estimate["score"] < MIN_PASSWORD_SCORE:
         feedback = estimate["feedback"]
         reasons = " ".join(part for part in [feedback["warning"], *feedback["suggestions"]] if part)
+        # zxcvbn's own reasons are in English only.
         return (
-            "This password is too easy to guess. "
-            + (reasons or "Add another word or two; uncommon words are better.")
+            _("This password is too easy to guess.")
+            + " "
+            + (reasons or _("Add another word or two; uncommon words are better."))
         ).strip()
     return None
 
@@ -95,7 +101,9 @@ def create_user(
     begin_write()
     if find_user(username) is not None:
         db.session.rollback()
-        raise AccountError(f"The username '{username}' is taken; choose another.")
+        raise AccountError(
+            _("The username '%(username)s' is taken; choose another.", username=username)
+        )
     user = User(
         username=username,
         password_hash=password_hash,
@@ -154,3 +162,12 @@ def _dummy_hash(method: str) -> str:
     """Made on first use, not at import: hashing takes a noticeable moment, and every command
     (``flask ... quiz validate``) would pay it at start."""
     return generate_password_hash("not-a-real-password", method=method)
+
+
+def set_preferences(user: User, language: str | None, time_zone: str | None) -> None:
+    """Store one's interface language and time zone (committed); None follows the browser
+    and UTC. The form or the view has checked the values against ``quizapp.i18n``."""
+    begin_write()
+    user.language = language or None
+    user.time_zone = time_zone or None
+    db.session.commit()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -263,7 +264,7 @@ def start_attempt(
     applied = applied_settings(user.id, quiz)
     if not applied.visible:
         db.session.rollback()
-        raise QuizNotOpen("This quiz is not assigned to any of your classes.")
+        raise QuizNotOpen(_("This quiz is not assigned to any of your classes."))
     settings = applied.settings
     reason = closed_reason(quiz, settings)
     if reason:
@@ -271,7 +272,7 @@ def start_attempt(
         raise QuizNotOpen(reason)
     if attempts_left(user, quiz, applied) == 0:
         db.session.rollback()
-        raise NoAttemptsLeft("You have used every attempt this quiz allows.")
+        raise NoAttemptsLeft(_("You have used every attempt this quiz allows."))
 
     seed = secrets.randbits(SEED_BITS)
     rng = random.Random(seed)
@@ -281,7 +282,7 @@ def start_attempt(
     chosen = choose_questions(settings, live, rng)
     if not chosen:
         db.session.rollback()
-        raise QuizNotOpen("This quiz has no questions yet.")
+        raise QuizNotOpen(_("This quiz has no questions yet."))
 
     now = now_utc()
     attempt = Attempt(
@@ -431,12 +432,13 @@ def overdue_message(attempt: Attempt) -> str:
     """What a student is told when an attempt ended before their last answers arrived."""
     closes = _closes(attempt)
     if closes is not None and due_at(attempt) == closes:
-        return (
-            f"The quiz closed on {closes:%d %B %Y at %H:%M} (UTC), so your attempt was "
+        return _(
+            "The quiz closed on %(closes)s (UTC), so your attempt was "
             "submitted with the answers saved before then; answers sent after the close "
-            "do not count."
+            "do not count.",
+            closes=f"{closes:%d %B %Y at %H:%M}",
         )
-    return "Time was up, so your attempt was submitted with the answers saved before then."
+    return _("Time was up, so your attempt was submitted with the answers saved before then.")
 
 
 def _check(attempt: Attempt, sequence: int | None) -> _Locked:
@@ -449,7 +451,7 @@ def _check(attempt: Attempt, sequence: int | None) -> _Locked:
     locked = _lock(attempt_id)
     if locked.submitted:
         db.session.rollback()
-        raise AttemptRefused("This attempt was already submitted; nothing was changed.")
+        raise AttemptRefused(_("This attempt was already submitted; nothing was changed."))
     if overdue:
         _finish_saved(attempt_id)
         db.session.commit()
@@ -457,8 +459,10 @@ def _check(attempt: Attempt, sequence: int | None) -> _Locked:
     if sequence != locked.sequence or loaded_sequence != locked.sequence:
         db.session.rollback()
         raise StaleAttempt(
-            "Your answers were saved from another page or device after this page was loaded, "
-            "so nothing was changed."
+            _(
+                "Your answers were saved from another page or device after this page was loaded, "
+                "so nothing was changed."
+            )
         )
     return locked
 

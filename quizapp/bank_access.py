@@ -4,6 +4,7 @@ else is a 404 for that teacher, as if it did not exist."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, or_, select
 
 from quizapp.database import begin_write
@@ -73,11 +74,11 @@ class ShareError(Exception):
 def share_bank(owner: User, bank: Bank, username: str) -> User:
     """Share the owner's bank with another teacher."""
     if bank.owner_id != owner.id:
-        raise ShareError("Only the bank's owner can share it.")
+        raise ShareError(_("Only the bank's owner can share it."))
     name = username.strip()
     other = db.session.scalar(select(User).where(User.username == name))
     if other is None or not other.is_teacher:
-        raise ShareError(f"No teacher is called '{name[:80]}'.")
+        raise ShareError(_("No teacher is called '%(name)s'.", name=name[:80]))
     begin_write()
     if other.id != owner.id and db.session.get(BankShare, (bank.id, other.id)) is None:
         db.session.add(BankShare(bank_id=bank.id, user_id=other.id))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask, abort, request
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1
@@ -40,7 +41,15 @@ def int_arg(name: str, default: int | None, minimum: int, maximum: int = MAX_ID)
     # Bounded by length first, so a 5,000-digit value is refused without converting it.
     value = int(raw) if len(raw) <= _MAX_DIGITS and _INTEGER.fullmatch(raw) else None
     if value is None or not minimum <= value <= maximum:
-        abort(400, f"'{name}' must be a whole number from {minimum} to {maximum}.")
+        abort(
+            400,
+            _(
+                "'%(name)s' must be a whole number from %(minimum)s to %(maximum)s.",
+                name=name,
+                minimum=minimum,
+                maximum=maximum,
+            ),
+        )
     return value
 
 

@@ -9,6 +9,7 @@ from typing import NoReturn, TextIO
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from quizapp import catalog
 from quizapp.accounts import AccountError, create_user, password_problem, username_problem
@@ -29,7 +30,7 @@ def _load_all(paths: tuple[str, ...]) -> list[tuple[Bank, Path]]:
     except BankError as error:
         _report_problems(error)
     if not banks:
-        raise click.ClickException(f"No .yaml banks found in {', '.join(paths)}.")
+        raise click.ClickException(_("No .yaml banks found in %(paths)s.", paths=", ".join(paths)))
     return banks
 
 
@@ -54,7 +55,7 @@ def describe(bank: Bank) -> str:
 def validate_command(paths: tuple[str, ...]) -> None:
     """Check banks (files or folders) without importing them."""
     for bank, path in _load_all(paths):
-        click.echo(f"ok {path}: {describe(bank)}")
+        click.echo(_("ok %(path)s: %(describe)s", path=path, describe=describe(bank)))
 
 
 @quiz_cli.command("import")
@@ -69,11 +70,11 @@ def import_command(paths: tuple[str, ...]) -> None:
     except BankError as error:
         _report_problems(error)
     if not files:
-        raise click.ClickException(f"No .yaml banks found in {', '.join(paths)}.")
+        raise click.ClickException(_("No .yaml banks found in %(paths)s.", paths=", ".join(paths)))
     try:
         diffs = catalog.import_files(files)
     except catalog.ImportConflict as conflict:
-        click.echo(f"{conflict} Run the import again.", err=True)
+        click.echo(_("%(conflict)s Run the import again.", conflict=conflict), err=True)
         raise SystemExit(1) from None
     for diff in diffs:
         click.echo(diff.summary())
@@ -87,7 +88,7 @@ def close_overdue_command() -> None:
     from quizapp.attempts import close_overdue
 
     closed = close_overdue()
-    click.echo(f"{closed} overdue attempt(s) finished.")
+    click.echo(_("%(closed)s overdue attempt(s) finished.", closed=closed))
 
 
 @quiz_cli.command("schema")
@@ -135,7 +136,7 @@ def create_user_command(
         user = create_user(username, password, is_teacher=teacher, is_admin=admin)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Created {user.role} '{user.username}'.")
+    click.echo(_("Created %(role)s '%(username)s'.", role=user.role, username=user.username))
 
 
 def _checked_password(password: str, username: str) -> str:
@@ -169,9 +170,16 @@ def check_sources_command(bank_path: str, text_path: str) -> None:
             click.echo(f"{path}: {problem}", err=True)
         reported += len(problems)
         if not problems:
-            click.echo(f"ok {path}: {len(bank.questions)} questions checked against {text_path}")
+            click.echo(
+                _(
+                    "ok %(path)s: %(question_count)s questions checked against %(text_path)s",
+                    path=path,
+                    question_count=len(bank.questions),
+                    text_path=text_path,
+                )
+            )
     if reported:
-        click.echo(f"{reported} problem(s) found.", err=True)
+        click.echo(_("%(reported)s problem(s) found.", reported=reported), err=True)
         raise SystemExit(1)
 
 
@@ -190,8 +198,8 @@ def lint_command(paths: tuple[str, ...]) -> None:
             click.echo(str(warning))
         total += len(warnings)
         if not warnings:
-            click.echo(f"ok {path}: no warnings")
-    click.echo(f"{total} warning(s).")
+            click.echo(_("ok %(path)s: no warnings", path=path))
+    click.echo(_("%(total)s warning(s).", total=total))
 
 
 # -- other formats: export and convert (quizapp.interop) -----------------------------------
@@ -201,10 +209,15 @@ def _print_report(lines: list[str], what: str) -> None:
     """What a conversion could not carry, after the work is done (on stderr, so an export to
     stdout stays a clean file)."""
     if not lines:
-        click.echo(f"Everything was carried {what}.", err=True)
+        click.echo(_("Everything was carried %(what)s.", what=what), err=True)
         return
     click.echo(
-        f"{len(lines)} thing(s) not carried {what} (or kept only as tags/metadata):", err=True
+        _(
+            "%(line_count)s thing(s) not carried %(what)s (or kept only as tags/metadata):",
+            line_count=len(lines),
+            what=what,
+        ),
+        err=True,
     )
     for line in lines:
         click.echo(f"  {line}", err=True)
@@ -233,7 +246,11 @@ def export_command(bank_path: str, format_name: str, output: str | None) -> None
     banks = _load_all((bank_path,))
     if len(banks) != 1:
         raise click.ClickException(
-            f"{bank_path} holds {len(banks)} banks; export one bank file at a time."
+            _(
+                "%(bank_path)s holds %(bank_count)s banks; export one bank file at a time.",
+                bank_path=bank_path,
+                bank_count=len(banks),
+            )
         )
     bank = banks[0][0]
     data, report = export_bank(bank, format_name)
@@ -244,7 +261,15 @@ def export_command(bank_path: str, format_name: str, output: str | None) -> None
         click.echo(data.decode("utf-8"), nl=False)
     else:
         Path(output).write_bytes(data)
-        click.echo(f"Wrote {output}: {len(bank.questions)} questions as {target.label}.", err=True)
+        click.echo(
+            _(
+                "Wrote %(output)s: %(question_count)s questions as %(label)s.",
+                output=output,
+                question_count=len(bank.questions),
+                label=target.label,
+            ),
+            err=True,
+        )
     _print_report(report.lines(), f"into {target.label}")
 
 
@@ -280,12 +305,14 @@ def convert_command(source: str, format_name: str, output: str) -> None:
     try:
         conversion = convert(path.read_bytes(), source, format_name, max_bytes)
     except ConversionError as error:
-        raise click.ClickException(f"{error} Nothing was written.") from None
+        raise click.ClickException(_("%(error)s Nothing was written.", error=error)) from None
     target = Path(output)
     partial = target.with_name(f".{target.name}.partial")
     partial.write_text(conversion.yaml_text, encoding="utf-8")
     partial.replace(target)
-    click.echo(f"Wrote {output}: {describe(conversion.bank)}.")
+    click.echo(
+        _("Wrote %(output)s: %(describe)s.", output=output, describe=describe(conversion.bank))
+    )
     _print_report(conversion.report.lines(), f"from {source}")
 
 
@@ -320,20 +347,36 @@ def draft_command(text_path: str, bank_ref: str, output: str | None) -> None:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise click.ClickException(
-            f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8 plain text."
+            _(
+                "%(path)s is not UTF-8 text (byte %(start)s); save it as UTF-8 plain text.",
+                path=path,
+                start=error.start,
+            )
         ) from None
     where = BankRow.id == int(bank_ref) if bank_ref.isdigit() else BankRow.slug == bank_ref
     bank_row = db.session.scalar(select(BankRow).where(where))
     if bank_row is None:
         known = ", ".join(db.session.scalars(select(BankRow.slug).order_by(BankRow.slug)))
         raise click.ClickException(
-            f"No bank '{bank_ref}' has been imported (banks: {known or 'none yet'})."
+            _(
+                "No bank '%(bank_ref)s' has been imported (banks: %(known)s).",
+                bank_ref=bank_ref,
+                known=known or _("none yet"),
+            )
         )
     taken = set(db.session.scalars(select(Question.key).where(Question.bank_id == bank_row.id)))
     drafts = draft_text(text, taken)
     document = drafts_yaml(drafts, path.name)
     if output:
         Path(output).write_text(document, encoding="utf-8")
-        click.echo(f"{len(drafts)} draft(s) for {bank_row.slug} written to {output}.", err=True)
+        click.echo(
+            _(
+                "%(draft_count)s draft(s) for %(slug)s written to %(output)s.",
+                draft_count=len(drafts),
+                slug=bank_row.slug,
+                output=output,
+            ),
+            err=True,
+        )
     else:
         click.echo(document, nl=False)

@@ -11,6 +11,7 @@ import sqlite3
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -18,20 +19,20 @@ from werkzeug.exceptions import HTTPException
 from quizapp.extensions import db
 
 TITLES = {
-    400: "That request could not be understood",
-    403: "You cannot open this page",
-    404: "Page not found",
-    405: "That action is not allowed here",
-    409: "That conflicts with what is already saved",
-    410: "That link no longer works",
-    413: "That file is too large",
-    500: "Something went wrong on our side",
-    503: "The quizzes are busy for a moment",
+    400: _l("That request could not be understood"),
+    403: _l("You cannot open this page"),
+    404: _l("Page not found"),
+    405: _l("That action is not allowed here"),
+    409: _l("That conflicts with what is already saved"),
+    410: _l("That link no longer works"),
+    413: _l("That file is too large"),
+    500: _l("Something went wrong on our side"),
+    503: _l("The quizzes are busy for a moment"),
 }
 
 RETRY_AFTER_SECONDS = 5
 
-UNAVAILABLE_MESSAGE = (
+UNAVAILABLE_MESSAGE = _l(
     "The database could not save anything just now, so your last answers were not saved. "
     "Wait a few seconds, then go back and send them again."
 )
@@ -79,10 +80,10 @@ def render_error(
     if is_api_path(request.path):  # the JSON API answers with problem details (RFC 9457)
         return problem_response(code, message, headers)
     if _wants_json():
-        return jsonify(error=TITLES.get(code, "Error"), message=message), code, headers or {}
+        return jsonify(error=TITLES.get(code, _l("Error")), message=message), code, headers or {}
     return (
         render_template(
-            "errors/error.html", code=code, title=TITLES.get(code, "Error"), message=message
+            "errors/error.html", code=code, title=TITLES.get(code, _l("Error")), message=message
         ),
         code,
         headers or {},

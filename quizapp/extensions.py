@@ -1,6 +1,7 @@
 """Extensions, created unbound and wired to the app in ``create_app`` (Flask-Migrate is wired
 there too, lazily: see ``quizapp.lazy_migrate``)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -25,6 +26,6 @@ db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to see that page."
+login_manager.login_message = _l("Please log in to see that page.")
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"

@@ -40,6 +40,11 @@ class User(UserMixin, db.Model):
     """Set when an admin disables the account: it cannot log in, nothing of it is deleted."""
     email: Mapped[str | None] = mapped_column(String(254))
     """Optional; only for "Forgot your password?" links when the site sends mail."""
+    language: Mapped[str | None] = mapped_column(String(16))
+    """The interface language chosen on the Account page ("en", "zh", "ru"); None follows the
+    browser's Accept-Language (see ``quizapp.i18n``)."""
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    """An IANA time zone name ("Asia/Shanghai") for dates on pages; None means UTC."""
 
     attempts: Mapped[list[Attempt]] = relationship(back_populates="user")
 

@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from quizapp import login_sessions
@@ -117,18 +118,24 @@ def find_usable(token: str, *, now: datetime | None = None) -> UsableLink:
     link, user = found
     if link.used_at is not None:
         raise LinkError(
-            "This password link was used already: each link works once. If you did not use "
-            "it, ask your teacher for a new one."
+            _(
+                "This password link was used already: each link works once. If you did not use "
+                "it, ask your teacher for a new one."
+            )
         )
     if link.revoked_at is not None or user.disabled_at is not None:
         raise LinkError(
-            "This password link no longer works: a newer link was made for this account, "
-            "or the account was disabled. Use the newest link you were given."
+            _(
+                "This password link no longer works: a newer link was made for this account, or "
+                "the account was disabled. Use the newest link you were given."
+            )
         )
     if link.expires_at <= now:
         raise LinkError(
-            "This password link has expired: links work for 24 hours. "
-            "Ask your teacher for a new one."
+            _(
+                "This password link has expired: links work for 24 hours. Ask your teacher for a "
+                "new one."
+            )
         )
     return UsableLink(link, user)
 
@@ -159,7 +166,7 @@ def use_link(token: str, password: str, *, now: datetime | None = None) -> User:
     if claimed is None:
         db.session.rollback()
         find_usable(token, now=now)  # raises with the reason
-        raise LinkError("This password link no longer works; ask for a new one.")
+        raise LinkError(_("This password link no longer works; ask for a new one."))
     user = db.session.get(User, claimed)
     assert user is not None
     user.password_hash = password_hash

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from quizapp import login_sessions, password_links
@@ -63,7 +64,13 @@ def set_role(user_id: int, role: str) -> User:
     an unknown role or when it would remove the last active admin, ``LookupError`` when
     there is no such user."""
     if role not in ROLES:
-        raise PeopleError(f"The role must be one of {', '.join(ROLES)}; got '{role}'.")
+        raise PeopleError(
+            _(
+                "The role must be one of %(value)s; got '%(role)s'.",
+                value=", ".join(ROLES),
+                role=role,
+            )
+        )
     begin_write()
     user = _locked_user(user_id)
     demoting = user.is_admin and role != "admin" and user.disabled_at is None

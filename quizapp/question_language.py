@@ -1,9 +1,9 @@
 """Which of a question's languages a student sees (banks that carry translations).
 
-A stand-in until the interface's own ``quizapp.i18n.current_language()`` (branch i18n-ui) is
-merged: the lead switches ``wanted_language`` to it then. The order is a ``?lang=`` query
-argument naming one of the question's languages, else the browser's ``Accept-Language`` best
-match among them, else the bank's default language.
+The order is a ``?lang=`` query argument naming one of the question's languages, else the
+interface's language (``quizapp.i18n.current_language()``: the account's setting, the footer's
+switch, the browser's ``Accept-Language``) when the question has it, else the bank's default
+language.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from flask import request
 
+from quizapp.i18n import current_language
 from quizapp.qtypes.languages import LANGUAGE_CODE
 
 LANGUAGE_NAMES = {
@@ -28,7 +29,8 @@ def wanted_language(available: Sequence[str], default: str) -> str:
     asked = request.args.get("lang", "")
     if asked in available:
         return asked
-    return request.accept_languages.best_match(list(available)) or default
+    interface = current_language()
+    return interface if interface in available else default
 
 
 def language_name(code: str) -> str:

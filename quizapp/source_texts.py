@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from types import SimpleNamespace
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from quizapp.bank.sources import SourceProblem, check_sources, normalise, split_paragraphs
@@ -131,8 +132,11 @@ def read_source(data: bytes, filename: str) -> str:
     suffix = "." + filename.rsplit(".", 1)[-1].casefold() if "." in filename else ".txt"
     if suffix not in SOURCE_SUFFIXES:
         raise SourceTextError(
-            f"“{filename}” is not a text Quizapp reads; upload a .txt, .md or .html file, or "
-            "paste the text."
+            _(
+                "“%(filename)s” is not a text Quizapp reads; upload a .txt, .md or .html file, "
+                "or paste the text.",
+                filename=filename,
+            )
         )
     try:
         text = data.decode("utf-8-sig")
@@ -141,7 +145,7 @@ def read_source(data: bytes, filename: str) -> str:
             f"The file is not UTF-8 text (byte {error.start:,}); save it as UTF-8 and try again."
         ) from None
     if "\x00" in text:
-        raise SourceTextError("The file holds binary data, not text; upload a text file.")
+        raise SourceTextError(_("The file holds binary data, not text; upload a text file."))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if suffix in {".html", ".htm"}:
         text = _from_html(text)
@@ -149,7 +153,7 @@ def read_source(data: bytes, filename: str) -> str:
         text = _from_markdown(text)
     plain = _plain(text)
     if not plain:
-        raise SourceTextError("The text is empty; paste or upload the text the bank cites.")
+        raise SourceTextError(_("The text is empty; paste or upload the text the bank cites."))
     return plain
 
 

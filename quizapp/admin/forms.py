@@ -1,6 +1,7 @@
 """The Users page's small forms. Each row's buttons post plain fields (the CSRF token and a
 value on the button), so many rows render no duplicate ids; these forms read and check them."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length
@@ -18,7 +19,7 @@ class BackToListForm(FlaskForm):
 class RoleForm(BackToListForm):
     role = StringField(
         validators=[
-            DataRequired(message="Choose a role."),
+            DataRequired(message=_l("Choose a role.")),
             AnyOf(ROLES, message="The role must be student, teacher or admin."),
         ]
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from quizapp import password_links, people
@@ -61,7 +62,7 @@ def users() -> ResponseReturnValue:
     """Every account, searched by username, 25 to a page."""
     query = request.args.get("q", "").strip()
     if len(query) > MAX_SEARCH:
-        abort(400, f"Search for at most {MAX_SEARCH} characters of a username.")
+        abort(400, _("Search for at most %(value)s characters of a username.", value=MAX_SEARCH))
     return _users_page(query, int_arg("page", 1, minimum=1) or 1)
 
 

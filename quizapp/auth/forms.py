@@ -1,5 +1,16 @@
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Field, PasswordField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -19,59 +30,69 @@ from quizapp.accounts import (
     USERNAME_PATTERN,
     password_problem,
 )
+from quizapp.i18n import LANGUAGES, time_zone_choices
 
 USERNAME_RULE = Regexp(USERNAME_PATTERN, message=USERNAME_HINT)
-PASSWORD_HELP = (
-    f"At least {MIN_PASSWORD_LENGTH} characters, not a common or easily guessed password, "
-    "and not your username. A few unrelated words make a good one."
+PASSWORD_HELP = _l(
+    "At least %(minimum)s characters, not a common or easily guessed password, "
+    "and not your username. A few unrelated words make a good one.",
+    minimum=MIN_PASSWORD_LENGTH,
 )
 
 
 # Messages in plain words, as GOV.UK's error messages: what to do, not WTForms' defaults
 # ("This field is required.", "Field must be between 3 and 40 characters long.").
-USERNAME_LENGTH = f"Enter a username of {MIN_USERNAME_LENGTH} to {MAX_USERNAME_LENGTH} characters."
-PASSWORD_TOO_LONG = f"Enter a password of at most {MAX_PASSWORD_LENGTH} characters."
+USERNAME_LENGTH = _l(
+    "Enter a username of %(minimum)s to %(maximum)s characters.",
+    minimum=MIN_USERNAME_LENGTH,
+    maximum=MAX_USERNAME_LENGTH,
+)
+PASSWORD_TOO_LONG = _l(
+    "Enter a password of at most %(maximum)s characters.", maximum=MAX_PASSWORD_LENGTH
+)
 
 
 class LoginForm(FlaskForm):
     username = StringField(
-        "Username",
+        _l("Username"),
         validators=[
-            DataRequired("Enter your username."),
-            Length(max=80, message="Enter a username of at most 80 characters."),
+            DataRequired(_l("Enter your username.")),
+            Length(max=80, message=_l("Enter a username of at most 80 characters.")),
         ],
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[
-            DataRequired("Enter your password."),
+            DataRequired(_l("Enter your password.")),
             Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_TOO_LONG),
         ],
     )
-    remember = BooleanField("Keep me logged in on this device")
-    submit = SubmitField("Log in")
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    submit = SubmitField(_l("Log in"))
 
 
 class RegisterForm(FlaskForm):
     username = StringField(
-        "Username",
+        _l("Username"),
         validators=[
-            DataRequired("Enter a username."),
+            DataRequired(_l("Enter a username.")),
             Length(min=MIN_USERNAME_LENGTH, max=MAX_USERNAME_LENGTH, message=USERNAME_LENGTH),
             USERNAME_RULE,
         ],
     )
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter a password.")], description=PASSWORD_HELP
+        _l("Password"),
+        validators=[DataRequired(_l("Enter a password."))],
+        description=PASSWORD_HELP,
     )
     confirm = PasswordField(
-        "Repeat the password",
+        _l("Repeat the password"),
         validators=[
-            DataRequired("Enter the password again."),
-            EqualTo("password", message="The passwords differ: type the same one twice."),
+            DataRequired(_l("Enter the password again.")),
+            EqualTo("password", message=_l("The passwords differ: type the same one twice.")),
         ],
     )
-    submit = SubmitField("Create my account")
+    submit = SubmitField(_l("Create my account"))
 
     def validate_password(self, field: Field) -> None:
         problem = password_problem(field.data or "", self.username.data or "")
@@ -83,58 +104,80 @@ class AccountForm(FlaskForm):
     """Change one's password: the current one first, so a borrowed session cannot do it."""
 
     current_password = PasswordField(
-        "Current password",
+        _l("Current password"),
         validators=[
-            DataRequired("Enter your current password."),
+            DataRequired(_l("Enter your current password.")),
             Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_TOO_LONG),
         ],
     )
     new_password = PasswordField(
-        "New password",
-        validators=[DataRequired("Enter a new password.")],
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a new password."))],
         description=PASSWORD_HELP,
     )
     confirm = PasswordField(
-        "Repeat the new password",
+        _l("Repeat the new password"),
         validators=[
-            DataRequired("Enter the new password again."),
-            EqualTo("new_password", message="The passwords differ: type the same one twice."),
+            DataRequired(_l("Enter the new password again.")),
+            EqualTo("new_password", message=_l("The passwords differ: type the same one twice.")),
         ],
     )
-    submit = SubmitField("Change my password")
+    submit = SubmitField(_l("Change my password"))
 
 
 class EmailForm(FlaskForm):
     """One's optional e-mail address, for "Forgot your password?" (only if the site mails)."""
 
     email = EmailField(
-        "E-mail address (optional)",
+        _l("E-mail address (optional)"),
         validators=[
             Optional(),
             Length(max=254),
-            Email(message="That is not an e-mail address, like name@school.example."),
+            Email(message=_l("That is not an e-mail address, like name@school.example.")),
         ],
-        description="Only used to send you a password link if you forget your password. "
-        "Leave it empty to remove it.",
+        description=_l(
+            "Only used to send you a password link if you forget your password. Leave it empty "
+            "to remove it."
+        ),
     )
-    submit = SubmitField("Save my e-mail address")
+    submit = SubmitField(_l("Save my e-mail address"))
 
 
 class ForgotPasswordForm(FlaskForm):
     """Ask for a password link by e-mail."""
 
     identifier = StringField(
-        "Username or e-mail address", validators=[DataRequired(), Length(max=254)]
+        _l("Username or e-mail address"), validators=[DataRequired(), Length(max=254)]
     )
-    submit = SubmitField("Send me a link")
+    submit = SubmitField(_l("Send me a link"))
 
 
 class SetPasswordForm(FlaskForm):
     """A new password, from a one-time link (the same rules as registration)."""
 
-    password = PasswordField("New password", validators=[DataRequired()], description=PASSWORD_HELP)
-    confirm = PasswordField(
-        "Repeat the new password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired()], description=PASSWORD_HELP
     )
-    submit = SubmitField("Save my password and log in")
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Save my password and log in"))
+
+
+class PreferencesForm(FlaskForm):
+    """One's interface language and time zone (issue 16); empty follows the browser, UTC."""
+
+    language = SelectField(_l("Language"), validators=[Optional()], validate_choice=True)
+    time_zone = SelectField(
+        _l("Time zone"),
+        validators=[Optional()],
+        validate_choice=True,
+        description=_l("Dates and times on the pages are shown in this time zone."),
+    )
+    submit = SubmitField(_l("Save language and time zone"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = [("", _l("As my browser asks")), *LANGUAGES.items()]
+        self.time_zone.choices = [("", _l("UTC (the default)")), *time_zone_choices()]

@@ -23,6 +23,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
@@ -31,6 +33,7 @@ from quizapp.accounts import PasswordError
 from quizapp.auth.forms import ForgotPasswordForm, SetPasswordForm
 from quizapp.auth.views import LOGIN_KEY, _address, _limits, _start_session
 from quizapp.extensions import csrf, db
+from quizapp.i18n import N_, current_language
 from quizapp.mail import mail_configured, send_mail
 from quizapp.models import User
 from quizapp.permissions import may_manage_student
@@ -41,7 +44,7 @@ MAX_MAILS_PER_REQUEST = 5
 """Accounts sharing one e-mail address (siblings, a family computer) each get their link."""
 FORGOT_KEY_PREFIX = "reset:"
 """Requests for a mailed link are counted apart from failed logins (usernames have no ':')."""
-SENT_MESSAGE = (
+SENT_MESSAGE = N_(
     "If an account with that username or e-mail address has an e-mail address, a link to "
     "choose a new password is on its way to it. The link works once, for 24 hours."
 )
@@ -90,7 +93,13 @@ def use_link(token: str) -> ResponseReturnValue:
             # Whoever was logged in in this browser is logged out first.
             login_sessions.revoke(session.get(LOGIN_KEY))
             _start_session(user)
-            flash(f"Your password is saved. You are logged in as {user.username}.", "success")
+            flash(
+                _(
+                    "Your password is saved. You are logged in as %(username)s.",
+                    username=user.username,
+                ),
+                "success",
+            )
             return redirect(url_for("student.index"))
     page = render_template("auth/password.html", form=form, user=usable.user, link=usable.link)
     return page, 400 if form.errors else 200
@@ -121,8 +130,11 @@ def forgot() -> ResponseReturnValue:
         wait = login_throttle.retry_after(key, address, _limits())
         if wait is not None:
             flash(
-                "Too many requests for a password link for this account or from this "
-                f"network. Wait {wait} seconds and try again.",
+                _(
+                    "Too many requests for a password link for this account or from this "
+                    "network. Wait %(wait)s seconds and try again.",
+                    wait=wait,
+                ),
                 "error",
             )
             page = render_template("auth/forgot.html", form=form)
@@ -131,7 +143,7 @@ def forgot() -> ResponseReturnValue:
         for user in _accounts_to_mail(identifier):
             path = password_links.issue_link(user.id, None, "reset")
             _send_in_background(user, current_app.config["SITE_URL"].rstrip("/") + path)
-        flash(SENT_MESSAGE, "info")
+        flash(_(SENT_MESSAGE), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
 
@@ -159,16 +171,21 @@ def _send_in_background(user: User, link: str) -> None:
     config = {key: value for key, value in current_app.config.items() if key.startswith("MAIL_")}
     logger = current_app.logger
     to, user_id = user.email or "", user.id
-    body = (
-        f"Hello {user.username},\n\n"
-        "Someone (we hope you) asked for a new password for your Quizapp account.\n"
-        f"Open this link to choose one; it works once, within 24 hours:\n\n{link}\n\n"
-        "If you did not ask, ignore this message: your password stays as it is.\n"
-    )
+    # In the account's language if it chose one, else in the asker's.
+    with force_locale(user.language or current_language()):
+        subject = _("Choose a new Quizapp password")
+        body = _(
+            "Hello %(username)s,\n\n"
+            "Someone (we hope you) asked for a new password for your Quizapp account.\n"
+            "Open this link to choose one; it works once, within 24 hours:\n\n%(link)s\n\n"
+            "If you did not ask, ignore this message: your password stays as it is.\n",
+            username=user.username,
+            link=link,
+        )
 
     def send() -> None:
         try:
-            send_mail(config, to, "Choose a new Quizapp password", body)
+            send_mail(config, to, subject, body)
         except (OSError, smtplib.SMTPException) as error:
             logger.warning("Could not mail a password link to user %s: %s", user_id, error)
 
@@ -183,6 +200,12 @@ def teacher_reset_link(user_id: int) -> ResponseReturnValue:
     if student is None or not may_manage_student(current_user, student):
         abort(404)
     if not student.is_active:
-        abort(409, f"{student.username}'s account is disabled: an admin must enable it first.")
+        abort(
+            409,
+            _(
+                "%(username)s's account is disabled: an admin must enable it first.",
+                username=student.username,
+            ),
+        )
     path = password_links.issue_link(student.id, current_user.id, "reset")
     return render_issued(student, path)

@@ -24,6 +24,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -37,8 +39,9 @@ from quizapp.accounts import (
     create_user,
     password_problem,
     set_email,
+    set_preferences,
 )
-from quizapp.auth.forms import AccountForm, EmailForm, LoginForm, RegisterForm
+from quizapp.auth.forms import AccountForm, EmailForm, LoginForm, PreferencesForm, RegisterForm
 from quizapp.extensions import db, login_manager
 from quizapp.mail import mail_configured
 from quizapp.models import User
@@ -48,7 +51,7 @@ blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 LOGIN_KEY = "login_token"
 """The key of the login's token in Flask's session."""
 REMEMBER_COOKIE = "quizapp_remember"
-DISABLED_MESSAGE = (
+DISABLED_MESSAGE = _l(
     "This account is disabled, so it cannot log in. Nothing of it was deleted: ask your "
     "teacher or the site's administrator to enable it again."
 )
@@ -178,8 +181,11 @@ def _throttled(
         f"{wait} second{'s' if wait != 1 else ''}" if wait <= 90 else f"{-(-wait // 60)} minutes"
     )
     flash(
-        "Too many failed attempts to log in to this account or from this network. "
-        f"For your safety, wait {how_long} and try again.",
+        _(
+            "Too many failed attempts to log in to this account or from this network. For your "
+            "safety, wait %(how_long)s and try again.",
+            how_long=how_long,
+        ),
         "error",
     )
     return render_template(template, form=form, **context), 429, {"Retry-After": str(wait)}
@@ -202,7 +208,10 @@ def register() -> str | Response | tuple[str, int]:
             form.username.errors = [*form.username.errors, str(error)]
         else:
             _start_session(user)
-            flash(f"Welcome, {user.username}! Your account is ready.", "success")
+            flash(
+                _("Welcome, %(username)s! Your account is ready.", username=user.username),
+                "success",
+            )
             return redirect(url_for("student.index"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
@@ -226,10 +235,10 @@ def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]
         if user is not None:
             login_throttle.forget_username(username)
             _start_session(user, remember=bool(form.remember.data))
-            flash(f"Logged in as {user.username}.", "success")
+            flash(_("Logged in as %(username)s.", username=user.username), "success")
             return redirect(_safe_next(request.args.get("next")))
         login_throttle.record_failure(username, _address(), _limits())
-        flash("That username and password do not match an account.", "error")
+        flash(_("That username and password do not match an account."), "error")
         return render_template("auth/login.html", form=form), 400
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
@@ -242,8 +251,16 @@ def logout() -> Response:
     logout_user()
     session.clear()
     g.remember_cookie = None
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def _preferences(user: User) -> PreferencesForm:
+    """The language and time zone form, filled with the account's settings."""
+    return PreferencesForm(
+        prefix="preferences",
+        data={"language": user.language or "", "time_zone": user.time_zone or ""},
+    )
 
 
 def _email_form(user: User) -> EmailForm | None:
@@ -268,7 +285,13 @@ def account() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, st
         else:
             wait = login_throttle.retry_after(user.username, _address(), _limits())
             if wait is not None:
-                return _throttled("auth/account.html", form, wait, email_form=email_form)
+                return _throttled(
+                    "auth/account.html",
+                    form,
+                    wait,
+                    email_form=email_form,
+                    preferences=_preferences(user),
+                )
             if not check_password(user, form.current_password.data or ""):
                 login_throttle.record_failure(user.username, _address(), _limits())
                 form.current_password.errors = [
@@ -279,10 +302,31 @@ def account() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, st
                 remember_token = change_password(user, new_password, keep_login=g.login_id)
                 if remember_token:
                     g.remember_cookie = remember_token
-                flash("Your password is changed. Every other device is logged out.", "success")
+                flash(_("Your password is changed. Every other device is logged out."), "success")
                 return redirect(url_for("auth.account"))
-    page = render_template("auth/account.html", form=form, email_form=email_form)
+    page = render_template(
+        "auth/account.html", form=form, email_form=email_form, preferences=_preferences(user)
+    )
     return page, 400 if form.errors else 200
+
+
+@blueprint.route("/account/preferences", methods=["POST"])
+@login_required
+def account_preferences() -> str | Response | tuple[str, int]:
+    """Save one's interface language and time zone (empty: the browser's language, UTC)."""
+    user: User = current_user._get_current_object()
+    preferences = PreferencesForm(prefix="preferences")
+    if preferences.validate_on_submit():
+        set_preferences(user, preferences.language.data, preferences.time_zone.data)
+        flash(_("Your language and time zone are saved."), "success")
+        return redirect(url_for("auth.account"))
+    page = render_template(
+        "auth/account.html",
+        form=AccountForm(),
+        email_form=_email_form(user),
+        preferences=preferences,
+    )
+    return page, 400
 
 
 @blueprint.route("/account/email", methods=["POST"])
@@ -300,5 +344,10 @@ def account_email() -> str | Response | tuple[str, int]:
             "success",
         )
         return redirect(url_for("auth.account"))
-    page = render_template("auth/account.html", form=AccountForm(), email_form=email_form)
+    page = render_template(
+        "auth/account.html",
+        form=AccountForm(),
+        email_form=email_form,
+        preferences=_preferences(user),
+    )
     return page, 400

@@ -1,5 +1,6 @@
 """The forms of the class pages (every one carries its CSRF token)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -17,89 +18,91 @@ DATE_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 class NewClassForm(FlaskForm):
     name = StringField(
-        "Class name", validators=[DataRequired("Give the class a name."), Length(max=120)]
+        _l("Class name"), validators=[DataRequired(_l("Give the class a name.")), Length(max=120)]
     )
-    description = TextAreaField("Description (optional)", validators=[Length(max=2000)])
-    submit = SubmitField("Create the class")
+    description = TextAreaField(_l("Description (optional)"), validators=[Length(max=2000)])
+    submit = SubmitField(_l("Create the class"))
 
 
 class JoinForm(FlaskForm):
     code = StringField(
-        "Class code",
-        validators=[DataRequired("Type the class code your teacher gave you."), Length(max=32)],
-        description="The code your teacher gave you, e.g. K7P2QRM.",
+        _l("Class code"),
+        validators=[DataRequired(_l("Type the class code your teacher gave you.")), Length(max=32)],
+        description=_l("The code your teacher gave you, e.g. K7P2QRM."),
     )
-    submit = SubmitField("Join the class")
+    submit = SubmitField(_l("Join the class"))
 
 
 class AddStudentsForm(FlaskForm):
     usernames = TextAreaField(
-        "Usernames",
-        validators=[DataRequired("Give at least one username."), Length(max=40_000)],
-        description="One per line, or separated by commas. Students must have an account.",
+        _l("Usernames"),
+        validators=[DataRequired(_l("Give at least one username.")), Length(max=40_000)],
+        description=_l("One per line, or separated by commas. Students must have an account."),
     )
-    submit = SubmitField("Add students")
+    submit = SubmitField(_l("Add students"))
 
 
 class RosterUploadForm(FlaskForm):
     roster_file = FileField(
-        "Class list (.csv)",
+        _l("Class list (.csv)"),
         validators=[
-            FileRequired("Choose the class list to upload."),
-            FileAllowed(["csv", "txt"], "Upload a .csv file of usernames."),
+            FileRequired(_l("Choose the class list to upload.")),
+            FileAllowed(["csv", "txt"], _l("Upload a .csv file of usernames.")),
         ],
     )
 
 
 class AddTeacherForm(FlaskForm):
     username = StringField(
-        "Teacher's username", validators=[DataRequired("Give a username."), Length(max=80)]
+        _l("Teacher's username"), validators=[DataRequired(_l("Give a username.")), Length(max=80)]
     )
-    submit = SubmitField("Add co-teacher")
+    submit = SubmitField(_l("Add co-teacher"))
 
 
 class AssignForm(FlaskForm):
     quiz_id = HiddenField()
-    submit = SubmitField("Assign")
+    submit = SubmitField(_l("Assign"))
 
 
 class AssignmentForm(FlaskForm):
     """An assignment's dates and limits (times are UTC; empty means none)."""
 
-    opens = DateTimeLocalField("Opens (UTC)", format=DATE_FORMATS, validators=[Optional()])
-    closes = DateTimeLocalField("Closes (UTC)", format=DATE_FORMATS, validators=[Optional()])
+    opens = DateTimeLocalField(_l("Opens (UTC)"), format=DATE_FORMATS, validators=[Optional()])
+    closes = DateTimeLocalField(_l("Closes (UTC)"), format=DATE_FORMATS, validators=[Optional()])
     due = DateTimeLocalField(
-        "Due (UTC)",
+        _l("Due (UTC)"),
         format=DATE_FORMATS,
         validators=[Optional()],
-        description="Shown to students; empty: the close.",
+        description=_l("Shown to students; empty: the close."),
     )
     time_limit = IntegerField(
-        "Time limit (minutes)",
-        validators=[Optional(), NumberRange(1, 10_000, "From 1 to 10,000 minutes.")],
-        description="Empty: no time limit.",
+        _l("Time limit (minutes)"),
+        validators=[Optional(), NumberRange(1, 10_000, _l("From 1 to 10,000 minutes."))],
+        description=_l("Empty: no time limit."),
     )
     attempts = IntegerField(
-        "Attempts allowed",
-        validators=[Optional(), NumberRange(1, 1000, "From 1 to 1,000 attempts.")],
-        description="Empty: unlimited.",
+        _l("Attempts allowed"),
+        validators=[Optional(), NumberRange(1, 1000, _l("From 1 to 1,000 attempts."))],
+        description=_l("Empty: unlimited."),
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
 
 class OverrideForm(FlaskForm):
     extra_minutes = IntegerField(
-        "Extra minutes",
+        _l("Extra minutes"),
         default=0,
-        validators=[Optional(), NumberRange(0, 10_000, "From 0 to 10,000.")],
+        validators=[Optional(), NumberRange(0, 10_000, _l("From 0 to 10,000."))],
     )
     closes = DateTimeLocalField(
-        "Closes later for them (UTC)", format=DATE_FORMATS, validators=[Optional()]
+        _l("Closes later for them (UTC)"), format=DATE_FORMATS, validators=[Optional()]
     )
     extra_attempts = IntegerField(
-        "Extra attempts", default=0, validators=[Optional(), NumberRange(0, 100, "From 0 to 100.")]
+        _l("Extra attempts"),
+        default=0,
+        validators=[Optional(), NumberRange(0, 100, _l("From 0 to 100."))],
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
 
 class ButtonForm(FlaskForm):

@@ -12,6 +12,7 @@ import io
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from quizapp.accounts import AccountError, create_user, username_problem
@@ -42,20 +43,23 @@ def usernames_from_csv(data: bytes) -> list[str]:
     is wrong with the file or which rows hold a name that cannot be an account."""
     if len(data) > MAX_CSV_BYTES:
         raise ClassError(
-            f"The file is over {MAX_CSV_BYTES // 1000} KB; upload the class list only."
+            _(
+                "The file is over %(value)s KB; upload the class list only.",
+                value=MAX_CSV_BYTES // 1000,
+            )
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ClassError(
-            "The file is not UTF-8 text; save it from the spreadsheet as “CSV UTF-8”."
+            _("The file is not UTF-8 text; save it from the spreadsheet as “CSV UTF-8”.")
         ) from None
     if "\x00" in text:
-        raise ClassError("The file holds binary data; upload a .csv file of usernames.")
+        raise ClassError(_("The file holds binary data; upload a .csv file of usernames."))
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as error:
-        raise ClassError(f"The file is not readable as CSV ({error}).") from None
+        raise ClassError(_("The file is not readable as CSV (%(error)s).", error=error)) from None
     names: list[tuple[int, str]] = []
     for number, row in enumerate(rows, 1):
         cell = row[0].strip() if row else ""
@@ -63,9 +67,9 @@ def usernames_from_csv(data: bytes) -> list[str]:
             continue
         names.append((number, cell))
     if not names:
-        raise ClassError("The file has no usernames: put one per row, in the first column.")
+        raise ClassError(_("The file has no usernames: put one per row, in the first column."))
     if len(names) > MAX_NAMES:
-        raise ClassError(f"Upload at most {MAX_NAMES} students at a time.")
+        raise ClassError(_("Upload at most %(value)s students at a time.", value=MAX_NAMES))
     problems = []
     for number, name in names:
         problem = username_problem(name)

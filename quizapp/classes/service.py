@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -151,9 +152,11 @@ def overrides_of(assignment_ids: Iterable[int]) -> dict[tuple[int, int], Overrid
 def _name(text: str, what: str, limit: int) -> str:
     value = " ".join(text.split())
     if not value:
-        raise ClassError(f"Give the {what}.")
+        raise ClassError(_("Give the %(what)s.", what=what))
     if len(value) > limit:
-        raise ClassError(f"The {what} is too long: at most {limit} characters.")
+        raise ClassError(
+            _("The %(what)s is too long: at most %(limit)s characters.", what=what, limit=limit)
+        )
     return value
 
 
@@ -161,7 +164,7 @@ def create_class(teacher: User, name: str, description: str = "") -> Classroom:
     """A new class taught by ``teacher``, with a fresh join code."""
     name = _name(name, "class's name", 120)
     if len(description) > 2000:
-        raise ClassError("The description is too long: at most 2,000 characters.")
+        raise ClassError(_("The description is too long: at most 2,000 characters."))
     begin_write()
     classroom = Classroom(name=name, description=description.strip(), join_code=unused_join_code())
     db.session.add(classroom)
@@ -191,12 +194,15 @@ def join(user: User, code: str) -> Classroom:
     """Join the class whose code this is."""
     wanted = normalise_code(code)
     if not wanted:
-        raise ClassError("Type the class code your teacher gave you.")
+        raise ClassError(_("Type the class code your teacher gave you."))
     classroom = db.session.scalar(select(Classroom).where(Classroom.join_code == wanted))
     if classroom is None:
         raise ClassError(
-            f"No class has the code {wanted}. Check it with your teacher: a code stops working "
-            "when the teacher makes a new one."
+            _(
+                "No class has the code %(wanted)s. Check it with your teacher: a code stops "
+                "working when the teacher makes a new one.",
+                wanted=wanted,
+            )
         )
     _add_members(classroom.id, [user.id])
     return classroom
@@ -234,7 +240,7 @@ def usernames_in(text: str) -> list[str]:
     """Usernames from a pasted list: one per line, or separated by commas, semicolons, spaces."""
     names = [name for name in re.split(r"[\s,;]+", text) if name]
     if len(names) > MAX_NAMES:
-        raise ClassError(f"Paste at most {MAX_NAMES} usernames at a time.")
+        raise ClassError(_("Paste at most %(value)s usernames at a time.", value=MAX_NAMES))
     return list(dict.fromkeys(names))
 
 
@@ -242,7 +248,7 @@ def add_students(classroom: Classroom, text: str) -> Added:
     """Add the students named in ``text``; unknown names are reported and change nothing."""
     names = usernames_in(text)
     if not names:
-        raise ClassError("Give at least one username.")
+        raise ClassError(_("Give at least one username."))
     # Usernames match whatever their case (as at login); SQL's lower() folds ASCII only, so
     # the exact names are asked for too (an administrator's account may be in any script).
     found = {
@@ -273,9 +279,14 @@ def add_teacher(classroom: Classroom, username: str) -> User:
     name = username.strip()
     user = db.session.scalar(select(User).where(func.lower(User.username) == name.lower()))
     if user is None:
-        raise ClassError(f"No account is called '{name[:80]}'.")
+        raise ClassError(_("No account is called '%(name)s'.", name=name[:80]))
     if not user.is_teacher:
-        raise ClassError(f"{user.username} is not a teacher; only teachers can teach a class.")
+        raise ClassError(
+            _(
+                "%(username)s is not a teacher; only teachers can teach a class.",
+                username=user.username,
+            )
+        )
     begin_write()
     exists = db.session.get(ClassTeacher, (classroom.id, user.id))
     if exists is None:
@@ -324,22 +335,22 @@ def defaults_for(quiz: Quiz) -> AssignmentValues:
 
 def _check_values(values: AssignmentValues) -> None:
     if values.opens and values.closes and values.closes <= values.opens:
-        raise ClassError("The close must be later than the opening.")
+        raise ClassError(_("The close must be later than the opening."))
     if values.due and values.opens and values.due <= values.opens:
-        raise ClassError("The due date must be later than the opening.")
+        raise ClassError(_("The due date must be later than the opening."))
 
 
 def assign(classroom: Classroom, quiz: Quiz, teacher: User) -> Assignment:
     """Assign a quiz the teacher may use to the class, with the bank's settings."""
     if quiz.retired or not may_read_bank(teacher, quiz.bank):
-        raise ClassError("That quiz cannot be assigned.")
+        raise ClassError(_("That quiz cannot be assigned."))
     begin_write()
     existing = db.session.scalar(
         select(Assignment).where(Assignment.class_id == classroom.id, Assignment.quiz_id == quiz.id)
     )
     if existing is not None:
         db.session.rollback()
-        raise ClassError(f"{quiz.title} is already assigned to this class.")
+        raise ClassError(_("%(title)s is already assigned to this class.", title=quiz.title))
     values = defaults_for(quiz)
     assignment = Assignment(class_id=classroom.id, quiz_id=quiz.id, **values.__dict__)
     db.session.add(assignment)
@@ -368,19 +379,19 @@ def set_state(assignment: Assignment, action: str, now: datetime | None = None) 
             assignment.opens = now
         if assignment.closes and assignment.closes <= now:
             assignment.closes = None
-        message = f"{title} is open to the class."
+        message = _("%(title)s is open to the class.", title=title)
     elif action == "close":
         assignment.withdrawn = False
         assignment.closes = now
         if assignment.opens and assignment.opens >= now:
             assignment.opens = None
-        message = f"{title} is closed: open attempts ended now."
+        message = _("%(title)s is closed: open attempts ended now.", title=title)
     elif action == "withdraw":
         assignment.withdrawn = True
-        message = f"{title} is withdrawn: the class no longer sees it."
+        message = _("%(title)s is withdrawn: the class no longer sees it.", title=title)
     else:
         db.session.rollback()
-        raise ClassError("Choose open, close or withdraw.")
+        raise ClassError(_("Choose open, close or withdraw."))
     db.session.commit()
     return message
 
@@ -395,9 +406,9 @@ def set_override(
     """One student's accommodation on an assignment; all zero and no close removes it."""
     is_member = db.session.get(ClassMember, (assignment.class_id, user_id)) is not None
     if not is_member:
-        raise ClassError("That student is not in this class.")
+        raise ClassError(_("That student is not in this class."))
     if closes is not None and assignment.closes is not None and closes <= assignment.closes:
-        raise ClassError("The student's close must be later than the class's close.")
+        raise ClassError(_("The student's close must be later than the class's close."))
     begin_write()
     override = db.session.scalar(
         select(Override).where(Override.assignment_id == assignment.id, Override.user_id == user_id)

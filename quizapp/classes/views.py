@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from quizapp import attempts as attempt_service
@@ -84,7 +85,10 @@ def index() -> ResponseReturnValue:
             except service.ClassError as error:
                 flash(str(error), "error")
             else:
-                flash(f"Class {classroom.name} created. Give your students its code.", "success")
+                flash(
+                    _("Class %(name)s created. Give your students its code.", name=classroom.name),
+                    "success",
+                )
                 return redirect(url_for("classes.show", class_id=classroom.id)), 303
         status = 400
     else:
@@ -128,9 +132,9 @@ def new_code(class_id: int) -> ResponseReturnValue:
     """A new join code; the old one stops working."""
     classroom = _class(class_id)
     if not ButtonForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     code = service.regenerate_code(classroom)
-    flash(f"The new code is {code}; the old one no longer works.", "success")
+    flash(_("The new code is %(code)s; the old one no longer works.", code=code), "success")
     return _back(classroom, "join")
 
 
@@ -149,13 +153,23 @@ def add_students(class_id: int) -> ResponseReturnValue:
         flash(str(error), "error")
         return _back(classroom, "roster")
     if added.added:
-        flash(f"Added {len(added.added)}: {', '.join(added.added)}.", "success")
+        flash(
+            _(
+                "Added %(added_count)s: %(added)s.",
+                added_count=len(added.added),
+                added=", ".join(added.added),
+            ),
+            "success",
+        )
     if added.already:
-        flash(f"Already in the class: {', '.join(added.already)}.", "info")
+        flash(_("Already in the class: %(already)s.", already=", ".join(added.already)), "info")
     if added.unknown:
         flash(
-            f"No account is called {', '.join(added.unknown)}; nothing was done for "
-            f"{'them' if len(added.unknown) > 1 else 'that name'}.",
+            _(
+                "No account is called %(unknown)s; nothing was done for %(value)s.",
+                unknown=", ".join(added.unknown),
+                value="them" if len(added.unknown) > 1 else "that name",
+            ),
             "error",
         )
     return _back(classroom, "roster")
@@ -194,10 +208,10 @@ def remove_student(class_id: int, user_id: int) -> ResponseReturnValue:
     """Take a student out of the class (their attempts stay)."""
     classroom = _class(class_id)
     if not ButtonForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     if not service.remove_student(classroom, user_id):
         abort(404)
-    flash("The student was removed from the class; their attempts are kept.", "success")
+    flash(_("The student was removed from the class; their attempts are kept."), "success")
     return _back(classroom, "roster")
 
 
@@ -215,7 +229,7 @@ def add_teacher(class_id: int) -> ResponseReturnValue:
     except service.ClassError as error:
         flash(str(error), "error")
         return _back(classroom, "teachers")
-    flash(f"{user.username} now teaches this class too.", "success")
+    flash(_("%(username)s now teaches this class too.", username=user.username), "success")
     return _back(classroom, "teachers")
 
 
@@ -229,17 +243,17 @@ def assign(class_id: int) -> ResponseReturnValue:
     classroom = _class(class_id)
     form = AssignForm()
     if not form.validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     raw = form.quiz_id.data or ""
     quiz = db.session.get(Quiz, int(raw)) if raw.isdigit() and len(raw) < 10 else None
     if quiz is None:
-        abort(400, "Choose one of the quizzes listed.")
+        abort(400, _("Choose one of the quizzes listed."))
     try:
         assignment = service.assign(classroom, quiz, current_user)
     except service.ClassError as error:
         flash(str(error), "error")
         return _back(classroom, "assignments")
-    flash(f"{quiz.title} is assigned; check its dates below.", "success")
+    flash(_("%(title)s is assigned; check its dates below.", title=quiz.title), "success")
     return redirect(
         url_for("classes.assignment", class_id=classroom.id, assignment_id=assignment.id)
     ), 303
@@ -275,7 +289,7 @@ def assignment(class_id: int, assignment_id: int) -> ResponseReturnValue:
                 form.closes.errors = [str(error)]  # type: ignore[assignment]
                 status = 400
             else:
-                flash("Saved.", "success")
+                flash(_("Saved."), "success")
                 return redirect(request.path), 303
         else:
             status = 400
@@ -311,7 +325,7 @@ def set_state(class_id: int, assignment_id: int, action: str) -> ResponseReturnV
     classroom = _class(class_id)
     row = _assignment(classroom, assignment_id)
     if not ButtonForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     flash(service.set_state(row, action), "success")
     return _back(classroom, "assignments")
 
@@ -341,7 +355,7 @@ def override(class_id: int, assignment_id: int, user_id: int) -> ResponseReturnV
     except service.ClassError as error:
         flash(str(error), "error")
         return redirect(target + "#overrides"), 303
-    flash("The student's accommodation is saved.", "success")
+    flash(_("The student's accommodation is saved."), "success")
     return redirect(target + "#overrides"), 303
 
 
@@ -400,13 +414,16 @@ def share_bank(bank_id: int) -> ResponseReturnValue:
     """Share the teacher's own bank with another teacher."""
     bank = readable_bank_or_404(bank_id)
     if not ButtonForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     try:
         other = bank_access.share_bank(current_user, bank, request.form.get("username", ""))
     except bank_access.ShareError as error:
         flash(str(error), "error")
     else:
-        flash(f"{bank.title} is shared with {other.username}.", "success")
+        flash(
+            _("%(title)s is shared with %(username)s.", title=bank.title, username=other.username),
+            "success",
+        )
     return redirect(url_for("teacher.bank", bank_id=bank.id)), 303
 
 
@@ -429,7 +446,7 @@ def join() -> ResponseReturnValue:
                 form.code.errors = [str(error)]  # type: ignore[assignment]
                 status = 400
             else:
-                flash(f"You joined {classroom.name}.", "success")
+                flash(_("You joined %(name)s.", name=classroom.name), "success")
                 return redirect(url_for("student.index")), 303
         else:
             status = 400

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from quizapp import charts
 from quizapp.charts import BASE_OPTIONS, WIDTH, as_image, palette, pygal, render, style
 from quizapp.history import ScoreHistory
+from quizapp.i18n import DEFAULT_LANGUAGE, current_language, local_datetime, local_period_start
 
 PERIOD_LABELS = {
     "attempt": "%d %b %H:%M",
@@ -47,12 +49,24 @@ def score_chart(history: ScoreHistory, label: str) -> Markup:
     )
     if not lines:
         return Markup("")
-    return as_image(_render(lines, history.period), f'aria-label="{escape(label)}"')
+    image = _render(lines, history.period, current_language())
+    return as_image(image, f'aria-label="{escape(label)}"')
 
 
 @lru_cache(maxsize=64)
-def _render(lines: tuple[Line, ...], period: str) -> str:
+def _render(lines: tuple[Line, ...], period: str, _language: str) -> str:
+    # The language is part of the cache's key: the axis reads in it.
     return render(_chart(lines, period), NAME)
+
+
+def _axis_date(when: datetime, period: str, english: str) -> str:
+    """A point's date on the axis: as before in English, by Babel in the other languages."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return when.strftime(english)
+    if period == "attempt":
+        return local_datetime(when)
+    start = local_period_start(when, period)
+    return _("w/c %(date)s", date=start) if period == "week" else start
 
 
 def _chart(lines: tuple[Line, ...], period: str) -> pygal.DateTimeLine:
@@ -67,7 +81,7 @@ def _chart(lines: tuple[Line, ...], period: str) -> pygal.DateTimeLine:
         range=(0, 100),
         y_labels=[0, 25, 50, 75, 100],
         value_formatter=lambda value: f"{value:.0f}%",
-        x_value_formatter=lambda when: when.strftime(label_format),
+        x_value_formatter=lambda when: _axis_date(when, period, label_format),
         x_label_rotation=30,
         legend_at_bottom=True,
         legend_at_bottom_columns=min(len(lines), 2),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from quizapp import attempts as attempt_service
@@ -38,8 +39,11 @@ def _quiz_filter(choices: list[history_service.QuizChoice]) -> history_service.Q
     if raw not in by_id:
         abort(
             400,
-            f"There is no quiz '{raw}' among your attempts. "
-            "Choose a quiz from the list on the history page.",
+            _(
+                "There is no quiz '%(raw)s' among your attempts. Choose a quiz from the list on "
+                "the history page.",
+                raw=raw,
+            ),
         )
     return by_id[raw]
 
@@ -61,7 +65,11 @@ def history() -> ResponseReturnValue:
     from quizapp.progress.charts import score_chart
 
     scores = history_service.score_history(current_user.id, quiz_id)
-    label = f"Score over time, {chosen.title}" if chosen else "Score over time, by quiz"
+    label = (
+        _("Score over time, %(title)s", title=chosen.title)
+        if chosen
+        else _("Score over time, by quiz")
+    )
     return render_template(
         "progress/history.html",
         choices=choices,
@@ -110,9 +118,9 @@ def practice() -> ResponseReturnValue:
 def start_practice() -> ResponseReturnValue:
     """Start a practice attempt from the due cards, or resume the unfinished one."""
     if not ActionForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     attempt = practice_service.start_practice(current_user, wanted_language)
     if attempt is None:
-        flash("Nothing is due for practice right now.", "info")
+        flash(_("Nothing is due for practice right now."), "info")
         return redirect(url_for("progress.practice"))
     return redirect(url_for("student.attempt", attempt_id=attempt.id))

@@ -11,10 +11,12 @@ import math
 from collections.abc import Sequence
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from quizapp import charts
 from quizapp.charts import BASE_OPTIONS, WIDTH, as_image, pygal, render, style
+from quizapp.i18n import current_language
 from quizapp.stats import Band
 
 STYLE = style(value_font_size=13, colors=("#0172ad",))
@@ -29,7 +31,7 @@ def histogram(bands: Sequence[Band], title: str, description: str) -> Markup:
     """The bars as ``<svg role="img">`` labelled by its own ``<title>`` and ``<desc>``."""
     if not any(band.attempts for band in bands):
         return Markup("")
-    svg = _render(tuple((band.label, band.attempts) for band in bands))
+    svg = _render(tuple((band.label, band.attempts) for band in bands), current_language())
     named = svg.replace(
         _PYGAL_TITLE,
         f'<title id="report-histogram-title">{escape(title)}</title>'
@@ -49,7 +51,8 @@ def _count_labels(highest: int) -> list[int]:
 
 
 @lru_cache(maxsize=64)
-def _render(bars: tuple[tuple[str, int], ...]) -> str:
+def _render(bars: tuple[tuple[str, int], ...], _language: str) -> str:
+    # The language is part of the cache's key: the axes' titles read in it.
     return render(_chart(bars), NAME)
 
 
@@ -61,8 +64,8 @@ def _chart(bars: tuple[tuple[str, int], ...]) -> pygal.Bar:
         height=340,
         show_legend=False,
         print_values=True,
-        x_title="Score",
-        y_title="Attempts",
+        x_title=_("Score"),
+        y_title=_("Attempts"),
         x_label_rotation=40,
         spacing=12,
         min_scale=4,
@@ -71,7 +74,7 @@ def _chart(bars: tuple[tuple[str, int], ...]) -> pygal.Bar:
         y_labels=_count_labels(max(count for _, count in bars)),
     )
     chart.x_labels = [label for label, _ in bars]
-    chart.add("Attempts", [count for _, count in bars])
+    chart.add(_("Attempts"), [count for _label, count in bars])
     return chart
 
 

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp import attempts, exports, stats
@@ -93,7 +94,7 @@ def student(quiz_id: int, user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(User, user_id)
     total = stats.timeline_size(quiz_id, user_id)
     if not total:
-        abort(404, f"{user.username} has no attempts at this quiz.")
+        abort(404, _("%(username)s has no attempts at this quiz.", username=user.username))
     pages = -(-total // stats.TIMELINE_PAGE)
     page = min(int_arg("page", 1, minimum=1) or 1, pages)
     offset = (page - 1) * stats.TIMELINE_PAGE

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from quizapp.attempts import is_answered
 from quizapp.models import Attempt
@@ -85,7 +86,7 @@ class NavItem:
     @property
     def state(self) -> str:
         """The state in words, for the navigator's and the summary's text."""
-        return "answered" if self.answered else "not answered"
+        return _("answered") if self.answered else _("not answered")
 
 
 def navigator(attempt: Attempt, paging: Paging, page: int | None) -> list[NavItem]:

@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -145,7 +147,7 @@ def start(quiz_id: int) -> ResponseReturnValue:
     """Start an attempt, or resume the unfinished one."""
     quiz, _ = _live_quiz(quiz_id)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     try:
         attempt = attempt_service.start_attempt(current_user, quiz, wanted_language)
     except attempt_service.AttemptRefused as refusal:
@@ -237,7 +239,7 @@ def _post_answers(
     try:
         if "submit" in request.form:
             attempt_service.submit_attempt(attempt, responses, sequence)
-            flash("Your attempt is submitted.", "success")
+            flash(_("Your attempt is submitted."), "success")
             return redirect(url_for("student.review", attempt_id=attempt.id))
         new_sequence = attempt_service.save_answers(
             attempt, responses, sequence, flags if page else None
@@ -273,7 +275,7 @@ def _after_save(
     target = _number_of(request.form.get("goto", ""))
     if target is not None:
         return url_for("student.attempt", attempt_id=attempt.id, page=paging.clamp(target))
-    flash("Your answers are saved. You can come back and finish later.", "success")
+    flash(_("Your answers are saved. You can come back and finish later."), "success")
     anchor = f"question-{changed[-1]}" if changed else "attempt-actions"
     return url_for("student.attempt", attempt_id=attempt.id, page=page, _anchor=anchor)
 
@@ -416,7 +418,7 @@ def finish(attempt_id: int) -> ResponseReturnValue:
     attempt = _own_attempt(attempt_id)
     form = ActionForm()
     if not form.validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     saved = attempt_service.with_page_answers(attempt, {}, [])
     try:
         attempt_service.submit_attempt(attempt, saved, _number_of(request.form.get("sequence", "")))
@@ -429,7 +431,7 @@ def finish(attempt_id: int) -> ResponseReturnValue:
     except attempt_service.AttemptRefused as refusal:
         flash(str(refusal), "error")
         return redirect(url_for("student.attempt", attempt_id=attempt.id))
-    flash("Your attempt is submitted.", "success")
+    flash(_("Your attempt is submitted."), "success")
     return redirect(url_for("student.review", attempt_id=attempt.id))
 
 
@@ -480,10 +482,10 @@ JUMP_LIST_FROM = 10
 exam the student goes straight to what they got wrong instead of scrolling through it all."""
 
 JUMP_GROUPS = (
-    ("wrong", "Wrong"),
-    ("partial", "Partly right"),
-    ("unanswered", "Unanswered"),
-    ("right", "Right"),
+    ("wrong", _l("Wrong")),
+    ("partial", _l("Partly right")),
+    ("unanswered", _l("Unanswered")),
+    ("right", _l("Right")),
 )
 
 

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import FloatField, HiddenField, SubmitField, TextAreaField
@@ -6,13 +7,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 class UploadBankForm(FlaskForm):
     bank_file = FileField(
-        "Bank file (.yaml)",
+        _l("Bank file (.yaml)"),
         validators=[
-            FileRequired("Choose a YAML file to upload."),
-            FileAllowed(["yaml", "yml"], "Upload a .yaml or .yml file."),
+            FileRequired(_l("Choose a YAML file to upload.")),
+            FileAllowed(["yaml", "yml"], _l("Upload a .yaml or .yml file.")),
         ],
     )
-    submit = SubmitField("Check the file")
+    submit = SubmitField(_l("Check the file"))
 
 
 class ConfirmImportForm(FlaskForm):
@@ -20,24 +21,26 @@ class ConfirmImportForm(FlaskForm):
     itself never travels back (it did, and a bank under the size limit came back as a 413)."""
 
     upload = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
-    submit = SubmitField("Import these changes")
+    submit = SubmitField(_l("Import these changes"))
 
 
 class ReimportForm(FlaskForm):
-    submit = SubmitField("Check questions/ again")
+    submit = SubmitField(_l("Check questions/ again"))
 
 
 class ConfirmReimportForm(FlaskForm):
-    submit = SubmitField("Import these changes")
+    submit = SubmitField(_l("Import these changes"))
 
 
 class CorrectMarkForm(FlaskForm):
     """A teacher's new mark for one answer, with a comment the student sees."""
 
-    mark = FloatField("New mark", validators=[InputRequired("Give the new mark, a number.")])
-    comment = TextAreaField(
-        "Comment for the student",
-        validators=[Length(max=2000, message="Write at most 2000 characters.")],
-        description="Shown to the student on the review of this attempt.",
+    mark = FloatField(
+        _l("New mark"), validators=[InputRequired(_l("Give the new mark, a number."))]
     )
-    submit = SubmitField("Save the mark")
+    comment = TextAreaField(
+        _l("Comment for the student"),
+        validators=[Length(max=2000, message=_l("Write at most 2000 characters."))],
+        description=_l("Shown to the student on the review of this attempt."),
+    )
+    submit = SubmitField(_l("Save the mark"))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -56,7 +57,7 @@ def export(bank_id: int) -> ResponseReturnValue:
     row = readable_bank_or_404(bank_id)
     format_name = request.args.get("to", "")
     if format_name not in EXPORT_FORMATS:
-        abort(404, "Unknown format; choose moodle-xml, gift, qti21 or qti12.")
+        abort(404, _("Unknown format; choose moodle-xml, gift, qti21 or qti12."))
     target = EXPORT_FORMATS[format_name]
     data, report = export_bank(stored_bank(row), format_name)
     response = Response(data, mimetype=target.media_type)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp import attempts as attempt_service
@@ -101,7 +102,7 @@ def regrade(quiz_id: int) -> ResponseReturnValue:
     status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
-            abort(400, "The form was incomplete; reload the regrade page and choose again.")
+            abort(400, _("The form was incomplete; reload the regrade page and choose again."))
         old_version = _version_id(request.form.get("old_version", ""))
         try:
             row, plan = decide(quiz, old_version, request.form.get("mode", ""), current_user)
@@ -110,7 +111,7 @@ def regrade(quiz_id: int) -> ResponseReturnValue:
             status = refusal.status_code
         else:
             if plan is None:
-                flash("From now on only: past attempts keep the old version.", "success")
+                flash(_("From now on only: past attempts keep the old version."), "success")
             else:
                 flash(
                     f"Regraded: {plan.attempts_changed} attempt(s) changed, "
@@ -140,5 +141,5 @@ def regrade(quiz_id: int) -> ResponseReturnValue:
 
 def _version_id(value: str) -> int:
     if not value.isascii() or not value.isdigit() or len(value) > 12:
-        abort(400, "The form named no question version; reload the regrade page.")
+        abort(400, _("The form named no question version; reload the regrade page."))
     return int(value)

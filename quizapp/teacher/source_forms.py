@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
@@ -12,11 +14,14 @@ from quizapp.source_texts import MAX_SOURCE_BYTES
 
 class AttachTextForm(FlaskForm):
     title = StringField(
-        "Title of the text",
-        validators=[Optional(), Length(max=300, message="Keep the title under 300 characters.")],
+        _l("Title of the text"),
+        validators=[
+            Optional(),
+            Length(max=300, message=_l("Keep the title under 300 characters.")),
+        ],
     )
     pasted = TextAreaField(
-        "Paste the text",
+        _l("Paste the text"),
         validators=[
             Optional(),
             Length(
@@ -26,20 +31,20 @@ class AttachTextForm(FlaskForm):
         ],
     )
     text_file = FileField(
-        "or upload it (.txt, .md or .html)",
+        _l("or upload it (.txt, .md or .html)"),
         validators=[
             FileAllowed(
-                ["txt", "md", "markdown", "html", "htm"], "Upload a .txt, .md or .html file."
+                ["txt", "md", "markdown", "html", "htm"], _l("Upload a .txt, .md or .html file.")
             )
         ],
     )
-    open_book = BooleanField("Students may read the text during an attempt (open book)")
-    submit = SubmitField("Attach the text")
+    open_book = BooleanField(_l("Students may read the text during an attempt (open book)"))
+    submit = SubmitField(_l("Attach the text"))
 
     def validate_pasted(self, field: TextAreaField) -> None:
         has_file = bool(self.text_file.data and getattr(self.text_file.data, "filename", ""))
         if not (field.data or "").strip() and not has_file:
-            raise ValidationError("Paste the text, or choose a file to upload.")
+            raise ValidationError(_("Paste the text, or choose a file to upload."))
 
 
 class OpenBookForm(FlaskForm):
@@ -47,7 +52,7 @@ class OpenBookForm(FlaskForm):
 
 
 class GenerateDraftsForm(FlaskForm):
-    submit = SubmitField("Draft questions from the text")
+    submit = SubmitField(_l("Draft questions from the text"))
 
 
 class DraftActionForm(FlaskForm):
@@ -56,10 +61,10 @@ class DraftActionForm(FlaskForm):
 
 class EditDraftForm(FlaskForm):
     yaml_text = TextAreaField(
-        "The question in YAML",
+        _l("The question in YAML"),
         validators=[
-            DataRequired("The question is empty; discard the draft instead."),
-            Length(max=20_000, message="One question should fit in 20,000 characters."),
+            DataRequired(_l("The question is empty; discard the draft instead.")),
+            Length(max=20_000, message=_l("One question should fit in 20,000 characters.")),
         ],
     )
-    submit = SubmitField("Check my changes")
+    submit = SubmitField(_l("Check my changes"))

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -75,7 +76,12 @@ def text(bank_id: int) -> ResponseReturnValue:
                 bank.id, form.title.data or "", body, bool(form.open_book.data), current_user.id
             )
             flash(
-                f"Attached “{stored.title}”: {len(split_paragraphs(body))} paragraphs.", "success"
+                _(
+                    "Attached “%(title)s”: %(count)s paragraphs.",
+                    title=stored.title,
+                    count=len(split_paragraphs(body)),
+                ),
+                "success",
             )
             return redirect(url_for("texts.text", bank_id=bank.id)), 303
     elif form.is_submitted():
@@ -105,7 +111,7 @@ def open_book(bank_id: int) -> ResponseReturnValue:
     stored = source_texts.text_of(bank.id)
     form = OpenBookForm()
     if stored is None or not form.validate_on_submit():
-        abort(400, "Attach a text first; then choose whether students may read it.")
+        abort(400, _("Attach a text first; then choose whether students may read it."))
     source_texts.set_open_book(bank.id, form.open_book.data == "yes")
     return redirect(url_for("texts.text", bank_id=bank.id)), 303
 
@@ -166,7 +172,7 @@ def generate(bank_id: int) -> ResponseReturnValue:
     bank = _bank(bank_id)
     stored = source_texts.text_of(bank.id)
     if stored is None or not GenerateDraftsForm().validate_on_submit():
-        abort(400, "Attach the bank's text first; drafts are made from it.")
+        abort(400, _("Attach the bank's text first; drafts are made from it."))
     taken = set(db.session.scalars(select(Question.key).where(Question.bank_id == bank.id)))
     new = draft_text(stored.body, taken)
     document = bank_edits.with_questions_added(bank_edits.current_document(bank), new)
@@ -188,7 +194,7 @@ def accept(bank_id: int, question_id: str) -> ResponseReturnValue:
     bank = _bank(bank_id)
     document, question = _draft_of(bank, question_id)
     if not DraftActionForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     changed = bank_edits.with_question_replaced(
         document, question_id, bank_edits.accepted(question)
     )
@@ -204,7 +210,7 @@ def discard(bank_id: int, question_id: str) -> ResponseReturnValue:
     bank = _bank(bank_id)
     document, _question = _draft_of(bank, question_id)
     if not DraftActionForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     return _preview(bank, bank_yaml(bank_edits.with_question_replaced(document, question_id, None)))
 
 
@@ -218,7 +224,7 @@ def edit(bank_id: int, question_id: str) -> ResponseReturnValue:
     document, _question = _draft_of(bank, question_id)
     form = EditDraftForm()
     if not form.validate_on_submit():
-        abort(400, "The edited question was empty or too long; reload the page and try again.")
+        abort(400, _("The edited question was empty or too long; reload the page and try again."))
     return _preview(bank, _with_typed_question(document, question_id, form.yaml_text.data or ""))
 
 

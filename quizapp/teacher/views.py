@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -60,7 +61,7 @@ def teacher_required(
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if not current_user.is_teacher:
-            abort(403, "This page is for teachers.")
+            abort(403, _("This page is for teachers."))
         return view(*args, **kwargs)
 
     return wrapped
@@ -217,23 +218,27 @@ def confirm_upload() -> ResponseReturnValue:
     """Import an uploaded bank after its diff was seen; it is checked again first."""
     form = ConfirmImportForm()
     if not form.validate_on_submit():
-        abort(400, "The import form was incomplete; upload the file again.")
+        abort(400, _("The import form was incomplete; upload the file again."))
     kept = uploads.find(current_user.id, form.upload.data or "")
     if kept is None:
         abort(
             400,
-            "The checked file is no longer kept (over two hours old, or imported "
-            "already); upload it again.",
+            _(
+                "The checked file is no longer kept (over two hours old, or imported already); "
+                "upload it again."
+            ),
         )
     filename, data = kept.filename, kept.content
     limit = current_app.config["MAX_BANK_BYTES"]
     try:
         bank_file = catalog.read_bank_bytes(data, filename, f"upload:{filename}", limit)
     except BankError:
-        abort(400, "The bank no longer passes its checks; upload it again to see why.")
+        abort(400, _("The bank no longer passes its checks; upload it again to see why."))
     slug = bank_file.slug
     if not may_replace_bank(current_user, slug):
-        abort(403, f"Another teacher's bank is called '{slug}'; rename your bank's id.")
+        abort(
+            403, _("Another teacher's bank is called '%(slug)s'; rename your bank's id.", slug=slug)
+        )
     is_new = db.session.scalar(select(Bank.id).where(Bank.slug == slug)) is None
     try:
         [diff] = catalog.import_files([bank_file])
@@ -242,7 +247,7 @@ def confirm_upload() -> ResponseReturnValue:
     if is_new:  # an uploaded bank belongs to its teacher; banks of questions/ to the site
         set_owner(current_user, slug)
     uploads.forget(current_user.id, kept.sha256)
-    flash(f"Imported {diff.summary()}.", "success")
+    flash(_("Imported %(diff)s.", diff=diff.summary()), "success")
     _flash_regrade_hint([diff])
     return redirect(url_for("teacher.banks")), 303
 
@@ -252,9 +257,12 @@ def _flash_regrade_hint(diffs: list[catalog.BankDiff]) -> None:
     keys = [c.key for diff in diffs for c in diff.changed if c.attempts_on_old_version]
     if keys:
         flash(
-            f"Past attempts hold the old version of {', '.join(keys[:5])}"
-            f"{' and more' if len(keys) > 5 else ''}: to grade them with the new version, "
-            "open Regrade on the bank's page.",
+            _(
+                "Past attempts hold the old version of %(keys)s%(value)s: to grade them with the "
+                "new version, open Regrade on the bank's page.",
+                keys=", ".join(keys[:5]),
+                value=" and more" if len(keys) > 5 else "",
+            ),
             "info",
         )
 
@@ -272,7 +280,7 @@ def _questions_dir_banks() -> tuple[list[catalog.BankFile], BankError | None]:
 def reimport() -> ResponseReturnValue:
     """Check every bank under questions/ and show what importing would change."""
     if not ReimportForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     loaded, error = _questions_dir_banks()
     if error:
         return _problems_page(error, "questions/", None)
@@ -288,16 +296,18 @@ def confirm_reimport() -> ResponseReturnValue:
     """Import every bank under questions/ (checked again first)."""
     form = ConfirmReimportForm()
     if not form.validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     loaded, error = _questions_dir_banks()
     if error:
-        abort(400, "A bank under questions/ no longer passes its checks; check again to see why.")
+        abort(
+            400, _("A bank under questions/ no longer passes its checks; check again to see why.")
+        )
     try:
         diffs = catalog.import_files(loaded)
     except catalog.ImportConflict as conflict:
         return _conflict(conflict, loaded, "reimport", form)
     for diff in diffs:
-        flash(f"Imported {diff.summary()}.", "success")
+        flash(_("Imported %(diff)s.", diff=diff.summary()), "success")
     _flash_regrade_hint(diffs)
     return redirect(url_for("teacher.banks")), 303
 
@@ -329,14 +339,14 @@ def preview(quiz_id: int) -> ResponseReturnValue:
 
 def _graded_preview(quiz: Quiz) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     seed = _preview_seed(request.form.get("seed", ""))
     try:
         results = grade_preview(
             quiz, seed, request.form.get("versions", ""), request.form.to_dict(flat=False)
         )
     except InvalidResponse as error:
-        abort(400, f"{error}. Nothing was graded; draw the preview again.")
+        abort(400, _("%(error)s. Nothing was graded; draw the preview again.", error=error))
     except PreviewChanged as error:
         flash(str(error), "error")
         return redirect(url_for("teacher.preview", quiz_id=quiz.id)), 303
@@ -357,8 +367,8 @@ def _graded_preview(quiz: Quiz) -> ResponseReturnValue:
 def _preview_seed(value: str) -> int:
     """The seed a preview form carries; anything else is a 400."""
     if not value.isascii() or not value.isdigit() or len(value) > 10:
-        abort(400, "The preview form's seed is not a number; draw the preview again.")
+        abort(400, _("The preview form's seed is not a number; draw the preview again."))
     seed = int(value)
     if seed >= 2**SEED_BITS:
-        abort(400, "The preview form's seed is out of range; draw the preview again.")
+        abort(400, _("The preview form's seed is out of range; draw the preview again."))
     return seed

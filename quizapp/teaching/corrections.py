@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -59,10 +60,14 @@ def correct_mark(
     comment = comment.strip()
     if len(comment) > COMMENT_MAX:
         raise CorrectionRefused(
-            f"The comment is {len(comment)} characters; write at most {COMMENT_MAX}."
+            _(
+                "The comment is %(comment_count)s characters; write at most %(value)s.",
+                comment_count=len(comment),
+                value=COMMENT_MAX,
+            )
         )
     if not math.isfinite(new_mark):
-        raise CorrectionRefused("The mark must be a number.")
+        raise CorrectionRefused(_("The mark must be a number."))
     teacher_id = teacher.id
     begin_write()
     locked = db.session.execute(
@@ -74,7 +79,7 @@ def correct_mark(
     if submitted_at is None:
         db.session.rollback()
         raise AttemptNotSubmitted(
-            "This attempt is not submitted yet: marks can be corrected once it is."
+            _("This attempt is not submitted yet: marks can be corrected once it is.")
         )
     slot = db.session.scalar(
         select(AttemptSlot)
@@ -84,7 +89,9 @@ def correct_mark(
     )
     if slot is None or slot.answer is None:
         db.session.rollback()
-        raise CorrectionRefused(f"The attempt has no answer at question {position}.")
+        raise CorrectionRefused(
+            _("The attempt has no answer at question %(position)s.", position=position)
+        )
     if not 0 <= new_mark <= slot.max_mark:
         db.session.rollback()
         raise CorrectionRefused(f"The mark must be between 0 and {slot.max_mark:g}.")

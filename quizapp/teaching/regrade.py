@@ -29,6 +29,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
 
@@ -249,7 +250,7 @@ def decide(
     """Record the teacher's decision for the quiz's attempts on one old version, and for
     ``all`` regrade them; one transaction. ``RegradeRefused`` when it is not pending."""
     if mode not in MODES:
-        raise RegradeRefused("Choose 'regrade all attempts' or 'from now on only'.")
+        raise RegradeRefused(_("Choose 'regrade all attempts' or 'from now on only'."))
     teacher_id = teacher.id
     quiz_id = quiz.id
     pending = {p.old_version.id: p for p in pending_questions(quiz)}
@@ -257,14 +258,19 @@ def decide(
     if chosen is None:
         db.session.rollback()
         raise RegradeRefused(
-            "That question has no attempts waiting for a decision (it was decided already, or "
-            "the bank changed again): reload the regrade page."
+            _(
+                "That question has no attempts waiting for a decision (it was decided already, "
+                "or the bank changed again): reload the regrade page."
+            )
         )
     if mode == "all" and not chosen.regradable:
         db.session.rollback()
         raise RegradeRefused(
-            f"The options of '{chosen.key}' changed, so the old responses cannot be read "
-            "against the new version: only 'from now on' is possible."
+            _(
+                "The options of '%(key)s' changed, so the old responses cannot be read against "
+                "the new version: only 'from now on' is possible.",
+                key=chosen.key,
+            )
         )
     old_id, new_id = chosen.old_version.id, chosen.new_version.id
     plan: RegradePlan | None = None
@@ -280,7 +286,7 @@ def decide(
     )
     if already:
         db.session.rollback()
-        raise RegradeRefused("Another teacher decided for this question meanwhile; reload.")
+        raise RegradeRefused(_("Another teacher decided for this question meanwhile; reload."))
     if mode == "all":
         # Graded under the lock: a student may have submitted since the dry run.
         old, new = db.session.get(QuestionVersion, old_id), db.session.get(QuestionVersion, new_id)

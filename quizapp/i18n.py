@@ -1,0 +1,182 @@
+"""Which language and time zone a page is in (issue 16, the interface).
+
+One place decides, so every page, e-mail and (for the i18n-banks work) every question agrees:
+the account's own setting, else the footer switch's cookie (for visitors), else the browser's
+``Accept-Language`` (best match of the shipped languages), else English. Flask-Babel asks
+``current_language`` and ``current_time_zone`` through its selectors; when a language's
+compiled catalogue is missing (an install without ``make``), Flask-Babel falls back to the
+English text in the code."""
+
+from __future__ import annotations
+
+import functools
+import os
+from datetime import datetime
+from zoneinfo import available_timezones
+
+from babel.dates import format_skeleton, format_time
+from flask import Flask, has_request_context, request
+from flask_babel import (
+    Babel,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    to_user_timezone,
+)
+from flask_babel import (
+    lazy_gettext as _l,
+)
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+#: The shipped languages, each named in itself (as the footer switch shows them).
+LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文（简体）", "ru": "Русский"}
+DEFAULT_LANGUAGE = "en"
+#: The value of ``<html lang>`` for each language (BCP 47: Simplified Chinese is zh-Hans).
+HTML_LANG: dict[str, str] = {"en": "en", "zh": "zh-Hans", "ru": "ru"}
+#: Set by the footer's language switch, for visitors who are not logged in.
+COOKIE = "quizapp_language"
+DEFAULT_TIME_ZONE = "UTC"
+#: The command line's language (it has no browser to ask): ``QUIZAPP_LANGUAGE=ru flask ...``.
+CLI_LANGUAGE_VARIABLE = "QUIZAPP_LANGUAGE"
+
+
+def current_language() -> str:
+    """The language of the page being made: "en", "zh" or "ru". Outside a request (the
+    ``flask quiz ...`` commands) it is ``QUIZAPP_LANGUAGE`` from the environment, else
+    English."""
+    if not has_request_context():
+        chosen = os.environ.get(CLI_LANGUAGE_VARIABLE, "")
+        return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    chosen = getattr(_user(), "language", None)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LANGUAGES:
+        return str(cookie)
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def N_(message: str) -> str:
+    """Mark a constant for the catalogue without translating it yet (gettext_noop): it stays
+    plain English where tests and code compare it, and is translated where shown, ``_(NAME)``."""
+    return message
+
+
+def current_time_zone() -> str:
+    """The account's IANA time zone, else UTC (pages need no JavaScript to guess one)."""
+    if has_request_context():
+        chosen = getattr(_user(), "time_zone", None)
+        if chosen and is_time_zone(chosen):
+            return str(chosen)
+    return DEFAULT_TIME_ZONE
+
+
+def _user() -> object | None:
+    """The logged-in account, or None; None too when the database cannot load it (the 503
+    page is then in the browser's language rather than failing again)."""
+    try:
+        return current_user._get_current_object() if current_user else None
+    except SQLAlchemyError:
+        return None
+
+
+def time_zone_label() -> str:
+    """The reader's time zone as pages name it next to times ("UTC", "Asia/Shanghai")."""
+    return current_time_zone()
+
+
+def html_lang() -> str:
+    """The page's ``<html lang>`` value."""
+    return HTML_LANG[current_language()]
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is a time zone this machine knows ("Europe/Minsk")."""
+    return name in _time_zones()
+
+
+def time_zone_choices() -> list[str]:
+    """Every IANA time zone name, sorted, for the account page's list."""
+    return sorted(_time_zones())
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    # Read once, on first use (it walks the zoneinfo directory), not at import.
+    return frozenset(available_timezones() | {"UTC"})
+
+
+def local_datetime(moment: datetime) -> str:
+    """A stored (naive UTC) moment in the reader's time zone and language: "05 Nov 2026, 14:30"
+    in English (as before), "2026年11月5日 14:30" in Chinese, "5 нояб. 2026 г. 14:30" in
+    Russian."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return format_datetime(moment, "dd MMM yyyy, HH:mm")
+    local = to_user_timezone(moment)
+    locale = get_locale()
+    day = format_skeleton("yMMMd", local, locale=locale)
+    return f"{day} {format_time(local, 'HH:mm', locale=locale)}"
+
+
+def local_iso(moment: datetime) -> str:
+    """The same moment for ``<time datetime>``: ISO 8601 in UTC, whatever the reader's zone."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def local_percent(value: float, digits: int = 0) -> str:
+    """A percentage (0..100) as the language writes it: "75%", "75 %" (Russian)."""
+    return format_percent(value / 100, "#,##0" + ("." + "0" * digits if digits else "") + "%")
+
+
+def local_number(value: float, digits: int = 1) -> str:
+    """A number with ``digits`` decimals and the language's decimal sign ("0.5", "0,5")."""
+    return format_decimal(value, "0" + ("." + "0" * digits if digits else ""))
+
+
+#: The roles of accounts (``User.role``), as the pages name them.
+ROLE_NAMES = {"admin": _l("admin"), "teacher": _l("teacher"), "student": _l("student")}
+
+#: The periods of the score history (``quizapp.history``), as the pages name them.
+PERIOD_NAMES = {
+    "attempt": _l("attempt"),
+    "day": _l("day"),
+    "week": _l("week"),
+    "month": _l("month"),
+    "year": _l("year"),
+}
+#: How the start of a period reads in English (as before), and the Babel skeleton elsewhere.
+_PERIOD_ENGLISH = {"day": "%d %b %Y", "week": "%d %b %Y", "month": "%B %Y", "year": "%Y"}
+_PERIOD_SKELETON = {"day": "yMMMd", "week": "yMMMd", "month": "yMMMM", "year": "y"}
+
+
+def period_name(period: str) -> str:
+    """ "week", "неделя", "周": the name of a period of the score history."""
+    return str(PERIOD_NAMES.get(period, period))
+
+
+def local_period_start(moment: datetime, period: str) -> str:
+    """The start of a period of the score history (a day, week, month or year)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return moment.strftime(_PERIOD_ENGLISH[period])
+    return format_skeleton(_PERIOD_SKELETON[period], moment, locale=get_locale())
+
+
+def init_app(app: Flask) -> None:
+    """Wire Flask-Babel to the selectors above and give templates ``current_language`` and
+    ``html_lang``."""
+    # A Babel per app: Flask-Babel caches the loaded catalogues on the Babel object, and two
+    # apps in one process (the tests) may read different translation directories.
+    Babel(app, locale_selector=current_language, timezone_selector=current_time_zone)
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.globals["languages"] = LANGUAGES
+    app.jinja_env.globals["local_datetime"] = local_datetime
+    app.jinja_env.globals["local_iso"] = local_iso
+    app.jinja_env.globals["time_zone_label"] = time_zone_label
+    app.jinja_env.globals["period_name"] = period_name
+    app.jinja_env.globals["role_names"] = ROLE_NAMES
+    app.jinja_env.globals["local_period_start"] = local_period_start
+    app.jinja_env.globals["local_percent"] = local_percent
+    app.jinja_env.globals["local_number"] = local_number
