@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, SubmitField
@@ -25,28 +27,28 @@ class TokenForm(FlaskForm):
     """A new token: a name to recognise it by, and what it may do."""
 
     name = StringField(
-        "Token name",
+        _l("Token name"),
         validators=[
-            DataRequired("Give the token a name, so you can tell it from your others later."),
-            Length(max=tokens.NAME_LENGTH, message="Use at most 80 characters for the name."),
+            DataRequired(_l("Give the token a name, so you can tell it from your others later.")),
+            Length(max=tokens.NAME_LENGTH, message=_l("Use at most 80 characters for the name.")),
         ],
-        description="What the token is for, e.g. “gradebook export script”.",
+        description=_l("What the token is for, e.g. “gradebook export script”."),
     )
     scopes = SelectMultipleField(
-        "Scopes",
+        _l("Scopes"),
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
-        validators=[DataRequired("Choose at least one scope: read, take or teach.")],
+        validators=[DataRequired(_l("Choose at least one scope: read, take or teach."))],
     )
-    create = SubmitField("Create token")
+    create = SubmitField(_l("Create token"))
 
     def offer(self, user: User) -> TokenForm:
-        self.scopes.choices = [(s, tokens.SCOPE_LABELS[s]) for s in tokens.scopes_allowed(user)]
+        self.scopes.choices = [(s, _(tokens.SCOPE_LABELS[s])) for s in tokens.scopes_allowed(user)]
         return self
 
 
 class RevokeForm(FlaskForm):
-    revoke = SubmitField("Revoke")
+    revoke = SubmitField(_l("Revoke"))
 
 
 def _account_page(form: TokenForm, new_token: str | None = None) -> str:
@@ -84,11 +86,11 @@ def create() -> ResponseReturnValue:
 def revoke(token_id: int) -> ResponseReturnValue:
     """Revoke one of my tokens: it stops working at once."""
     if not RevokeForm().validate_on_submit():
-        flash("The form had expired. Try again.", "error")
+        flash(_("The form had expired. Try again."), "error")
     elif tokens.revoke_token(current_user._get_current_object(), token_id):
-        flash("The token is revoked: it no longer works.", "success")
+        flash(_("The token is revoked: it no longer works."), "success")
     else:
-        flash("You have no such token (already revoked?).", "error")
+        flash(_("You have no such token (already revoked?)."), "error")
     return redirect(url_for("auth.account", _anchor="api-tokens")), 303
 
 

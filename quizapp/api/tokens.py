@@ -19,19 +19,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
+from quizapp.i18n import N_
 from quizapp.login_sessions import token_hash
 from quizapp.models import ApiToken, User, now_utc
 
 PREFIX = "qz_"
 SCOPES = ("read", "take", "teach")
 SCOPE_LABELS = {
-    "read": "read: list quizzes, history and results",
-    "take": "take: start attempts, save answers, submit",
-    "teach": "teach: banks, imports, statistics and gradebooks",
+    "read": N_("read: list quizzes, history and results"),
+    "take": N_("take: start attempts, save answers, submit"),
+    "teach": N_("teach: banks, imports, statistics and gradebooks"),
 }
 TEACHER_SCOPES = frozenset({"teach"})
 NAME_LENGTH = 80
@@ -61,19 +63,32 @@ def create_token(user: User, name: str, scopes: Iterable[str]) -> NewToken:
     """Make a token for ``user`` (committed); raises TokenError naming what is wrong."""
     name = " ".join(name.split())
     if not name:
-        raise TokenError("Give the token a name, so you can tell it from your others later.")
+        raise TokenError(_("Give the token a name, so you can tell it from your others later."))
     if len(name) > NAME_LENGTH:
-        raise TokenError(f"The name is {len(name)} characters long; use at most {NAME_LENGTH}.")
+        raise TokenError(
+            _(
+                "The name is %(length)s characters long; use at most %(limit)s.",
+                length=len(name),
+                limit=NAME_LENGTH,
+            )
+        )
     chosen = set(scopes)
     if not chosen:
-        raise TokenError("Choose at least one scope: read, take or teach.")
+        raise TokenError(_("Choose at least one scope: read, take or teach."))
     unknown = chosen - set(SCOPES)
     if unknown:
-        raise TokenError(f"There is no scope '{sorted(unknown)[0][:20]}': use read, take, teach.")
+        raise TokenError(
+            _(
+                "There is no scope '%(scope)s': use read, take, teach.",
+                scope=sorted(unknown)[0][:20],
+            )
+        )
     if not chosen <= set(scopes_allowed(user)):
-        raise TokenError("Only teachers' tokens can have the teach scope.")
+        raise TokenError(_("Only teachers' tokens can have the teach scope."))
     if len(tokens_of(user)) >= MAX_TOKENS:
-        raise TokenError(f"You have {MAX_TOKENS} tokens; revoke one you no longer use first.")
+        raise TokenError(
+            _("You have %(count)s tokens; revoke one you no longer use first.", count=MAX_TOKENS)
+        )
     token = PREFIX + secrets.token_urlsafe(32)
     begin_write()
     row = ApiToken(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from quizapp.lti import keys, platforms
 
@@ -46,8 +47,14 @@ def add_platform_command(
     except platforms.PlatformError as error:
         raise click.ClickException(str(error)) from error
     click.echo(
-        f"Registered {platform.name} (issuer {platform.issuer}, client id {platform.client_id}) "
-        f"with {len(platform.deployments)} deployment(s)."
+        _(
+            "Registered %(name)s (issuer %(issuer)s, client id %(client_id)s) with %(count)s "
+            "deployment(s).",
+            name=platform.name,
+            issuer=platform.issuer,
+            client_id=platform.client_id,
+            count=len(platform.deployments),
+        )
     )
 
 
@@ -55,7 +62,9 @@ def add_platform_command(
 def rotate_key_command() -> None:
     """Make a new signing key; the previous ones stay published until removed."""
     key = keys.rotate()
-    click.echo(f"New signing key {key.kid}. The previous keys stay published at /lti/jwks.")
+    click.echo(
+        _("New signing key %(kid)s. The previous keys stay published at /lti/jwks.", kid=key.kid)
+    )
 
 
 @lti_cli.command("remove-key")
@@ -66,4 +75,4 @@ def remove_key_command(kid: str | None) -> None:
         removed = keys.remove_retired(kid)
     except keys.LtiKeyError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Removed {removed} retired key(s).")
+    click.echo(_("Removed %(count)s retired key(s).", count=removed))

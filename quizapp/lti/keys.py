@@ -12,6 +12,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from flask_babel import gettext as _
 from pylti1p3.registration import Registration
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session
@@ -113,10 +114,12 @@ def remove_retired(kid: str | None = None) -> int:
         exists = db.session.scalar(select(LtiKey.id).where(LtiKey.kid == kid))
         if exists is None:
             db.session.rollback()
-            raise LtiKeyError(f"No key has the id {kid}.")
+            raise LtiKeyError(_("No key has the id %(kid)s.", kid=kid))
         if current is None:
             db.session.rollback()
-            raise LtiKeyError(f"Key {kid} is the signing key: rotate first, then remove it.")
+            raise LtiKeyError(
+                _("Key %(kid)s is the signing key: rotate first, then remove it.", kid=kid)
+            )
         query = query.where(LtiKey.kid == kid)
     removed = db.session.execute(query).rowcount
     db.session.commit()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -36,7 +37,13 @@ QUIZ_PARAMETER = "quizapp_quiz"
 
 
 class LaunchRefused(Exception):
-    """A verified launch Quizapp cannot serve; the message says what to do."""
+    """A verified launch Quizapp cannot serve; the message (in the page's language) says what
+    to do. ``status`` is the page's HTTP status: 403 when the person may not come in, else 400
+    (decided here, not by reading the message, which is translated)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,7 @@ def _client_id(claims: dict[str, Any]) -> str:
 def platform_of(claims: dict[str, Any]) -> LtiPlatform:
     platform = find_platform(str(claims.get("iss", "")), _client_id(claims))
     if platform is None:
-        raise LaunchRefused("This LMS is no longer registered with Quizapp.")
+        raise LaunchRefused(_("This LMS is no longer registered with Quizapp."))
     return platform
 
 
@@ -63,8 +70,10 @@ def person_of(claims: dict[str, Any]) -> Person:
     subject = claims.get("sub")
     if not subject:
         raise LaunchRefused(
-            "The LMS sent this launch without a user (an anonymous launch): Quizapp needs to "
-            "know who takes the quiz. Ask the LMS's administrator to share the user's id."
+            _(
+                "The LMS sent this launch without a user (an anonymous launch): Quizapp needs to "
+                "know who takes the quiz. Ask the LMS's administrator to share the user's id."
+            )
         )
     name = str(claims.get("name") or claims.get("given_name") or "")
     roles = tuple(str(r) for r in claims.get(ROLES_CLAIM) or ())
@@ -102,8 +111,11 @@ def _quiz_of(claims: dict[str, Any], platform: LtiPlatform) -> tuple[Quiz | None
         quiz = known.quiz if known is not None else None
     if quiz is None or quiz.retired:
         raise LaunchRefused(
-            "This LMS link names no quiz of this site (it was removed, or the link was not made "
-            "with Quizapp's quiz picker). Ask your teacher to add the quiz to the course again."
+            _(
+                "This LMS link names no quiz of this site (it was removed, or the link was not "
+                "made with Quizapp's quiz picker). Ask your teacher to add the quiz to the course "
+                "again."
+            )
         )
     return quiz, link_id
 
@@ -115,7 +127,7 @@ def _remember_link(
     quiz: Quiz,
     ags: dict[str, Any] | None,
 ) -> LtiResourceLink:
-    for _ in range(2):
+    for _attempt in range(2):
         begin_write()
         link = db.session.scalar(
             select(LtiResourceLink).where(
@@ -136,7 +148,7 @@ def _remember_link(
             db.session.rollback()
             continue
         return link
-    raise LaunchRefused("Two launches of this link crossed; open it again.")
+    raise LaunchRefused(_("Two launches of this link crossed; open it again."))
 
 
 def _assign(class_id: int, quiz: Quiz) -> None:
@@ -178,7 +190,8 @@ def arrive(claims: dict[str, Any], *, resource: bool) -> Launched:
     user = linked_user(platform, person)
     if not user.is_active:
         raise LaunchRefused(
-            "Your Quizapp account is disabled. Ask the site's administrator to enable it."
+            _("Your Quizapp account is disabled. Ask the site's administrator to enable it."),
+            status=403,
         )
     context = _context(platform, claims)
     if context is not None:

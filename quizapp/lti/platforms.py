@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from pylti1p3.deployment import Deployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
@@ -22,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
+from quizapp.i18n import N_
 from quizapp.lti import keys
 from quizapp.models import LtiDeployment, LtiPlatform
 
@@ -51,33 +53,41 @@ def _url(value: str, label: str) -> str:
     value = value.strip()
     parts = urlsplit(value)
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise PlatformError(f"{label}: give a full URL starting with https:// (got {value!r}).")
+        raise PlatformError(
+            _(
+                "%(label)s: give a full URL starting with https:// (got %(value)s).",
+                label=_(label),
+                value=repr(value),
+            )
+        )
     if len(value) > 500:
-        raise PlatformError(f"{label}: at most 500 characters.")
+        raise PlatformError(_("%(label)s: at most 500 characters.", label=_(label)))
     return value
 
 
 def _text(value: str, label: str, limit: int = 255) -> str:
     value = value.strip()
     if not value:
-        raise PlatformError(f"{label}: required.")
+        raise PlatformError(_("%(label)s: required.", label=_(label)))
     if len(value) > limit:
-        raise PlatformError(f"{label}: at most {limit} characters.")
+        raise PlatformError(
+            _("%(label)s: at most %(limit)s characters.", label=_(label), limit=limit)
+        )
     return value
 
 
 def checked(details: PlatformDetails) -> PlatformDetails:
     """The details with every field checked, or ``PlatformError`` naming the first bad one."""
     if not details.deployment_ids:
-        raise PlatformError("Deployment ids: give at least one (the LMS shows it).")
+        raise PlatformError(_("Deployment ids: give at least one (the LMS shows it)."))
     return PlatformDetails(
-        name=_text(details.name or details.issuer, "Name", 120),
-        issuer=_text(details.issuer, "Issuer"),
-        client_id=_text(details.client_id, "Client id"),
-        auth_login_url=_url(details.auth_login_url, "Authentication request URL"),
-        auth_token_url=_url(details.auth_token_url, "Access token URL"),
-        key_set_url=_url(details.key_set_url, "Key set URL"),
-        deployment_ids=tuple(_text(d, "Deployment id") for d in details.deployment_ids),
+        name=_text(details.name or details.issuer, N_("Name"), 120),
+        issuer=_text(details.issuer, N_("Issuer")),
+        client_id=_text(details.client_id, N_("Client id")),
+        auth_login_url=_url(details.auth_login_url, N_("Authentication request URL")),
+        auth_token_url=_url(details.auth_token_url, N_("Access token URL")),
+        key_set_url=_url(details.key_set_url, N_("Key set URL")),
+        deployment_ids=tuple(_text(d, N_("Deployment id")) for d in details.deployment_ids),
     )
 
 
@@ -93,7 +103,11 @@ def add_platform(details: PlatformDetails) -> LtiPlatform:
     if exists is not None:
         db.session.rollback()
         raise PlatformError(
-            f"Issuer {details.issuer} with client id {details.client_id} is registered already."
+            _(
+                "Issuer %(issuer)s with client id %(client_id)s is registered already.",
+                issuer=details.issuer,
+                client_id=details.client_id,
+            )
         )
     platform = LtiPlatform(
         name=details.name,
@@ -109,7 +123,9 @@ def add_platform(details: PlatformDetails) -> LtiPlatform:
         db.session.commit()
     except IntegrityError as error:  # registered by another request at the same moment
         db.session.rollback()
-        raise PlatformError(f"Issuer {details.issuer} is registered already.") from error
+        raise PlatformError(
+            _("Issuer %(issuer)s is registered already.", issuer=details.issuer)
+        ) from error
     return platform
 
 

@@ -4,6 +4,7 @@ platform and made the class's (``people.sync_roster``)."""
 from __future__ import annotations
 
 import requests
+from flask_babel import gettext as _
 from pylti1p3.exception import LtiException
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
@@ -46,8 +47,10 @@ def refresh(context: LtiContext) -> RosterChange:
     """Read the course's roster from the LMS and make it the class's."""
     if not context.memberships_url:
         raise RosterUnavailable(
-            "The LMS has not offered this course's roster (Names and Role Provisioning "
-            "Services): turn the service on for the tool in the LMS, then launch again."
+            _(
+                "The LMS has not offered this course's roster (Names and Role Provisioning "
+                "Services): turn the service on for the tool in the LMS, then launch again."
+            )
         )
     platform = db.session.get(LtiPlatform, context.platform_id)
     assert platform is not None

@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
@@ -32,6 +33,7 @@ from quizapp.admin.views import admin_required
 from quizapp.auth.views import start_login
 from quizapp.classes.service import assignable_quizzes, teacher_class
 from quizapp.extensions import csrf, db
+from quizapp.i18n import N_
 from quizapp.lti import grades, keys, launches, platforms, roster
 from quizapp.lti.forms import ActionForm, PlatformForm
 from quizapp.lti.storage import DatabaseSessionService
@@ -55,50 +57,64 @@ REFUSALS: list[tuple[str, int, str]] = [
     (
         "Signature has expired",
         401,
-        "The launch came too late: its token from the LMS has expired. Go back to the LMS and "
-        "open the activity again.",
+        N_(
+            "The launch came too late: its token from the LMS has expired. Go back to the LMS and "
+            "open the activity again."
+        ),
     ),
     (
         "Can't decode id_token",
         401,
-        "The launch's signature does not match the keys this LMS publishes, so it may not come "
-        "from your LMS. Open the activity from the LMS again; if this repeats, the site's "
-        "administrator should check the platform's key set URL.",
+        N_(
+            "The launch's signature does not match the keys this LMS publishes, so it may not come "
+            "from your LMS. Open the activity from the LMS again; if this repeats, the site's "
+            "administrator should check the platform's key set URL."
+        ),
     ),
     (
         "Unable to find public key",
         401,
-        "The launch was signed with a key this LMS does not publish. Open the activity from the "
-        "LMS again; if this repeats, the administrator should check the key set URL.",
+        N_(
+            "The launch was signed with a key this LMS does not publish. Open the activity from "
+            "the LMS again; if this repeats, the administrator should check the key set URL."
+        ),
     ),
     (
         "Invalid Nonce",
         401,
-        "This launch was used already (or was started too long ago). A launch works once: go "
-        "back to the LMS and open the activity again.",
+        N_(
+            "This launch was used already (or was started too long ago). A launch works once: go "
+            "back to the LMS and open the activity again."
+        ),
     ),
     (
         "State not found",
         401,
-        "This launch did not start in this browser (or your browser refused Quizapp's cookie). "
-        "Go back to the LMS and open the activity again, in a new window.",
+        N_(
+            "This launch did not start in this browser (or your browser refused Quizapp's cookie). "
+            "Go back to the LMS and open the activity again, in a new window."
+        ),
     ),
     (
         "Registration not found",
         403,
-        "This LMS (its issuer and client id, the token's audience) is not registered with "
-        "Quizapp. The site's administrator registers it on the LTI page.",
+        N_(
+            "This LMS (its issuer and client id, the token's audience) is not registered with "
+            "Quizapp. The site's administrator registers it on the LTI page."
+        ),
     ),
     (
         "Client id not registered",
         403,
-        "The launch's audience is not the client id registered for this LMS.",
+        N_("The launch's audience is not the client id registered for this LMS."),
     ),
     (
         "Unable to find deployment",
         403,
-        "This deployment of Quizapp in the LMS is not registered. The site's administrator adds "
-        "its deployment id on the LTI page.",
+        N_(
+            "This deployment of Quizapp in the LMS is not registered. The site's administrator "
+            "adds its deployment id on the LTI page."
+        ),
     ),
 ]
 
@@ -120,8 +136,8 @@ def _refusal_for(error: Exception) -> tuple[int, str]:
     text = str(error)
     for needle, code, reason in REFUSALS:
         if needle in text:
-            return code, reason
-    return 400, (
+            return code, _(reason)
+    return 400, _(
         "The launch from the LMS was incomplete or malformed, so Quizapp cannot open it. Go back "
         "to the LMS and open the activity again."
     )
@@ -198,11 +214,13 @@ def login() -> ResponseReturnValue:
         if "registration" in text.lower():
             return _refused(
                 403,
-                "This LMS (its issuer and client id) is not registered with Quizapp. The site's "
-                "administrator registers it on the LTI page.",
+                _(
+                    "This LMS (its issuer and client id) is not registered with Quizapp. The "
+                    "site's administrator registers it on the LTI page."
+                ),
                 text,
             )
-        return _refused(400, f"The LMS's login request is incomplete: {text}.", text)
+        return _refused(400, _("The LMS's login request is incomplete: %(text)s.", text=text), text)
 
 
 def _message_launch(lti_request: FlaskRequest) -> FlaskMessageLaunch:
@@ -231,11 +249,11 @@ def launch() -> ResponseReturnValue:
     try:
         arrived = launches.arrive(claims, resource=resource)
     except launches.LaunchRefused as refusal:
-        return _refused(403 if "disabled" in str(refusal) else 400, str(refusal))
+        return _refused(refusal.status, str(refusal))
     start_login(arrived.user)
     if deep_linking:
         if not arrived.teaches:
-            return _refused(403, "Only the course's teachers can choose a quiz for the LMS.")
+            return _refused(403, _("Only the course's teachers can choose a quiz for the LMS."))
         session[LAUNCH_KEY] = message.get_launch_id()
         return redirect(url_for("lti.deep_link"))
     if arrived.teaches and arrived.context is not None:
@@ -252,7 +270,7 @@ def _deep_link_launch() -> FlaskMessageLaunch:
     if not launch_id:
         abort(
             400,
-            "No quiz choice is open: start it from the LMS (add an activity, choose Quizapp).",
+            _("No quiz choice is open: start it from the LMS (add an activity, choose Quizapp)."),
         )
     lti_request = _lti_request()
     try:
@@ -263,7 +281,7 @@ def _deep_link_launch() -> FlaskMessageLaunch:
             session_service=DatabaseSessionService(lti_request),
         )
     except LtiException:
-        abort(410, "This quiz choice has expired: start it again from the LMS.")
+        abort(410, _("This quiz choice has expired: start it again from the LMS."))
     return found  # type: ignore[return-value]
 
 
@@ -277,11 +295,11 @@ def deep_link() -> ResponseReturnValue:
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            abort(400, "The form was missing its security token; reload the page and try again.")
+            abort(400, _("The form was missing its security token; reload the page and try again."))
         wanted = request.form.get("quiz", "")
         quiz = db.session.get(Quiz, int(wanted)) if wanted.isdigit() else None
         if quiz is None or quiz.id not in {q.id for q in quizzes}:
-            flash("Choose one of the quizzes listed.", "error")
+            flash(_("Choose one of the quizzes listed."), "error")
             return render_template("lti/deep_link.html", quizzes=quizzes, form=form), 400
         resource = (
             DeepLinkResource()
@@ -320,12 +338,17 @@ def _sync(context: LtiContext, quiet: bool = False) -> bool:
     try:
         change = roster.refresh(context)
     except roster.RosterUnavailable as error:
-        flash(f"The roster could not be read from the LMS: {error}", "error")
+        flash(_("The roster could not be read from the LMS: %(error)s", error=error), "error")
         return False
     if not quiet:
         flash(
-            f"Roster updated from the LMS: {change.students} students, {change.teachers} "
-            f"teachers; {change.removed} no longer in the course left the class.",
+            _(
+                "Roster updated from the LMS: %(students)s students, %(teachers)s teachers; "
+                "%(removed)s no longer in the course left the class.",
+                students=change.students,
+                teachers=change.teachers,
+                removed=change.removed,
+            ),
             "success",
         )
     return True
@@ -349,9 +372,9 @@ def course(class_id: int) -> ResponseReturnValue:
 @login_required
 def sync_roster(class_id: int) -> ResponseReturnValue:
     """Read the roster from the LMS now (Names and Role Provisioning Services)."""
-    context, _ = _course_or_404(class_id)
+    context, _classroom = _course_or_404(class_id)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     _sync(context)
     return redirect(url_for("lti.course", class_id=class_id))
 
@@ -362,12 +385,19 @@ def resend_grades(class_id: int) -> ResponseReturnValue:
     """Send the grades the LMS has not received again."""
     _course_or_404(class_id)
     if not ActionForm().validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     sent, failed = grades.deliver(grades.pending_of_class(class_id))
     if failed:
-        flash(f"{sent} grades sent; {failed} still could not be delivered.", "error")
+        flash(
+            _(
+                "%(sent)s grades sent; %(failed)s still could not be delivered.",
+                sent=sent,
+                failed=failed,
+            ),
+            "error",
+        )
     else:
-        flash(f"{sent} grades sent to the LMS.", "success")
+        flash(_("%(sent)s grades sent to the LMS.", sent=sent), "success")
     return redirect(url_for("lti.course", class_id=class_id))
 
 
@@ -394,7 +424,7 @@ def admin() -> ResponseReturnValue:
             form.form_errors.append(str(error))
             status = 400
         else:
-            flash(f"{platform.name} is registered.", "success")
+            flash(_("%(name)s is registered.", name=platform.name), "success")
             return redirect(url_for("lti.admin"))
     elif form.errors:
         status = 400
@@ -420,7 +450,10 @@ def admin() -> ResponseReturnValue:
 def rotate_key() -> ResponseReturnValue:
     """A new signing key; the old one stays published until removed."""
     if not ActionForm(prefix="rotate").validate_on_submit():
-        abort(400, "The form was missing its security token; reload the page and try again.")
+        abort(400, _("The form was missing its security token; reload the page and try again."))
     key = keys.rotate()
-    flash(f"New signing key {key.kid}; the previous ones stay published until removed.", "success")
+    flash(
+        _("New signing key %(kid)s; the previous ones stay published until removed.", kid=key.kid),
+        "success",
+    )
     return redirect(url_for("lti.admin"))
