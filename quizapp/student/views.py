@@ -30,9 +30,8 @@ from quizapp.models import (
     Quiz,
 )
 from quizapp.qtypes import InvalidResponse, QuestionBase
-from quizapp.qtypes.languages import languages_of
 from quizapp.question_language import language_name, wanted_language
-from quizapp.questions import quiz_settings, shown_question
+from quizapp.questions import quiz_settings, shown_question, version_languages
 from quizapp.student import attempt_pages
 from quizapp.student.forms import ActionForm
 
@@ -335,7 +334,7 @@ def _attempt_page(
                 view=question.public_view(slot.layout),
                 prefix=attempt_service.slot_field_prefix(slot),
                 response=slot.answer.response if slot.answer else {},
-                languages=languages_of(question),
+                languages=version_languages(slot.question_version),
             )
         )
     differing: list[int] = []
