@@ -213,6 +213,7 @@ def _post_answers(
     attempt: Attempt, form: ActionForm, paging: attempt_pages.Paging
 ) -> ResponseReturnValue:
     """Save (or, from a countdown that ran out, submit) what one page of the attempt sent."""
+    attempt_id = attempt.id
     if not form.validate_on_submit():
         return _refused(
             400, "The form was missing its security token; reload the page and try again."
@@ -239,7 +240,8 @@ def _post_answers(
         if "submit" in request.form:
             attempt_service.submit_attempt(attempt, responses, sequence)
             flash(_("Your attempt is submitted."), "success")
-            return redirect(url_for("student.review", attempt_id=attempt.id))
+            # attempt_id, not attempt.id: the commit expired the attempt (reading it reloads)
+            return redirect(url_for("student.review", attempt_id=attempt_id))
         new_sequence = attempt_service.save_answers(
             attempt, responses, sequence, flags if page else None
         )
@@ -431,7 +433,7 @@ def finish(attempt_id: int) -> ResponseReturnValue:
         flash(str(refusal), "error")
         return redirect(url_for("student.attempt", attempt_id=attempt.id))
     flash(_("Your attempt is submitted."), "success")
-    return redirect(url_for("student.review", attempt_id=attempt.id))
+    return redirect(url_for("student.review", attempt_id=attempt_id))
 
 
 @blueprint.route("/attempts/<id:attempt_id>/review")
