@@ -43,7 +43,9 @@ class AddStudentsForm(FlaskForm):
 
 class RosterUploadForm(FlaskForm):
     roster_file = FileField(
-        "Class list (.csv)",
+        "Or upload a class list (.csv, usernames in the first column)",
+        description="Students without an account get one, with a one-time link to choose "
+        "their password (shown on the next page, to hand out).",
         validators=[
             FileRequired("Choose the class list to upload."),
             FileAllowed(["csv", "txt"], "Upload a .csv file of usernames."),
@@ -100,6 +102,14 @@ class OverrideForm(FlaskForm):
         "Extra attempts", default=0, validators=[Optional(), NumberRange(0, 100, "From 0 to 100.")]
     )
     submit = SubmitField("Save")
+
+
+class ShareBankForm(FlaskForm):
+    username = StringField(
+        "Teacher's username",
+        id="share-username",
+        validators=[DataRequired("Give the teacher's username."), Length(max=80)],
+    )
 
 
 class ButtonForm(FlaskForm):
