@@ -289,3 +289,13 @@ def test_a_too_long_user_search_comes_back_by_the_search_box(app: Flask, client,
     response = client.get("/admin/users?q=" + "x" * 81)
     assert_refused(response, "people-q", "Search for at most 80 characters of a username.")
     assert client.get("/admin/users?q=hea").status_code == 200
+
+
+def test_unreadable_numbers_and_dates_are_refused_in_plain_words(demo_app, teacher):
+    class_id, _code = teacher.create_class()
+    assignment_id = teacher.assign(class_id, _quiz_id(demo_app))
+    url = f"/teach/classes/{class_id}/assignments/{assignment_id}"
+    response = post_form(teacher.client, url, url, time_limit="ten", closes="next week")
+    html = assert_refused(response, "time_limit", "Type a whole number, e.g. 30.")
+    assert_refused(response, "closes", "Type a date and time, e.g. 2026-09-01T09:00.")
+    assert "Not a valid" not in html

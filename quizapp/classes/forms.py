@@ -3,14 +3,14 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    DateTimeLocalField,
     HiddenField,
-    IntegerField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from quizapp.form_fields import PlainDateTimeLocalField, PlainIntegerField
 
 DATE_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -68,20 +68,20 @@ class AssignForm(FlaskForm):
 class AssignmentForm(FlaskForm):
     """An assignment's dates and limits (times are UTC; empty means none)."""
 
-    opens = DateTimeLocalField("Opens (UTC)", format=DATE_FORMATS, validators=[Optional()])
-    closes = DateTimeLocalField("Closes (UTC)", format=DATE_FORMATS, validators=[Optional()])
-    due = DateTimeLocalField(
+    opens = PlainDateTimeLocalField("Opens (UTC)", format=DATE_FORMATS, validators=[Optional()])
+    closes = PlainDateTimeLocalField("Closes (UTC)", format=DATE_FORMATS, validators=[Optional()])
+    due = PlainDateTimeLocalField(
         "Due (UTC)",
         format=DATE_FORMATS,
         validators=[Optional()],
         description="Shown to students; empty: the close.",
     )
-    time_limit = IntegerField(
+    time_limit = PlainIntegerField(
         "Time limit (minutes)",
         validators=[Optional(), NumberRange(1, 10_000, "From 1 to 10,000 minutes.")],
         description="Empty: no time limit.",
     )
-    attempts = IntegerField(
+    attempts = PlainIntegerField(
         "Attempts allowed",
         validators=[Optional(), NumberRange(1, 1000, "From 1 to 1,000 attempts.")],
         description="Empty: unlimited.",
@@ -90,15 +90,15 @@ class AssignmentForm(FlaskForm):
 
 
 class OverrideForm(FlaskForm):
-    extra_minutes = IntegerField(
+    extra_minutes = PlainIntegerField(
         "Extra minutes",
         default=0,
         validators=[Optional(), NumberRange(0, 10_000, "From 0 to 10,000.")],
     )
-    closes = DateTimeLocalField(
+    closes = PlainDateTimeLocalField(
         "Closes later for them (UTC)", format=DATE_FORMATS, validators=[Optional()]
     )
-    extra_attempts = IntegerField(
+    extra_attempts = PlainIntegerField(
         "Extra attempts", default=0, validators=[Optional(), NumberRange(0, 100, "From 0 to 100.")]
     )
     submit = SubmitField("Save")

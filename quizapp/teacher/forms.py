@@ -1,7 +1,9 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import FloatField, HiddenField, SubmitField, TextAreaField
+from wtforms import HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+
+from quizapp.form_fields import PlainFloatField
 
 
 class UploadBankForm(FlaskForm):
@@ -34,7 +36,11 @@ class ConfirmReimportForm(FlaskForm):
 class CorrectMarkForm(FlaskForm):
     """A teacher's new mark for one answer, with a comment the student sees."""
 
-    mark = FloatField("New mark", validators=[InputRequired("Give the new mark, a number.")])
+    mark = PlainFloatField(
+        "New mark",
+        validators=[InputRequired("Give the new mark, a number.")],
+        unreadable="Type the new mark as a number, e.g. 0.5.",
+    )
     comment = TextAreaField(
         "Comment for the student",
         validators=[Length(max=2000, message="Write at most 2000 characters.")],
