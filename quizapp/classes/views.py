@@ -427,6 +427,8 @@ def gradebook_xlsx(class_id: int) -> ResponseReturnValue:
 def share_bank(bank_id: int) -> ResponseReturnValue:
     """Share the teacher's own bank with another teacher."""
     bank = readable_bank_or_404(bank_id)
+    if bank.owner_id != current_user.id:
+        abort(404)  # only its owner shares a bank, and only the owner's page has the form
     form = ShareBankForm()
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
@@ -435,8 +437,6 @@ def share_bank(bank_id: int) -> ResponseReturnValue:
     try:
         other = bank_access.share_bank(current_user, bank, form.username.data or "")
     except bank_access.ShareError as error:
-        if bank.owner_id != current_user.id:
-            abort(404)
         form.username.errors = [str(error)]  # type: ignore[assignment]
         return bank_page(bank, form, 400)
     else:
