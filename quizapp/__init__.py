@@ -20,6 +20,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_converters(app)
     register_blueprints(app)
+    from quizapp.i18n import settle_language
+
+    app.before_request(settle_language)  # after the login blueprint's, which it relies on
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)

@@ -36,13 +36,14 @@ from quizapp.models import (
 )
 from quizapp.practice import schedule as schedule_practice
 from quizapp.qtypes import InvalidResponse, QuestionBase
-from quizapp.qtypes.languages import LanguageChooser, chosen_language, languages_of
+from quizapp.qtypes.languages import LanguageChooser, chosen_language
 from quizapp.questions import (
     VERSION_WITHOUT_DATA,
     parse_versions,
     question_from_version,
     quiz_settings,
     shown_question,
+    version_languages,
 )
 
 LATE_GRACE = timedelta(seconds=10)
@@ -477,7 +478,7 @@ def switch_language(attempt: Attempt, position: int, language: str) -> None:
     slot = next((slot for slot in attempt.slots if slot.position == position), None)
     if slot is None:
         raise InvalidResponse(f"this attempt has no question {position}")
-    languages = languages_of(question_from_version(slot.question_version))
+    languages = version_languages(slot.question_version)
     if language not in languages:
         written = f"; it is written in {', '.join(languages)}" if languages else ""
         raise InvalidResponse(f"question {position} is not written in '{language[:20]}'{written}")

@@ -15,7 +15,7 @@ from datetime import datetime
 from zoneinfo import available_timezones
 
 from babel.dates import format_skeleton, format_time
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import (
     Babel,
     format_datetime,
@@ -161,6 +161,16 @@ def local_period_start(moment: datetime, period: str) -> str:
     if current_language() == DEFAULT_LANGUAGE:
         return moment.strftime(_PERIOD_ENGLISH[period])
     return format_skeleton(_PERIOD_SKELETON[period], moment, locale=get_locale())
+
+
+def settle_language() -> None:
+    """Choose the page's language as soon as the login is read (a ``before_request`` hook that
+    runs after it), while the account is loaded: Flask-Babel keeps the choice for the request.
+    Chosen later, after a commit has expired the account (a submit's "Your attempt is
+    submitted."), the choice would load the account again. Requests that never read a login
+    (the API, static files) choose nothing here."""
+    if "_login_user" in g:
+        get_locale()
 
 
 def init_app(app: Flask) -> None:

@@ -22,7 +22,7 @@ from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.extensions import db
 from quizapp.models import AttemptSlot, QuestionVersion, Quiz
 from quizapp.qtypes import AnyQuestion, QuestionBase
-from quizapp.qtypes.languages import in_language
+from quizapp.qtypes.languages import in_language, languages_of
 
 _question_adapter: TypeAdapter[QuestionBase] = TypeAdapter(AnyQuestion)
 _parsed: dict[str, QuestionBase] = {}
@@ -35,6 +35,18 @@ def question_from_version(version: QuestionVersion) -> QuestionBase:
         question = _question_adapter.validate_python(version.data)
         _parsed[version.content_hash] = question
     return question
+
+
+_languages: dict[str, list[str]] = {}
+
+
+def version_languages(version: QuestionVersion) -> list[str]:
+    """The languages a stored version is written in, its default first ([] for one language
+    only): walked once per process, since every attempt page asks for each of its slots."""
+    languages = _languages.get(version.content_hash)
+    if languages is None:
+        languages = _languages[version.content_hash] = languages_of(question_from_version(version))
+    return languages
 
 
 _shown: dict[tuple[str, str], QuestionBase] = {}

@@ -179,7 +179,7 @@ def test_closing_now_ends_open_attempts_but_not_one_with_a_later_close(school):
     ana_attempt = school["ana"].start("essay")
     ben_attempt = school["ben"].start("essay")
     page = teacher.client.get(f"/teach/classes/{class_id}").get_data(as_text=True)
-    assert "ana" in page.split("Taking it now")[1] and "ben" in page.split("Taking it now")[1]
+    assert "ana" in page.split("Taking it now")[-1] and "ben" in page.split("Taking it now")[-1]
     assert teacher.action(class_id, assignment_id, "close").status_code == 303
     with app.app_context():
         close_overdue(now=now_utc() + timedelta(seconds=30))
@@ -188,7 +188,7 @@ def test_closing_now_ends_open_attempts_but_not_one_with_a_later_close(school):
         assert ana_row is not None and ana_row.submitted_at is not None
         assert ben_row is not None and ben_row.submitted_at is None
     page = teacher.client.get(f"/teach/classes/{class_id}").get_data(as_text=True)
-    taking = page.split("Taking it now")[1].split("</table>")[0]
+    taking = page.split("Taking it now")[-1].split("</table>")[0]
     assert "ben" in taking and "ana" not in taking
 
 

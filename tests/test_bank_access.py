@@ -66,8 +66,9 @@ def test_a_shared_bank_opens_to_the_teacher_it_is_shared_with(demo_app, owned):
     share = f"{page}/share"
     # Only the owner shares, and only with a teacher.
     assert post_form(owned["wu"], "/teach/", share, username="mr-wu").status_code == 404
-    post_form(owned["lee"], page, share, username="nobody")
-    assert "No teacher is called" in owned["lee"].get(page).get_data(as_text=True)
+    refused = post_form(owned["lee"], page, share, username="nobody")
+    assert refused.status_code == 400
+    assert "No teacher is called" in refused.get_data(as_text=True)
     assert owned["wu"].get(page).status_code == 404
     response = post_form(owned["lee"], page, share, username="mr-wu")
     assert response.status_code == 303

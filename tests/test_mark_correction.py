@@ -114,7 +114,7 @@ def _student_id(app) -> int:
     [
         ("-1", "between 0 and 1"),
         ("1.5", "between 0 and 1"),
-        ("abc", "Not a valid float value"),
+        ("abc", "Type the new mark as a number, e.g. 0.5."),
         ("", "Give the new mark"),
         ("nan", "must be a number"),
     ],

@@ -85,8 +85,8 @@ def test_bad_upload_shows_line_and_caret_and_changes_nothing(app, client, teache
 
 def test_upload_refuses_other_files_and_oversize(app, client, teacher):
     response = upload(client, "hello", filename="notes.txt")
-    assert response.status_code == 303
-    assert "Upload a .yaml" in client.get("/teach/").get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Upload a .yaml" in response.get_data(as_text=True)
     app.config["MAX_BANK_BYTES"] = 100
     response = upload(client, DEMO_TEXT)
     assert response.status_code == 422

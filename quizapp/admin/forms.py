@@ -3,10 +3,20 @@ value on the button), so many rows render no duplicate ids; these forms read and
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import Form, HiddenField, SearchField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from quizapp.people import ROLES
+
+
+class UserSearchForm(Form):
+    """The search box (a GET: no CSRF token); read to show a too-long search by the box."""
+
+    q = SearchField(
+        "Search by username",
+        id="people-q",
+        validators=[Length(max=80, message="Search for at most 80 characters of a username.")],
+    )
 
 
 class BackToListForm(FlaskForm):

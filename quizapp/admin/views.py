@@ -10,11 +10,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from quizapp import password_links, people
-from quizapp.admin.forms import ActionForm, BackToListForm, RoleForm
+from quizapp.admin.forms import ActionForm, BackToListForm, RoleForm, UserSearchForm
 from quizapp.auth.password_views import render_issued
 from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
@@ -44,13 +43,20 @@ def admin_required(
     return wrapped
 
 
-def _users_page(query: str, page_number: int, status: int = 200) -> ResponseReturnValue:
+def _users_page(
+    query: str, page_number: int, status: int = 200, search: UserSearchForm | None = None
+) -> ResponseReturnValue:
     page = db.paginate(
         people.search_query(query), page=page_number, per_page=PER_PAGE, error_out=False
     )
     return (
         render_template(
-            "admin/users.html", page=page, q=query, role_words=ROLE_WORDS, me=current_user.id
+            "admin/users.html",
+            page=page,
+            q=query,
+            role_words=ROLE_WORDS,
+            me=current_user.id,
+            search=search or UserSearchForm(),
         ),
         status,
     )
@@ -60,9 +66,10 @@ def _users_page(query: str, page_number: int, status: int = 200) -> ResponseRetu
 @admin_required
 def users() -> ResponseReturnValue:
     """Every account, searched by username, 25 to a page."""
-    query = request.args.get("q", "").strip()
-    if len(query) > MAX_SEARCH:
-        abort(400, _("Search for at most %(value)s characters of a username.", value=MAX_SEARCH))
+    search = UserSearchForm(request.args)
+    if not search.validate():
+        return _users_page("", 1, 400, search)
+    query = (search.q.data or "").strip()
     return _users_page(query, int_arg("page", 1, minimum=1) or 1)
 
 

@@ -4,14 +4,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    DateTimeLocalField,
     HiddenField,
-    IntegerField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from quizapp.form_fields import PlainDateTimeLocalField, PlainIntegerField
 
 DATE_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -44,7 +44,11 @@ class AddStudentsForm(FlaskForm):
 
 class RosterUploadForm(FlaskForm):
     roster_file = FileField(
-        _l("Class list (.csv)"),
+        _l("Or upload a class list (.csv, usernames in the first column)"),
+        description=_l(
+            "Students without an account get one, with a one-time link to choose "
+            "their password (shown on the next page, to hand out)."
+        ),
         validators=[
             FileRequired(_l("Choose the class list to upload.")),
             FileAllowed(["csv", "txt"], _l("Upload a .csv file of usernames.")),
@@ -67,20 +71,22 @@ class AssignForm(FlaskForm):
 class AssignmentForm(FlaskForm):
     """An assignment's dates and limits (times are UTC; empty means none)."""
 
-    opens = DateTimeLocalField(_l("Opens (UTC)"), format=DATE_FORMATS, validators=[Optional()])
-    closes = DateTimeLocalField(_l("Closes (UTC)"), format=DATE_FORMATS, validators=[Optional()])
-    due = DateTimeLocalField(
+    opens = PlainDateTimeLocalField(_l("Opens (UTC)"), format=DATE_FORMATS, validators=[Optional()])
+    closes = PlainDateTimeLocalField(
+        _l("Closes (UTC)"), format=DATE_FORMATS, validators=[Optional()]
+    )
+    due = PlainDateTimeLocalField(
         _l("Due (UTC)"),
         format=DATE_FORMATS,
         validators=[Optional()],
         description=_l("Shown to students; empty: the close."),
     )
-    time_limit = IntegerField(
+    time_limit = PlainIntegerField(
         _l("Time limit (minutes)"),
         validators=[Optional(), NumberRange(1, 10_000, _l("From 1 to 10,000 minutes."))],
         description=_l("Empty: no time limit."),
     )
-    attempts = IntegerField(
+    attempts = PlainIntegerField(
         _l("Attempts allowed"),
         validators=[Optional(), NumberRange(1, 1000, _l("From 1 to 1,000 attempts."))],
         description=_l("Empty: unlimited."),
@@ -89,20 +95,28 @@ class AssignmentForm(FlaskForm):
 
 
 class OverrideForm(FlaskForm):
-    extra_minutes = IntegerField(
+    extra_minutes = PlainIntegerField(
         _l("Extra minutes"),
         default=0,
         validators=[Optional(), NumberRange(0, 10_000, _l("From 0 to 10,000."))],
     )
-    closes = DateTimeLocalField(
+    closes = PlainDateTimeLocalField(
         _l("Closes later for them (UTC)"), format=DATE_FORMATS, validators=[Optional()]
     )
-    extra_attempts = IntegerField(
+    extra_attempts = PlainIntegerField(
         _l("Extra attempts"),
         default=0,
         validators=[Optional(), NumberRange(0, 100, _l("From 0 to 100."))],
     )
     submit = SubmitField(_l("Save"))
+
+
+class ShareBankForm(FlaskForm):
+    username = StringField(
+        "Teacher's username",
+        id="share-username",
+        validators=[DataRequired("Give the teacher's username."), Length(max=80)],
+    )
 
 
 class ButtonForm(FlaskForm):

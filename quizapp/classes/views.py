@@ -35,10 +35,11 @@ from quizapp.classes.forms import (
     NewClassForm,
     OverrideForm,
     RosterUploadForm,
+    ShareBankForm,
 )
 from quizapp.extensions import db
 from quizapp.models import Assignment, Classroom, Quiz, now_utc
-from quizapp.teacher.views import teacher_required
+from quizapp.teacher.views import bank_page, teacher_required
 
 blueprint = Blueprint("classes", __name__)
 
@@ -55,12 +56,6 @@ def _assignment(classroom: Classroom, assignment_id: int) -> Assignment:
     if assignment is None:
         abort(404)
     return assignment
-
-
-def _flash_errors(form: object) -> None:
-    for errors in getattr(form, "errors", {}).values():
-        for error in errors:
-            flash(str(error), "error")
 
 
 def _back(classroom: Classroom, anchor: str = "") -> ResponseReturnValue:
@@ -83,7 +78,7 @@ def index() -> ResponseReturnValue:
                     current_user, form.name.data or "", form.description.data or ""
                 )
             except service.ClassError as error:
-                flash(str(error), "error")
+                form.name.errors = [str(error)]  # type: ignore[assignment]
             else:
                 flash(
                     _("Class %(name)s created. Give your students its code.", name=classroom.name),
@@ -105,11 +100,21 @@ def index() -> ResponseReturnValue:
 @teacher_required
 def show(class_id: int) -> ResponseReturnValue:
     """A class: join code and link, roster, co-teachers, assignments, who is taking what."""
-    classroom = _class(class_id)
+    return _show_page(_class(class_id))
+
+
+def _show_page(
+    classroom: Classroom,
+    status: int = 200,
+    add_form: AddStudentsForm | None = None,
+    teacher_form: AddTeacherForm | None = None,
+    roster_form: RosterUploadForm | None = None,
+) -> ResponseReturnValue:
+    """The class page; a refused form comes back on it with its errors (GOV.UK pattern)."""
     assignments = service.assignments_of(classroom.id)
     attempt_service.close_overdue()
     assigned = {a.quiz_id for a in assignments}
-    return render_template(
+    page = render_template(
         "classes/show.html",
         classroom=classroom,
         join_url=url_for("classes.join", code=classroom.join_code, _external=True),
@@ -118,12 +123,14 @@ def show(class_id: int) -> ResponseReturnValue:
         assignments=assignments,
         taking={a.id: service.taking_now(a) for a in assignments if not a.withdrawn},
         quizzes=[q for q in service.assignable_quizzes(current_user) if q.id not in assigned],
-        add_form=AddStudentsForm(),
-        teacher_form=AddTeacherForm(),
+        add_form=add_form or AddStudentsForm(formdata=None),
+        teacher_form=teacher_form or AddTeacherForm(formdata=None),
+        roster_form=roster_form or RosterUploadForm(formdata=None),
         assign_form=AssignForm(),
         button=ButtonForm(),
         now=now_utc(),
     )
+    return page, status
 
 
 @blueprint.route("/teach/classes/<id:class_id>/code", methods=["POST"])
@@ -145,13 +152,12 @@ def add_students(class_id: int) -> ResponseReturnValue:
     classroom = _class(class_id)
     form = AddStudentsForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
-        return _back(classroom, "roster")
+        return _show_page(classroom, 400, add_form=form)
     try:
         added = service.add_students(classroom, form.usernames.data or "")
     except service.ClassError as error:
-        flash(str(error), "error")
-        return _back(classroom, "roster")
+        form.usernames.errors = [str(error)]  # type: ignore[assignment]
+        return _show_page(classroom, 400, add_form=form)
     if added.added:
         flash(
             _(
@@ -179,27 +185,24 @@ def add_students(class_id: int) -> ResponseReturnValue:
 @teacher_required
 def upload_roster(class_id: int) -> ResponseReturnValue:
     """Add the students of a CSV class list, making the missing accounts with set-password
-    links; the page shows the links once, to hand out."""
+    links; the page shows the links once, to hand out. A refused list comes back on the class
+    page, its problem by the file field."""
     classroom = _class(class_id)
     form = RosterUploadForm()
-    error = None
-    result = None
     if not form.validate_on_submit():
-        error = " ".join(message for messages in form.errors.values() for message in messages)
-    else:
-        data = form.roster_file.data.read(roster_upload.MAX_CSV_BYTES + 1)
-        try:
-            result = roster_upload.add_from_csv(classroom, data, current_user)
-        except service.ClassError as refusal:
-            error = str(refusal)
-    page = render_template(
+        return _show_page(classroom, 422, roster_form=form)
+    data = form.roster_file.data.read(roster_upload.MAX_CSV_BYTES + 1)
+    try:
+        result = roster_upload.add_from_csv(classroom, data, current_user)
+    except service.ClassError as refusal:
+        form.roster_file.errors = [str(refusal)]  # type: ignore[assignment]
+        return _show_page(classroom, 422, roster_form=form)
+    return render_template(
         "classes/roster_upload.html",
         classroom=classroom,
         result=result,
-        error=error,
         site=request.url_root.rstrip("/"),
     )
-    return (page, 422) if error else page
 
 
 @blueprint.route("/teach/classes/<id:class_id>/students/<id:user_id>/remove", methods=["POST"])
@@ -222,13 +225,12 @@ def add_teacher(class_id: int) -> ResponseReturnValue:
     classroom = _class(class_id)
     form = AddTeacherForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
-        return _back(classroom, "teachers")
+        return _show_page(classroom, 400, teacher_form=form)
     try:
         user = service.add_teacher(classroom, form.username.data or "")
     except service.ClassError as error:
-        flash(str(error), "error")
-        return _back(classroom, "teachers")
+        form.username.errors = [str(error)]  # type: ignore[assignment]
+        return _show_page(classroom, 400, teacher_form=form)
     flash(_("%(username)s now teaches this class too.", username=user.username), "success")
     return _back(classroom, "teachers")
 
@@ -299,6 +301,19 @@ def assignment(class_id: int, assignment_id: int) -> ResponseReturnValue:
         form.due.data = row.due
         form.time_limit.data = _minutes(row.time_limit)
         form.attempts.data = row.attempts
+    return _assignment_page(classroom, row, form, status)
+
+
+def _assignment_page(
+    classroom: Classroom,
+    row: Assignment,
+    form: AssignmentForm,
+    status: int = 200,
+    override_form: OverrideForm | None = None,
+    override_for: int | None = None,
+) -> ResponseReturnValue:
+    """The assignment page; a refused accommodation comes back on it, its errors by the
+    student's fields (``override_for``)."""
     students = service.students_of(classroom.id)
     overrides = service.overrides_of([row.id])
     return (
@@ -309,7 +324,8 @@ def assignment(class_id: int, assignment_id: int) -> ResponseReturnValue:
             form=form,
             students=students,
             overrides={uid: o for (_, uid), o in overrides.items()},
-            override_form=OverrideForm(),
+            override_form=override_form or OverrideForm(formdata=None),
+            override_for=override_for,
         ),
         status,
     )
@@ -342,8 +358,7 @@ def override(class_id: int, assignment_id: int, user_id: int) -> ResponseReturnV
     form = OverrideForm()
     target = url_for("classes.assignment", class_id=classroom.id, assignment_id=row.id)
     if not form.validate_on_submit():
-        _flash_errors(form)
-        return redirect(target + "#overrides"), 303
+        return _refused_override(classroom, row, form, user_id)
     try:
         service.set_override(
             row,
@@ -353,10 +368,23 @@ def override(class_id: int, assignment_id: int, user_id: int) -> ResponseReturnV
             form.extra_attempts.data or 0,
         )
     except service.ClassError as error:
-        flash(str(error), "error")
-        return redirect(target + "#overrides"), 303
+        form.closes.errors = [str(error)]  # type: ignore[assignment]
+        return _refused_override(classroom, row, form, user_id)
     flash(_("The student's accommodation is saved."), "success")
     return redirect(target + "#overrides"), 303
+
+
+def _refused_override(
+    classroom: Classroom, row: Assignment, form: OverrideForm, user_id: int
+) -> ResponseReturnValue:
+    if user_id not in {student.id for student in service.students_of(classroom.id)}:
+        # No field of theirs is on the page to show the problem by.
+        flash("That student is not in this class.", "error")
+        target = url_for("classes.assignment", class_id=classroom.id, assignment_id=row.id)
+        return redirect(target + "#overrides"), 303
+    assignment_form = AssignmentForm(formdata=None, obj=row)
+    assignment_form.time_limit.data = _minutes(row.time_limit)
+    return _assignment_page(classroom, row, assignment_form, 400, form, user_id)
 
 
 # -- gradebook ------------------------------------------------------------------------------
@@ -413,12 +441,18 @@ def gradebook_xlsx(class_id: int) -> ResponseReturnValue:
 def share_bank(bank_id: int) -> ResponseReturnValue:
     """Share the teacher's own bank with another teacher."""
     bank = readable_bank_or_404(bank_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400, _("The form was missing its security token; reload the page and try again."))
+    if bank.owner_id != current_user.id:
+        abort(404)  # only its owner shares a bank, and only the owner's page has the form
+    form = ShareBankForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400, _("The form was missing its security token; reload the page and try again."))
+        return bank_page(bank, form, 400)
     try:
-        other = bank_access.share_bank(current_user, bank, request.form.get("username", ""))
+        other = bank_access.share_bank(current_user, bank, form.username.data or "")
     except bank_access.ShareError as error:
-        flash(str(error), "error")
+        form.username.errors = [str(error)]  # type: ignore[assignment]
+        return bank_page(bank, form, 400)
     else:
         flash(
             _("%(title)s is shared with %(username)s.", title=bank.title, username=other.username),

@@ -30,9 +30,8 @@ from quizapp.models import (
     Quiz,
 )
 from quizapp.qtypes import InvalidResponse, QuestionBase
-from quizapp.qtypes.languages import languages_of
 from quizapp.question_language import language_name, wanted_language
-from quizapp.questions import quiz_settings, shown_question
+from quizapp.questions import quiz_settings, shown_question, version_languages
 from quizapp.student import attempt_pages
 from quizapp.student.forms import ActionForm
 
@@ -214,6 +213,7 @@ def _post_answers(
     attempt: Attempt, form: ActionForm, paging: attempt_pages.Paging
 ) -> ResponseReturnValue:
     """Save (or, from a countdown that ran out, submit) what one page of the attempt sent."""
+    attempt_id = attempt.id
     if not form.validate_on_submit():
         return _refused(
             400, "The form was missing its security token; reload the page and try again."
@@ -240,7 +240,8 @@ def _post_answers(
         if "submit" in request.form:
             attempt_service.submit_attempt(attempt, responses, sequence)
             flash(_("Your attempt is submitted."), "success")
-            return redirect(url_for("student.review", attempt_id=attempt.id))
+            # attempt_id, not attempt.id: the commit expired the attempt (reading it reloads)
+            return redirect(url_for("student.review", attempt_id=attempt_id))
         new_sequence = attempt_service.save_answers(
             attempt, responses, sequence, flags if page else None
         )
@@ -335,7 +336,7 @@ def _attempt_page(
                 view=question.public_view(slot.layout),
                 prefix=attempt_service.slot_field_prefix(slot),
                 response=slot.answer.response if slot.answer else {},
-                languages=languages_of(question),
+                languages=version_languages(slot.question_version),
             )
         )
     differing: list[int] = []
@@ -432,7 +433,7 @@ def finish(attempt_id: int) -> ResponseReturnValue:
         flash(str(refusal), "error")
         return redirect(url_for("student.attempt", attempt_id=attempt.id))
     flash(_("Your attempt is submitted."), "success")
-    return redirect(url_for("student.review", attempt_id=attempt.id))
+    return redirect(url_for("student.review", attempt_id=attempt_id))
 
 
 @blueprint.route("/attempts/<id:attempt_id>/review")

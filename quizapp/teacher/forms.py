@@ -1,8 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import FloatField, HiddenField, SubmitField, TextAreaField
+from wtforms import HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+
+from quizapp.form_fields import PlainFloatField
 
 
 class UploadBankForm(FlaskForm):
@@ -35,8 +37,10 @@ class ConfirmReimportForm(FlaskForm):
 class CorrectMarkForm(FlaskForm):
     """A teacher's new mark for one answer, with a comment the student sees."""
 
-    mark = FloatField(
-        _l("New mark"), validators=[InputRequired(_l("Give the new mark, a number."))]
+    mark = PlainFloatField(
+        _l("New mark"),
+        validators=[InputRequired(_l("Give the new mark, a number."))],
+        unreadable=_l("Type the new mark as a number, e.g. 0.5."),
     )
     comment = TextAreaField(
         _l("Comment for the student"),

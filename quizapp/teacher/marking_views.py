@@ -58,7 +58,12 @@ def correct(attempt_id: int, position: int) -> ResponseReturnValue:
                     current_user,
                 )
             except CorrectionRefused as refusal:
-                flash(str(refusal), "error")
+                if attempt.is_submitted:
+                    # By the field it is about (the comment's length, else the mark).
+                    about = form.comment if "comment" in str(refusal) else form.mark
+                    about.errors = [*about.errors, str(refusal)]  # type: ignore[assignment]
+                else:  # the page shows no form then
+                    flash(str(refusal), "error")
                 status = refusal.status_code
             else:
                 flash(

@@ -100,6 +100,11 @@ def _problems_page(error: BankError, filename: str, text: str | None) -> Respons
 @teacher_required
 def banks() -> ResponseReturnValue:
     """Every bank with its counts and last import."""
+    return _banks_page(UploadBankForm())
+
+
+def _banks_page(upload_form: UploadBankForm, status: int = 200) -> ResponseReturnValue:
+    """The banks page; a refused upload comes back here with its errors (GOV.UK pattern)."""
     question_counts = dict(
         db.session.execute(
             select(Question.bank_id, func.count(Question.id))
@@ -110,12 +115,15 @@ def banks() -> ResponseReturnValue:
     rows = db.session.scalars(
         select(Bank).where(readable_banks(current_user)).order_by(Bank.title)
     ).all()
-    return render_template(
-        "teacher/banks.html",
-        banks=rows,
-        question_counts=question_counts,
-        upload_form=UploadBankForm(),
-        reimport_form=ReimportForm(),
+    return (
+        render_template(
+            "teacher/banks.html",
+            banks=rows,
+            question_counts=question_counts,
+            upload_form=upload_form,
+            reimport_form=ReimportForm(),
+        ),
+        status,
     )
 
 
@@ -123,17 +131,23 @@ def banks() -> ResponseReturnValue:
 @teacher_required
 def bank(bank_id: int) -> ResponseReturnValue:
     """One bank: its quizzes, and its questions with their text, type, tags and quizzes."""
-    row = readable_bank_or_404(bank_id)
+    return bank_page(readable_bank_or_404(bank_id))
+
+
+def bank_page(row: Bank, share_form: Any = None, status: int = 200) -> ResponseReturnValue:
+    """The bank's page; a refused share comes back on it with its error (GOV.UK pattern)."""
     questions, quizzes = bank_questions(row.id)
     warnings, lint_note = _bank_warnings(row)
-    return render_template(
+    page = render_template(
         "teacher/bank.html",
         bank=row,
         questions=questions,
         quizzes=quizzes,
         warnings=warnings,
         lint_note=lint_note,
+        share_form=share_form,
     )
+    return page, status
 
 
 def _bank_warnings(row: Bank) -> tuple[list[PlacedWarning] | None, str]:
@@ -180,10 +194,7 @@ def upload() -> ResponseReturnValue:
     """Check an uploaded bank and show what importing it would change; nothing is written."""
     form = UploadBankForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-        return redirect(url_for("teacher.banks")), 303
+        return _banks_page(form, 400)
     upload_file = form.bank_file.data
     filename = Path(upload_file.filename or "upload.yaml").name
     limit = current_app.config["MAX_BANK_BYTES"]

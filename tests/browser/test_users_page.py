@@ -121,7 +121,9 @@ def test_the_account_and_forgot_pages_of_a_site_that_sends_mail(
     _site_link(page, "Account").click()
     page.get_by_label("E-mail address (optional)").fill("not an address")
     page.get_by_role("button", name="Save my e-mail address").click()
-    expect(page.get_by_text("That is not an e-mail address")).to_be_visible()
+    # The GOV.UK pattern: in the error summary (a link to the field) and by the field.
+    expect(page.get_by_role("link", name="That is not an e-mail address")).to_be_visible()
+    expect(page.locator("#email-email-errors")).to_contain_text("That is not an e-mail address")
     assert_accessible(page, artifacts, "account-email-refused", width)
     page.get_by_label("E-mail address (optional)").fill("stu@school.example")
     page.get_by_role("button", name="Save my e-mail address").click()
