@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, FloatField, IntegerField
 
 
 class _PlainMessage:
     """Replaces the field's parse error by ``unreadable`` (given per field, or the default)."""
 
-    default_unreadable = "Check what you typed."
+    default_unreadable: Any = _l("Check what you typed.")
 
-    def __init__(self, *args: Any, unreadable: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unreadable: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.unreadable = unreadable or self.default_unreadable
 
@@ -26,12 +27,12 @@ class _PlainMessage:
 
 
 class PlainFloatField(_PlainMessage, FloatField):
-    default_unreadable = "Type a number, e.g. 0.5."
+    default_unreadable = _l("Type a number, e.g. 0.5.")
 
 
 class PlainIntegerField(_PlainMessage, IntegerField):
-    default_unreadable = "Type a whole number, e.g. 30."
+    default_unreadable = _l("Type a whole number, e.g. 30.")
 
 
 class PlainDateTimeLocalField(_PlainMessage, DateTimeLocalField):
-    default_unreadable = "Type a date and time, e.g. 2026-09-01T09:00."
+    default_unreadable = _l("Type a date and time, e.g. 2026-09-01T09:00.")

@@ -20,8 +20,9 @@ LETTER = re.compile(r"[^\W\d_]")
 #: Words that are the same in every language (the product's name).
 NOT_WORDS = {"Quizapp"}
 #: Code (file names, commands, YAML keys) is the same in every language: <code>, <kbd>, <samp>.
-#: Attributes that a person reads (or hears, from a screen reader).
-READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-description"}
+#: Attributes that a person reads (or hears, from a screen reader); ``data-label`` names a
+#: table cell's column on a phone, where report tables become cards (CSS ``attr(data-label)``).
+READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-description", "data-label"}
 HOLE = "\x01"  # where a Jinja tag or expression was: not literal text
 
 
@@ -112,6 +113,7 @@ def test_the_check_finds_untranslated_text() -> None:
     assert untranslated_text('<p title="Open it">Hello {{ name }}</p>') == ["Open it", "Hello"]
     assert untranslated_text('<p title="{{ _("Open") }}">{{ _("Hello") }} · Quizapp</p>') == []
     assert untranslated_text("{% trans %}Hello{% endtrans %} <b>Bye</b>") == ["Bye"]
+    assert untranslated_text('<td data-label="Score">{{ _("75%%") }}</td>') == ["Score"]
 
 
 @pytest.mark.parametrize(

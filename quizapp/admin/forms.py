@@ -13,9 +13,9 @@ class UserSearchForm(Form):
     """The search box (a GET: no CSRF token); read to show a too-long search by the box."""
 
     q = SearchField(
-        "Search by username",
+        _l("Search by username"),
         id="people-q",
-        validators=[Length(max=80, message="Search for at most 80 characters of a username.")],
+        validators=[Length(max=80, message=_l("Search for at most 80 characters of a username."))],
     )
 
 
@@ -30,7 +30,7 @@ class RoleForm(BackToListForm):
     role = StringField(
         validators=[
             DataRequired(message=_l("Choose a role.")),
-            AnyOf(ROLES, message="The role must be student, teacher or admin."),
+            AnyOf(ROLES, message=_l("The role must be student, teacher or admin.")),
         ]
     )
 

@@ -113,9 +113,9 @@ class OverrideForm(FlaskForm):
 
 class ShareBankForm(FlaskForm):
     username = StringField(
-        "Teacher's username",
+        _l("Teacher's username"),
         id="share-username",
-        validators=[DataRequired("Give the teacher's username."), Length(max=80)],
+        validators=[DataRequired(_l("Give the teacher's username.")), Length(max=80)],
     )
 
 

@@ -379,7 +379,7 @@ def _refused_override(
 ) -> ResponseReturnValue:
     if user_id not in {student.id for student in service.students_of(classroom.id)}:
         # No field of theirs is on the page to show the problem by.
-        flash("That student is not in this class.", "error")
+        flash(_("That student is not in this class."), "error")
         target = url_for("classes.assignment", class_id=classroom.id, assignment_id=row.id)
         return redirect(target + "#overrides"), 303
     assignment_form = AssignmentForm(formdata=None, obj=row)
