@@ -9,6 +9,7 @@ import re
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -171,3 +172,6 @@ def set_preferences(user: User, language: str | None, time_zone: str | None) -> 
     user.language = language or None
     user.time_zone = time_zone or None
     db.session.commit()
+    # The request chose its language before the change (quizapp.i18n.settle_language); what
+    # it says from now on (the flash that confirms the change) is in the new one.
+    refresh()

@@ -123,7 +123,14 @@ def open_book(bank_id: int) -> ResponseReturnValue:
 @teacher_required
 def drafts(bank_id: int) -> ResponseReturnValue:
     """The bank's drafts, each with its YAML to edit, and buttons to accept or discard it."""
-    bank = _bank(bank_id)
+    return _drafts_page(_bank(bank_id))
+
+
+def _drafts_page(
+    bank: Bank, refused: tuple[str, EditDraftForm] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The drafts page; an edit refused by its form comes back on it, in its draft's place,
+    with the error summary and the message by the field (GOV.UK pattern)."""
     document = bank_edits.current_document(bank)
     warnings = _warnings_by_question(document)
     shown = []
@@ -131,22 +138,28 @@ def drafts(bank_id: int) -> ResponseReturnValue:
         question = bank_edits.question_in(document, question_id)
         assert question is not None
         body = {key: value for key, value in question.items() if key != "draft"}
+        is_refused = refused is not None and refused[0] == question_id
         shown.append(
             {
                 "id": question_id,
                 "question": question,
-                "form": EditDraftForm(formdata=None, yaml_text=bank_yaml(body)),
+                "form": refused[1]
+                if refused is not None and is_refused
+                else EditDraftForm(formdata=None, yaml_text=bank_yaml(body)),
+                "refused": is_refused,
                 "warnings": warnings.get(question_id, []),
             }
         )
-    return render_template(
+    page = render_template(
         "teacher/drafts.html",
         bank=bank,
         drafts=shown,
+        refused_form=refused[1] if refused is not None else None,
         stored=source_texts.text_of(bank.id),
         generate_form=GenerateDraftsForm(),
         action_form=DraftActionForm(),
     )
+    return page, status
 
 
 def _warnings_by_question(document: bank_edits.Document) -> dict[str, list[LintWarning]]:
@@ -224,7 +237,9 @@ def edit(bank_id: int, question_id: str) -> ResponseReturnValue:
     document, _question = _draft_of(bank, question_id)
     form = EditDraftForm()
     if not form.validate_on_submit():
-        abort(400, _("The edited question was empty or too long; reload the page and try again."))
+        if "csrf_token" in form.errors:
+            abort(400, _("The form was missing its security token; reload the page and try again."))
+        return _drafts_page(bank, (question_id, form), 400)
     return _preview(bank, _with_typed_question(document, question_id, form.yaml_text.data or ""))
 
 

@@ -195,6 +195,24 @@ def test_edit_checks_the_typed_yaml_and_keeps_the_draft_mark(app, teacher, draft
     assert "Who wrote the article?" in listed, "still a draft, with the new wording"
 
 
+def test_an_empty_edit_comes_back_on_the_drafts_page_by_its_box(app, teacher, drafted) -> None:
+    """The GOV.UK pattern (tests/test_form_errors.py): the drafts page again, with the summary
+    linking to the refused draft's box, the message by it; the stored draft unchanged."""
+    from tests.test_form_errors import assert_refused
+
+    key, page = _first_draft(teacher, drafted)
+    with app.app_context():
+        before = db.session.scalar(select(func.count(Question.id)))
+    refused = teacher.post(
+        f"/teach/texts/{drafted}/drafts/{key}/edit",
+        data={"csrf_token": csrf_token(page), "yaml_text": ""},
+    )
+    text = assert_refused(refused, "yaml_text", "The question is empty; discard the draft instead.")
+    assert text.count('id="yaml_text"') == 1, "only the refused draft's box has the field's id"
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Question.id))) == before
+
+
 def test_discard_retires_and_unknown_or_accepted_keys_are_404(app, teacher, drafted) -> None:
     key, page = _first_draft(teacher, drafted)
     token = csrf_token(page)
