@@ -74,8 +74,13 @@ class FormReader(HTMLParser):
 
 def render(question: QuestionBase, response: dict[str, Any], disabled: bool = False) -> str:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
     )
+    # The partials' words are in _(); English here, as the app without a catalogue.
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     view = question.public_view(question.new_layout(random.Random(1)))
     template = env.get_template(f"qtypes/{question.type_name}.html")
     return template.render(view=view, name=PREFIX, response=response, disabled=disabled)
