@@ -19,9 +19,11 @@ WIDTHS = {"phone": 390, "desktop": 1280}
 def _site_link(page: Page, name: str, role: str = "link"):  # type: ignore[no-untyped-def]
     """A link (or the log-out button) of the site's header: on a phone it is in the "Menu",
     opened first."""
-    menu = page.get_by_text("Menu", exact=True)
-    if menu.is_visible():
-        menu.click()
+    # By the width, not by whether "Menu" shows: just after a navigation, before the stylesheet
+    # applies, the hidden menu can look visible for a moment at a laptop's width too.
+    viewport = page.viewport_size
+    if viewport is not None and viewport["width"] <= 576:  # the CSS's 36rem breakpoint
+        page.get_by_text("Menu", exact=True).click()
     return page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
 
 
