@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
-
 from quizapp import attempts as attempt_service
 from quizapp import history as history_service
 from quizapp import review_rules
@@ -34,12 +31,13 @@ from quizapp.api.schemas import (
     Saved,
     Submission,
 )
-from quizapp.classes.rules import applied_for, applied_settings
+from quizapp.classes.rules import applied_settings
 from quizapp.extensions import db
-from quizapp.models import Attempt, Bank, ClassMember, Classroom, Quiz
+from quizapp.models import Attempt, Quiz
 from quizapp.qtypes import InvalidResponse
 from quizapp.questions import question_from_version, quiz_settings
 from quizapp.student import attempt_pages
+from quizapp.student_quizzes import student_quizzes
 
 TAGS = ("student",)
 HISTORY_PER_PAGE = 50
@@ -52,23 +50,9 @@ def list_quizzes(caller: Caller) -> QuizList:
     As the quiz list page: the quizzes assigned to my classes (or, on a site with open
     quizzes, every quiz), with my attempts and grade."""
     user = caller.user
-    attempt_service.expire_overdue(user)
-    quizzes = db.session.scalars(
-        select(Quiz)
-        .join(Bank)
-        .options(contains_eager(Quiz.bank))  # each quiz's bank title, in the same query
-        .where(Quiz.retired.is_(False))
-        .order_by(Bank.title, Quiz.id)
-    ).all()
-    applied = applied_for((user.id, quiz) for quiz in quizzes)
-    attempts_by_quiz = attempt_service.attempts_by_quiz(user)
-    class_names = dict(
-        db.session.execute(
-            select(Classroom.id, Classroom.name)
-            .join(ClassMember, ClassMember.class_id == Classroom.id)
-            .where(ClassMember.user_id == user.id)
-        ).all()
-    )
+    offered = student_quizzes(user)
+    quizzes, applied = offered.quizzes, offered.applied
+    attempts_by_quiz, class_names = offered.attempts_by_quiz, offered.class_names
     items = []
     for quiz in quizzes:
         rules = applied[(user.id, quiz.id)]

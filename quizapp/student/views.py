@@ -17,14 +17,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp import attempts as attempt_service
 from quizapp import review_rules, source_texts
-from quizapp.classes.rules import Applied, applied_for, applied_settings
+from quizapp.classes.rules import Applied, applied_settings
 from quizapp.extensions import db
 from quizapp.models import (
     Attempt,
     AttemptSlot,
-    Bank,
-    ClassMember,
-    Classroom,
     Question,
     QuestionVersion,
     Quiz,
@@ -34,6 +31,7 @@ from quizapp.question_language import language_name, wanted_language
 from quizapp.questions import quiz_settings, shown_question, version_languages
 from quizapp.student import attempt_pages
 from quizapp.student.forms import ActionForm
+from quizapp.student_quizzes import student_quizzes
 
 blueprint = Blueprint("student", __name__)
 
@@ -61,19 +59,9 @@ def index() -> ResponseReturnValue:
     """The quizzes a student can take."""
     if not current_user.is_authenticated:
         return render_template("student/welcome.html")
-    attempt_service.expire_overdue(current_user)
-    quizzes = db.session.scalars(
-        select(Quiz).join(Bank).where(Quiz.retired.is_(False)).order_by(Bank.title, Quiz.id)
-    ).all()
-    applied = applied_for((current_user.id, quiz) for quiz in quizzes)
-    attempts_by_quiz = attempt_service.attempts_by_quiz(current_user)
-    class_names = dict(
-        db.session.execute(
-            select(Classroom.id, Classroom.name)
-            .join(ClassMember, ClassMember.class_id == Classroom.id)
-            .where(ClassMember.user_id == current_user.id)
-        ).all()
-    )
+    offered = student_quizzes(current_user)
+    quizzes, applied = offered.quizzes, offered.applied
+    attempts_by_quiz, class_names = offered.attempts_by_quiz, offered.class_names
     groups: dict[int | None, list[dict[str, Any]]] = {}
     for quiz in quizzes:
         rules = applied[(current_user.id, quiz.id)]
