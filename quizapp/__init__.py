@@ -12,6 +12,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The application factory: config, extensions, blueprints, error pages, commands."""
     instance_path = (test_config or {}).get("INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    from quizapp.routing import LazilyBuiltRule
+
+    app.url_rule_class = LazilyBuiltRule
 
     from quizapp.config import load_config
 
