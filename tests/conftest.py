@@ -83,8 +83,7 @@ def _emptied_postgres(url: str) -> bool:
             holding_rows = connection.execute(
                 text(
                     " UNION ALL ".join(
-                        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")"
-                        for name in names
+                        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in names
                     )
                 )
             ).scalars()

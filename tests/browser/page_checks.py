@@ -14,7 +14,9 @@ holds (tag, class, role, input type): the same template with other rows, names o
 same shape, while an error summary, a flash or a new kind of control makes a new one. Checking
 each shape once keeps the browser suite within the test budget (axe's colour-contrast rule
 costs seconds a page) without leaving a kind of page unchecked. Colour contrast does not change
-with the width, so it runs at the phone's width only.
+with the width, so it runs at the phone's width only. The laptop's width changes the layout,
+which the route's template and style sheets decide: each route is checked (and shot) at
+1280 px the first time one of its pages is replayed, and every shape at 390 px.
 
 A test that adds a page (another branch's classes, admin or guide pages) is checked by merely
 visiting it.
@@ -74,6 +76,11 @@ class Served:
     file: Path | None = None
 
     @property
+    def route(self) -> str:
+        """Method, status and path with numbers masked: pages of one template."""
+        return f"{self.method} {self.status} {_NUMBER.sub('N', self.path.split('?', 1)[0])}"
+
+    @property
     def shape(self) -> str:
         parser = _ElementKinds()
         parser.feed(self.body.decode("utf-8", "replace"))
@@ -83,8 +90,10 @@ class Served:
         return hashlib.sha256(json.dumps(described).encode()).hexdigest()
 
 
-# The shapes saved so far in this session (see the module's docstring).
+# The shapes saved so far in this session, and the routes replayed at every width (see the
+# module's docstring).
 _shapes_seen: set[str] = set()
+_routes_seen_wide: set[str] = set()
 
 
 @dataclass
@@ -153,6 +162,7 @@ def clear_pages() -> None:
     shutil.rmtree(PAGES, ignore_errors=True)
     PAGES.mkdir(parents=True, exist_ok=True)
     _shapes_seen.clear()
+    _routes_seen_wide.clear()
 
 
 def check_pages(browser: Browser, base: str, pages: list[Served]) -> list[str]:
@@ -203,7 +213,9 @@ def _replay(browser: Browser, base: str, served: Served) -> list[str]:
         assert served.file is not None
         axe = Axe()
         tab.evaluate(axe.axe_script)  # once: a change of width does not reload the page
-        for width in WIDTHS:
+        widths = WIDTHS if served.route not in _routes_seen_wide else WIDTHS[:1]
+        _routes_seen_wide.add(served.route)
+        for width in widths:
             tab.set_viewport_size({"width": width, "height": HEIGHT})
             response = tab.evaluate(f"axe.run(document, {_AXE_OPTIONS[width]})")
             result = AxeResults(response)
