@@ -203,6 +203,8 @@ class ImportResult(BaseModel):
 
 
 class ScoreBand(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     label: str
     low: int
     high: int
@@ -210,6 +212,8 @@ class ScoreBand(BaseModel):
 
 
 class StudentGradeView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     user_id: int
     username: str
     attempts: int
@@ -220,6 +224,8 @@ class StudentGradeView(BaseModel):
 
 
 class ItemView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     question_key: str
     version: int
     type: str

@@ -158,15 +158,24 @@ def import_bank(caller: Caller) -> ImportResult:
     "GET",
     scope="teach",
     response=QuizStatistics,
+    query=("class",),
     tags=TAGS,
 )
 def quiz_statistics(caller: Caller, quiz_id: int) -> QuizStatistics:
-    """A quiz's statistics, as its report page: distribution, grades, item analysis."""
+    """A quiz's statistics, as its report page: distribution, grades, item analysis.
+
+    ``?class=ID`` reads only the students of a class I teach (else a 404), as the report
+    page's class filter does."""
+    from quizapp.bounded_ints import int_arg
+
     quiz = db.session.get(Quiz, quiz_id)
     if quiz is None or not bank_access.may_read_bank(caller.user, quiz.bank):
         raise ApiProblem(404, "There is no such quiz among the banks you may read.")
+    class_id = int_arg("class", None, minimum=1)
+    if class_id is not None and teacher_class(class_id, caller.user) is None:
+        raise ApiProblem(404, "There is no such class among those you teach.")
     attempt_service.close_overdue()
-    report = stats.quiz_report(quiz)
+    report = stats.quiz_report(quiz, class_id)
     summary = report.summary
     return QuizStatistics(
         quiz_id=quiz.id,
@@ -182,35 +191,9 @@ def quiz_statistics(caller: Caller, quiz_id: int) -> QuizStatistics:
         highest=summary.highest,
         pass_rate=report.pass_rate,
         alpha=report.consistency.alpha,
-        bands=[
-            ScoreBand(label=b.label, low=b.low, high=b.high, attempts=b.attempts)
-            for b in summary.bands
-        ],
-        grades=[
-            StudentGradeView(
-                user_id=g.user_id,
-                username=g.username,
-                attempts=g.attempts,
-                grade=g.grade,
-                best=g.best,
-                last_submitted=g.last_submitted,
-                passed=g.passed,
-            )
-            for g in report.students
-        ],
-        items=[
-            ItemView(
-                question_key=i.question_key,
-                version=i.version,
-                type=i.type,
-                answers=i.answers,
-                facility=i.facility,
-                sd=i.sd,
-                discrimination=i.discrimination,
-                flags=list(i.flags),
-            )
-            for i in report.items
-        ],
+        bands=[ScoreBand.model_validate(band) for band in summary.bands],
+        grades=[StudentGradeView.model_validate(grade) for grade in report.students],
+        items=[ItemView.model_validate(item) for item in report.items],
     )
 
 

@@ -143,3 +143,29 @@ def test_statistics_and_gradebook_of_a_class_that_took_a_quiz(app: Flask, lee: t
     assert [c["quiz_id"] for c in book["columns"]] == [quiz_id]
     assert [(r["username"], r["cells"][0]["grade"]) for r in book["rows"]] == [("sam", 0)]
     assert_problem(sam.get(f"/quizzes/{quiz_id}/statistics"), 403, "'teach' scope")
+
+
+def test_statistics_of_one_class(app: Flask, lee: tuple[Teacher, Api]):
+    """``?class=``: the students of a class the teacher teaches, as the report page's filter."""
+    teacher, api = lee
+    api.post_yaml("/banks", bank_text())
+    quiz_id = quiz_of(app, "algebra")
+    for name, class_name in (("sam", "Maths 7"), ("ann", "Maths 8")):
+        class_id, code = teacher.create_class(class_name)
+        student = student_actions(app, name)
+        join(student, code)
+        teacher.assign(class_id, quiz_id)
+        taker = Api(app, make_token(student.client, name, ["take"]))
+        attempt = taker.post(f"/quizzes/{quiz_id}/attempts").get_json()
+        taker.post(f"/attempts/{attempt['id']}/submit", {"sequence": 0})
+
+    everyone = api.get(f"/quizzes/{quiz_id}/statistics").get_json()
+    assert sorted(g["username"] for g in everyone["grades"]) == ["ann", "sam"]
+    one_class = api.get(f"/quizzes/{quiz_id}/statistics?class={class_id}").get_json()
+    assert (one_class["attempts"], [g["username"] for g in one_class["grades"]]) == (1, ["ann"])
+    assert one_class["items"][0]["answers"] == 1
+
+    assert_problem(api.get(f"/quizzes/{quiz_id}/statistics?class=x"), 400, "class")
+    kim = teacher_client(app, "mr-kim")
+    kims_class, _ = Teacher(app, kim).create_class("Kim's")
+    assert_problem(api.get(f"/quizzes/{quiz_id}/statistics?class={kims_class}"), 404, "class")
