@@ -1,37 +1,19 @@
 """A database fault during an API call is a 503 problem document with Retry-After (as the
-pages' 503), and changes nothing."""
+pages' 503), and changes nothing. ``fault_app`` is tests/test_faults.py's (see
+tests/api/conftest.py)."""
 
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from flask import Flask
-from flask_migrate import upgrade
 
 from quizapp.extensions import db
 from tests.api.api_client import Api, assert_problem, make_token
 from tests.api.test_api_student import saved_answers
-from tests.conftest import DEMO_BANK, AuthActions
+from tests.conftest import AuthActions
 from tests.test_faults import make_app, write_lock_held
-
-
-@pytest.fixture
-def fault_app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
-    """The app with a short busy timeout and the demo bank (see tests/test_faults.py)."""
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    app = make_app(instance, database_url)
-    with app.app_context():
-        upgrade()
-    result = app.test_cli_runner().invoke(args=["quiz", "import", str(DEMO_BANK)])
-    assert result.exit_code == 0, result.output
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_save_while_another_writer_holds_the_lock_is_a_503_problem(
