@@ -5,7 +5,6 @@ roster, and every refused launch with its 4xx."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,64 +25,18 @@ from quizapp.models import (
     LtiAccount,
     LtiGrade,
     LtiLaunchValue,
-    Quiz,
     User,
 )
 from tests.conftest import AuthActions, csrf_token
-from tests.lti.platform import INSTRUCTOR, LEARNER, Launch, TestPlatform, launch_form, serve
+from tests.lti import fixtures
+from tests.lti.platform import INSTRUCTOR, LEARNER, Launch, TestPlatform, launch_form
 from tests.quiz_actions import QuizActions
-from tests.quiz_banks import make_bank
 from tests.test_regrade import decide, fix_key, key
 
-QUIZ = "- id: all\n  title: All questions\n  grading: latest\n"
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[TestPlatform]:
-    yield from serve(TestPlatform())
-
-
-@pytest.fixture
-def lms(served: TestPlatform) -> TestPlatform:
-    """The platform, with nothing recorded and a plain student launch next."""
-    served.launch = Launch()
-    served.scores.clear()
-    served.score_urls.clear()
-    served.deep_link_items.clear()
-    served.members.clear()
-    served.fail_scores = False
-    served.tool_keys = None
-    return served
-
-
-@pytest.fixture
-def app_config() -> dict[str, object]:
-    return {"OPEN_QUIZZES": False}
-
-
-@pytest.fixture
-def bank_path(app: Flask, runner, tmp_path) -> str:
-    path = make_bank(tmp_path, QUIZ, 3)
-    assert runner.invoke(args=["quiz", "import", path]).exit_code == 0
-    return path
-
-
-@pytest.fixture
-def quiz_id(app: Flask, bank_path: str) -> int:
-    with app.app_context():
-        found = db.session.scalar(select(Quiz.id).where(Quiz.key == "all"))
-        assert found is not None
-        return found
-
-
-@pytest.fixture
-def registered(app: Flask, runner, client: FlaskClient, lms: TestPlatform, quiz_id: int) -> int:
-    """The platform registered by the CLI, and its copy of the tool's published keys."""
-    result = runner.invoke(args=lms.registration_args())
-    assert result.exit_code == 0, result.output
-    lms.tool_keys = client.get("/lti/jwks").get_json()
-    lms.launch = Launch(custom={"quizapp_quiz": str(quiz_id)})
-    return quiz_id
+# The fixtures of an LTI launch (shared with the browser tests): the test platform, a bank,
+# the platform registered.
+served, lms, app_config = fixtures.served, fixtures.lms, fixtures.app_config
+bank_path, quiz_id, registered = fixtures.bank_path, fixtures.quiz_id, fixtures.registered
 
 
 def login_and_auth(client: FlaskClient, lms: TestPlatform) -> tuple[str, dict[str, str]]:
