@@ -445,6 +445,7 @@ def admin() -> ResponseReturnValue:
             urls=tool_urls(),
             published=published,
             rotate_form=ActionForm(prefix="rotate"),
+            waiting=grades.waiting_count(),
         ),
         status,
     )
