@@ -102,7 +102,15 @@ class TestPlatform:
         self.deep_link_items: list[dict[str, Any]] = []
         self.members: list[dict[str, Any]] = []
         self.fail_scores = False
+        self._scored = threading.Condition()
         self.app = self._make_app()
+
+    def wait_for_scores(self, count: int, timeout: float = 15.0) -> list[dict[str, Any]]:
+        """The scores received, once there are ``count`` of them: the tool sends a grade after
+        its response, so a browser can see the result page before the LMS has the grade."""
+        with self._scored:
+            self._scored.wait_for(lambda: len(self.scores) >= count, timeout)
+        return self.scores
 
     # -- the platform's configuration, as lti1p3platform holds it -----------------------------
 
@@ -250,8 +258,10 @@ class TestPlatform:
             if self.fail_scores:
                 return "The gradebook is down for maintenance", 503
             assert request.content_type == "application/vnd.ims.lis.v1.score+json"
-            self.score_urls.append(request.path)
-            self.scores.append(request.get_json(force=True))
+            with self._scored:
+                self.score_urls.append(request.path)
+                self.scores.append(request.get_json(force=True))
+                self._scored.notify_all()
             return "", 200
 
         @app.get("/memberships")
