@@ -80,7 +80,9 @@ def remove_key_command(kid: str | None) -> None:
 
 @lti_cli.command("send-grades")
 def send_grades_command() -> None:
-    """Send the grades waiting for the LMS (run it from cron: every few minutes is plenty)."""
+    """Send the grades waiting for the LMS (run it from cron: every few minutes is plenty),
+    and any changed grade that never reached the outbox."""
+    grades.queue_missed()
     sent, failed = grades.deliver(grades.waiting())
     click.echo(
         _(

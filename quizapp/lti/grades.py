@@ -157,6 +157,38 @@ def queue(quiz_id: int, user_ids: Collection[int] | None) -> list[int]:
     return [row.id for row in queued]
 
 
+def queue_missed() -> int:
+    """Write to the outbox every grade that differs from what its LMS last received and is
+    not waiting there: the grade change was stored but its outbox row never written (a worker
+    stopped between the two commits). ``flask lti send-grades`` runs it first; returns how
+    many it found."""
+    missed = list(
+        db.session.scalars(
+            select(LtiGrade)
+            .outerjoin(
+                LtiOutbox,
+                (LtiOutbox.link_id == LtiGrade.link_id) & (LtiOutbox.user_id == LtiGrade.user_id),
+            )
+            .options(joinedload(LtiGrade.link).joinedload(LtiResourceLink.quiz))
+            .where(LtiOutbox.id.is_(None))
+            .order_by(LtiGrade.id)
+        ).unique()
+    )
+    found: list[tuple[LtiGrade, float]] = []
+    for row in missed:
+        grade = current_grade(row.user, row.link.quiz)
+        if grade is not None and (row.sent_grade is None or abs(grade - row.sent_grade) > 1e-9):
+            found.append((row, grade))
+    if found:
+        begin_write()
+        for row, grade in found:
+            db.session.add(
+                LtiOutbox(link_id=row.link_id, user_id=row.user_id, score=grade, tries=0)
+            )
+        db.session.commit()
+    return len(found)
+
+
 def deliver(rows: Collection[LtiOutbox]) -> tuple[int, int]:
     """Send each waiting grade; returns (sent, failed). Each outcome is committed on its own,
     so one unreachable platform does not hold the others back."""

@@ -104,3 +104,25 @@ def test_a_newer_grade_replaces_an_unsent_older_one(
     lms.fail_scores = False
     assert runner.invoke(args=["lti", "send-grades"]).exit_code == 0
     assert [s["scoreGiven"] for s in lms.scores] == [100]  # the older grade never arrives
+
+
+def test_send_grades_finds_a_changed_grade_that_never_reached_the_outbox(
+    app: Flask, client: FlaskClient, runner, lms: TestPlatform, registered: int
+) -> None:
+    assert launch(client, lms).status_code == 302
+    take(app, client, answers(q1="wrong one q1"))
+    assert [s["scoreGiven"] for s in lms.scores] == [66.67]
+    # A worker stopped after storing the submission, before writing the outbox: no listener.
+    app.config["LTI_SEND_GRADES"] = False
+    take(app, client, answers())
+    app.config["LTI_SEND_GRADES"] = True
+    assert outbox(app) == [] and len(lms.scores) == 1
+
+    sent = runner.invoke(args=["lti", "send-grades"])
+
+    assert sent.exit_code == 0, sent.output
+    assert "1 grade(s) sent to the LMS; 0 still waiting." in sent.output
+    assert [s["scoreGiven"] for s in lms.scores] == [66.67, 100]
+    again = runner.invoke(args=["lti", "send-grades"])  # nothing differs any more
+    assert "0 grade(s) sent to the LMS; 0 still waiting." in again.output
+    assert len(lms.scores) == 2
