@@ -288,16 +288,16 @@ def _on_grades_changed(_sender: object, quiz_id: int, user_ids: Collection[int] 
         return
     try:
         ids = queue(quiz_id, user_ids)
+        # Grades of the quiz still waiting from an earlier failure go along.
+        earlier = db.session.scalars(
+            select(LtiOutbox.id)
+            .join(LtiResourceLink, LtiResourceLink.id == LtiOutbox.link_id)
+            .where(LtiResourceLink.quiz_id == quiz_id, LtiOutbox.id.not_in(ids))
+        ).all()
     except Exception:  # the grade change is stored: no fault here may turn it into an error page
         db.session.rollback()
         log.exception("LTI grades of quiz %s not queued for the LMS", quiz_id)
         return
-    # Grades of the quiz still waiting from an earlier failure go along.
-    earlier = db.session.scalars(
-        select(LtiOutbox.id)
-        .join(LtiResourceLink, LtiResourceLink.id == LtiOutbox.link_id)
-        .where(LtiResourceLink.quiz_id == quiz_id, LtiOutbox.id.not_in(ids))
-    ).all()
     if ids or earlier:
         send_soon([*ids, *earlier])
 
