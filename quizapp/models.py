@@ -626,8 +626,9 @@ class LtiResourceLink(db.Model):
 
 
 class LtiGrade(db.Model):
-    """A student's grade for a resource link as last sent to the platform, or waiting to be
-    sent (``pending``) after the platform could not be reached (``error`` says why)."""
+    """A student's grade for a resource link as last sent to the platform. Grades waiting to
+    be sent are in ``LtiOutbox`` since 0013; ``pending`` and ``error`` stay for a downgrade
+    and are no longer set."""
 
     __tablename__ = "lti_grades"
     __table_args__ = (UniqueConstraint("link_id", "user_id"),)
@@ -673,3 +674,31 @@ class ApiToken(db.Model):
     @property
     def scope_set(self) -> frozenset[str]:
         return frozenset(self.scopes.split())
+
+
+# --- lti-browser ---
+
+
+class LtiOutbox(db.Model):
+    """A grade waiting to go to the LMS (``quizapp.lti.grades``): written when a grade
+    changes, sent after the response with a short timeout, deleted once the platform has it,
+    kept (with ``error``) for ``flask lti send-grades`` when it could not be delivered. One row
+    per student and link (its line item): a newer grade replaces an unsent older one."""
+
+    __tablename__ = "lti_outbox"
+    __table_args__ = (UniqueConstraint("link_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("lti_resource_links.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    score: Mapped[float | None]
+    """In percent of 100; None for a grade carried over from 0012's ``lti_grades.pending``:
+    the quiz's grade when it is sent."""
+    graded_at: Mapped[datetime] = mapped_column(default=now_utc)
+    """When the grade changed: the score's timestamp at the platform."""
+    tries: Mapped[int] = mapped_column(default=0)
+    tried_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+    link: Mapped[LtiResourceLink] = relationship()
+    user: Mapped[User] = relationship()

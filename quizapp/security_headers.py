@@ -7,7 +7,11 @@ switched off one by one; here every header is visible in one place.
 - ``Content-Security-Policy``: scripts, styles, images and forms from this site only, nothing
   inline (timer and autosave: ``static/attempt.js``; the charts' CSS: ``static/charts.css``),
   no plugins, no framing. ``data:`` images stay allowed for the icons inside Pico CSS.
-- ``X-Frame-Options: DENY`` says the same as ``frame-ancestors 'none'`` to older browsers.
+  A view may widen two directives for its own response: ``allow_form_action`` (the deep-linking
+  page posts back to the LMS) and ``allow_framing_by`` (the LTI tool framed by the LMS that
+  launched the session, see ``quizapp.lti.framing``).
+- ``X-Frame-Options: DENY`` says the same as ``frame-ancestors 'none'`` to older browsers
+  (left out when a response may be framed by named origins).
 - ``Cache-Control: no-store`` on every response the app builds (static files keep their own
   caching): pages differ by who is logged in and carry CSRF tokens, so no shared or back-button
   cache should keep them.
@@ -20,20 +24,33 @@ second ``Server`` header from the app would not replace it but be sent beside it
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+from flask import Flask, Response, g, request
+
+
+def content_security_policy(
+    form_action: Iterable[str] = (), frame_ancestors: Iterable[str] = ()
+) -> str:
+    """The policy; ``form_action`` adds origins a form may post to, ``frame_ancestors`` the
+    origins that may frame the page (none: no framing at all)."""
+    ancestors = " ".join(sorted(set(frame_ancestors))) or "'none'"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            " ".join(["form-action 'self'", *sorted(set(form_action))]),
+            f"frame-ancestors {ancestors}",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -46,8 +63,39 @@ HSTS_MAX_AGE = 365 * 24 * 3600
 """One year, the usual minimum for HSTS preload lists."""
 
 
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` of an http(s) URL, as CSP names a source; None for others."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}".lower()
+
+
+def allow_form_action(url: str) -> None:
+    """Let this response's forms post to ``url``'s origin (a deep link back to the LMS)."""
+    origin = origin_of(url)
+    if origin:
+        g.setdefault("csp_form_action", set()).add(origin)
+
+
+def allow_framing_by(urls: Iterable[str]) -> None:
+    """Let the origins of ``urls`` frame this response (an LMS that launched the session)."""
+    origins = {origin for origin in map(origin_of, urls) if origin}
+    g.setdefault("csp_frame_ancestors", set()).update(origins)
+
+
 def add_security_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
+    form_action = g.get("csp_form_action", set())
+    frame_ancestors = g.get("csp_frame_ancestors", set())
+    headers = dict(HEADERS)
+    if form_action or frame_ancestors:
+        headers["Content-Security-Policy"] = content_security_policy(form_action, frame_ancestors)
+    if frame_ancestors:
+        # X-Frame-Options cannot name origins (ALLOW-FROM is obsolete and ignored); browsers
+        # that know CSP follow frame-ancestors and ignore it anyway, so it is left out rather
+        # than contradict the policy.
+        del headers["X-Frame-Options"]
+    for name, value in headers.items():
         response.headers.setdefault(name, value)
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"

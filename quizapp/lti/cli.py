@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from quizapp.lti import keys, platforms
+from quizapp.lti import grades, keys, platforms
 
 lti_cli = AppGroup("lti", help="LTI 1.3: LMS platforms and the tool's keys.")
 
@@ -76,3 +76,20 @@ def remove_key_command(kid: str | None) -> None:
     except keys.LtiKeyError as error:
         raise click.ClickException(str(error)) from error
     click.echo(_("Removed %(count)s retired key(s).", count=removed))
+
+
+@lti_cli.command("send-grades")
+def send_grades_command() -> None:
+    """Send the grades waiting for the LMS (run it from cron: every few minutes is plenty),
+    and any changed grade that never reached the outbox."""
+    grades.queue_missed()
+    sent, failed = grades.deliver(grades.waiting())
+    click.echo(
+        _(
+            "%(sent)s grade(s) sent to the LMS; %(failed)s still waiting.",
+            sent=sent,
+            failed=grades.waiting_count(),
+        )
+    )
+    if failed:
+        raise click.exceptions.Exit(1)

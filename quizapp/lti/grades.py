@@ -2,26 +2,33 @@
 the link's line item as a score ("Completed", "FullyGraded"), whenever it changes.
 
 The grade is the quiz's grade by its grading method (``attempts.quiz_grade``, the
-gradebook's function), in percent out of 100. It is sent after the change is committed, so a
-platform that cannot be reached loses nothing: the row stays ``pending`` with the error
-(teachers see it on the course page), and the next grade change of the quiz sends it again,
-as does the teacher's "Send grades again" button.
+gradebook's function), in percent out of 100. Why an outbox: a grade must never be lost when
+the LMS is down, and a student's submit must never wait on the LMS. So when a grade changes
+(after the service's commit) it is written to ``lti_outbox`` at once, and sent after the
+response has gone to the browser (``Response.call_on_close``) with a short timeout. A row the
+platform took is deleted (``lti_grades`` keeps what was sent); one it did not take stays, with
+the error, for ``flask lti send-grades`` (cron), the course page's "Send these grades again"
+button, or the next grade change of the quiz. A newer grade replaces an unsent older one (one
+row per student and link), so the LMS never receives an older grade after a newer one.
+/lti/admin shows how many wait.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 import requests
-from flask import current_app
+from flask import Flask, Response, after_this_request, current_app, g, has_request_context
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
 from pylti1p3.service_connector import ServiceConnector
-from sqlalchemy import or_, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import joinedload
 
 from quizapp.attempts import attempts_of, quiz_grade
@@ -29,18 +36,19 @@ from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.grade_events import grades_changed
 from quizapp.lti.platforms import registration_of
-from quizapp.models import LtiGrade, LtiResourceLink, Quiz, User, now_utc
+from quizapp.models import LtiGrade, LtiOutbox, LtiResourceLink, Quiz, User, now_utc
 from quizapp.questions import quiz_settings
 
 log = logging.getLogger(__name__)
 
 SCORE_MAXIMUM = 100.0
-TIMEOUT = 10.0
-"""Seconds to wait for the platform: a grade waits (pending), a student's page must not."""
+TIMEOUT = 3.0
+"""Seconds to wait for the platform: nobody waits for it (the response has gone), but a
+worker that is busy sending is not serving; a failed grade waits in the outbox."""
 
 
 class TimeoutSession(requests.Session):
-    """pylti1p3 calls the platform with no timeout; a hung LMS would hang the submit."""
+    """pylti1p3 calls the platform with no timeout; a hung LMS would hang the worker."""
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", TIMEOUT)
@@ -56,18 +64,17 @@ def current_grade(user: User, quiz: Quiz) -> float | None:
     return quiz_grade(attempts_of(user, quiz), quiz_settings(quiz).grading)
 
 
-def _send(row: LtiGrade, grade: float) -> None:
-    link = row.link
+def _send(link: LtiResourceLink, subject: str, grade: float, graded_at: datetime) -> None:
     endpoint = dict(link.ags_endpoint or {})
     registration = registration_of(link.platform)
     score = (
         Grade()
         .set_score_given(round(grade, 2))
         .set_score_maximum(SCORE_MAXIMUM)
-        .set_timestamp(_iso(now_utc()))
+        .set_timestamp(_iso(graded_at))
         .set_activity_progress("Completed")
         .set_grading_progress("FullyGraded")
-        .set_user_id(row.subject)
+        .set_user_id(subject)
     )
     lineitem = None
     if not endpoint.get("lineitem"):
@@ -94,20 +101,109 @@ def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:500]
 
 
-def deliver(rows: Collection[LtiGrade]) -> tuple[int, int]:
-    """Send each row's current grade; returns (sent, failed). Each outcome is committed on
-    its own, so one unreachable platform does not hold the others back."""
-    sent = failed = 0
+def _grade_rows(quiz_id: int, user_ids: Collection[int] | None) -> list[LtiGrade]:
+    """The (student, link) pairs of a quiz that the LMS keeps grades for: the students named
+    (all when None)."""
+    query = (
+        select(LtiGrade)
+        .join(LtiResourceLink, LtiResourceLink.id == LtiGrade.link_id)
+        .options(joinedload(LtiGrade.link).joinedload(LtiResourceLink.quiz))
+        .where(LtiResourceLink.quiz_id == quiz_id)
+        .order_by(LtiGrade.id)
+    )
+    if user_ids is not None:
+        query = query.where(LtiGrade.user_id.in_(list(user_ids)))
+    return list(db.session.scalars(query).unique())
+
+
+def queue(quiz_id: int, user_ids: Collection[int] | None) -> list[int]:
+    """Write each named student's current grade for the quiz to the outbox, replacing an
+    unsent older one; returns the outbox rows' ids."""
+    rows = _grade_rows(quiz_id, user_ids)
+    if not rows:
+        return []
+    grades: list[tuple[LtiGrade, float]] = []
     for row in rows:
         user = db.session.get(User, row.user_id)
-        if user is None:
+        grade = current_grade(user, row.link.quiz) if user is not None else None
+        if grade is not None:
+            grades.append((row, grade))
+    if not grades:
+        return []
+    begin_write()
+    queued: list[LtiOutbox] = []
+    for row, grade in grades:
+        # A newer grade replaces an unsent older one as a new row (a new id): a delivery of
+        # the old one that is under way then deletes nothing when it ends.
+        older = db.session.scalar(
+            select(LtiOutbox).where(
+                LtiOutbox.link_id == row.link_id, LtiOutbox.user_id == row.user_id
+            )
+        )
+        tries, error = (older.tries, older.error) if older is not None else (0, None)
+        if older is not None:
+            db.session.execute(delete(LtiOutbox).where(LtiOutbox.id == older.id))
+        waiting = LtiOutbox(
+            link_id=row.link_id,
+            user_id=row.user_id,
+            score=grade,
+            graded_at=now_utc(),
+            tries=tries,
+            error=error,
+        )
+        db.session.add(waiting)
+        queued.append(waiting)
+    db.session.commit()
+    return [row.id for row in queued]
+
+
+def queue_missed() -> int:
+    """Write to the outbox every grade that differs from what its LMS last received and is
+    not waiting there: the grade change was stored but its outbox row never written (a worker
+    stopped between the two commits). ``flask lti send-grades`` runs it first; returns how
+    many it found."""
+    missed = list(
+        db.session.scalars(
+            select(LtiGrade)
+            .outerjoin(
+                LtiOutbox,
+                (LtiOutbox.link_id == LtiGrade.link_id) & (LtiOutbox.user_id == LtiGrade.user_id),
+            )
+            .options(joinedload(LtiGrade.link).joinedload(LtiResourceLink.quiz))
+            .where(LtiOutbox.id.is_(None))
+            .order_by(LtiGrade.id)
+        ).unique()
+    )
+    found: list[tuple[LtiGrade, float]] = []
+    for row in missed:
+        grade = current_grade(row.user, row.link.quiz)
+        if grade is not None and (row.sent_grade is None or abs(grade - row.sent_grade) > 1e-9):
+            found.append((row, grade))
+    if found:
+        begin_write()
+        for row, grade in found:
+            db.session.add(
+                LtiOutbox(link_id=row.link_id, user_id=row.user_id, score=grade, tries=0)
+            )
+        db.session.commit()
+    return len(found)
+
+
+def deliver(rows: Collection[LtiOutbox]) -> tuple[int, int]:
+    """Send each waiting grade; returns (sent, failed). Each outcome is committed on its own,
+    so one unreachable platform does not hold the others back."""
+    sent = failed = 0
+    for row in rows:
+        row_id, score, graded_at = row.id, row.score, row.graded_at
+        record = db.session.scalar(
+            select(LtiGrade).where(LtiGrade.link_id == row.link_id, LtiGrade.user_id == row.user_id)
+        )
+        if score is None and record is not None:
+            score = current_grade(record.user, row.link.quiz)
+        if record is None or score is None:
             continue
-        grade = current_grade(user, row.link.quiz)
-        if grade is None:
-            continue
-        row_id = row.id
         try:
-            _send(row, grade)
+            _send(row.link, record.subject, score, graded_at)
         except (LtiException, requests.RequestException, ValueError, KeyError) as error:
             message = describe(error)
             log.warning(
@@ -117,35 +213,73 @@ def deliver(rows: Collection[LtiGrade]) -> tuple[int, int]:
                 message,
             )
             begin_write()
-            stored = db.session.get(LtiGrade, row_id)
+            stored = db.session.get(LtiOutbox, row_id)
             if stored is not None:
-                stored.pending, stored.error = True, message
+                stored.tries, stored.tried_at, stored.error = stored.tries + 1, now_utc(), message
             db.session.commit()
             failed += 1
             continue
         begin_write()
-        stored = db.session.get(LtiGrade, row_id)
-        if stored is not None:
-            stored.sent_grade, stored.sent_at = grade, now_utc()
-            stored.pending, stored.error = False, None
+        # A newer grade that replaced this row meanwhile has another id: it stays, to go next.
+        db.session.execute(delete(LtiOutbox).where(LtiOutbox.id == row_id))
+        stored_record = db.session.get(LtiGrade, record.id)
+        if stored_record is not None:
+            stored_record.sent_grade, stored_record.sent_at = score, now_utc()
         db.session.commit()
         sent += 1
     return sent, failed
 
 
-def rows_for(quiz_id: int, user_ids: Collection[int] | None) -> list[LtiGrade]:
-    """The grade rows of a quiz to send: the students named (all when None), and every row
-    of the quiz still pending from an earlier failure."""
-    query = (
-        select(LtiGrade)
-        .join(LtiResourceLink, LtiResourceLink.id == LtiGrade.link_id)
-        .options(joinedload(LtiGrade.link).joinedload(LtiResourceLink.platform))
-        .where(LtiResourceLink.quiz_id == quiz_id)
-        .order_by(LtiGrade.id)
+def _waiting_query() -> Select[tuple[LtiOutbox]]:
+    return (
+        select(LtiOutbox)
+        .options(
+            joinedload(LtiOutbox.link).joinedload(LtiResourceLink.platform),
+            joinedload(LtiOutbox.link).joinedload(LtiResourceLink.quiz),
+            joinedload(LtiOutbox.user),
+        )
+        .order_by(LtiOutbox.id)
     )
-    if user_ids is not None:
-        query = query.where(or_(LtiGrade.user_id.in_(list(user_ids)), LtiGrade.pending.is_(True)))
+
+
+def waiting(ids: Collection[int] | None = None) -> list[LtiOutbox]:
+    """The grades waiting for the LMS (those of ``ids`` only, when given)."""
+    query = _waiting_query()
+    if ids is not None:
+        query = query.where(LtiOutbox.id.in_(list(ids)))
     return list(db.session.scalars(query).unique())
+
+
+def waiting_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(LtiOutbox)) or 0
+
+
+def _send_after_response(app: Flask, ids: list[int]) -> None:
+    """Runs when the response has been sent (WSGI ``close``): no request, no one waiting."""
+    with app.app_context():
+        try:
+            deliver(waiting(ids))
+        except Exception:  # the grades are in the outbox: no fault here may lose them
+            db.session.rollback()
+            log.exception("LTI grades %s not sent; they wait in the outbox", ids)
+
+
+def send_soon(ids: list[int]) -> None:
+    """Send these outbox rows after this request's response (at once outside a request,
+    e.g. a regrade from the command line)."""
+    if not has_request_context():
+        deliver(waiting(ids))
+        return
+    if "lti_outbox_ids" not in g:
+        g.lti_outbox_ids = []
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+        @after_this_request
+        def _later(response: Response) -> Response:
+            response.call_on_close(partial(_send_after_response, app, list(g.lti_outbox_ids)))
+            return response
+
+    g.lti_outbox_ids.extend(i for i in ids if i not in g.lti_outbox_ids)
 
 
 @grades_changed.connect
@@ -153,25 +287,30 @@ def _on_grades_changed(_sender: object, quiz_id: int, user_ids: Collection[int] 
     if not current_app.config.get("LTI_SEND_GRADES", True):
         return
     try:
-        rows = rows_for(quiz_id, user_ids)
-        if rows:
-            deliver(rows)
+        ids = queue(quiz_id, user_ids)
+        # Grades of the quiz still waiting from an earlier failure go along.
+        earlier = db.session.scalars(
+            select(LtiOutbox.id)
+            .join(LtiResourceLink, LtiResourceLink.id == LtiOutbox.link_id)
+            .where(LtiResourceLink.quiz_id == quiz_id, LtiOutbox.id.not_in(ids))
+        ).all()
     except Exception:  # the grade change is stored: no fault here may turn it into an error page
         db.session.rollback()
-        log.exception("LTI grades of quiz %s not sent; they go with the next change", quiz_id)
+        log.exception("LTI grades of quiz %s not queued for the LMS", quiz_id)
+        return
+    if ids or earlier:
+        send_soon([*ids, *earlier])
 
 
-def pending_of_class(class_id: int) -> list[LtiGrade]:
+def pending_of_class(class_id: int) -> list[LtiOutbox]:
     """The grades of a course's links that the LMS has not received yet."""
     from quizapp.models import LtiContext
 
     return list(
         db.session.scalars(
-            select(LtiGrade)
-            .join(LtiResourceLink, LtiResourceLink.id == LtiGrade.link_id)
+            _waiting_query()
+            .join(LtiResourceLink, LtiResourceLink.id == LtiOutbox.link_id)
             .join(LtiContext, LtiContext.id == LtiResourceLink.context_id)
-            .options(joinedload(LtiGrade.link).joinedload(LtiResourceLink.platform))
-            .where(LtiContext.class_id == class_id, LtiGrade.pending.is_(True))
-            .order_by(LtiGrade.id)
+            .where(LtiContext.class_id == class_id)
         ).unique()
     )

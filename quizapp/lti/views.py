@@ -34,12 +34,14 @@ from quizapp.auth.views import start_login
 from quizapp.classes.service import assignable_quizzes, teacher_class
 from quizapp.extensions import csrf, db
 from quizapp.i18n import N_
-from quizapp.lti import grades, keys, launches, platforms, roster
+from quizapp.lti import framing, grades, keys, launches, platforms, roster
 from quizapp.lti.forms import ActionForm, PlatformForm
 from quizapp.lti.storage import DatabaseSessionService
 from quizapp.models import LtiContext, Quiz, now_utc
+from quizapp.security_headers import allow_form_action
 
 blueprint = Blueprint("lti", __name__, url_prefix="/lti")
+blueprint.before_app_request(framing.allow_launching_platform)
 
 LAUNCH_KEY = "lti_launch_id"
 """The deep-linking launch a teacher is picking a quiz for (Flask's session)."""
@@ -251,6 +253,7 @@ def launch() -> ResponseReturnValue:
     except launches.LaunchRefused as refusal:
         return _refused(refusal.status, str(refusal))
     start_login(arrived.user)
+    framing.remember_launch(launches.platform_of(claims), claims)
     if deep_linking:
         if not arrived.teaches:
             return _refused(403, _("Only the course's teachers can choose a quiz for the LMS."))
@@ -317,10 +320,12 @@ def deep_link() -> ResponseReturnValue:
         settings = message.get_launch_data().get(DEEP_LINKING_CLAIM) or {}
         token = deep_link.get_response_jwt([resource])
         session.pop(LAUNCH_KEY, None)
+        return_url = str(settings.get("deep_link_return_url", ""))
+        allow_form_action(return_url)  # the form posts back to the LMS
         return render_template(
             "lti/deep_link_return.html",
             quiz=quiz,
-            return_url=settings.get("deep_link_return_url", ""),
+            return_url=return_url,
             token=token,
         )
     return render_template("lti/deep_link.html", quizzes=quizzes, form=form)
@@ -440,6 +445,7 @@ def admin() -> ResponseReturnValue:
             urls=tool_urls(),
             published=published,
             rotate_form=ActionForm(prefix="rotate"),
+            waiting=grades.waiting_count(),
         ),
         status,
     )

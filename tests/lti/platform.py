@@ -69,6 +69,8 @@ class Launch:
     """Re-sign the id_token with this audience (the platform's own key)."""
     forge: bool = False
     """Re-sign the id_token with another key under the platform's key id."""
+    return_url: str | None = None
+    """The launch_presentation claim's return_url (Canvas: the course page, on its own host)."""
 
 
 class _FlaskRequest(Request):
@@ -91,6 +93,8 @@ class TestPlatform:
         self.private_key, self.public_key = new_key()
         self.other_private_key, _ = new_key()
         self.url = ""
+        self.tool = TOOL
+        """Where the tool is served: the test client's ``http://localhost`` or a live server."""
         self.launch = Launch()
         self.tool_keys: dict[str, Any] | None = None
         self.scores: list[dict[str, Any]] = []
@@ -98,7 +102,15 @@ class TestPlatform:
         self.deep_link_items: list[dict[str, Any]] = []
         self.members: list[dict[str, Any]] = []
         self.fail_scores = False
+        self._scored = threading.Condition()
         self.app = self._make_app()
+
+    def wait_for_scores(self, count: int, timeout: float = 15.0) -> list[dict[str, Any]]:
+        """The scores received, once there are ``count`` of them: the tool sends a grade after
+        its response, so a browser can see the result page before the LMS has the grade."""
+        with self._scored:
+            self._scored.wait_for(lambda: len(self.scores) >= count, timeout)
+        return self.scores
 
     # -- the platform's configuration, as lti1p3platform holds it -----------------------------
 
@@ -112,10 +124,10 @@ class TestPlatform:
                     .set_iss(platform.url)
                     .set_client_id(CLIENT_ID)
                     .set_deployment_id(deployment_id)
-                    .set_oidc_login_url(f"{TOOL}/lti/login")
-                    .set_launch_url(f"{TOOL}/lti/launch")
-                    .set_deeplink_launch_url(f"{TOOL}/lti/launch")
-                    .set_tool_key_set_url(f"{TOOL}/lti/jwks")
+                    .set_oidc_login_url(f"{platform.tool}/lti/login")
+                    .set_launch_url(f"{platform.tool}/lti/launch")
+                    .set_deeplink_launch_url(f"{platform.tool}/lti/launch")
+                    .set_tool_key_set_url(f"{platform.tool}/lti/jwks")
                     .set_platform_public_key(platform.public_key)
                     .set_platform_private_key(platform.private_key)
                 )
@@ -174,6 +186,8 @@ class TestPlatform:
                     f'<form method="post" action="{launch_data["launch_url"]}">'
                     f'<input name="id_token" value="{token}">'
                     f'<input name="state" value="{launch_data["state"]}"></form>'
+                    # An LMS posts the form at once, as a browser's script.
+                    "<script>document.forms[0].submit()</script>"
                 )
 
         @app.get("/start")
@@ -183,6 +197,15 @@ class TestPlatform:
             if self.launch.deep_link:
                 login.set_deeplinking_launch_url()
             return login.initiate_login(self.launch.sub)  # type: ignore[no-any-return]
+
+        @app.get("/course")
+        def course() -> str:
+            """An LMS's course page holding the tool in a frame, as Moodle and Canvas do."""
+            return (
+                "<!doctype html><title>History 101</title><h1>History 101</h1>"
+                '<iframe id="tool" title="Quizapp" src="/start" width="1000" height="700">'
+                "</iframe>"
+            )
 
         @app.get("/auth")
         def auth() -> str:
@@ -194,6 +217,10 @@ class TestPlatform:
             launcher.set_user_data(wanted.sub, wanted.roles, full_name=wanted.name)
             launcher.set_launch_context_claim(wanted.context_id, context_title=wanted.context_title)
             launcher.set_nrps(f"{self.url}/memberships")
+            if wanted.return_url:
+                launcher.set_launch_presentation_claim(
+                    document_target="iframe", return_url=wanted.return_url
+                )
             if wanted.deep_link:
                 launcher.set_dl(f"{self.url}/deep-link-return", title="Add an activity")
             else:
@@ -231,8 +258,10 @@ class TestPlatform:
             if self.fail_scores:
                 return "The gradebook is down for maintenance", 503
             assert request.content_type == "application/vnd.ims.lis.v1.score+json"
-            self.score_urls.append(request.path)
-            self.scores.append(request.get_json(force=True))
+            with self._scored:
+                self.score_urls.append(request.path)
+                self.scores.append(request.get_json(force=True))
+                self._scored.notify_all()
             return "", 200
 
         @app.get("/memberships")

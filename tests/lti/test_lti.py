@@ -5,7 +5,6 @@ roster, and every refused launch with its 4xx."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,64 +25,19 @@ from quizapp.models import (
     LtiAccount,
     LtiGrade,
     LtiLaunchValue,
-    Quiz,
+    LtiOutbox,
     User,
 )
 from tests.conftest import AuthActions, csrf_token
-from tests.lti.platform import INSTRUCTOR, LEARNER, Launch, TestPlatform, launch_form, serve
+from tests.lti import fixtures
+from tests.lti.platform import INSTRUCTOR, LEARNER, Launch, TestPlatform, launch_form
 from tests.quiz_actions import QuizActions
-from tests.quiz_banks import make_bank
 from tests.test_regrade import decide, fix_key, key
 
-QUIZ = "- id: all\n  title: All questions\n  grading: latest\n"
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[TestPlatform]:
-    yield from serve(TestPlatform())
-
-
-@pytest.fixture
-def lms(served: TestPlatform) -> TestPlatform:
-    """The platform, with nothing recorded and a plain student launch next."""
-    served.launch = Launch()
-    served.scores.clear()
-    served.score_urls.clear()
-    served.deep_link_items.clear()
-    served.members.clear()
-    served.fail_scores = False
-    served.tool_keys = None
-    return served
-
-
-@pytest.fixture
-def app_config() -> dict[str, object]:
-    return {"OPEN_QUIZZES": False}
-
-
-@pytest.fixture
-def bank_path(app: Flask, runner, tmp_path) -> str:
-    path = make_bank(tmp_path, QUIZ, 3)
-    assert runner.invoke(args=["quiz", "import", path]).exit_code == 0
-    return path
-
-
-@pytest.fixture
-def quiz_id(app: Flask, bank_path: str) -> int:
-    with app.app_context():
-        found = db.session.scalar(select(Quiz.id).where(Quiz.key == "all"))
-        assert found is not None
-        return found
-
-
-@pytest.fixture
-def registered(app: Flask, runner, client: FlaskClient, lms: TestPlatform, quiz_id: int) -> int:
-    """The platform registered by the CLI, and its copy of the tool's published keys."""
-    result = runner.invoke(args=lms.registration_args())
-    assert result.exit_code == 0, result.output
-    lms.tool_keys = client.get("/lti/jwks").get_json()
-    lms.launch = Launch(custom={"quizapp_quiz": str(quiz_id)})
-    return quiz_id
+# The fixtures of an LTI launch (shared with the browser tests): the test platform, a bank,
+# the platform registered.
+served, lms, app_config = fixtures.served, fixtures.lms, fixtures.app_config
+bank_path, quiz_id, registered = fixtures.bank_path, fixtures.quiz_id, fixtures.registered
 
 
 def login_and_auth(client: FlaskClient, lms: TestPlatform) -> tuple[str, dict[str, str]]:
@@ -118,6 +72,7 @@ def take(app: Flask, client: FlaskClient, fields: dict[str, list[str]]) -> int:
     response = actions.submit(attempt_id, fields)
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/review")
+    response.close()  # the response has gone to the browser: the grade goes to the LMS now
     return attempt_id
 
 
@@ -179,7 +134,9 @@ def test_a_new_attempt_and_a_regrade_send_the_updated_grade(
     assert [s["scoreGiven"] for s in lms.scores] == [33.33, 66.67]  # latest attempt counts
 
     fix_key(runner, bank_path)  # "wrong one q1" becomes the right answer
-    assert decide(teacher_client(app), app, "all").status_code == 303
+    regraded = decide(teacher_client(app), app, "all")
+    assert regraded.status_code == 303
+    regraded.close()
 
     assert [s["scoreGiven"] for s in lms.scores] == [33.33, 66.67, 100]
     assert score_of(lms.scores[-1])[3:] == ("Completed", "FullyGraded")
@@ -196,9 +153,11 @@ def test_an_unreachable_platform_loses_no_submission_and_the_grade_is_sent_later
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt is not None and attempt.submitted_at is not None and attempt.marks == 3
-        row = db.session.scalar(select(LtiGrade))
-        assert row is not None and row.pending and "503" in (row.error or "")
-        assert row.sent_grade is None
+        row = db.session.scalar(select(LtiOutbox))
+        assert row is not None and row.score == 100 and "503" in (row.error or "")
+        assert row.tries == 1
+        record = db.session.scalar(select(LtiGrade))
+        assert record is not None and record.sent_grade is None
     assert lms.scores == []
 
     # The course's teacher, launched from the LMS, sees the note and sends them again.
@@ -243,7 +202,7 @@ def test_a_pending_grade_is_retried_on_the_next_grade_change(
         ("student-2", 100),
     ]
     with app.app_context():
-        assert db.session.scalar(select(func.count()).where(LtiGrade.pending.is_(True))) == 0
+        assert db.session.scalar(select(func.count()).select_from(LtiOutbox)) == 0
 
 
 # -- accounts -----------------------------------------------------------------------------
