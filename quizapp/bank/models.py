@@ -78,7 +78,8 @@ DEFER_CROSS_CHECKS = "defer_cross_checks"
 
 def rule_error(message: str, key: str) -> PydanticCustomError:
     """A broken rule between fields; ``key`` tells the loader which key to point at."""
-    return PydanticCustomError("bank_rule", message, {"key": key})
+    # The message itself rides along too: pydantic keeps only its text, the page wants the Msg.
+    return PydanticCustomError("bank_rule", message, {"key": key, "message": message})
 
 
 def _whole_number(value: Any) -> Any:

@@ -37,6 +37,7 @@ import yaml
 
 from quizapp.bank.errors import MAX_PROBLEMS, BankError, Problem
 from quizapp.bank.scalars import PlainFloat, PlainInt
+from quizapp.translatable import Msg
 
 MAX_BANK_BYTES = 1_000_000
 """Bigger files are refused: a bank is hand-written text, not a data dump."""
@@ -154,8 +155,12 @@ def size_problem(size: int, filename: str, max_bytes: int = MAX_BANK_BYTES) -> P
         filename,
         1,
         1,
-        f"the file is {size:,} bytes, more than the limit of {max_bytes:,}; "
-        "split the bank into several smaller files",
+        Msg(
+            "the file is %(size)s bytes, more than the limit of %(limit)s; "
+            "split the bank into several smaller files",
+            size=format(size, ","),
+            limit=format(max_bytes, ","),
+        ),
     )
 
 
@@ -172,8 +177,10 @@ def _decode(data: bytes, filename: str) -> str:
                     filename,
                     before.count(b"\n") + 1,
                     column,
-                    f"this byte (0x{data[error.start]:02x}) is not UTF-8 text; "
-                    "save the file as UTF-8",
+                    Msg(
+                        "this byte (0x%(byte)s) is not UTF-8 text; save the file as UTF-8",
+                        byte=format(data[error.start], "02x"),
+                    ),
                 )
             ]
         ) from None
@@ -222,7 +229,7 @@ def _tab_problems(text: str, filename: str) -> Found:
                         filename,
                         number,
                         indent.index("\t") + 1,
-                        "a tab character in the indentation; use spaces, not tabs",
+                        Msg("a tab character in the indentation; use spaces, not tabs"),
                     )
                 )
     return problems, total
@@ -296,8 +303,10 @@ def _compose(text: str, filename: str) -> yaml.Node | None:
                     filename,
                     second.start_mark.line + 1,
                     second.start_mark.column + 1,
-                    "a second YAML document starts here (after '---'); "
-                    "keep one bank per file, or remove the '---' line",
+                    Msg(
+                        "a second YAML document starts here (after '---'); "
+                        "keep one bank per file, or remove the '---' line"
+                    ),
                 )
             ]
         )
@@ -309,11 +318,12 @@ def _syntax_problem(error: yaml.YAMLError, text: str, filename: str) -> Problem:
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         parts = [part for part in (error.context, error.problem) if part]
-        message = "YAML syntax: " + ", ".join(parts)
+        # The parser's own words ("expected <block end>") stay English: they name YAML tokens.
+        message = Msg("YAML syntax: %(detail)s", detail=", ".join(parts))
         if mark is None:
             return Problem(filename, 1, 1, message)
         return Problem(filename, mark.line + 1, mark.column + 1, message)
-    return Problem(filename, 1, 1, f"YAML syntax: {error}")
+    return Problem(filename, 1, 1, Msg("YAML syntax: %(detail)s", detail=str(error)))
 
 
 class _Converter:
@@ -382,13 +392,17 @@ class _Converter:
             return result
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, "a key must be plain text, not a list or a mapping")
+                self.problem(key_node, Msg("a key must be plain text, not a list or a mapping"))
                 continue
             key = key_node.value
             if key in first_line:
                 self.problem(
                     key_node,
-                    f"duplicate key '{key}' (first at line {first_line[key]}); keep one of them",
+                    Msg(
+                        "duplicate key '%(key)s' (first at line %(line)s); keep one of them",
+                        key=key,
+                        line=first_line[key],
+                    ),
                 )
                 continue
             first_line[key] = key_node.start_mark.line + 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quizapp.bank.errors import MAX_PROBLEMS, BankError, Problem
+from quizapp.translatable import Msg
 
 MAX_SHOWN = MAX_PROBLEMS
 """Problems shown at most; the rest are counted."""
@@ -64,7 +65,11 @@ def more_line(shown: int, total: int) -> str | None:
     """ "and N more (M in all)" when some problems are not shown, else None."""
     if total <= shown:
         return None
-    return f"and {total - shown:,} more ({total:,} in all)"
+    return Msg(
+        "and %(more)s more (%(total)s in all)",
+        more=format(total - shown, ","),
+        total=format(total, ","),
+    )
 
 
 def report_lines(error: BankError) -> list[str]:

@@ -38,6 +38,7 @@ from quizapp.qtypes.base import (
 from quizapp.qtypes.languages import LocalText, NonEmptyLocalText
 from quizapp.qtypes.numeric import MAX_NUMBER_LENGTH, NumericTarget, grade_number
 from quizapp.qtypes.short import AcceptedAnswers
+from quizapp.translatable import Msg
 
 BLANK = re.compile(r"\[\[\s*([^\[\]]*?)\s*\]\]")
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -91,7 +92,7 @@ Blank = Annotated[Union[ShortBlank, NumericBlank, ChoiceBlank], Field(discrimina
 
 class Cloze(QuestionBase):
     type_name = "cloze"
-    label = "Fill in the blanks"
+    label = Msg("Fill in the blanks")
 
     type: Literal["cloze"]
     blanks: dict[str, Blank] = Field(min_length=1)
@@ -186,7 +187,9 @@ class Cloze(QuestionBase):
             if isinstance(blank, ChoiceBlank):
                 value = only_value(form, field)
                 if value and value not in self.choice_keys(name):
-                    raise InvalidResponse(f"'{value[:40]}' is not one of the choices of a blank")
+                    raise InvalidResponse(
+                        Msg("'%(value)s' is not one of the choices of a blank", value=value[:40])
+                    )
             elif isinstance(blank, NumericBlank):
                 value = text_value(form, field, MAX_NUMBER_LENGTH)
             else:
@@ -216,13 +219,11 @@ class Cloze(QuestionBase):
         for number, name in enumerate(self.names(), start=1):
             value = filled.get(name, "")
             if not value.strip():
-                feedback.append(f"Blank {number}: not answered.")
+                feedback.append(Msg("Blank %(number)s: not answered.", number=number))
                 continue
             ok, note = self._check(name, value)
             right += ok
-            feedback.append(
-                f"Blank {number}: {'right' if ok else 'wrong'}.{f' {note}' if note else ''}"
-            )
+            feedback.append(_blank_feedback(number, ok, note))
         return Grade(right / len(self.blanks), feedback)
 
     def _answer_of(self, name: str) -> str:
@@ -245,3 +246,14 @@ class Cloze(QuestionBase):
                 value = self.choice_keys(name).get(value, "")
             shown.append(" ".join(value.split()) or "–")
         return " | ".join(shown)
+
+
+def _blank_feedback(number: int, right: bool, note: str) -> Msg:
+    """ "Blank 2: wrong. Read as 4." (each sentence whole, so a translation can reorder it)."""
+    if right:
+        if note:
+            return Msg("Blank %(number)s: right. %(note)s", number=number, note=note)
+        return Msg("Blank %(number)s: right.", number=number)
+    if note:
+        return Msg("Blank %(number)s: wrong. %(note)s", number=number, note=note)
+    return Msg("Blank %(number)s: wrong.", number=number)

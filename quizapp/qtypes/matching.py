@@ -32,6 +32,7 @@ from quizapp.qtypes.base import (
     stored_texts,
 )
 from quizapp.qtypes.languages import NonEmptyLocalText
+from quizapp.translatable import Msg
 
 
 class Pair(BaseModel):
@@ -47,7 +48,7 @@ def _folded(text: str) -> str:
 
 class Matching(QuestionBase):
     type_name = "matching"
-    label = "Matching"
+    label = Msg("Matching")
 
     type: Literal["matching"]
     pairs: list[Pair] = Field(min_length=2)
@@ -137,7 +138,9 @@ class Matching(QuestionBase):
             if not value:
                 continue
             if value not in answers:
-                raise InvalidResponse(f"'{value[:40]}' is not one of this question's answers")
+                raise InvalidResponse(
+                    Msg("'%(value)s' is not one of this question's answers", value=value[:40])
+                )
             matches[key] = value
         return {"matches": matches} if matches else {}
 
@@ -152,7 +155,9 @@ class Matching(QuestionBase):
         right = sum(matches.get(prompt) == answer for prompt, answer in right_answers.items())
         total = len(right_answers)
         fraction = right / total if self.scoring == "partial" else float(right == total)
-        return Grade(fraction, [f"{right} of {total} matched right."])
+        return Grade(
+            fraction, [Msg("%(right)s of %(total)s matched right.", right=right, total=total)]
+        )
 
     def correct_answer(self) -> str:
         return "; ".join(f"{pair.prompt} → {pair.answer}" for pair in self.pairs)

@@ -52,6 +52,7 @@ from quizapp.qtypes.base import (
 )
 from quizapp.qtypes.languages import LocalText, all_texts
 from quizapp.qtypes.short import typed_text
+from quizapp.translatable import Msg
 
 MAX_NUMBER_LENGTH = 100
 
@@ -163,12 +164,23 @@ def read_number(text: str, unit: str = "", units: Mapping[str, float] | None = N
     return Reading(value if math.isfinite(value) else None)
 
 
-def _unknown_unit(word: str, unit: str, known: dict[str, float]) -> str:
+def _unknown_unit(word: str, unit: str, known: dict[str, float]) -> Msg:
     if not known:
-        return f"'{word[:20]}' is not understood; write only the number"
+        return Msg("'%(word)s' is not understood; write only the number", word=word[:20])
     names = ", ".join(sorted({name for name in known if " " not in name} or set(known)))
-    into = f"the number in {unit}" if unit else "the number"
-    return f"'{word[:20]}' is not a unit this question knows ({names}); write {into}"
+    if unit:
+        return Msg(
+            "'%(word)s' is not a unit this question knows (%(units)s); "
+            "write the number in %(unit)s",
+            word=word[:20],
+            units=names,
+            unit=unit,
+        )
+    return Msg(
+        "'%(word)s' is not a unit this question knows (%(units)s); write the number",
+        word=word[:20],
+        units=names,
+    )
 
 
 def parse_number(
@@ -315,15 +327,16 @@ def grade_number(target: NumericTarget, text: str, unit: str = "") -> tuple[bool
     reading = read_number(text, unit, target.units)
     number = reading.number
     if number is None:
-        return False, reading.problem or f"'{text.strip()[:40]}' is not a number"
+        return False, reading.problem or Msg("'%(text)s' is not a number", text=text.strip()[:40])
     stripped = text.strip()
-    note = "" if _PLAIN.fullmatch(stripped.lstrip("+-")) else f"Read as {format_number(number)}."
+    plain = _PLAIN.fullmatch(stripped.lstrip("+-"))
+    note = "" if plain else Msg("Read as %(number)s.", number=format_number(number))
     return target.matches(number), note
 
 
 class NumericAnswer(QuestionBase, NumericTarget):
     type_name = "numeric"
-    label = "Numeric"
+    label = Msg("Numeric")
 
     type: Literal["numeric"]
     unit: LocalText = Field(default="", description="Shown after the answer box, e.g. 'years'.")

@@ -35,6 +35,7 @@ from quizapp.qtypes.base import (
     text_value,
 )
 from quizapp.qtypes.languages import NonEmptyLocalText, all_texts
+from quizapp.translatable import Msg
 
 MAX_ANSWER_LENGTH = 500
 """The longest typed answer accepted (the text box says so with ``maxlength``)."""
@@ -147,7 +148,7 @@ def typed_text(response: Response, key: str = "answer") -> str:
 
 class ShortAnswer(QuestionBase, AcceptedAnswers):
     type_name = "short"
-    label = "Short answer"
+    label = Msg("Short answer")
 
     type: Literal["short"]
 

@@ -19,6 +19,7 @@ from quizapp.qtypes.base import (
     only_value,
 )
 from quizapp.qtypes.languages import LocalText
+from quizapp.translatable import Msg
 
 _WORDS = {True: "True", False: "False"}
 
@@ -28,7 +29,7 @@ class TrueFalse(QuestionBase):
     answers false (whichever of them is right)."""
 
     type_name = "true_false"
-    label = "True or false"
+    label = Msg("True or false")
 
     type: Literal["true_false"]
     answer: StrictBool
@@ -49,7 +50,9 @@ class TrueFalse(QuestionBase):
         if not value:
             return {}
         if value not in ("true", "false"):
-            raise InvalidResponse(f"'{value[:40]}' is not an answer; send 'true' or 'false'")
+            raise InvalidResponse(
+                Msg("'%(value)s' is not an answer; send 'true' or 'false'", value=value[:40])
+            )
         return {"answer": value == "true"}
 
     @staticmethod

@@ -36,6 +36,7 @@ from quizapp.bank_access import (
 )
 from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
+from quizapp.i18n import reason, translate
 from quizapp.models import SEED_BITS, Bank, Question, Quiz
 from quizapp.qtypes import InvalidResponse
 from quizapp.questions import quiz_settings
@@ -79,7 +80,7 @@ def _problems_page(error: BankError, filename: str, text: str | None) -> Respons
             {
                 "place": cut(f"{problem.file}:{problem.line}:{problem.column}", 200),
                 "line_number": problem.line,
-                "message": cut(problem.message),
+                "message": cut(translate(problem.message)),
                 "line": part.text if part else None,
                 "caret": part.caret_line if part else None,
             }
@@ -357,7 +358,7 @@ def _graded_preview(quiz: Quiz) -> ResponseReturnValue:
             quiz, seed, request.form.get("versions", ""), request.form.to_dict(flat=False)
         )
     except InvalidResponse as error:
-        abort(400, _("%(error)s. Nothing was graded; draw the preview again.", error=error))
+        abort(400, _("%(error)s. Nothing was graded; draw the preview again.", error=reason(error)))
     except PreviewChanged as error:
         flash(str(error), "error")
         return redirect(url_for("teacher.preview", quiz_id=quiz.id)), 303
