@@ -324,7 +324,7 @@ def read_form(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, 
     """
     fields: dict[int, dict[str, list[str]]] = {}
     for name, values in form.items():
-        head, _, rest = name.partition("-")
+        head, _dash, rest = name.partition("-")
         if head[:1] == "q" and head[1:].isascii() and head[1:].isdigit() and len(head) < 8:
             fields.setdefault(int(head[1:]), {})[rest] = list(values)
     responses: dict[int, dict[str, Any]] = {}

@@ -262,3 +262,20 @@ def test_the_chinese_text_writes_names_the_article_gives_only_in_latin_letters()
         assert f'"ru":"{russian}"' in texts, russian
     for guessed in ("韩璐", "张丹"):
         assert guessed not in texts
+
+
+def test_a_forged_answer_is_refused_in_russian_naming_the_question(
+    demo_app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.register("mei")
+    speak(client, RU)
+    actions = QuizActions(demo_app, client)
+    attempt_id = actions.start()
+    answers = actions.right_answers(attempt_id)
+    single = next(name for name, value in answers.items() if name.endswith("-choice"))
+    position = single.removeprefix("q").split("-")[0]
+    response = actions.submit(attempt_id, {single: ["forged"]})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert f"Вопрос {position}: «forged» — не один из вариантов этого вопроса." in page
+    assert "Ничего не сохранено" in page and "is not one of" not in page

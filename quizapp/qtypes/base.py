@@ -82,7 +82,7 @@ class Citation(BaseModel):
     def _one_way(self) -> Citation:
         if (self.paragraph is None) == (self.paragraphs is None):
             raise ValueError(
-                "a source needs 'paragraph: N' or 'paragraphs: [N, M]' (one of the two)"
+                Msg("a source needs 'paragraph: N' or 'paragraphs: [N, M]' (one of the two)")
             )
         return self
 

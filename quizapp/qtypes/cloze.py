@@ -46,13 +46,13 @@ MAX_BLANK_LENGTH = 200
 
 
 class ShortBlank(AcceptedAnswers):
-    noun = "a short blank"
+    noun = Msg("a short blank")
 
     type: Literal["short"]
 
 
 class NumericBlank(NumericTarget):
-    noun = "a numeric blank"
+    noun = Msg("a numeric blank")
 
     type: Literal["numeric"]
 
@@ -72,17 +72,23 @@ class ChoiceBlank(BaseModel):
     def _answer_is_a_choice(self) -> ChoiceBlank:
         folded = [choice.strip().casefold() for choice in self.choices]
         if len(set(folded)) != len(folded):
-            raise ValueError("two choices have the same text; make every choice different")
+            raise ValueError(Msg("two choices have the same text; make every choice different"))
         if self.answer not in self.choices:
             raise ValueError(
-                f"the answer '{self.answer}' is not one of the choices; "
-                "copy it exactly from 'choices'"
+                Msg(
+                    "the answer '%(answer)s' is not one of the choices; "
+                    "copy it exactly from 'choices'",
+                    answer=self.answer,
+                )
             )
         for choice in self.misconceptions or {}:
             if choice not in self.choices or choice == self.answer:
                 raise ValueError(
-                    f"'misconceptions' names '{choice}', which is not a wrong choice; "
-                    "copy its text exactly from 'choices'"
+                    Msg(
+                        "'misconceptions' names '%(choice)s', which is not a wrong choice; "
+                        "copy its text exactly from 'choices'",
+                        choice=choice,
+                    )
                 )
         return self
 
@@ -103,24 +109,36 @@ class Cloze(QuestionBase):
         bad = [name for name in in_text if not NAME.fullmatch(name)]
         if bad:
             raise ValueError(
-                f"[[{bad[0]}]] is not a blank name; use letters, digits, '-' and '_', e.g. [[year]]"
+                Msg(
+                    "[[%(name)s]] is not a blank name; use letters, digits, '-' and '_', "
+                    "e.g. [[year]]",
+                    name=bad[0],
+                )
             )
         twice = sorted({name for name in in_text if in_text.count(name) > 1})
         if twice:
             raise ValueError(
-                f"the blank [[{twice[0]}]] appears twice in 'text'; name each blank once"
+                Msg(
+                    "the blank [[%(name)s]] appears twice in 'text'; name each blank once",
+                    name=twice[0],
+                )
             )
         missing = [name for name in in_text if name not in self.blanks]
         if missing:
             raise ValueError(
-                "no entry under 'blanks' for " + ", ".join(f"[[{name}]]" for name in missing)
+                Msg(
+                    "no entry under 'blanks' for %(names)s",
+                    names=", ".join(f"[[{name}]]" for name in missing),
+                )
             )
         unused = [name for name in self.blanks if name not in in_text]
         if unused:
             raise ValueError(
-                "'blanks' describes "
-                + ", ".join(f"'{name}'" for name in unused)
-                + ", which 'text' never uses; write [[name]] where each blank goes, or remove it"
+                Msg(
+                    "'blanks' describes %(names)s, which 'text' never uses; "
+                    "write [[name]] where each blank goes, or remove it",
+                    names=", ".join(f"'{name}'" for name in unused),
+                )
             )
         return self
 

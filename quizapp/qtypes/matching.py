@@ -65,24 +65,35 @@ class Matching(QuestionBase):
     def _distinct(self) -> Matching:
         prompts = [_folded(pair.prompt) for pair in self.pairs]
         if len(set(prompts)) != len(prompts):
-            raise ValueError("two prompts have the same text; make every prompt different")
+            raise ValueError(Msg("two prompts have the same text; make every prompt different"))
         answers = {_folded(pair.answer) for pair in self.pairs}
         seen: set[str] = set()
         for distractor in self.distractors:
             folded = _folded(distractor)
             if folded in answers:
                 raise ValueError(
-                    f"the distractor '{distractor}' is also the answer of a pair; "
-                    "remove it from 'distractors'"
+                    Msg(
+                        "the distractor '%(distractor)s' is also the answer of a pair; "
+                        "remove it from 'distractors'",
+                        distractor=distractor,
+                    )
                 )
             if folded in seen:
-                raise ValueError(f"the distractor '{distractor}' is listed twice; list it once")
+                raise ValueError(
+                    Msg(
+                        "the distractor '%(distractor)s' is listed twice; list it once",
+                        distractor=distractor,
+                    )
+                )
             seen.add(folded)
         for distractor in self.misconceptions or {}:
             if distractor not in self.distractors:
                 raise ValueError(
-                    f"'misconceptions' names '{distractor}', which is not a distractor; "
-                    "copy its text exactly from 'distractors'"
+                    Msg(
+                        "'misconceptions' names '%(distractor)s', which is not a distractor; "
+                        "copy its text exactly from 'distractors'",
+                        distractor=distractor,
+                    )
                 )
         return self
 

@@ -35,7 +35,7 @@ class MultipleChoice(ChoiceQuestion):
     def _at_least_one_correct(self) -> MultipleChoice:
         if not any(choice.correct for choice in self.choices):
             raise ValueError(
-                "a multiple-choice question needs at least one choice with 'correct: true'"
+                Msg("a multiple-choice question needs at least one choice with 'correct: true'")
             )
         return self
 

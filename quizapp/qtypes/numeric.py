@@ -199,23 +199,23 @@ def format_number(number: float) -> str:
 
 def _number(value: Any) -> Any:
     if isinstance(value, bool):
-        raise ValueError("write a number here, not true or false")
+        raise ValueError(Msg("write a number here, not true or false"))
     return value
 
 
 def _tolerance(value: Any) -> Any:
-    hint = "write a number such as 0.5, or a percentage of the answer such as '10%'"
+    hint = Msg("write a number such as 0.5, or a percentage of the answer such as '10%'")
     if isinstance(value, bool):
-        raise ValueError(f"the tolerance cannot be true or false; {hint}")
+        raise ValueError(Msg("the tolerance cannot be true or false; %(hint)s", hint=hint))
     if isinstance(value, str):
         text = value.replace(" ", "")
         if _PERCENT.fullmatch(text):
             return text
         if _PLAIN.fullmatch(text):
             return float(text)
-        raise ValueError(f"'{value}' is not a tolerance; {hint}")
+        raise ValueError(Msg("'%(value)s' is not a tolerance; %(hint)s", value=value, hint=hint))
     if isinstance(value, int | float) and value < 0:
-        raise ValueError(f"the tolerance cannot be negative; {hint}")
+        raise ValueError(Msg("the tolerance cannot be negative; %(hint)s", hint=hint))
     return value
 
 
@@ -232,7 +232,7 @@ class NumericBounds(BaseModel):
     """Which numbers: ``answer`` ± ``tolerance``, or ``range: [min, max]``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    noun: ClassVar[str] = "a numeric question"
+    noun: ClassVar[str] = Msg("a numeric question")
 
     answer: Number | None = None
     tolerance: Tolerance | None = Field(
@@ -246,24 +246,33 @@ class NumericBounds(BaseModel):
     def _answer_or_range(self) -> NumericBounds:
         if self.answer is None and self.range is None:
             raise ValueError(
-                f"{self.noun} needs 'answer: <number>' (with an optional 'tolerance') "
-                "or 'range: [min, max]'"
+                Msg(
+                    "%(what)s needs 'answer: <number>' (with an optional 'tolerance') "
+                    "or 'range: [min, max]'",
+                    what=self.noun,
+                )
             )
         if self.answer is not None and self.range is not None:
             raise ValueError(
-                "give either 'answer' (with an optional 'tolerance') or 'range', not both"
+                Msg("give either 'answer' (with an optional 'tolerance') or 'range', not both")
             )
         if self.range is not None:
             if self.tolerance is not None:
                 raise ValueError(
-                    "'tolerance' goes with 'answer'; a 'range' already says which numbers "
-                    "count, so remove 'tolerance'"
+                    Msg(
+                        "'tolerance' goes with 'answer'; a 'range' already says which numbers "
+                        "count, so remove 'tolerance'"
+                    )
                 )
             low, high = self.range
             if low > high:
                 raise ValueError(
-                    f"the range [{format_number(low)}, {format_number(high)}] runs backwards; "
-                    "write the smaller number first"
+                    Msg(
+                        "the range [%(low)s, %(high)s] runs backwards; "
+                        "write the smaller number first",
+                        low=format_number(low),
+                        high=format_number(high),
+                    )
                 )
         return self
 
@@ -314,7 +323,7 @@ class WrongNumber(NumericBounds):
     """A wrong number (or range) the teacher expects, with what it reveals: a misreading of
     the source, a figure of another year, a unit slip (millions for billions)."""
 
-    noun: ClassVar[str] = "a wrong answer"
+    noun: ClassVar[str] = Msg("a wrong answer")
 
     misconception: Text | None = Field(
         default=None, description="Short id of the misconception this wrong number reveals."

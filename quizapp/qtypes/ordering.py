@@ -51,7 +51,7 @@ class Ordering(QuestionBase):
     def _distinct_items(self) -> Ordering:
         texts = [item.strip().casefold() for item in self.items]
         if len(set(texts)) != len(texts):
-            raise ValueError("two items have the same text; make every item different")
+            raise ValueError(Msg("two items have the same text; make every item different"))
         return self
 
     def keys(self) -> list[str]:

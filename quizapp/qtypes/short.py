@@ -91,7 +91,7 @@ class AcceptedAnswers(BaseModel):
     """The accepted answers of a short-answer question or blank, and how to compare them."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    noun: ClassVar[str] = "a short-answer question"
+    noun: ClassVar[str] = Msg("a short-answer question")
 
     accept: list[NonEmptyLocalText] = Field(json_schema_extra={"minItems": 1})
     case_sensitive: StrictBool = False
@@ -104,12 +104,17 @@ class AcceptedAnswers(BaseModel):
     @classmethod
     def _some_answer(cls, accept: list[str]) -> list[str]:
         if not accept:
-            raise ValueError(f"{cls.noun} needs at least one accepted answer under 'accept'")
+            raise ValueError(
+                Msg("%(what)s needs at least one accepted answer under 'accept'", what=cls.noun)
+            )
         for answer in accept:
             if not normalize_answer(answer):
                 raise ValueError(
-                    f"the accepted answer '{answer}' is empty once spaces and final full stops "
-                    "are removed; write the answer itself"
+                    Msg(
+                        "the accepted answer '%(answer)s' is empty once spaces and final full "
+                        "stops are removed; write the answer itself",
+                        answer=answer,
+                    )
                 )
         return accept
 

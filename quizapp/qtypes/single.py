@@ -55,7 +55,7 @@ class ChoiceQuestion(QuestionBase):
     def _distinct_choices(self) -> ChoiceQuestion:
         texts = [choice.text.strip().casefold() for choice in self.choices]
         if len(set(texts)) != len(texts):
-            raise ValueError("two choices have the same text; make every choice different")
+            raise ValueError(Msg("two choices have the same text; make every choice different"))
         return self
 
     def new_layout(self, rng: random.Random, shuffle: bool = True) -> dict[str, Any]:
@@ -106,8 +106,11 @@ class SingleChoice(ChoiceQuestion):
         correct = sum(choice.correct for choice in self.choices)
         if correct != 1:
             raise ValueError(
-                f"a single-choice question needs exactly one choice with 'correct: true' "
-                f"(found {correct}); use type 'multiple' for several right answers"
+                Msg(
+                    "a single-choice question needs exactly one choice with 'correct: true' "
+                    "(found %(correct)s); use type 'multiple' for several right answers",
+                    correct=correct,
+                )
             )
         return self
 
