@@ -188,11 +188,19 @@ def closed_reason(
     settings = settings or quiz_settings(quiz)
     now = now or now_utc()
     if quiz.retired:
-        return "This quiz has been withdrawn."
+        return _("This quiz has been withdrawn.")
     if settings.opens and now < settings.opens:
-        return f"This quiz opens on {settings.opens:%d %B %Y at %H:%M} (UTC)."
+        return _(
+            "This quiz opens on %(opens)s (%(zone)s).",
+            opens=local_datetime(settings.opens),
+            zone=time_zone_label(),
+        )
     if settings.closes and now >= settings.closes:
-        return f"This quiz closed on {settings.closes:%d %B %Y at %H:%M} (UTC)."
+        return _(
+            "This quiz closed on %(closes)s (%(zone)s).",
+            closes=local_datetime(settings.closes),
+            zone=time_zone_label(),
+        )
     return None
 
 

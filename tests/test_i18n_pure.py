@@ -107,12 +107,66 @@ def test_the_problems_page_shows_a_bank_problem_in_chinese_with_its_line(
     assert "bank.yaml:2:1" in page
 
 
-def test_the_command_line_keeps_the_problems_in_english(runner, tmp_path: Path) -> None:
+def test_the_command_line_reports_problems_in_quizapp_language(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "bank.yaml"
     path.write_text(DEMO_TEXT.replace("explanation: Jupiter's", "explaination: Jupiter's"))
+    monkeypatch.delenv("QUIZAPP_LANGUAGE", raising=False)
     result = runner.invoke(args=["quiz", "validate", str(path)])
     assert result.exit_code != 0
     assert "question 'largest-planet': unknown key 'explaination'; did you mean" in result.output
+    assert "1 problem(s) found; nothing was imported." in result.output
+
+    monkeypatch.setenv("QUIZAPP_LANGUAGE", "ru")
+    result = runner.invoke(args=["quiz", "validate", str(path)])
+    assert result.exit_code != 0
+    assert "вопрос 'largest-planet': неизвестный ключ 'explaination'" in result.output
+    assert "Найдено проблем: 1; ничего не импортировано." in result.output
+
+
+MISCONCEPTIONS = """\
+bank: lint
+title: Lint
+questions:
+  - id: q1
+    type: single
+    text: Q1?
+    choices: [{text: a, correct: true}, {text: b, misconception: trade-vs-investment}]
+  - id: q2
+    type: single
+    text: Q2?
+    choices: [{text: a, correct: true}, {text: b, misconception: trade-vs-investmnet}]
+"""
+
+
+def test_item_writing_warnings_in_the_bank_page_and_the_command_line_languages(
+    app: Flask,
+    runner,
+    client: FlaskClient,
+    teacher: AuthActions,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path / "questions"
+    folder.mkdir()
+    app.config["QUESTIONS_DIR"] = str(folder)
+    path = folder / "lint.yaml"
+    path.write_text(MISCONCEPTIONS)
+    assert runner.invoke(args=["quiz", "import", str(path)]).exit_code == 0
+    speak(client, ZH)
+    banks = client.get("/teach/").get_data(as_text=True)
+    link = re.search(r'href="(/teach/banks/\d+)"', banks)
+    assert link, banks
+    page = client.get(link.group(1)).get_data(as_text=True)
+    assert "&#39;q1&#39; 上的误解 &#39;trade-vs-investment&#39; 在题库中别处都没有用到" in page
+    assert "对照其他 id 检查拼写，或使用更宽泛的误解" in page
+    assert "is used nowhere else" not in page
+
+    monkeypatch.setenv("QUIZAPP_LANGUAGE", "ru")
+    result = runner.invoke(args=["quiz", "lint", str(path)])
+    assert "misconception-once: заблуждение 'trade-vs-investment' у 'q1'" in result.output
+    assert "(как исправить: сверьте написание с другими id" in result.output
 
 
 def test_cloze_feedback_is_shown_in_russian(
