@@ -38,8 +38,15 @@
   }
 
   function clock(date) {
+    // In the page's language and the account's time zone, as the pages write times.
     var lang = document.documentElement.lang;
-    return date.toLocaleTimeString(lang ? [lang] : [], { hour: "2-digit", minute: "2-digit" });
+    var options = { hour: "2-digit", minute: "2-digit", hour12: false };
+    var zone = status && status.getAttribute("data-time-zone");
+    try {
+      return date.toLocaleTimeString(lang ? [lang] : [], zone ? Object.assign({ timeZone: zone }, options) : options);
+    } catch (error) {
+      return date.toLocaleTimeString(lang ? [lang] : [], options); // a zone the browser lacks
+    }
   }
 
   function showNavigator(questions) {
