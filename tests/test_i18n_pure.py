@@ -333,3 +333,19 @@ def test_a_forged_answer_is_refused_in_russian_naming_the_question(
     page = response.get_data(as_text=True)
     assert f"Вопрос {position}: «forged» — не один из вариантов этого вопроса." in page
     assert "Ничего не сохранено" in page and "is not one of" not in page
+
+
+def test_true_or_false_and_the_correct_answer_read_in_chinese(
+    demo_app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.register("mei")
+    speak(client, ZH)
+    actions = QuizActions(demo_app, client)
+    attempt_id = actions.start()
+    page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "<span>对</span>" in page and "<span>错</span>" in page
+    assert "<span>True</span>" not in page
+    response = actions.submit(attempt_id, {})  # nothing answered: every correct answer shown
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "未作答。" in review
+    assert re.search(r"正确答案：</strong> (对|错)</p>", review)

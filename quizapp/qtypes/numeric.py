@@ -296,7 +296,9 @@ class NumericBounds(BaseModel):
     def target_in_words(self) -> str:
         if self.range is not None:
             low, high = self.range
-            return f"between {format_number(low)} and {format_number(high)}"
+            return Msg(
+                "between %(low)s and %(high)s", low=format_number(low), high=format_number(high)
+            )
         assert self.answer is not None
         answer = format_number(self.answer)
         if not self.tolerance:
@@ -397,7 +399,10 @@ class NumericAnswer(QuestionBase, NumericTarget):
         return Grade(1.0 if right else 0.0, feedback)
 
     def correct_answer(self) -> str:
-        return f"{self.target_in_words()} {self.unit}".strip()
+        if not self.unit:
+            return self.target_in_words()
+        # The unit is the bank's own word; the target may be words ("between 3 and 5").
+        return Msg("%(target)s %(unit)s", target=self.target_in_words(), unit=self.unit)
 
     def summarize(self, response: Response) -> str:
         return typed_text(response).strip()

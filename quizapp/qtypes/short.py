@@ -142,7 +142,9 @@ class AcceptedAnswers(BaseModel):
 
     def accepted_in_words(self) -> str:
         first, *others = self.accept
-        return f"{first} (also accepted: {', '.join(others)})" if others else first
+        if not others:
+            return first
+        return Msg("%(first)s (also accepted: %(others)s)", first=first, others=", ".join(others))
 
 
 def typed_text(response: Response, key: str = "answer") -> str:

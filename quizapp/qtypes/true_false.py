@@ -21,7 +21,7 @@ from quizapp.qtypes.base import (
 from quizapp.qtypes.languages import LocalText
 from quizapp.translatable import Msg
 
-_WORDS = {True: "True", False: "False"}
+_WORDS = {True: Msg("True"), False: Msg("False")}
 
 
 class TrueFalse(QuestionBase):
@@ -42,7 +42,10 @@ class TrueFalse(QuestionBase):
     def public_view(self, layout: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "text": self.text,
-            "options": [{"key": "true", "text": "True"}, {"key": "false", "text": "False"}],
+            "options": [
+                {"key": "true", "text": _WORDS[True]},
+                {"key": "false", "text": _WORDS[False]},
+            ],
         }
 
     def read_response(self, form: FormData, layout: Mapping[str, Any]) -> Response:
