@@ -243,12 +243,12 @@ _OPENERS = {
 }
 _CLOSERS = {yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken}
 _REFUSED = {
-    yaml.TagToken: (
+    yaml.TagToken: Msg(
         "tags (such as !!str or !name) are not allowed; remove the tag, "
         "and put the value in quotes if it should stay text"
     ),
-    yaml.AnchorToken: "anchors (&) and aliases (*) are not allowed; repeat the text instead",
-    yaml.AliasToken: "anchors (&) and aliases (*) are not allowed; repeat the text instead",
+    yaml.AnchorToken: Msg("anchors (&) and aliases (*) are not allowed; repeat the text instead"),
+    yaml.AliasToken: Msg("anchors (&) and aliases (*) are not allowed; repeat the text instead"),
 }
 
 
@@ -267,8 +267,11 @@ def _token_problems(text: str, filename: str) -> Found:
                         _token_problem(
                             token,
                             filename,
-                            f"nesting deeper than {MAX_DEPTH} levels; "
-                            "a bank needs far fewer, check the indentation",
+                            Msg(
+                                "nesting deeper than %(most)s levels; "
+                                "a bank needs far fewer, check the indentation",
+                                most=MAX_DEPTH,
+                            ),
                         )
                     )
                     return problems, total + 1
@@ -348,7 +351,10 @@ class _Converter:
     def convert(self, node: yaml.Node, path: Path) -> Any:
         self.positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if len(path) > MAX_DEPTH:
-            self.problem(node, f"nesting deeper than {MAX_DEPTH} levels; check the indentation")
+            self.problem(
+                node,
+                Msg("nesting deeper than %(most)s levels; check the indentation", most=MAX_DEPTH),
+            )
             return None
         if len(path) >= 2 and isinstance(path[1], int) and not self.item_fits(path):
             return None
@@ -359,8 +365,12 @@ class _Converter:
         if not node.style and len(node.value) > MAX_NUMBER_CHARS and _is_number(node.value):
             self.problem(
                 node,
-                f"this number is {len(node.value):,} characters long; a number in a bank has "
-                f"at most {MAX_NUMBER_CHARS}; put it in quotes if it is text",
+                Msg(
+                    "this number is %(length)s characters long; a number in a bank has "
+                    "at most %(most)s; put it in quotes if it is text",
+                    length=format(len(node.value), ","),
+                    most=MAX_NUMBER_CHARS,
+                ),
             )
             return None
         return scalar(node)
@@ -374,9 +384,15 @@ class _Converter:
             first = self.positions.values.get(item, (1, 1))
             self.problem_at(
                 first,
-                f"item {item[1] + 1} of '{item[0]}' (from line {first[0]}) holds more than "
-                f"{MAX_ITEM_VALUES:,} values (keys, list items and texts); a question or a "
-                "quiz needs far fewer: check for a runaway list, or split it",
+                Msg(
+                    "item %(number)s of '%(key)s' (from line %(line)s) holds more than "
+                    "%(most)s values (keys, list items and texts); a question or a "
+                    "quiz needs far fewer: check for a runaway list, or split it",
+                    number=item[1] + 1,
+                    key=item[0],
+                    line=first[0],
+                    most=format(MAX_ITEM_VALUES, ","),
+                ),
             )
         return count <= MAX_ITEM_VALUES
 
@@ -386,8 +402,12 @@ class _Converter:
         if len(node.value) > MAX_KEYS:
             self.problem(
                 node,
-                f"this mapping has {len(node.value):,} keys; no part of a bank takes more than "
-                f"{MAX_KEYS}: check for a runaway list of 'key: value' lines",
+                Msg(
+                    "this mapping has %(keys)s keys; no part of a bank takes more than "
+                    "%(most)s: check for a runaway list of 'key: value' lines",
+                    keys=format(len(node.value), ","),
+                    most=MAX_KEYS,
+                ),
             )
             return result
         for key_node, value_node in node.value:
