@@ -349,3 +349,26 @@ def test_true_or_false_and_the_correct_answer_read_in_chinese(
     review = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "未作答。" in review
     assert re.search(r"正确答案：</strong> (对|错)</p>", review)
+
+
+def test_citation_problems_read_in_russian(app: Flask) -> None:
+    from quizapp.bank.loader import load_bank_bytes
+    from quizapp.bank.sources import check_sources
+    from quizapp.i18n import translate
+
+    bank = load_bank_bytes(
+        b"bank: s\ntitle: S\nquestions:\n"
+        b"  - id: q\n    type: short\n    text: Where?\n    accept: [Minsk]\n"
+        b"    source: {paragraph: 3, quote: 'the capital'}\n",
+        "s.yaml",
+    )
+    problems = check_sources(bank, "First paragraph.\n\nThe capital is Minsk.\n")
+    assert [str(p.message) for p in problems] == [
+        "cites paragraph 3, but the source text has 2 paragraphs (blocks between blank "
+        "lines, counted from 1)"
+    ]
+    with app.test_request_context(headers={"Accept-Language": RU}):
+        assert translate(problems[0].message) == (
+            "ссылается на абзац 3, но в тексте источника абзацев (блоков между пустыми "
+            "строками, считая с 1): 2"
+        )
