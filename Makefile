@@ -25,7 +25,7 @@ install-dev: $(VENV)/.installed-dev compile-translations
 
 ## The interface's catalogues (quizapp/translations/<lang>/LC_MESSAGES/messages.po; the .mo files
 ## are built here, never committed). `make translations` after changing any text of the interface:
-## it extracts every _() of quizapp/ into messages.pot, merges it into each language's .po (new
+## it extracts every _() (and Msg(), the pure layers' text) of quizapp/ into messages.pot, merges it into each language's .po (new
 ## messages come out empty: translate them) and compiles.
 TRANSLATIONS := quizapp/translations
 compile-translations: $(VENV)/.installed
@@ -33,7 +33,7 @@ compile-translations: $(VENV)/.installed
 
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg --no-location --no-wrap --sort-output \
-		--keywords _l --keywords N_ --keywords lazy_gettext -o $(TRANSLATIONS)/messages.pot .
+		--keywords _l --keywords N_ --keywords lazy_gettext --keywords Msg -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
 		--no-wrap
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics

@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quizapp import login_sessions
 from quizapp.database import begin_write
 from quizapp.extensions import db
+from quizapp.i18n import N_
 from quizapp.models import User
 
 MIN_USERNAME_LENGTH = 3
@@ -57,6 +58,39 @@ def username_problem(username: str) -> str | None:
     return None
 
 
+#: Every reason zxcvbn 4.5 gives (zxcvbn/feedback.py), marked for our catalogue so that
+#: ``password_problem`` shows it translated; a reason a later zxcvbn adds stays English.
+ZXCVBN_REASONS = (
+    N_("Use a few words, avoid common phrases."),
+    N_("No need for symbols, digits, or uppercase letters."),
+    N_("Add another word or two. Uncommon words are better."),
+    N_("Straight rows of keys are easy to guess."),
+    N_("Short keyboard patterns are easy to guess."),
+    N_("Use a longer keyboard pattern with more turns."),
+    N_('Repeats like "aaa" are easy to guess.'),
+    N_('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    N_("Avoid repeated words and characters."),
+    N_('Sequences like "abc" or "6543" are easy to guess.'),
+    N_("Avoid sequences."),
+    N_("Recent years are easy to guess."),
+    N_("Avoid recent years."),
+    N_("Avoid years that are associated with you."),
+    N_("Dates are often easy to guess."),
+    N_("Avoid dates and years that are associated with you."),
+    N_("This is a top-10 common password."),
+    N_("This is a top-100 common password."),
+    N_("This is a very common password."),
+    N_("This is similar to a commonly used password."),
+    N_("A word by itself is easy to guess."),
+    N_("Names and surnames by themselves are easy to guess."),
+    N_("Common names and surnames are easy to guess."),
+    N_("Capitalization doesn't help very much."),
+    N_("All-uppercase is almost as easy to guess as all-lowercase."),
+    N_("Reversed words aren't much harder to guess."),
+    N_("Predictable substitutions like '@' instead of 'a' don't help very much."),
+)
+
+
 def password_problem(password: str, username: str = "") -> str | None:
     """Why a new password is refused, or None: too short, too long, the username inside it,
     or easy to guess (a common password, a keyboard run, a date, a word with digits...)."""
@@ -72,8 +106,9 @@ def password_problem(password: str, username: str = "") -> str | None:
     estimate = zxcvbn(password[:ESTIMATED_PREFIX], user_inputs=[name] if name else [])
     if estimate["score"] < MIN_PASSWORD_SCORE:
         feedback = estimate["feedback"]
-        reasons = " ".join(part for part in [feedback["warning"], *feedback["suggestions"]] if part)
-        # zxcvbn's own reasons are in English only.
+        # zxcvbn's reasons are English: each is a msgid of our catalogue (ZXCVBN_REASONS).
+        parts = [feedback["warning"], *feedback["suggestions"]]
+        reasons = " ".join(_(part) for part in parts if part)
         return (
             _("This password is too easy to guess.")
             + " "

@@ -24,6 +24,7 @@ from quizapp.classes.rules import Applied, applied_for, applied_settings, deadli
 from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.grade_events import announce
+from quizapp.i18n import local_datetime, reason, time_zone_label
 from quizapp.models import (
     SEED_BITS,
     Attempt,
@@ -187,11 +188,19 @@ def closed_reason(
     settings = settings or quiz_settings(quiz)
     now = now or now_utc()
     if quiz.retired:
-        return "This quiz has been withdrawn."
+        return _("This quiz has been withdrawn.")
     if settings.opens and now < settings.opens:
-        return f"This quiz opens on {settings.opens:%d %B %Y at %H:%M} (UTC)."
+        return _(
+            "This quiz opens on %(opens)s (%(zone)s).",
+            opens=local_datetime(settings.opens),
+            zone=time_zone_label(),
+        )
     if settings.closes and now >= settings.closes:
-        return f"This quiz closed on {settings.closes:%d %B %Y at %H:%M} (UTC)."
+        return _(
+            "This quiz closed on %(closes)s (%(zone)s).",
+            closes=local_datetime(settings.closes),
+            zone=time_zone_label(),
+        )
     return None
 
 
@@ -323,7 +332,7 @@ def read_form(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, 
     """
     fields: dict[int, dict[str, list[str]]] = {}
     for name, values in form.items():
-        head, _, rest = name.partition("-")
+        head, _dash, rest = name.partition("-")
         if head[:1] == "q" and head[1:].isascii() and head[1:].isdigit() and len(head) < 8:
             fields.setdefault(int(head[1:]), {})[rest] = list(values)
     responses: dict[int, dict[str, Any]] = {}
@@ -334,7 +343,13 @@ def read_form(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, 
                 fields.get(slot.position, {}), slot.layout
             )
         except InvalidResponse as error:
-            raise InvalidResponse(f"Question {slot.position}: {error}") from error
+            raise InvalidResponse(
+                _(
+                    "Question %(position)s: %(problem)s",
+                    position=slot.position,
+                    problem=reason(error),
+                )
+            ) from error
     return responses
 
 
@@ -433,11 +448,13 @@ def overdue_message(attempt: Attempt) -> str:
     """What a student is told when an attempt ended before their last answers arrived."""
     closes = _closes(attempt)
     if closes is not None and due_at(attempt) == closes:
+        # In the student's language and time zone, as every page writes a moment.
         return _(
-            "The quiz closed on %(closes)s (UTC), so your attempt was "
+            "The quiz closed on %(closes)s (%(zone)s), so your attempt was "
             "submitted with the answers saved before then; answers sent after the close "
             "do not count.",
-            closes=f"{closes:%d %B %Y at %H:%M}",
+            closes=local_datetime(closes),
+            zone=time_zone_label(),
         )
     return _("Time was up, so your attempt was submitted with the answers saved before then.")
 
@@ -477,15 +494,30 @@ def switch_language(attempt: Attempt, position: int, language: str) -> None:
     attempt already submitted."""
     slot = next((slot for slot in attempt.slots if slot.position == position), None)
     if slot is None:
-        raise InvalidResponse(f"this attempt has no question {position}")
+        raise InvalidResponse(_("This attempt has no question %(position)s.", position=position))
     languages = version_languages(slot.question_version)
     if language not in languages:
-        written = f"; it is written in {', '.join(languages)}" if languages else ""
-        raise InvalidResponse(f"question {position} is not written in '{language[:20]}'{written}")
+        if languages:
+            raise InvalidResponse(
+                _(
+                    "Question %(position)s is not written in '%(language)s'; "
+                    "it is written in %(languages)s.",
+                    position=position,
+                    language=language[:20],
+                    languages=", ".join(languages),
+                )
+            )
+        raise InvalidResponse(
+            _(
+                "Question %(position)s is not written in '%(language)s'.",
+                position=position,
+                language=language[:20],
+            )
+        )
     slot_id = slot.id
     if _lock(attempt.id).submitted:
         db.session.rollback()
-        raise AttemptRefused("This attempt was already submitted; nothing was changed.")
+        raise AttemptRefused(_("This attempt was already submitted; nothing was changed."))
     db.session.execute(
         update(AttemptSlot).where(AttemptSlot.id == slot_id).values(language=language)
     )

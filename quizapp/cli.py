@@ -17,6 +17,7 @@ from quizapp.bank.errors import BankError
 from quizapp.bank.loader import load_bank_files
 from quizapp.bank.models import Bank
 from quizapp.bank.report import report_lines
+from quizapp.i18n import translate
 
 quiz_cli = AppGroup("quiz", help="Check and import question banks.")
 user_cli = AppGroup("user", help="Manage accounts.")
@@ -37,9 +38,12 @@ def _load_all(paths: tuple[str, ...]) -> list[tuple[Bank, Path]]:
 def _report_problems(error: BankError) -> NoReturn:
     """Print the problems (file:line:column; the first 50, and how many more) and exit 1,
     without a traceback."""
-    for line in report_lines(error):
+    for line in report_lines(error, translate):
         click.echo(line, err=True)
-    click.echo(f"{error.total:,} problem(s) found; nothing was imported.", err=True)
+    click.echo(
+        _("%(total)s problem(s) found; nothing was imported.", total=format(error.total, ",")),
+        err=True,
+    )
     raise SystemExit(1) from None
 
 
@@ -194,8 +198,16 @@ def lint_command(paths: tuple[str, ...]) -> None:
     total = 0
     for bank, path in _load_all(paths):
         warnings = lint_bank_file(bank, path, current_app.config["MAX_BANK_BYTES"])
-        for warning in warnings:
-            click.echo(str(warning))
+        for placed in warnings:
+            click.echo(
+                _(
+                    "%(place)s: %(rule)s: %(message)s (fix: %(fix)s)",
+                    place=":".join((placed.file, str(placed.line), str(placed.column))),
+                    rule=placed.warning.rule,
+                    message=translate(placed.warning.message),
+                    fix=translate(placed.warning.fix),
+                )
+            )
         total += len(warnings)
         if not warnings:
             click.echo(_("ok %(path)s: no warnings", path=path))

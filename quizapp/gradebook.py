@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from quizapp.attempts import quiz_grade
@@ -27,6 +29,12 @@ from quizapp.questions import quiz_settings
 NOT_ATTEMPTED = "not attempted"
 IN_PROGRESS = "in progress"
 OVERDUE = "overdue"
+#: The statuses as the gradebook page and its downloads name them, in the reader's language.
+STATUS_NAMES = {
+    NOT_ATTEMPTED: _l("not attempted"),
+    IN_PROGRESS: _l("in progress"),
+    OVERDUE: _l("overdue"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +47,9 @@ class Cell:
 
     @property
     def text(self) -> str:
-        return f"{self.grade:.0f}%" if self.grade is not None else self.status
+        if self.grade is not None:
+            return f"{self.grade:.0f}%"
+        return str(STATUS_NAMES.get(self.status, self.status))
 
 
 @dataclass(frozen=True)
@@ -120,14 +130,14 @@ def gradebook(classroom: Classroom, now: datetime | None = None) -> Gradebook:
 
 def _table(book: Gradebook) -> list[list[object]]:
     """The gradebook as rows of plain values: a header, one row per student, the means."""
-    header: list[object] = ["Student"] + [a.quiz.title for a in book.assignments]
+    header: list[object] = [_("Student")] + [a.quiz.title for a in book.assignments]
     table: list[list[object]] = [header]
     for row in book.rows:
         table.append(
             [row.student.username]
-            + [round(c.grade, 1) if c.grade is not None else c.status for c in row.cells]
+            + [round(c.grade, 1) if c.grade is not None else c.text for c in row.cells]
         )
-    table.append(["Class mean"] + [round(m, 1) if m is not None else "" for m in book.means])
+    table.append([_("Class mean")] + [round(m, 1) if m is not None else "" for m in book.means])
     return table
 
 
@@ -155,7 +165,7 @@ def xlsx_bytes(book: Gradebook) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "Gradebook"
+    sheet.title = _("Gradebook")[:31]  # Excel's longest sheet name
     table: Sequence[list[object]] = _table(book)
     for row in table:
         sheet.append([_safe(v) for v in row])

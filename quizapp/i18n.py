@@ -22,6 +22,7 @@ from flask_babel import (
     format_decimal,
     format_percent,
     get_locale,
+    gettext,
     to_user_timezone,
 )
 from flask_babel import (
@@ -29,6 +30,8 @@ from flask_babel import (
 )
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
+
+from quizapp.translatable import Msg
 
 #: The shipped languages, each named in itself (as the footer switch shows them).
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文（简体）", "ru": "Русский"}
@@ -163,6 +166,27 @@ def local_period_start(moment: datetime, period: str) -> str:
     return format_skeleton(_PERIOD_SKELETON[period], moment, locale=get_locale())
 
 
+def translate(text: object) -> str:
+    """Text from the pure layers in the page's language: a ``Msg`` (grading feedback, a bank's
+    problems and warnings, a question type's name) is looked up in the catalogue and its
+    values filled in, themselves translated; any other text (what a teacher wrote) is shown
+    as it is."""
+    if not isinstance(text, Msg):
+        return "" if text is None else str(text)
+    if not text.params:
+        return str(gettext(text.msgid))
+    return str(
+        gettext(text.msgid, **{name: translate(value) for name, value in text.params.items()})
+    )
+
+
+def reason(error: BaseException) -> str:
+    """An exception's message in the page's language: its ``Msg`` when the pure layers raised
+    one (``InvalidResponse(Msg(...))``), else its text."""
+    first = error.args[0] if len(error.args) == 1 else None
+    return translate(first) if isinstance(first, Msg) else str(error)
+
+
 def settle_language() -> None:
     """Choose the page's language as soon as the login is read (a ``before_request`` hook that
     runs after it), while the account is loaded: Flask-Babel keeps the choice for the request.
@@ -190,3 +214,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["local_period_start"] = local_period_start
     app.jinja_env.globals["local_percent"] = local_percent
     app.jinja_env.globals["local_number"] = local_number
+    app.jinja_env.filters["translate"] = translate

@@ -142,7 +142,10 @@ def read_source(data: bytes, filename: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise SourceTextError(
-            f"The file is not UTF-8 text (byte {error.start:,}); save it as UTF-8 and try again."
+            _(
+                "The file is not UTF-8 text (byte %(byte)s); save it as UTF-8 and try again.",
+                byte=format(error.start, ","),
+            )
         ) from None
     if "\x00" in text:
         raise SourceTextError(_("The file holds binary data, not text; upload a text file."))

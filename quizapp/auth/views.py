@@ -340,7 +340,9 @@ def account_email() -> str | Response | tuple[str, int]:
     if email_form.validate_on_submit():
         set_email(user, email_form.email.data or "")
         flash(
-            "Your e-mail address is saved." if user.email else "Your e-mail address is removed.",
+            _("Your e-mail address is saved.")
+            if user.email
+            else _("Your e-mail address is removed."),
             "success",
         )
         return redirect(url_for("auth.account"))

@@ -16,6 +16,7 @@ import difflib
 from typing import TYPE_CHECKING, NamedTuple
 
 from quizapp.bank.reader import Path
+from quizapp.translatable import Msg
 
 if TYPE_CHECKING:
     from quizapp.bank.models import Bank, Quiz, TagSelector
@@ -31,10 +32,14 @@ class CrossProblem(NamedTuple):
     suggest: tuple[str, list[str]] | None = None
 
     def text(self, first_line: int | None = None) -> str:
-        """The message, saying where the clashing value is when its line is known."""
-        where = f" (first at line {first_line})" if first_line else ""
+        """The message (a ``Msg``), saying where the clashing value is when its line is known:
+        a message with a ``first`` value gets " (first at line N)" there."""
+        message = self.message
+        if isinstance(message, Msg) and "first" in message.params:
+            where = Msg(" (first at line %(line)s)", line=first_line) if first_line else ""
+            message = Msg(message.msgid, **{**message.params, "first": where})
         hint = _did_you_mean(*self.suggest) if self.suggest else ""
-        return self.message.replace("{first}", where) + hint
+        return Msg("%(message)s%(hint)s", message=message, hint=hint) if hint else message
 
 
 def cross_check(bank: Bank) -> list[CrossProblem]:
@@ -87,6 +92,18 @@ class _Known:
         return {first[question_id] for question_id in selector if question_id in first}
 
 
+def _duplicate(what: str, item_id: str) -> Msg:
+    if what == "question":
+        return Msg(
+            "duplicate question id '%(id)s'%(first)s; give every question its own id",
+            id=item_id,
+            first="",
+        )
+    return Msg(
+        "duplicate quiz id '%(id)s'%(first)s; give every quiz its own id", id=item_id, first=""
+    )
+
+
 def _duplicates(ids: list[str], key: str, what: str) -> list[CrossProblem]:
     first: dict[str, int] = {}
     problems: list[CrossProblem] = []
@@ -95,7 +112,7 @@ def _duplicates(ids: list[str], key: str, what: str) -> list[CrossProblem]:
             problems.append(
                 CrossProblem(
                     (key, index, "id"),
-                    f"duplicate {what} id '{item_id}'{{first}}; give every {what} its own id",
+                    _duplicate(what, item_id),
                     (key, first[item_id], "id"),
                 )
             )
@@ -126,8 +143,14 @@ def _check_quiz(quiz: Quiz, path: Path, known: _Known) -> list[CrossProblem]:
                 problems.append(
                     CrossProblem(
                         (*path, "pools", index, "draw"),
-                        f"quiz '{quiz.id}' draws {pool.draw} questions from pool {index + 1}, "
-                        f"which has only {available}; lower 'draw' or add questions",
+                        Msg(
+                            "quiz '%(quiz)s' draws %(draw)s questions from pool %(pool)s, "
+                            "which has only %(available)s; lower 'draw' or add questions",
+                            quiz=quiz.id,
+                            draw=pool.draw,
+                            pool=index + 1,
+                            available=available,
+                        ),
                     )
                 )
     elif quiz.draw is not None:
@@ -136,8 +159,13 @@ def _check_quiz(quiz: Quiz, path: Path, known: _Known) -> list[CrossProblem]:
             problems.append(
                 CrossProblem(
                     (*path, "draw"),
-                    f"quiz '{quiz.id}' draws {quiz.draw} questions but only {available} "
-                    "are available; lower 'draw' or select more questions",
+                    Msg(
+                        "quiz '%(quiz)s' draws %(draw)s questions but only %(available)s "
+                        "are available; lower 'draw' or select more questions",
+                        quiz=quiz.id,
+                        draw=quiz.draw,
+                        available=available,
+                    ),
                 )
             )
     if quiz.exclusive and not problems:
@@ -174,8 +202,12 @@ def _check_exclusive(quiz: Quiz, path: Path, known: _Known) -> list[CrossProblem
             problems.append(
                 CrossProblem(
                     (*path, "exclusive", index),
-                    f"quiz '{quiz.id}' has an exclusive group of {len(group)} question; "
-                    "a group names at least two questions that give each other away",
+                    Msg(
+                        "quiz '%(quiz)s' has an exclusive group of %(count)s question; "
+                        "a group names at least two questions that give each other away",
+                        quiz=quiz.id,
+                        count=len(group),
+                    ),
                 )
             )
     if problems:
@@ -192,9 +224,14 @@ def _check_exclusive(quiz: Quiz, path: Path, known: _Known) -> list[CrossProblem
                 problems.append(
                     CrossProblem(
                         (*path, "draw"),
-                        f"quiz '{quiz.id}' draws {quiz.draw} questions, but with its exclusive "
-                        f"groups an attempt can hold only {offered}; lower 'draw' or add "
-                        "questions",
+                        Msg(
+                            "quiz '%(quiz)s' draws %(draw)s questions, but with its exclusive "
+                            "groups an attempt can hold only %(offered)s; lower 'draw' or add "
+                            "questions",
+                            quiz=quiz.id,
+                            draw=quiz.draw,
+                            offered=offered,
+                        ),
                     )
                 )
         return problems
@@ -208,10 +245,16 @@ def _check_exclusive(quiz: Quiz, path: Path, known: _Known) -> list[CrossProblem
             problems.append(
                 CrossProblem(
                     (*path, "pools", index, "draw"),
-                    f"quiz '{quiz.id}' draws {pool.draw} questions from pool {index + 1}, but "
-                    f"with its exclusive groups (and the other pools' draws) it can surely "
-                    f"offer only {sure}; lower 'draw', add questions, or keep the groups "
-                    "within one pool",
+                    Msg(
+                        "quiz '%(quiz)s' draws %(draw)s questions from pool %(pool)s, but "
+                        "with its exclusive groups (and the other pools' draws) it can surely "
+                        "offer only %(sure)s; lower 'draw', add questions, or keep the groups "
+                        "within one pool",
+                        quiz=quiz.id,
+                        draw=pool.draw,
+                        pool=index + 1,
+                        sure=sure,
+                    ),
                 )
             )
     return problems
@@ -226,7 +269,11 @@ def _check_tags(
             problems.append(
                 CrossProblem(
                     (*where, "tags", index),
-                    f"quiz '{quiz.id}' selects tag '{tag}' but no question has it",
+                    Msg(
+                        "quiz '%(quiz)s' selects tag '%(tag)s' but no question has it",
+                        quiz=quiz.id,
+                        tag=tag,
+                    ),
                     suggest=(tag, known.tags),
                 )
             )
@@ -241,7 +288,11 @@ def _check_ids(quiz: Quiz, ids: list[str], where: Path, known: _Known) -> list[C
             problems.append(
                 CrossProblem(
                     (*where, index),
-                    f"quiz '{quiz.id}' names question '{question_id}', which is not in this bank",
+                    Msg(
+                        "quiz '%(quiz)s' names question '%(question)s', which is not in this bank",
+                        quiz=quiz.id,
+                        question=question_id,
+                    ),
                     suggest=(question_id, known.ids),
                 )
             )
@@ -249,7 +300,12 @@ def _check_ids(quiz: Quiz, ids: list[str], where: Path, known: _Known) -> list[C
             problems.append(
                 CrossProblem(
                     (*where, index),
-                    f"quiz '{quiz.id}' names question '{question_id}' twice{{first}}; remove one",
+                    Msg(
+                        "quiz '%(quiz)s' names question '%(question)s' twice%(first)s; remove one",
+                        quiz=quiz.id,
+                        question=question_id,
+                        first="",
+                    ),
                     (*where, first[question_id]),
                 )
             )
@@ -266,7 +322,7 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
     if len(word) > MAX_HINT_LENGTH:
         return ""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return Msg("; did you mean '%(key)s'?", key=close[0]) if close else ""
 
 
 __all__ = ["CrossProblem", "cross_check"]

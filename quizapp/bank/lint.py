@@ -36,6 +36,7 @@ from quizapp.qtypes.numeric import NumericAnswer, NumericTarget, format_number
 from quizapp.qtypes.ordering import Ordering
 from quizapp.qtypes.short import ShortAnswer
 from quizapp.qtypes.single import ChoiceQuestion
+from quizapp.translatable import Msg
 
 Where = tuple[str | int, ...]
 """The path of what a warning is about, e.g. ``("questions", 4)`` or ``("quizzes", 0)``."""
@@ -184,10 +185,13 @@ def _meetings(bank: Bank) -> dict[tuple[str, str], list[str]]:
     return meet
 
 
-def _quiz_names(quizzes: list[str]) -> str:
+def _quiz_names(quizzes: list[str]) -> Msg:
     names = ", ".join(f"'{quiz}'" for quiz in quizzes[:3])
-    more = f" and {len(quizzes) - 3} more" if len(quizzes) > 3 else ""
-    return f"quiz{'zes' if len(quizzes) > 1 else ''} {names}{more}"
+    if len(quizzes) > 3:
+        return Msg("quizzes %(names)s and %(more)s more", names=names, more=len(quizzes) - 3)
+    if len(quizzes) > 1:
+        return Msg("quizzes %(names)s", names=names)
+    return Msg("quiz %(names)s", names=names)
 
 
 # -- answer exposure -------------------------------------------------------------------------
@@ -311,7 +315,8 @@ def find_answer_exposure(bank: Bank) -> Iterator[tuple[Where, str]]:
                 continue
             for sentence in shown[other.id]:
                 if isinstance(question, Ordering):
-                    hit = "the order of its items" if _ordering_exposed(question, sentence) else ""
+                    exposed = _ordering_exposed(question, sentence)
+                    hit = Msg("the order of its items") if exposed else ""
                 else:
                     hit = next(
                         (a.shown for a in answers if _exposed_in(a, question, sentence, common)), ""
@@ -319,9 +324,16 @@ def find_answer_exposure(bank: Bank) -> Iterator[tuple[Where, str]]:
                 if hit:
                     yield (
                         _at(bank, question),
-                        f"the answer of '{question.id}' ({_clip(hit)}) is shown by "
-                        f"'{other.id}' (\"{_clip(sentence.strip(), 60)}\"), "
-                        f"which can be in the same attempt in {_quiz_names(quizzes)}",
+                        Msg(
+                            "the answer of '%(question)s' (%(answer)s) is shown by "
+                            "'%(other)s' (\"%(sentence)s\"), "
+                            "which can be in the same attempt in %(quizzes)s",
+                            question=question.id,
+                            answer=hit if isinstance(hit, Msg) else _clip(hit),
+                            other=other.id,
+                            sentence=_clip(sentence.strip(), 60),
+                            quizzes=_quiz_names(quizzes),
+                        ),
                     )
                     break
 
@@ -355,8 +367,14 @@ def find_position_cue(bank: Bank) -> Iterator[tuple[Where, str]]:
         if count * 2 > len(questions):
             yield (
                 ("quizzes", index),
-                f"quiz '{quiz.id}' shows choices in file order, and the correct choice is "
-                f"choice {place} in {count} of its {len(questions)} choice questions",
+                Msg(
+                    "quiz '%(quiz)s' shows choices in file order, and the correct choice is "
+                    "choice %(place)s in %(count)s of its %(questions)s choice questions",
+                    quiz=quiz.id,
+                    place=place,
+                    count=count,
+                    questions=len(questions),
+                ),
             )
 
 
@@ -380,8 +398,14 @@ def find_length_cue(bank: Bank) -> Iterator[tuple[Where, str]]:
         names = ", ".join(f"'{q.id}'" for q in cued[:5]) + (" …" if len(cued) > 5 else "")
         yield (
             _at(bank, cued[0]),
-            f"the correct choice is the longest by a clear margin in {len(cued)} of the bank's "
-            f"{len(questions)} choice questions (chance: about {chance:.0f}): {names}",
+            Msg(
+                "the correct choice is the longest by a clear margin in %(cued)s of the bank's "
+                "%(questions)s choice questions (chance: about %(chance)s): %(names)s",
+                cued=len(cued),
+                questions=len(questions),
+                chance=format(chance, ".0f"),
+                names=names,
+            ),
         )
 
 
@@ -393,7 +417,14 @@ def find_all_none_of_the_above(bank: Bank) -> Iterator[tuple[Where, str]]:
         if isinstance(question, ChoiceQuestion):
             for choice in question.choices:
                 if _ABOVE.search(_fold(choice.text)):
-                    yield _at(bank, question), f"'{question.id}' offers \"{_clip(choice.text)}\""
+                    yield (
+                        _at(bank, question),
+                        Msg(
+                            "'%(question)s' offers \"%(choice)s\"",
+                            question=question.id,
+                            choice=_clip(choice.text),
+                        ),
+                    )
                     break
 
 
@@ -408,7 +439,11 @@ def find_negative_stem(bank: Bank) -> Iterator[tuple[Where, str]]:
             if not match.group().isupper():
                 yield (
                     _at(bank, question),
-                    f"'{question.id}' asks with \"{match.group()}\" in its text, easy to miss",
+                    Msg(
+                        "'%(question)s' asks with \"%(word)s\" in its text, easy to miss",
+                        question=question.id,
+                        word=match.group(),
+                    ),
                 )
                 break
 
@@ -424,8 +459,13 @@ def find_word_cue(bank: Bank) -> Iterator[tuple[Where, str]]:
             words = ", ".join(sorted(shared[right[0].text]))
             yield (
                 _at(bank, question),
-                f"in '{question.id}' only the correct choice \"{_clip(right[0].text)}\" repeats "
-                f"words of the question ({words})",
+                Msg(
+                    "in '%(question)s' only the correct choice \"%(choice)s\" repeats "
+                    "words of the question (%(words)s)",
+                    question=question.id,
+                    choice=_clip(right[0].text),
+                    words=words,
+                ),
             )
 
 
@@ -452,8 +492,12 @@ def find_misconception_once(bank: Bank) -> Iterator[tuple[Where, str]]:
         if len(questions) == 1:
             yield (
                 _at(bank, questions[0]),
-                f"the misconception '{name}' on '{questions[0].id}' is used nowhere else "
-                "in the bank",
+                Msg(
+                    "the misconception '%(name)s' on '%(question)s' is used nowhere else "
+                    "in the bank",
+                    name=name,
+                    question=questions[0].id,
+                ),
             )
 
 
@@ -472,13 +516,22 @@ def find_misconception_unrelated(bank: Bank) -> Iterator[tuple[Where, str]]:
             option = next(option for q, option in found if q.id == question.id)
             yield (
                 _at(bank, question),
-                f"the misconception '{name}' on \"{_clip(option.text)}\" of '{question.id}' "
-                f"(tags: {', '.join(question.tags)}) shares no tag with its other uses "
-                f"({', '.join(f'{other.id!r}' for other in others[:3])})",
+                Msg(
+                    "the misconception '%(name)s' on \"%(option)s\" of '%(question)s' "
+                    "(tags: %(tags)s) shares no tag with its other uses (%(others)s)",
+                    name=name,
+                    option=_clip(option.text),
+                    question=question.id,
+                    tags=", ".join(question.tags),
+                    others=", ".join(repr(other.id) for other in others[:3]),
+                ),
             )
 
 
 # -- choice forms ----------------------------------------------------------------------------
+
+
+_FORMS = {"figure": Msg("a figure"), "sentence": Msg("a sentence"), "phrase": Msg("a phrase")}
 
 
 def _form(text: str) -> str:
@@ -486,10 +539,10 @@ def _form(text: str) -> str:
     words = text.split()
     text = " ".join(words)
     if len(words) <= 5 and any(char.isdigit() for char in "".join(words[:3])):
-        return "a figure"  # "US$4 billion", "More than US$400 million", "1992"
+        return _FORMS["figure"]  # "US$4 billion", "More than US$400 million", "1992"
     if len(text.split()) >= 6 and text[-1:] in ".!?":
-        return "a sentence"
-    return "a phrase"
+        return _FORMS["sentence"]
+    return _FORMS["phrase"]
 
 
 def find_choice_form(bank: Bank) -> Iterator[tuple[Where, str]]:
@@ -508,8 +561,14 @@ def find_choice_form(bank: Bank) -> Iterator[tuple[Where, str]]:
         choice = question.choices[forms.index(odd)]
         yield (
             _at(bank, question),
-            f"in '{question.id}' the choice \"{_clip(choice.text)}\" is {odd} while the "
-            f"other choices are each {common}",
+            Msg(
+                "in '%(question)s' the choice \"%(choice)s\" is %(odd)s while the "
+                "other choices are each %(common)s",
+                question=question.id,
+                choice=_clip(choice.text),
+                odd=odd,
+                common=common,
+            ),
         )
 
 
@@ -528,7 +587,7 @@ def _numeric_targets(question: QuestionBase) -> Iterable[tuple[str, NumericTarge
     elif isinstance(question, Cloze):
         for name, blank in question.blanks.items():
             if isinstance(blank, NumericBlank):
-                yield f" (blank [[{name}]])", blank
+                yield Msg(" (blank [[%(name)s]])", name=name), blank
 
 
 def _range_problem(question: QuestionBase, target: NumericTarget) -> str:
@@ -541,14 +600,20 @@ def _range_problem(question: QuestionBase, target: NumericTarget) -> str:
     for match in _HEDGED.finditer(said):
         figure = float(match.group(2).replace(",", ""))
         if figure in (low, high):
-            return (
-                f'the text says "{match.group(0)}" but the key is the band {keyed}, '
-                "which accepts figures the source never gives"
+            return Msg(
+                'the text says "%(said)s" but the key is the band %(keyed)s, '
+                "which accepts figures the source never gives",
+                said=match.group(0),
+                keyed=keyed,
             )
     stated = _numbers(question.explanation)
     if stated and not any(low <= figure <= high for figure in stated):
         figures = ", ".join(format_number(figure) for figure in stated[:4])
-        return f"the key {keyed} holds none of the figures the explanation gives ({figures})"
+        return Msg(
+            "the key %(keyed)s holds none of the figures the explanation gives (%(figures)s)",
+            keyed=keyed,
+            figures=figures,
+        )
     return ""
 
 
@@ -558,9 +623,11 @@ def _tolerance_problem(question: QuestionBase, target: NumericTarget) -> str:
     for wrong in getattr(question, "wrong_answers", None) or []:
         wrong_low, wrong_high = wrong.bounds()
         if wrong_low <= high and low <= wrong_high:
-            return (
-                f"the key ({target.target_in_words()}) reaches the named wrong answer "
-                f"{wrong.target_in_words()}, so that mistake is marked right"
+            return Msg(
+                "the key (%(key)s) reaches the named wrong answer %(wrong)s, "
+                "so that mistake is marked right",
+                key=target.target_in_words(),
+                wrong=wrong.target_in_words(),
             )
     return ""
 
@@ -571,7 +638,13 @@ def find_numeric_key(bank: Bank) -> Iterator[tuple[Where, str]]:
             problem = _range_problem(question, target) if target.range is not None else ""
             problem = problem or _tolerance_problem(question, target)
             if problem:
-                yield _at(bank, question), f"'{question.id}'{blank}: {problem}"
+                said = Msg(
+                    "'%(question)s'%(blank)s: %(problem)s",
+                    question=question.id,
+                    blank=blank,
+                    problem=problem,
+                )
+                yield _at(bank, question), said
 
 
 # -- duplicate testing -----------------------------------------------------------------------
@@ -598,8 +671,15 @@ def find_duplicate_testing(bank: Bank) -> Iterator[tuple[Where, str]]:
         if same:
             yield (
                 _at(bank, second),
-                f"'{second.id}' and '{first.id}' both cite paragraph {cited[0]} "
-                f"and have the answer '{sorted(same)[0]}', in {_quiz_names(quizzes)}",
+                Msg(
+                    "'%(second)s' and '%(first)s' both cite paragraph %(paragraph)s "
+                    "and have the answer '%(answer)s', in %(quizzes)s",
+                    second=second.id,
+                    first=first.id,
+                    paragraph=cited[0],
+                    answer=sorted(same)[0],
+                    quizzes=_quiz_names(quizzes),
+                ),
             )
 
 
@@ -609,71 +689,77 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "answer-exposure",
         "A question's answer is shown by another question of the same attempt",
-        "reword one of the two, or keep them apart: an exclusive pair in the quiz "
-        "(exclusive: [[a, b]]), different quizzes, or one pool with draw: 1",
+        Msg(
+            "reword one of the two, or keep them apart: an exclusive pair in the quiz "
+            "(exclusive: [[a, b]]), different quizzes, or one pool with draw: 1"
+        ),
         find_answer_exposure,
     ),
     Rule(
         "position-cue",
         "The correct choice sits at the same position in most unshuffled questions",
-        "vary where the correct choice is written, or turn shuffle_choices on",
+        Msg("vary where the correct choice is written, or turn shuffle_choices on"),
         find_position_cue,
     ),
     Rule(
         "length-cue",
         "The correct choice is the longest by a clear margin too often",
-        "make the wrong choices as long and as precise as the correct one",
+        Msg("make the wrong choices as long and as precise as the correct one"),
         find_length_cue,
     ),
     Rule(
         "all-none-of-the-above",
         'A choice "all of the above" or "none of the above"',
-        "replace it with a plausible wrong choice, or use a multiple-choice question",
+        Msg("replace it with a plausible wrong choice, or use a multiple-choice question"),
         find_all_none_of_the_above,
     ),
     Rule(
         "negative-stem",
         "A negative in the question that is easy to miss",
-        "ask positively, or write the negative in capitals (NOT, EXCEPT)",
+        Msg("ask positively, or write the negative in capitals (NOT, EXCEPT)"),
         find_negative_stem,
     ),
     Rule(
         "word-cue",
         "Only the correct choice repeats words of the question",
-        "reword the correct choice, or let the wrong choices use the question's words too",
+        Msg("reword the correct choice, or let the wrong choices use the question's words too"),
         find_word_cue,
     ),
     Rule(
         "misconception-once",
         "A misconception id used only once in the bank",
-        "check the spelling against the other ids, or use a broader misconception",
+        Msg("check the spelling against the other ids, or use a broader misconception"),
         find_misconception_once,
     ),
     Rule(
         "misconception-unrelated",
         "A misconception id used on questions of unrelated topics",
-        "give each misunderstanding its own id, used only where that misunderstanding shows",
+        Msg("give each misunderstanding its own id, used only where that misunderstanding shows"),
         find_misconception_unrelated,
     ),
     Rule(
         "choice-form",
         "One choice of another form than the others",
-        "write every choice in the same form (all figures, all names, all short phrases)",
+        Msg("write every choice in the same form (all figures, all names, all short phrases)"),
         find_choice_form,
     ),
     Rule(
         "numeric-key",
         "A numeric range that is not the figure the source gives, or a key that reaches a "
         "named wrong answer",
-        "key the figure the source states (answer: <figure>), ask for that figure, and keep "
-        "the tolerance short of the named wrong answers",
+        Msg(
+            "key the figure the source states (answer: <figure>), ask for that figure, and keep "
+            "the tolerance short of the named wrong answers"
+        ),
         find_numeric_key,
     ),
     Rule(
         "duplicate-testing",
         "Two questions of one quiz test the same fact",
-        "keep one, or keep them apart: an exclusive pair in the quiz, different quizzes, "
-        "or one pool with draw: 1",
+        Msg(
+            "keep one, or keep them apart: an exclusive pair in the quiz, different quizzes, "
+            "or one pool with draw: 1"
+        ),
         find_duplicate_testing,
     ),
 )

@@ -35,6 +35,7 @@ from quizapp.bank.reader import (
     size_problem,
 )
 from quizapp.qtypes.languages import LANGUAGE
+from quizapp.translatable import Msg
 
 ERROR_BUDGET = 1_000
 """Most pydantic errors listed at once (see the module docstring)."""
@@ -71,7 +72,7 @@ def find_bank_files(paths: Iterable[str | FilePath]) -> list[FilePath]:
         elif entry.is_file():
             found.append(entry)
         else:
-            raise BankError([Problem(str(entry), 1, 1, "no such file or directory")])
+            raise BankError([Problem(str(entry), 1, 1, Msg("no such file or directory"))])
     return list(dict.fromkeys(found))
 
 
@@ -117,8 +118,12 @@ def load_bank_files(
                     str(path),
                     1,
                     1,
-                    f"bank id '{bank.bank}' is already used by {first_file[bank.bank]}; "
-                    "give every bank its own id",
+                    Msg(
+                        "bank id '%(bank)s' is already used by %(file)s; "
+                        "give every bank its own id",
+                        bank=bank.bank,
+                        file=first_file[bank.bank],
+                    ),
                 )
             )
             continue
@@ -150,18 +155,17 @@ def load_bank_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES)
 def _load_with_positions(data: bytes, filename: str, max_bytes: int) -> Bank:
     document, positions = read_yaml(data, filename, max_bytes)
     if not isinstance(document, dict):
-        what = "empty" if document is None else "not a set of keys"
-        raise BankError(
-            [
-                Problem(
-                    filename,
-                    1,
-                    1,
-                    f"the file is {what}; a bank starts with 'bank: <id>', 'title: ...' "
-                    "and a list of 'questions:'",
-                )
-            ]
-        )
+        if document is None:
+            message = Msg(
+                "the file is empty; a bank starts with 'bank: <id>', 'title: ...' "
+                "and a list of 'questions:'"
+            )
+        else:
+            message = Msg(
+                "the file is not a set of keys; a bank starts with 'bank: <id>', 'title: ...' "
+                "and a list of 'questions:'"
+            )
+        raise BankError([Problem(filename, 1, 1, message)])
     try:
         bank = Bank.model_validate(document, context=_context(document))
     except ValidationError as error:

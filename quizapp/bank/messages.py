@@ -18,6 +18,7 @@ from pydantic_core import ErrorDetails
 
 from quizapp.bank.reader import Path
 from quizapp.bank.scalars import PlainFloat, PlainInt
+from quizapp.translatable import Msg
 
 
 def data_path(data: Any, loc: tuple[str | int, ...]) -> Path:
@@ -49,13 +50,16 @@ def subject(data: Any, path: Path) -> str:
     """'question 'x'' or 'quiz 'y'' when the problem lies inside one, else ''."""
     if len(path) >= 2 and path[0] in ("questions", "quizzes") and isinstance(path[1], int):
         item = value_at(data, path[:2])
-        what = "question" if path[0] == "questions" else "quiz"
         item_id = item.get("id") if isinstance(item, dict) else None
         if isinstance(item_id, str | int):
-            return f"{what} '{item_id}'"
-        return f"{what} {path[1] + 1}"
+            if path[0] == "questions":
+                return Msg("question '%(id)s'", id=item_id)
+            return Msg("quiz '%(id)s'", id=item_id)
+        if path[0] == "questions":
+            return Msg("question %(number)s", number=path[1] + 1)
+        return Msg("quiz %(number)s", number=path[1] + 1)
     if path[:1] == ("source",):
-        return "source"
+        return "source"  # the key's name
     return ""
 
 
@@ -75,11 +79,11 @@ def shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
-        return "an empty value"
+        return Msg("an empty value")
     if isinstance(value, dict):
-        return "a mapping (key: value lines)"
+        return Msg("a mapping (key: value lines)")
     if isinstance(value, list):
-        return "a list"
+        return Msg("a list")
     return f"'{cut(str(value))}'"
 
 
@@ -149,17 +153,17 @@ def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
     if len(word) > MAX_SHOWN:  # no key is that long; comparing would only cost
         return ""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return Msg("; did you mean '%(key)s'?", key=close[0]) if close else ""
 
 
 # -- the words -------------------------------------------------------------------------------
 
 _PATTERN_HINTS = {
-    r"^[a-z0-9][a-z0-9-]*$": "use lower-case letters, digits and hyphens, e.g. 'trade-2014'",
-    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": (
+    r"^[a-z0-9][a-z0-9-]*$": Msg("use lower-case letters, digits and hyphens, e.g. 'trade-2014'"),
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": Msg(
         "use letters, digits, '-', '_' and '.', starting with a letter or digit"
     ),
-    r"^https?://\S+$": "write a full web address starting with https://",
+    r"^https?://\S+$": Msg("write a full web address starting with https://"),
 }
 
 
@@ -169,7 +173,9 @@ def describe(
     root: type[BaseModel],
     question_types: list[str],
 ) -> tuple[Path, bool, str]:
-    """(path in the data, whether to point at the key, message) for one pydantic error."""
+    """(path in the data, whether to point at the key, message) for one pydantic error.
+
+    The message is a ``Msg``: English as it stands, translated by the problems page."""
     loc = tuple(error["loc"])
     path = data_path(data, loc)
     kind = error["type"]
@@ -178,21 +184,22 @@ def describe(
     named = [element for element in path if isinstance(element, str)]
     key = named[-1] if named else ""
     # A list item is not a key of its own: "each item of 'choices' ...".
-    label = f"each item of '{key}'" if path and isinstance(path[-1], int) else f"'{key}'"
+    label: str = (
+        Msg("each item of '%(key)s'", key=key) if path and isinstance(path[-1], int) else f"'{key}'"
+    )
     at_key = False
     who = subject(data, path)
 
     if kind == "missing":
-        missing = loc[-1]
-        message = f"missing required key '{missing}'"
-        return path, False, f"{who} is {message}" if who else message
+        message: str = Msg("missing required key '%(key)s'", key=loc[-1])
+        return path, False, _of_subject(who, message, missing=True)
     if kind == "extra_forbidden":
         models = models_at(root, loc[:-1])
         allowed = {name for model in models for name in model.model_fields}
         hint = did_you_mean(str(loc[-1]), allowed or all_field_names(root))
         if not hint and allowed:
-            hint = "; the keys allowed here are: " + ", ".join(sorted(allowed))
-        message = f"unknown key '{cut(str(loc[-1]))}'{hint}"
+            hint = Msg("; the keys allowed here are: %(keys)s", keys=", ".join(sorted(allowed)))
+        message = Msg("unknown key '%(key)s'%(hint)s", key=cut(str(loc[-1])), hint=hint)
         at_key = True
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         known = ", ".join(question_types) or str(ctx.get("expected_tags", ""))
@@ -200,82 +207,180 @@ def describe(
             path = (*path, "type")
             typed = str(shown(value["type"]))
             close = difflib.get_close_matches(typed.strip("'"), question_types, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            message = f"unknown question type {typed}{hint}; the known types are: {known}"
+            if close:
+                message = Msg(
+                    "unknown question type %(typed)s (did you mean '%(close)s'?); "
+                    "the known types are: %(known)s",
+                    typed=typed,
+                    close=close[0],
+                    known=known,
+                )
+            else:
+                message = Msg(
+                    "unknown question type %(typed)s; the known types are: %(known)s",
+                    typed=typed,
+                    known=known,
+                )
         elif not isinstance(value, dict):
-            message = f"{label} must be a question (key: value lines), not {shown(value)}"
+            message = Msg(
+                "%(label)s must be a question (key: value lines), not %(value)s",
+                label=label,
+                value=shown(value),
+            )
         else:
-            missing = f"missing required key 'type'; the known types are: {known}"
-            return path, False, f"{who} is {missing}" if who else missing
+            missing = Msg(
+                "missing required key 'type'; the known types are: %(known)s", known=known
+            )
+            return path, False, _of_subject(who, missing, missing=True)
     elif kind == "bank_rule":
-        message = error["msg"]
+        message = _raised(ctx.get("message"), error["msg"])
         rule_key = ctx.get("key")
         if isinstance(value, dict) and rule_key in value:
             path, at_key = (*path, rule_key), True
     elif kind == "string_type":
         message = _not_text(label, value)
     elif kind == "bool_type":
-        message = f"{label} must be true or false, not {shown(value)}; write true or false"
+        message = Msg(
+            "%(label)s must be true or false, not %(value)s; write true or false",
+            label=label,
+            value=shown(value),
+        )
     elif kind == "value_error":
-        message = error["msg"].removeprefix("Value error, ")
+        message = _raised(ctx.get("error"), error["msg"].removeprefix("Value error, "))
         if path and isinstance(path[-1], str) and len(loc) and loc[-1] == path[-1]:
-            message = f"{label}: {message}"
+            message = Msg("%(label)s: %(message)s", label=label, message=message)
     elif kind == "list_type":
-        message = f"{label} expects a list (one '- item' per line), not {shown(value)}"
+        message = Msg(
+            "%(label)s expects a list (one '- item' per line), not %(value)s",
+            label=label,
+            value=shown(value),
+        )
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
-        message = f"{label} expects keys with values (key: value lines), not {shown(value)}"
         if isinstance(value, bool):
-            message += "; put it in quotes if it is text"
+            message = Msg(
+                "%(label)s expects keys with values (key: value lines), not %(value)s; "
+                "put it in quotes if it is text",
+                label=label,
+                value=shown(value),
+            )
+        else:
+            message = Msg(
+                "%(label)s expects keys with values (key: value lines), not %(value)s",
+                label=label,
+                value=shown(value),
+            )
     elif kind == "literal_error":
-        message = f"{label} cannot be {shown(value)}; write one of {ctx.get('expected')}"
+        message = Msg(
+            "%(label)s cannot be %(value)s; write one of %(expected)s",
+            label=label,
+            value=shown(value),
+            expected=ctx.get("expected"),
+        )
     elif kind == "string_pattern_mismatch":
-        hint = _PATTERN_HINTS.get(str(ctx.get("pattern")), f"match {ctx.get('pattern')}")
-        message = f"{label} cannot be {shown(value)}; {hint}"
+        pattern = str(ctx.get("pattern"))
+        hint = _PATTERN_HINTS.get(pattern) or Msg("match %(pattern)s", pattern=pattern)
+        message = Msg(
+            "%(label)s cannot be %(value)s; %(hint)s", label=label, value=shown(value), hint=hint
+        )
     elif kind == "string_too_short":
-        message = f"{label} is empty; write some text"
+        message = Msg("%(label)s is empty; write some text", label=label)
     elif kind == "too_short":
         least = ctx.get("min_length", 1)
-        message = f"{label} needs at least {least} item{'s' if least != 1 else ''}"
+        if least == 1:
+            message = Msg("%(label)s needs at least 1 item", label=label)
+        else:
+            message = Msg("%(label)s needs at least %(least)s items", label=label, least=least)
     elif kind in _BOUNDS:
         bound = next((ctx[name] for name in ("le", "lt", "ge", "gt") if name in ctx), "")
         limit = f"{bound:,}" if isinstance(bound, int) else str(bound)
-        message = f"{label} cannot be {shown(value)}; it must be {_BOUNDS[kind]} {limit}"
+        message = _BOUNDS[kind](label, shown(value), limit)
     elif kind in ("int_parsing", "int_type", "int_from_float"):
-        message = f"{label} expects a whole number, not {shown(value)}"
+        message = Msg(
+            "%(label)s expects a whole number, not %(value)s", label=label, value=shown(value)
+        )
     elif kind in ("float_parsing", "float_type"):
-        message = f"{label} expects a number, not {shown(value)}"
+        message = Msg("%(label)s expects a number, not %(value)s", label=label, value=shown(value))
+    elif kind.startswith("date") and "datetime" in kind:
+        message = Msg(
+            "%(label)s cannot be %(value)s; write a date as YYYY-MM-DD, "
+            "or a date and time as YYYY-MM-DD HH:MM (UTC)",
+            label=label,
+            value=shown(value),
+        )
     elif kind.startswith("date"):
-        message = f"{label} cannot be {shown(value)}; write a date as YYYY-MM-DD" + (
-            ", or a date and time as YYYY-MM-DD HH:MM (UTC)" if "datetime" in kind else ""
+        message = Msg(
+            "%(label)s cannot be %(value)s; write a date as YYYY-MM-DD",
+            label=label,
+            value=shown(value),
         )
     else:
         text = error["msg"].replace("Input should be", "it should be")
         message = f"{label} cannot be {shown(value)}; {text}" if key else text
-    return path, at_key, f"{who}: {message}" if who else message
+    return path, at_key, _of_subject(who, message)
+
+
+def _of_subject(who: str, message: str, missing: bool = False) -> str:
+    """ "question 'park': message" (or "question 'park' is missing ..."), or the message alone."""
+    if not who:
+        return message
+    if missing:
+        return Msg("%(subject)s is %(message)s", subject=who, message=message)
+    return Msg("%(subject)s: %(message)s", subject=who, message=message)
+
+
+def _raised(raised: Any, text: str) -> str:
+    """The message a validator raised: its ``Msg`` when it gave one (the text pydantic keeps is
+    plain English), else the text."""
+    found = raised.args[0] if isinstance(raised, ValueError) and raised.args else raised
+    return found if isinstance(found, Msg) and str(found) in text else text
 
 
 _BOUNDS = {
-    "less_than_equal": "at most",
-    "less_than": "less than",
-    "greater_than_equal": "at least",
-    "greater_than": "more than",
+    "less_than_equal": lambda label, value, limit: Msg(
+        "%(label)s cannot be %(value)s; it must be at most %(limit)s",
+        label=label,
+        value=value,
+        limit=limit,
+    ),
+    "less_than": lambda label, value, limit: Msg(
+        "%(label)s cannot be %(value)s; it must be less than %(limit)s",
+        label=label,
+        value=value,
+        limit=limit,
+    ),
+    "greater_than_equal": lambda label, value, limit: Msg(
+        "%(label)s cannot be %(value)s; it must be at least %(limit)s",
+        label=label,
+        value=value,
+        limit=limit,
+    ),
+    "greater_than": lambda label, value, limit: Msg(
+        "%(label)s cannot be %(value)s; it must be more than %(limit)s",
+        label=label,
+        value=value,
+        limit=limit,
+    ),
 }
 
 
 def _not_text(label: str, value: Any) -> str:
     if value is None:
-        return f"{label} is empty; write some text, or remove the key"
+        return Msg("%(label)s is empty; write some text, or remove the key", label=label)
     if isinstance(value, bool):
-        return (
-            f"{label} expects text, but {shown(value)} is read as yes/no; "
-            "put it in quotes to keep it as text"
+        return Msg(
+            "%(label)s expects text, but %(value)s is read as yes/no; "
+            "put it in quotes to keep it as text",
+            label=label,
+            value=shown(value),
         )
     if isinstance(value, int | float):
-        return (
-            f"{label} expects text, but {shown(value)} is read as a number; "
-            "put it in quotes to keep it as text"
+        return Msg(
+            "%(label)s expects text, but %(value)s is read as a number; "
+            "put it in quotes to keep it as text",
+            label=label,
+            value=shown(value),
         )
-    return f"{label} expects text, not {shown(value)}"
+    return Msg("%(label)s expects text, not %(value)s", label=label, value=shown(value))
 
 
 __all__ = ["all_field_names", "data_path", "describe", "did_you_mean", "models_at", "subject"]

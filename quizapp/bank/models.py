@@ -46,6 +46,7 @@ from quizapp.bank.scalars import PlainFloat, PlainInt
 from quizapp.qtypes import AnyQuestion
 from quizapp.qtypes.base import NonEmptyText, QuestionBase, Text
 from quizapp.qtypes.languages import DEFAULT_LANGUAGE, LANGUAGE_CODE
+from quizapp.translatable import Msg
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -76,15 +77,16 @@ DEFER_CROSS_CHECKS = "defer_cross_checks"
 """Validation context key: the loader runs the cross-checks itself, with positions."""
 
 
-def rule_error(message: str, key: str) -> PydanticCustomError:
+def rule_error(message: Msg, key: str) -> PydanticCustomError:
     """A broken rule between fields; ``key`` tells the loader which key to point at."""
-    return PydanticCustomError("bank_rule", message, {"key": key})
+    # The message itself rides along too: pydantic keeps only its text, the page wants the Msg.
+    return PydanticCustomError("bank_rule", message, {"key": key, "message": message})
 
 
 def _whole_number(value: Any) -> Any:
     """Refuse true/false where a count is expected (pydantic would read true as 1)."""
     if isinstance(value, bool):
-        raise ValueError("write a whole number here, not true or false")
+        raise ValueError(Msg("write a whole number here, not true or false"))
     return value
 
 
@@ -103,10 +105,10 @@ _DURATION = re.compile(
     r"(?:(?P<s>\d+)\s*(?:s|sec|secs|second|seconds))?",
     re.IGNORECASE,
 )
-TIME_LIMIT_FORMS = "a number of minutes (15), or text like 15m, 45 min, 1h30m, 90s"
+TIME_LIMIT_FORMS = Msg("a number of minutes (15), or text like 15m, 45 min, 1h30m, 90s")
 MAX_TIME_LIMIT = 7 * 24 * 3600
 """The longest time limit, in seconds: a week (168h, 10080 minutes)."""
-_TOO_LONG = (
+_TOO_LONG = Msg(
     "the time limit can be at most a week (168h, or 10080 minutes); "
     "for longer, leave it out and give the quiz a 'closes' date"
 )
@@ -121,7 +123,7 @@ def parse_time_limit(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"write the time limit as {TIME_LIMIT_FORMS}")
+        raise ValueError(Msg("write the time limit as %(forms)s", forms=TIME_LIMIT_FORMS))
     if isinstance(value, PlainInt | PlainFloat):
         seconds: float = float(value) * 60
     elif isinstance(value, int):
@@ -135,13 +137,19 @@ def parse_time_limit(value: Any) -> Any:
             parts = {name: _whole(number or "0") for name, number in match.groupdict().items()}
             seconds = parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
         else:
-            raise ValueError(f"'{_cut(value)}' is not understood; write {TIME_LIMIT_FORMS}")
+            raise ValueError(
+                Msg(
+                    "'%(value)s' is not understood; write %(forms)s",
+                    value=_cut(value),
+                    forms=TIME_LIMIT_FORMS,
+                )
+            )
     else:
-        raise ValueError(f"write the time limit as {TIME_LIMIT_FORMS}")
+        raise ValueError(Msg("write the time limit as %(forms)s", forms=TIME_LIMIT_FORMS))
     if math.isnan(seconds) or seconds > MAX_TIME_LIMIT:
         raise ValueError(_TOO_LONG)
     if seconds != int(seconds) or seconds < 1:
-        raise ValueError("the time limit must be a whole number of seconds, at least 1s")
+        raise ValueError(Msg("the time limit must be a whole number of seconds, at least 1s"))
     return int(seconds)
 
 
@@ -188,20 +196,29 @@ def parse_percent(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError("write the pass mark as a percentage, e.g. 70%")
+        raise ValueError(Msg("write the pass mark as a percentage, e.g. 70%"))
     if isinstance(value, str):
         text = value.strip().removesuffix("%").strip()
         try:
             value = float(text)
         except ValueError:
             raise ValueError(
-                f"'{_cut(value)}' is not understood; write a percentage, e.g. 70%"
+                Msg(
+                    "'%(value)s' is not understood; write a percentage, e.g. 70%%",
+                    value=_cut(value),
+                )
             ) from None
     if isinstance(value, int | float) and not 0 <= value <= 100:
-        raise ValueError(f"a pass mark is a percentage from 0 to 100, not {_shown(value)}")
+        raise ValueError(
+            Msg("a pass mark is a percentage from 0 to 100, not %(value)s", value=_shown(value))
+        )
     if isinstance(value, int | float) and 0 < value < 1:
         raise ValueError(
-            f"a pass mark of {value} would mean {value}%; write percent, e.g. 70% (not 0.7)"
+            Msg(
+                "a pass mark of %(value)s would mean %(value)s%%; write percent, e.g. 70%% "
+                "(not 0.7)",
+                value=value,
+            )
         )
     return value
 
@@ -251,10 +268,12 @@ def as_naive_utc(value: datetime | None) -> datetime | None:
     return value
 
 
-def _out_of_range(value: datetime) -> str:
-    return (
-        f"{value.date().isoformat()} is out of range; write a date from {EARLIEST:%Y-%m-%d} "
-        f"to {LATEST.year - 1}-12-31 (UTC)"
+def _out_of_range(value: datetime) -> Msg:
+    return Msg(
+        "%(date)s is out of range; write a date from %(earliest)s to %(latest)s (UTC)",
+        date=value.date().isoformat(),
+        earliest=EARLIEST.strftime("%Y-%m-%d"),
+        latest=str(LATEST.year - 1) + "-12-31",
     )
 
 
@@ -372,18 +391,20 @@ class Quiz(BaseModel):
     def _consistent(self) -> Quiz:
         if self.pools is not None and self.questions is not None:
             raise rule_error(
-                "a quiz takes either 'questions' or 'pools', not both; remove one", "pools"
+                Msg("a quiz takes either 'questions' or 'pools', not both; remove one"), "pools"
             )
         if self.pools is not None and self.draw is not None:
             raise rule_error(
-                "'draw' does not go with 'pools': give each pool its own 'draw'", "draw"
+                Msg("'draw' does not go with 'pools': give each pool its own 'draw'"), "draw"
             )
         if self.opens and self.closes and self.closes <= self.opens:
-            raise rule_error("'closes' must be later than 'opens'", "closes")
+            raise rule_error(Msg("'closes' must be later than 'opens'"), "closes")
         if self.show_answers == "after_close" and self.closes is None:
             raise rule_error(
-                "'show_answers: after_close' needs a 'closes' date; add one, "
-                "or choose after_submit or never",
+                Msg(
+                    "'show_answers: after_close' needs a 'closes' date; add one, "
+                    "or choose after_submit or never"
+                ),
                 "show_answers",
             )
         return self
@@ -416,11 +437,14 @@ class Bank(BaseModel):
     def _default_language_declared(self) -> Bank:
         if self.languages is not None and self.language not in self.languages:
             raise rule_error(
-                f"'languages' must include the bank's language '{self.language}'; add it",
+                Msg(
+                    "'languages' must include the bank's language '%(language)s'; add it",
+                    language=self.language,
+                ),
                 "languages",
             )
         if self.languages is not None and len(set(self.languages)) != len(self.languages):
-            raise rule_error("'languages' names a language twice; name each once", "languages")
+            raise rule_error(Msg("'languages' names a language twice; name each once"), "languages")
         return self
 
     @model_validator(mode="after")

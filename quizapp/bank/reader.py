@@ -37,6 +37,7 @@ import yaml
 
 from quizapp.bank.errors import MAX_PROBLEMS, BankError, Problem
 from quizapp.bank.scalars import PlainFloat, PlainInt
+from quizapp.translatable import Msg
 
 MAX_BANK_BYTES = 1_000_000
 """Bigger files are refused: a bank is hand-written text, not a data dump."""
@@ -154,8 +155,12 @@ def size_problem(size: int, filename: str, max_bytes: int = MAX_BANK_BYTES) -> P
         filename,
         1,
         1,
-        f"the file is {size:,} bytes, more than the limit of {max_bytes:,}; "
-        "split the bank into several smaller files",
+        Msg(
+            "the file is %(size)s bytes, more than the limit of %(limit)s; "
+            "split the bank into several smaller files",
+            size=format(size, ","),
+            limit=format(max_bytes, ","),
+        ),
     )
 
 
@@ -172,8 +177,10 @@ def _decode(data: bytes, filename: str) -> str:
                     filename,
                     before.count(b"\n") + 1,
                     column,
-                    f"this byte (0x{data[error.start]:02x}) is not UTF-8 text; "
-                    "save the file as UTF-8",
+                    Msg(
+                        "this byte (0x%(byte)s) is not UTF-8 text; save the file as UTF-8",
+                        byte=format(data[error.start], "02x"),
+                    ),
                 )
             ]
         ) from None
@@ -222,7 +229,7 @@ def _tab_problems(text: str, filename: str) -> Found:
                         filename,
                         number,
                         indent.index("\t") + 1,
-                        "a tab character in the indentation; use spaces, not tabs",
+                        Msg("a tab character in the indentation; use spaces, not tabs"),
                     )
                 )
     return problems, total
@@ -236,12 +243,12 @@ _OPENERS = {
 }
 _CLOSERS = {yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken}
 _REFUSED = {
-    yaml.TagToken: (
+    yaml.TagToken: Msg(
         "tags (such as !!str or !name) are not allowed; remove the tag, "
         "and put the value in quotes if it should stay text"
     ),
-    yaml.AnchorToken: "anchors (&) and aliases (*) are not allowed; repeat the text instead",
-    yaml.AliasToken: "anchors (&) and aliases (*) are not allowed; repeat the text instead",
+    yaml.AnchorToken: Msg("anchors (&) and aliases (*) are not allowed; repeat the text instead"),
+    yaml.AliasToken: Msg("anchors (&) and aliases (*) are not allowed; repeat the text instead"),
 }
 
 
@@ -260,8 +267,11 @@ def _token_problems(text: str, filename: str) -> Found:
                         _token_problem(
                             token,
                             filename,
-                            f"nesting deeper than {MAX_DEPTH} levels; "
-                            "a bank needs far fewer, check the indentation",
+                            Msg(
+                                "nesting deeper than %(most)s levels; "
+                                "a bank needs far fewer, check the indentation",
+                                most=MAX_DEPTH,
+                            ),
                         )
                     )
                     return problems, total + 1
@@ -296,8 +306,10 @@ def _compose(text: str, filename: str) -> yaml.Node | None:
                     filename,
                     second.start_mark.line + 1,
                     second.start_mark.column + 1,
-                    "a second YAML document starts here (after '---'); "
-                    "keep one bank per file, or remove the '---' line",
+                    Msg(
+                        "a second YAML document starts here (after '---'); "
+                        "keep one bank per file, or remove the '---' line"
+                    ),
                 )
             ]
         )
@@ -309,11 +321,12 @@ def _syntax_problem(error: yaml.YAMLError, text: str, filename: str) -> Problem:
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         parts = [part for part in (error.context, error.problem) if part]
-        message = "YAML syntax: " + ", ".join(parts)
+        # The parser's own words ("expected <block end>") stay English: they name YAML tokens.
+        message = Msg("YAML syntax: %(detail)s", detail=", ".join(parts))
         if mark is None:
             return Problem(filename, 1, 1, message)
         return Problem(filename, mark.line + 1, mark.column + 1, message)
-    return Problem(filename, 1, 1, f"YAML syntax: {error}")
+    return Problem(filename, 1, 1, Msg("YAML syntax: %(detail)s", detail=str(error)))
 
 
 class _Converter:
@@ -338,7 +351,10 @@ class _Converter:
     def convert(self, node: yaml.Node, path: Path) -> Any:
         self.positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if len(path) > MAX_DEPTH:
-            self.problem(node, f"nesting deeper than {MAX_DEPTH} levels; check the indentation")
+            self.problem(
+                node,
+                Msg("nesting deeper than %(most)s levels; check the indentation", most=MAX_DEPTH),
+            )
             return None
         if len(path) >= 2 and isinstance(path[1], int) and not self.item_fits(path):
             return None
@@ -349,8 +365,12 @@ class _Converter:
         if not node.style and len(node.value) > MAX_NUMBER_CHARS and _is_number(node.value):
             self.problem(
                 node,
-                f"this number is {len(node.value):,} characters long; a number in a bank has "
-                f"at most {MAX_NUMBER_CHARS}; put it in quotes if it is text",
+                Msg(
+                    "this number is %(length)s characters long; a number in a bank has "
+                    "at most %(most)s; put it in quotes if it is text",
+                    length=format(len(node.value), ","),
+                    most=MAX_NUMBER_CHARS,
+                ),
             )
             return None
         return scalar(node)
@@ -364,9 +384,15 @@ class _Converter:
             first = self.positions.values.get(item, (1, 1))
             self.problem_at(
                 first,
-                f"item {item[1] + 1} of '{item[0]}' (from line {first[0]}) holds more than "
-                f"{MAX_ITEM_VALUES:,} values (keys, list items and texts); a question or a "
-                "quiz needs far fewer: check for a runaway list, or split it",
+                Msg(
+                    "item %(number)s of '%(key)s' (from line %(line)s) holds more than "
+                    "%(most)s values (keys, list items and texts); a question or a "
+                    "quiz needs far fewer: check for a runaway list, or split it",
+                    number=item[1] + 1,
+                    key=item[0],
+                    line=first[0],
+                    most=format(MAX_ITEM_VALUES, ","),
+                ),
             )
         return count <= MAX_ITEM_VALUES
 
@@ -376,19 +402,27 @@ class _Converter:
         if len(node.value) > MAX_KEYS:
             self.problem(
                 node,
-                f"this mapping has {len(node.value):,} keys; no part of a bank takes more than "
-                f"{MAX_KEYS}: check for a runaway list of 'key: value' lines",
+                Msg(
+                    "this mapping has %(keys)s keys; no part of a bank takes more than "
+                    "%(most)s: check for a runaway list of 'key: value' lines",
+                    keys=format(len(node.value), ","),
+                    most=MAX_KEYS,
+                ),
             )
             return result
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, "a key must be plain text, not a list or a mapping")
+                self.problem(key_node, Msg("a key must be plain text, not a list or a mapping"))
                 continue
             key = key_node.value
             if key in first_line:
                 self.problem(
                     key_node,
-                    f"duplicate key '{key}' (first at line {first_line[key]}); keep one of them",
+                    Msg(
+                        "duplicate key '%(key)s' (first at line %(line)s); keep one of them",
+                        key=key,
+                        line=first_line[key],
+                    ),
                 )
                 continue
             first_line[key] = key_node.start_mark.line + 1

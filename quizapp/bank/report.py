@@ -9,9 +9,11 @@ on one 1 MB line then shows 50 short excerpts, not 50 copies of the megabyte.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from quizapp.bank.errors import MAX_PROBLEMS, BankError, Problem
+from quizapp.translatable import Msg
 
 MAX_SHOWN = MAX_PROBLEMS
 """Problems shown at most; the rest are counted."""
@@ -64,16 +66,21 @@ def more_line(shown: int, total: int) -> str | None:
     """ "and N more (M in all)" when some problems are not shown, else None."""
     if total <= shown:
         return None
-    return f"and {total - shown:,} more ({total:,} in all)"
+    return Msg(
+        "and %(more)s more (%(total)s in all)",
+        more=format(total - shown, ","),
+        total=format(total, ","),
+    )
 
 
-def report_lines(error: BankError) -> list[str]:
-    """The problems of ``error`` as lines of text, for the command line."""
+def report_lines(error: BankError, say: Callable[[str], str] = str) -> list[str]:
+    """The problems of ``error`` as lines of text, for the command line; ``say`` renders each
+    message (English by default; the command line passes its translator, ``i18n.translate``)."""
     shown = error.problems[:MAX_SHOWN]
-    lines = [cut(str(problem)) for problem in shown]
+    lines = [cut(f"{p.file}:{p.line}:{p.column}: {say(p.message)}") for p in shown]
     more = more_line(len(shown), error.total)
     if more:
-        lines.append(more)
+        lines.append(say(more))
     return lines
 
 

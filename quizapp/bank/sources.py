@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
+from quizapp.translatable import Msg
+
 MAX_QUOTE_WORDS = 8
 
 _PLAIN = str.maketrans(
@@ -277,7 +279,7 @@ class SourceText(NamedTuple):
         if not found:
             return ""
         more = ", ..." if len(found) > 5 else ""
-        return f" (it is in paragraph {', '.join(found[:5])}{more})"
+        return Msg(" (it is in paragraph %(numbers)s)", numbers=", ".join(found[:5]) + more)
 
     def with_quote(self, wanted: str) -> list[int]:
         return [n for n, plain in enumerate(self.plain, 1) if wanted in plain]
@@ -295,7 +297,7 @@ def check_question(question: Any, source: SourceText) -> Iterator[SourceProblem]
     qid = str(question.id)
     citations = _citations(getattr(question, "source", None))
     if not citations:
-        yield SourceProblem(qid, "cites no source; add source: {paragraph: N, quote: '...'}")
+        yield SourceProblem(qid, Msg("cites no source; add source: {paragraph: N, quote: '...'}"))
         return
     cited: list[int] = []
     for citation in citations:
@@ -304,8 +306,12 @@ def check_question(question: Any, source: SourceText) -> Iterator[SourceProblem]
         for number in bad:
             yield SourceProblem(
                 qid,
-                f"cites paragraph {number}, but the source text has {len(source.paragraphs)} "
-                "paragraphs (blocks between blank lines, counted from 1)",
+                Msg(
+                    "cites paragraph %(number)s, but the source text has %(count)s "
+                    "paragraphs (blocks between blank lines, counted from 1)",
+                    number=number,
+                    count=len(source.paragraphs),
+                ),
             )
         if bad:
             return
@@ -327,10 +333,14 @@ def _numbers(citation: Any) -> list[int]:
     return list(several) if several else [citation.paragraph]
 
 
-def _named(numbers: list[int]) -> str:
+def _named(numbers: list[int]) -> Msg:
     if len(numbers) == 1:
-        return f"paragraph {numbers[0]}"
-    return "paragraphs " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+        return Msg("paragraph %(number)s", number=numbers[0])
+    return Msg(
+        "paragraphs %(numbers)s and %(last)s",
+        numbers=", ".join(map(str, numbers[:-1])),
+        last=numbers[-1],
+    )
 
 
 def _check_quote(
@@ -342,14 +352,26 @@ def _check_quote(
     if words > MAX_QUOTE_WORDS:
         yield SourceProblem(
             qid,
-            f"quote has {words} words; a locator quote may have at most {MAX_QUOTE_WORDS}",
+            Msg(
+                "quote has %(words)s words; a locator quote may have at most %(most)s",
+                words=words,
+                most=MAX_QUOTE_WORDS,
+            ),
         )
     wanted = normalise(quote)
     if not wanted:
-        yield SourceProblem(qid, "quote is empty; copy a few words of the paragraph")
+        yield SourceProblem(qid, Msg("quote is empty; copy a few words of the paragraph"))
     elif not any(wanted in source.plain[number - 1] for number in numbers):
         where = source.elsewhere(source.with_quote(wanted), numbers[0])
-        yield SourceProblem(qid, f'quote "{quote}" is not in {_named(numbers)}{where}')
+        yield SourceProblem(
+            qid,
+            Msg(
+                'quote "%(quote)s" is not in %(cited)s%(where)s',
+                quote=quote,
+                cited=_named(numbers),
+                where=where,
+            ),
+        )
 
 
 def _check_figures(
@@ -368,8 +390,14 @@ def _check_figures(
             where = source.elsewhere(source.with_figure([figure]), first)
             yield SourceProblem(
                 qid,
-                f'figure "{figure.text}" in the correct answer ("{" ".join(part.split())}") '
-                f"is not in {_named(cited)}{where}",
+                Msg(
+                    'figure "%(figure)s" in the correct answer ("%(answer)s") '
+                    "is not in %(cited)s%(where)s",
+                    figure=figure.text,
+                    answer=" ".join(part.split()),
+                    cited=_named(cited),
+                    where=where,
+                ),
             )
     for values in claims.numbers:
         figures = [Figure(value, False, _show(value)) for value in values]
@@ -377,10 +405,20 @@ def _check_figures(
             continue
         where = source.elsewhere(source.with_figure(figures), first)
         if len(values) == 1:
-            what = f"the answer {_show(values[0])} is not"
+            said = Msg(
+                "the answer %(answer)s is not a figure of %(cited)s%(where)s",
+                answer=_show(values[0]),
+                cited=_named(cited),
+                where=where,
+            )
         else:
-            what = f"neither end of the range [{', '.join(map(_show, values))}] is"
-        yield SourceProblem(qid, f"{what} a figure of {_named(cited)}{where}")
+            said = Msg(
+                "neither end of the range [%(ends)s] is a figure of %(cited)s%(where)s",
+                ends=", ".join(map(_show, values)),
+                cited=_named(cited),
+                where=where,
+            )
+        yield SourceProblem(qid, said)
 
 
 def check_sources(bank: Any, source_text: str) -> list[SourceProblem]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from quizapp.bank.checks import CrossProblem
 from quizapp.qtypes.cloze import BLANK
 from quizapp.qtypes.languages import Localized, localized_texts
+from quizapp.translatable import Msg
 
 if TYPE_CHECKING:
     from quizapp.bank.models import Bank
@@ -64,18 +65,27 @@ def _question_problems(
             problems.append(
                 CrossProblem(
                     (*where, *path),
-                    f"question '{question.id}' has text in '{undeclared[0]}', which the bank "
-                    f"does not declare; add it to 'languages: [{', '.join(declared)}]' at the "
-                    "top of the bank, or remove it",
+                    Msg(
+                        "question '%(question)s' has text in '%(code)s', which the bank "
+                        "does not declare; add it to 'languages: [%(declared)s]' at the "
+                        "top of the bank, or remove it",
+                        question=question.id,
+                        code=undeclared[0],
+                        declared=", ".join(declared),
+                    ),
                 )
             )
         if text.language != language:
             problems.append(
                 CrossProblem(
                     (*where, *path),
-                    f"question '{question.id}' has a text with no '{language}' version, the "
-                    f"bank's language; add '{language}: ...', which students see when their "
-                    "language is missing",
+                    Msg(
+                        "question '%(question)s' has a text with no '%(language)s' version, the "
+                        "bank's language; add '%(language)s: ...', which students see when their "
+                        "language is missing",
+                        question=question.id,
+                        language=language,
+                    ),
                 )
             )
     every = [code for code in used if code in declared]  # undeclared: reported above
@@ -87,9 +97,14 @@ def _question_problems(
             problems.append(
                 CrossProblem(
                     (*where, *path),
-                    f"question '{question.id}': this text has no '{missing[0]}' version, though "
-                    f"the question is written in {', '.join(every)}; translate every choice, "
-                    "item and pair into each language (a student would see this one missing)",
+                    Msg(
+                        "question '%(question)s': this text has no '%(code)s' version, though "
+                        "the question is written in %(languages)s; translate every choice, "
+                        "item and pair into each language (a student would see this one missing)",
+                        question=question.id,
+                        code=missing[0],
+                        languages=", ".join(every),
+                    ),
                 )
             )
     problems += _same_in_one_language(question, where, texts, every)
@@ -102,9 +117,16 @@ def _question_problems(
                 problems.append(
                     CrossProblem(
                         (*where, "text"),
-                        f"question '{question.id}': the '{code}' text has the blanks "
-                        f"{_blanks(found)}, the '{language}' text {_blanks(expected)}; give "
-                        "every language the same [[blanks]]",
+                        Msg(
+                            "question '%(question)s': the '%(code)s' text has the blanks "
+                            "%(found)s, the '%(language)s' text %(expected)s; give "
+                            "every language the same [[blanks]]",
+                            question=question.id,
+                            code=code,
+                            found=_blanks(found),
+                            language=language,
+                            expected=_blanks(expected),
+                        ),
                     )
                 )
     return problems
@@ -135,9 +157,15 @@ def _same_in_one_language(
                     problems.append(
                         CrossProblem(
                             (*where, *path),
-                            f"question '{question.id}': in '{code}' this reads '{shown[:40]}', "
-                            f"like '{seen[folded][:40]}'; make every choice different in "
-                            "every language",
+                            Msg(
+                                "question '%(question)s': in '%(code)s' this reads '%(text)s', "
+                                "like '%(other)s'; make every choice different in "
+                                "every language",
+                                question=question.id,
+                                code=code,
+                                text=shown[:40],
+                                other=seen[folded][:40],
+                            ),
                         )
                     )
                 else:
@@ -146,7 +174,7 @@ def _same_in_one_language(
 
 
 def _blanks(names: list[str]) -> str:
-    return ", ".join(f"[[{name}]]" for name in names) or "none"
+    return ", ".join(f"[[{name}]]" for name in names) or Msg("none")
 
 
 __all__ = ["OPTIONAL", "translation_problems"]

@@ -22,10 +22,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.extensions import db
+from quizapp.i18n import local_datetime, time_zone_label
 from quizapp.models import Assignment, ClassMember, Override, Quiz, User
 from quizapp.questions import quiz_settings
 
@@ -77,19 +79,24 @@ def _apply(
     if override is not None:
         if override.extra_minutes and values["time_limit"]:
             values["time_limit"] += override.extra_minutes * 60
-            notes.append(f"You have {override.extra_minutes} extra minutes.")
+            notes.append(_("You have %(minutes)s extra minutes.", minutes=override.extra_minutes))
         if override.closes is not None and _later(override.closes, values["closes"]):
             values["closes"] = override.closes
             notes.append(
-                f"Your quiz closes later for you: {override.closes:%d %B %Y at %H:%M} (UTC)."
+                _(
+                    "Your quiz closes later for you: %(closes)s (%(zone)s).",
+                    closes=local_datetime(override.closes),
+                    zone=time_zone_label(),
+                )
             )
             if due is None or due < override.closes:
                 due = override.closes
         if override.extra_attempts and values["attempts"] is not None:
             values["attempts"] += override.extra_attempts
             notes.append(
-                f"You have {override.extra_attempts} more attempt"
-                f"{'s' if override.extra_attempts != 1 else ''}."
+                _("You have 1 more attempt.")
+                if override.extra_attempts == 1
+                else _("You have %(attempts)s more attempts.", attempts=override.extra_attempts)
             )
     # model_copy without validation: the values come from validated forms, and a close the
     # teacher set removes nothing the bank's rules need (after_close without a close never

@@ -24,6 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 
 from quizapp.bank.scalars import as_text
 from quizapp.qtypes.languages import LocalText, NonEmptyLocalText, identity_of
+from quizapp.translatable import Msg
 
 Text = Annotated[str, BeforeValidator(as_text)]
 """A piece of text in a bank. A plain YAML scalar keeps its exact text (``1.10`` stays "1.10")."""
@@ -81,7 +82,7 @@ class Citation(BaseModel):
     def _one_way(self) -> Citation:
         if (self.paragraph is None) == (self.paragraphs is None):
             raise ValueError(
-                "a source needs 'paragraph: N' or 'paragraphs: [N, M]' (one of the two)"
+                Msg("a source needs 'paragraph: N' or 'paragraphs: [N, M]' (one of the two)")
             )
         return self
 
@@ -109,7 +110,7 @@ class QuestionBase(BaseModel):
     type_name: ClassVar[str] = ""
     """The ``type:`` value in YAML, e.g. ``single``."""
     label: ClassVar[str] = ""
-    """How teachers call this type, e.g. 'Single choice'."""
+    """How teachers call this type, e.g. 'Single choice' (a ``Msg``: pages translate it)."""
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
     text: NonEmptyLocalText
@@ -186,7 +187,7 @@ class QuestionBase(BaseModel):
         return hashlib.sha256(f"{self.id}\x00{identity_of(text)}".encode()).hexdigest()[:10]
 
 
-NOT_ANSWERED = "Not answered."
+NOT_ANSWERED = Msg("Not answered.")
 """The feedback of a question (or blank) left empty."""
 
 
@@ -213,7 +214,13 @@ def only_value(form: FormData, name: str) -> str:
     """
     values = form.get(name) or []
     if len(values) > 1:
-        raise InvalidResponse(f"the field '{name}' was sent {len(values)} times; send it once")
+        raise InvalidResponse(
+            Msg(
+                "the field '%(name)s' was sent %(times)s times; send it once",
+                name=name,
+                times=len(values),
+            )
+        )
     return values[0] if values else ""
 
 
@@ -222,8 +229,12 @@ def text_value(form: FormData, name: str, max_length: int) -> str:
     text = only_value(form, name)
     if len(text) > max_length:
         raise InvalidResponse(
-            f"the answer is {len(text)} characters long; write at most {max_length}"
+            Msg(
+                "the answer is %(length)s characters long; write at most %(most)s",
+                length=len(text),
+                most=max_length,
+            )
         )
     if "\x00" in text:
-        raise InvalidResponse("the answer contains a NUL character, which no one can type")
+        raise InvalidResponse(Msg("the answer contains a NUL character, which no one can type"))
     return text

@@ -38,6 +38,7 @@ from quizapp.qtypes.base import (
 from quizapp.qtypes.languages import LocalText, NonEmptyLocalText
 from quizapp.qtypes.numeric import MAX_NUMBER_LENGTH, NumericTarget, grade_number
 from quizapp.qtypes.short import AcceptedAnswers
+from quizapp.translatable import Msg
 
 BLANK = re.compile(r"\[\[\s*([^\[\]]*?)\s*\]\]")
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -45,13 +46,13 @@ MAX_BLANK_LENGTH = 200
 
 
 class ShortBlank(AcceptedAnswers):
-    noun = "a short blank"
+    noun = Msg("a short blank")
 
     type: Literal["short"]
 
 
 class NumericBlank(NumericTarget):
-    noun = "a numeric blank"
+    noun = Msg("a numeric blank")
 
     type: Literal["numeric"]
 
@@ -71,17 +72,23 @@ class ChoiceBlank(BaseModel):
     def _answer_is_a_choice(self) -> ChoiceBlank:
         folded = [choice.strip().casefold() for choice in self.choices]
         if len(set(folded)) != len(folded):
-            raise ValueError("two choices have the same text; make every choice different")
+            raise ValueError(Msg("two choices have the same text; make every choice different"))
         if self.answer not in self.choices:
             raise ValueError(
-                f"the answer '{self.answer}' is not one of the choices; "
-                "copy it exactly from 'choices'"
+                Msg(
+                    "the answer '%(answer)s' is not one of the choices; "
+                    "copy it exactly from 'choices'",
+                    answer=self.answer,
+                )
             )
         for choice in self.misconceptions or {}:
             if choice not in self.choices or choice == self.answer:
                 raise ValueError(
-                    f"'misconceptions' names '{choice}', which is not a wrong choice; "
-                    "copy its text exactly from 'choices'"
+                    Msg(
+                        "'misconceptions' names '%(choice)s', which is not a wrong choice; "
+                        "copy its text exactly from 'choices'",
+                        choice=choice,
+                    )
                 )
         return self
 
@@ -91,7 +98,7 @@ Blank = Annotated[Union[ShortBlank, NumericBlank, ChoiceBlank], Field(discrimina
 
 class Cloze(QuestionBase):
     type_name = "cloze"
-    label = "Fill in the blanks"
+    label = Msg("Fill in the blanks")
 
     type: Literal["cloze"]
     blanks: dict[str, Blank] = Field(min_length=1)
@@ -102,24 +109,36 @@ class Cloze(QuestionBase):
         bad = [name for name in in_text if not NAME.fullmatch(name)]
         if bad:
             raise ValueError(
-                f"[[{bad[0]}]] is not a blank name; use letters, digits, '-' and '_', e.g. [[year]]"
+                Msg(
+                    "[[%(name)s]] is not a blank name; use letters, digits, '-' and '_', "
+                    "e.g. [[year]]",
+                    name=bad[0],
+                )
             )
         twice = sorted({name for name in in_text if in_text.count(name) > 1})
         if twice:
             raise ValueError(
-                f"the blank [[{twice[0]}]] appears twice in 'text'; name each blank once"
+                Msg(
+                    "the blank [[%(name)s]] appears twice in 'text'; name each blank once",
+                    name=twice[0],
+                )
             )
         missing = [name for name in in_text if name not in self.blanks]
         if missing:
             raise ValueError(
-                "no entry under 'blanks' for " + ", ".join(f"[[{name}]]" for name in missing)
+                Msg(
+                    "no entry under 'blanks' for %(names)s",
+                    names=", ".join(f"[[{name}]]" for name in missing),
+                )
             )
         unused = [name for name in self.blanks if name not in in_text]
         if unused:
             raise ValueError(
-                "'blanks' describes "
-                + ", ".join(f"'{name}'" for name in unused)
-                + ", which 'text' never uses; write [[name]] where each blank goes, or remove it"
+                Msg(
+                    "'blanks' describes %(names)s, which 'text' never uses; "
+                    "write [[name]] where each blank goes, or remove it",
+                    names=", ".join(f"'{name}'" for name in unused),
+                )
             )
         return self
 
@@ -186,7 +205,9 @@ class Cloze(QuestionBase):
             if isinstance(blank, ChoiceBlank):
                 value = only_value(form, field)
                 if value and value not in self.choice_keys(name):
-                    raise InvalidResponse(f"'{value[:40]}' is not one of the choices of a blank")
+                    raise InvalidResponse(
+                        Msg("'%(value)s' is not one of the choices of a blank", value=value[:40])
+                    )
             elif isinstance(blank, NumericBlank):
                 value = text_value(form, field, MAX_NUMBER_LENGTH)
             else:
@@ -216,13 +237,11 @@ class Cloze(QuestionBase):
         for number, name in enumerate(self.names(), start=1):
             value = filled.get(name, "")
             if not value.strip():
-                feedback.append(f"Blank {number}: not answered.")
+                feedback.append(Msg("Blank %(number)s: not answered.", number=number))
                 continue
             ok, note = self._check(name, value)
             right += ok
-            feedback.append(
-                f"Blank {number}: {'right' if ok else 'wrong'}.{f' {note}' if note else ''}"
-            )
+            feedback.append(_blank_feedback(number, ok, note))
         return Grade(right / len(self.blanks), feedback)
 
     def _answer_of(self, name: str) -> str:
@@ -245,3 +264,14 @@ class Cloze(QuestionBase):
                 value = self.choice_keys(name).get(value, "")
             shown.append(" ".join(value.split()) or "–")
         return " | ".join(shown)
+
+
+def _blank_feedback(number: int, right: bool, note: str) -> Msg:
+    """ "Blank 2: wrong. Read as 4." (each sentence whole, so a translation can reorder it)."""
+    if right:
+        if note:
+            return Msg("Blank %(number)s: right. %(note)s", number=number, note=note)
+        return Msg("Blank %(number)s: right.", number=number)
+    if note:
+        return Msg("Blank %(number)s: wrong. %(note)s", number=number, note=note)
+    return Msg("Blank %(number)s: wrong.", number=number)

@@ -38,6 +38,7 @@ from pydantic import (
 )
 
 from quizapp.bank.scalars import as_text
+from quizapp.translatable import Msg
 
 LANGUAGE = "language"
 """Validation context key: the bank's default language (a mapping without it is refused)."""
@@ -106,20 +107,27 @@ def _localized(value: Any, handler: ValidatorFunctionWrapHandler, info: Validati
     if not isinstance(value, Mapping):
         return handler(as_text(value))
     if not value:
-        raise ValueError("a text by language needs at least one language, e.g. {en: ...}")
+        raise ValueError(Msg("a text by language needs at least one language, e.g. {en: ...}"))
     texts: dict[str, str] = {}
     for code, text in value.items():
         if not isinstance(code, str) or not LANGUAGE_CODE.fullmatch(code):
             raise ValueError(
-                f"'{code}' is not a language code; write codes such as en, zh, ru, pt-BR"
+                Msg(
+                    "'%(code)s' is not a language code; write codes such as en, zh, ru, pt-BR",
+                    code=code,
+                )
             )
         texts[code] = handler(as_text(text))
     context = info.context or {}
     language = context.get(LANGUAGE) or next(iter(texts))
     if language not in texts:
         raise ValueError(
-            f"no text in the bank's language '{language}' (it has {', '.join(texts)}); "
-            f"add '{language}: ...', which students see when their language is missing"
+            Msg(
+                "no text in the bank's language '%(language)s' (it has %(languages)s); "
+                "add '%(language)s: ...', which students see when their language is missing",
+                language=language,
+                languages=", ".join(texts),
+            )
         )
     return Localized(texts, language)
 

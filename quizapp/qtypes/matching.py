@@ -32,6 +32,7 @@ from quizapp.qtypes.base import (
     stored_texts,
 )
 from quizapp.qtypes.languages import NonEmptyLocalText
+from quizapp.translatable import Msg
 
 
 class Pair(BaseModel):
@@ -47,7 +48,7 @@ def _folded(text: str) -> str:
 
 class Matching(QuestionBase):
     type_name = "matching"
-    label = "Matching"
+    label = Msg("Matching")
 
     type: Literal["matching"]
     pairs: list[Pair] = Field(min_length=2)
@@ -64,24 +65,35 @@ class Matching(QuestionBase):
     def _distinct(self) -> Matching:
         prompts = [_folded(pair.prompt) for pair in self.pairs]
         if len(set(prompts)) != len(prompts):
-            raise ValueError("two prompts have the same text; make every prompt different")
+            raise ValueError(Msg("two prompts have the same text; make every prompt different"))
         answers = {_folded(pair.answer) for pair in self.pairs}
         seen: set[str] = set()
         for distractor in self.distractors:
             folded = _folded(distractor)
             if folded in answers:
                 raise ValueError(
-                    f"the distractor '{distractor}' is also the answer of a pair; "
-                    "remove it from 'distractors'"
+                    Msg(
+                        "the distractor '%(distractor)s' is also the answer of a pair; "
+                        "remove it from 'distractors'",
+                        distractor=distractor,
+                    )
                 )
             if folded in seen:
-                raise ValueError(f"the distractor '{distractor}' is listed twice; list it once")
+                raise ValueError(
+                    Msg(
+                        "the distractor '%(distractor)s' is listed twice; list it once",
+                        distractor=distractor,
+                    )
+                )
             seen.add(folded)
         for distractor in self.misconceptions or {}:
             if distractor not in self.distractors:
                 raise ValueError(
-                    f"'misconceptions' names '{distractor}', which is not a distractor; "
-                    "copy its text exactly from 'distractors'"
+                    Msg(
+                        "'misconceptions' names '%(distractor)s', which is not a distractor; "
+                        "copy its text exactly from 'distractors'",
+                        distractor=distractor,
+                    )
                 )
         return self
 
@@ -137,7 +149,9 @@ class Matching(QuestionBase):
             if not value:
                 continue
             if value not in answers:
-                raise InvalidResponse(f"'{value[:40]}' is not one of this question's answers")
+                raise InvalidResponse(
+                    Msg("'%(value)s' is not one of this question's answers", value=value[:40])
+                )
             matches[key] = value
         return {"matches": matches} if matches else {}
 
@@ -152,7 +166,9 @@ class Matching(QuestionBase):
         right = sum(matches.get(prompt) == answer for prompt, answer in right_answers.items())
         total = len(right_answers)
         fraction = right / total if self.scoring == "partial" else float(right == total)
-        return Grade(fraction, [f"{right} of {total} matched right."])
+        return Grade(
+            fraction, [Msg("%(right)s of %(total)s matched right.", right=right, total=total)]
+        )
 
     def correct_answer(self) -> str:
         return "; ".join(f"{pair.prompt} → {pair.answer}" for pair in self.pairs)

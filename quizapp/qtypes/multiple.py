@@ -17,6 +17,7 @@ from pydantic import model_validator
 
 from quizapp.qtypes.base import NOT_ANSWERED, FormData, Grade, Response
 from quizapp.qtypes.single import Choice, ChoiceQuestion
+from quizapp.translatable import Msg
 
 
 def _is_text(value: object) -> bool:
@@ -25,7 +26,7 @@ def _is_text(value: object) -> bool:
 
 class MultipleChoice(ChoiceQuestion):
     type_name = "multiple"
-    label = "Multiple choice"
+    label = Msg("Multiple choice")
 
     type: Literal["multiple"]
     scoring: Literal["all_or_nothing", "partial"] = "all_or_nothing"
@@ -34,7 +35,7 @@ class MultipleChoice(ChoiceQuestion):
     def _at_least_one_correct(self) -> MultipleChoice:
         if not any(choice.correct for choice in self.choices):
             raise ValueError(
-                "a multiple-choice question needs at least one choice with 'correct: true'"
+                Msg("a multiple-choice question needs at least one choice with 'correct: true'")
             )
         return self
 

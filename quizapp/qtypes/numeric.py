@@ -52,6 +52,7 @@ from quizapp.qtypes.base import (
 )
 from quizapp.qtypes.languages import LocalText, all_texts
 from quizapp.qtypes.short import typed_text
+from quizapp.translatable import Msg
 
 MAX_NUMBER_LENGTH = 100
 
@@ -163,12 +164,23 @@ def read_number(text: str, unit: str = "", units: Mapping[str, float] | None = N
     return Reading(value if math.isfinite(value) else None)
 
 
-def _unknown_unit(word: str, unit: str, known: dict[str, float]) -> str:
+def _unknown_unit(word: str, unit: str, known: dict[str, float]) -> Msg:
     if not known:
-        return f"'{word[:20]}' is not understood; write only the number"
+        return Msg("'%(word)s' is not understood; write only the number", word=word[:20])
     names = ", ".join(sorted({name for name in known if " " not in name} or set(known)))
-    into = f"the number in {unit}" if unit else "the number"
-    return f"'{word[:20]}' is not a unit this question knows ({names}); write {into}"
+    if unit:
+        return Msg(
+            "'%(word)s' is not a unit this question knows (%(units)s); "
+            "write the number in %(unit)s",
+            word=word[:20],
+            units=names,
+            unit=unit,
+        )
+    return Msg(
+        "'%(word)s' is not a unit this question knows (%(units)s); write the number",
+        word=word[:20],
+        units=names,
+    )
 
 
 def parse_number(
@@ -187,23 +199,23 @@ def format_number(number: float) -> str:
 
 def _number(value: Any) -> Any:
     if isinstance(value, bool):
-        raise ValueError("write a number here, not true or false")
+        raise ValueError(Msg("write a number here, not true or false"))
     return value
 
 
 def _tolerance(value: Any) -> Any:
-    hint = "write a number such as 0.5, or a percentage of the answer such as '10%'"
+    hint = Msg("write a number such as 0.5, or a percentage of the answer such as '10%'")
     if isinstance(value, bool):
-        raise ValueError(f"the tolerance cannot be true or false; {hint}")
+        raise ValueError(Msg("the tolerance cannot be true or false; %(hint)s", hint=hint))
     if isinstance(value, str):
         text = value.replace(" ", "")
         if _PERCENT.fullmatch(text):
             return text
         if _PLAIN.fullmatch(text):
             return float(text)
-        raise ValueError(f"'{value}' is not a tolerance; {hint}")
+        raise ValueError(Msg("'%(value)s' is not a tolerance; %(hint)s", value=value, hint=hint))
     if isinstance(value, int | float) and value < 0:
-        raise ValueError(f"the tolerance cannot be negative; {hint}")
+        raise ValueError(Msg("the tolerance cannot be negative; %(hint)s", hint=hint))
     return value
 
 
@@ -220,7 +232,7 @@ class NumericBounds(BaseModel):
     """Which numbers: ``answer`` ± ``tolerance``, or ``range: [min, max]``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    noun: ClassVar[str] = "a numeric question"
+    noun: ClassVar[str] = Msg("a numeric question")
 
     answer: Number | None = None
     tolerance: Tolerance | None = Field(
@@ -234,24 +246,33 @@ class NumericBounds(BaseModel):
     def _answer_or_range(self) -> NumericBounds:
         if self.answer is None and self.range is None:
             raise ValueError(
-                f"{self.noun} needs 'answer: <number>' (with an optional 'tolerance') "
-                "or 'range: [min, max]'"
+                Msg(
+                    "%(what)s needs 'answer: <number>' (with an optional 'tolerance') "
+                    "or 'range: [min, max]'",
+                    what=self.noun,
+                )
             )
         if self.answer is not None and self.range is not None:
             raise ValueError(
-                "give either 'answer' (with an optional 'tolerance') or 'range', not both"
+                Msg("give either 'answer' (with an optional 'tolerance') or 'range', not both")
             )
         if self.range is not None:
             if self.tolerance is not None:
                 raise ValueError(
-                    "'tolerance' goes with 'answer'; a 'range' already says which numbers "
-                    "count, so remove 'tolerance'"
+                    Msg(
+                        "'tolerance' goes with 'answer'; a 'range' already says which numbers "
+                        "count, so remove 'tolerance'"
+                    )
                 )
             low, high = self.range
             if low > high:
                 raise ValueError(
-                    f"the range [{format_number(low)}, {format_number(high)}] runs backwards; "
-                    "write the smaller number first"
+                    Msg(
+                        "the range [%(low)s, %(high)s] runs backwards; "
+                        "write the smaller number first",
+                        low=format_number(low),
+                        high=format_number(high),
+                    )
                 )
         return self
 
@@ -275,7 +296,9 @@ class NumericBounds(BaseModel):
     def target_in_words(self) -> str:
         if self.range is not None:
             low, high = self.range
-            return f"between {format_number(low)} and {format_number(high)}"
+            return Msg(
+                "between %(low)s and %(high)s", low=format_number(low), high=format_number(high)
+            )
         assert self.answer is not None
         answer = format_number(self.answer)
         if not self.tolerance:
@@ -302,7 +325,7 @@ class WrongNumber(NumericBounds):
     """A wrong number (or range) the teacher expects, with what it reveals: a misreading of
     the source, a figure of another year, a unit slip (millions for billions)."""
 
-    noun: ClassVar[str] = "a wrong answer"
+    noun: ClassVar[str] = Msg("a wrong answer")
 
     misconception: Text | None = Field(
         default=None, description="Short id of the misconception this wrong number reveals."
@@ -315,15 +338,16 @@ def grade_number(target: NumericTarget, text: str, unit: str = "") -> tuple[bool
     reading = read_number(text, unit, target.units)
     number = reading.number
     if number is None:
-        return False, reading.problem or f"'{text.strip()[:40]}' is not a number"
+        return False, reading.problem or Msg("'%(text)s' is not a number", text=text.strip()[:40])
     stripped = text.strip()
-    note = "" if _PLAIN.fullmatch(stripped.lstrip("+-")) else f"Read as {format_number(number)}."
+    plain = _PLAIN.fullmatch(stripped.lstrip("+-"))
+    note = "" if plain else Msg("Read as %(number)s.", number=format_number(number))
     return target.matches(number), note
 
 
 class NumericAnswer(QuestionBase, NumericTarget):
     type_name = "numeric"
-    label = "Numeric"
+    label = Msg("Numeric")
 
     type: Literal["numeric"]
     unit: LocalText = Field(default="", description="Shown after the answer box, e.g. 'years'.")
@@ -375,7 +399,10 @@ class NumericAnswer(QuestionBase, NumericTarget):
         return Grade(1.0 if right else 0.0, feedback)
 
     def correct_answer(self) -> str:
-        return f"{self.target_in_words()} {self.unit}".strip()
+        if not self.unit:
+            return self.target_in_words()
+        # The unit is the bank's own word; the target may be words ("between 3 and 5").
+        return Msg("%(target)s %(unit)s", target=self.target_in_words(), unit=self.unit)
 
     def summarize(self, response: Response) -> str:
         return typed_text(response).strip()

@@ -36,11 +36,12 @@ from quizapp.qtypes.base import (
     only_value,
 )
 from quizapp.qtypes.languages import NonEmptyLocalText
+from quizapp.translatable import Msg
 
 
 class Ordering(QuestionBase):
     type_name = "ordering"
-    label = "Ordering"
+    label = Msg("Ordering")
 
     type: Literal["ordering"]
     items: list[NonEmptyLocalText] = Field(min_length=2, description="In the right order.")
@@ -50,7 +51,7 @@ class Ordering(QuestionBase):
     def _distinct_items(self) -> Ordering:
         texts = [item.strip().casefold() for item in self.items]
         if len(set(texts)) != len(texts):
-            raise ValueError("two items have the same text; make every item different")
+            raise ValueError(Msg("two items have the same text; make every item different"))
         return self
 
     def keys(self) -> list[str]:
@@ -83,7 +84,11 @@ class Ordering(QuestionBase):
                 continue
             if value not in offered:
                 raise InvalidResponse(
-                    f"'{value[:40]}' is not a position; positions go from 1 to {len(offered)}"
+                    Msg(
+                        "'%(value)s' is not a position; positions go from 1 to %(last)s",
+                        value=value[:40],
+                        last=len(offered),
+                    )
                 )
             positions[key] = offered[value]
         return {"positions": positions} if positions else {}
@@ -114,16 +119,24 @@ class Ordering(QuestionBase):
             fraction = right / len(pairs)
         else:
             fraction = 1.0 if right == len(pairs) else 0.0
-        feedback = [f"{right} of {len(pairs)} pairs of items are in the right order."]
-        missing = len(self.items) - len(positions)
-        if missing:
-            feedback.append(
-                f"{missing} item{'s were' if missing > 1 else ' was'} given no position."
+        feedback: list[str] = [
+            Msg(
+                "%(right)s of %(pairs)s pairs of items are in the right order.",
+                right=right,
+                pairs=len(pairs),
             )
+        ]
+        missing = len(self.items) - len(positions)
+        if missing > 1:
+            feedback.append(Msg("%(missing)s items were given no position.", missing=missing))
+        elif missing:
+            feedback.append(Msg("1 item was given no position."))
         shared = sorted(n for n, count in Counter(positions.values()).items() if count > 1)
         if shared:
             numbers = ", ".join(str(n) for n in shared)
-            feedback.append(f"Position {numbers} was given to more than one item.")
+            feedback.append(
+                Msg("Position %(numbers)s was given to more than one item.", numbers=numbers)
+            )
         return Grade(fraction, feedback)
 
     def correct_answer(self) -> str:

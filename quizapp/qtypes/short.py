@@ -35,6 +35,7 @@ from quizapp.qtypes.base import (
     text_value,
 )
 from quizapp.qtypes.languages import NonEmptyLocalText, all_texts
+from quizapp.translatable import Msg
 
 MAX_ANSWER_LENGTH = 500
 """The longest typed answer accepted (the text box says so with ``maxlength``)."""
@@ -90,7 +91,7 @@ class AcceptedAnswers(BaseModel):
     """The accepted answers of a short-answer question or blank, and how to compare them."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    noun: ClassVar[str] = "a short-answer question"
+    noun: ClassVar[str] = Msg("a short-answer question")
 
     accept: list[NonEmptyLocalText] = Field(json_schema_extra={"minItems": 1})
     case_sensitive: StrictBool = False
@@ -103,12 +104,17 @@ class AcceptedAnswers(BaseModel):
     @classmethod
     def _some_answer(cls, accept: list[str]) -> list[str]:
         if not accept:
-            raise ValueError(f"{cls.noun} needs at least one accepted answer under 'accept'")
+            raise ValueError(
+                Msg("%(what)s needs at least one accepted answer under 'accept'", what=cls.noun)
+            )
         for answer in accept:
             if not normalize_answer(answer):
                 raise ValueError(
-                    f"the accepted answer '{answer}' is empty once spaces and final full stops "
-                    "are removed; write the answer itself"
+                    Msg(
+                        "the accepted answer '%(answer)s' is empty once spaces and final full "
+                        "stops are removed; write the answer itself",
+                        answer=answer,
+                    )
                 )
         return accept
 
@@ -136,7 +142,9 @@ class AcceptedAnswers(BaseModel):
 
     def accepted_in_words(self) -> str:
         first, *others = self.accept
-        return f"{first} (also accepted: {', '.join(others)})" if others else first
+        if not others:
+            return first
+        return Msg("%(first)s (also accepted: %(others)s)", first=first, others=", ".join(others))
 
 
 def typed_text(response: Response, key: str = "answer") -> str:
@@ -147,7 +155,7 @@ def typed_text(response: Response, key: str = "answer") -> str:
 
 class ShortAnswer(QuestionBase, AcceptedAnswers):
     type_name = "short"
-    label = "Short answer"
+    label = Msg("Short answer")
 
     type: Literal["short"]
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from quizapp.qtypes.base import (
+    NOT_ANSWERED,
     FormData,
     Grade,
     InvalidResponse,
@@ -19,6 +20,7 @@ from quizapp.qtypes.base import (
     first_value,
 )
 from quizapp.qtypes.languages import LocalText, NonEmptyLocalText, is_by_language
+from quizapp.translatable import Msg
 
 
 class Choice(BaseModel):
@@ -53,7 +55,7 @@ class ChoiceQuestion(QuestionBase):
     def _distinct_choices(self) -> ChoiceQuestion:
         texts = [choice.text.strip().casefold() for choice in self.choices]
         if len(set(texts)) != len(texts):
-            raise ValueError("two choices have the same text; make every choice different")
+            raise ValueError(Msg("two choices have the same text; make every choice different"))
         return self
 
     def new_layout(self, rng: random.Random, shuffle: bool = True) -> dict[str, Any]:
@@ -87,13 +89,15 @@ class ChoiceQuestion(QuestionBase):
         by_key = self.choices_by_key()
         for value in values:
             if value not in by_key:
-                raise InvalidResponse(f"'{value[:40]}' is not one of this question's choices")
+                raise InvalidResponse(
+                    Msg("'%(value)s' is not one of this question's choices", value=value[:40])
+                )
         return values
 
 
 class SingleChoice(ChoiceQuestion):
     type_name = "single"
-    label = "Single choice"
+    label = Msg("Single choice")
 
     type: Literal["single"]
 
@@ -102,8 +106,11 @@ class SingleChoice(ChoiceQuestion):
         correct = sum(choice.correct for choice in self.choices)
         if correct != 1:
             raise ValueError(
-                f"a single-choice question needs exactly one choice with 'correct: true' "
-                f"(found {correct}); use type 'multiple' for several right answers"
+                Msg(
+                    "a single-choice question needs exactly one choice with 'correct: true' "
+                    "(found %(correct)s); use type 'multiple' for several right answers",
+                    correct=correct,
+                )
             )
         return self
 
@@ -112,13 +119,13 @@ class SingleChoice(ChoiceQuestion):
         if not values:
             return {}
         if len(values) > 1:
-            raise InvalidResponse("only one choice may be picked for this question")
+            raise InvalidResponse(Msg("only one choice may be picked for this question"))
         return {"choice": self._checked_keys(values)[0]}
 
     def grade(self, response: Response) -> Grade:
         chosen = self.choices_by_key().get(response.get("choice", ""))
         if chosen is None:
-            return Grade(0.0, ["Not answered."])
+            return Grade(0.0, [NOT_ANSWERED])
         return Grade(1.0 if chosen.correct else 0.0, [chosen.feedback] if chosen.feedback else [])
 
     def correct_answer(self) -> str:

@@ -19,8 +19,9 @@ from quizapp.qtypes.base import (
     only_value,
 )
 from quizapp.qtypes.languages import LocalText
+from quizapp.translatable import Msg
 
-_WORDS = {True: "True", False: "False"}
+_WORDS = {True: Msg("True"), False: Msg("False")}
 
 
 class TrueFalse(QuestionBase):
@@ -28,7 +29,7 @@ class TrueFalse(QuestionBase):
     answers false (whichever of them is right)."""
 
     type_name = "true_false"
-    label = "True or false"
+    label = Msg("True or false")
 
     type: Literal["true_false"]
     answer: StrictBool
@@ -41,7 +42,10 @@ class TrueFalse(QuestionBase):
     def public_view(self, layout: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "text": self.text,
-            "options": [{"key": "true", "text": "True"}, {"key": "false", "text": "False"}],
+            "options": [
+                {"key": "true", "text": _WORDS[True]},
+                {"key": "false", "text": _WORDS[False]},
+            ],
         }
 
     def read_response(self, form: FormData, layout: Mapping[str, Any]) -> Response:
@@ -49,7 +53,9 @@ class TrueFalse(QuestionBase):
         if not value:
             return {}
         if value not in ("true", "false"):
-            raise InvalidResponse(f"'{value[:40]}' is not an answer; send 'true' or 'false'")
+            raise InvalidResponse(
+                Msg("'%(value)s' is not an answer; send 'true' or 'false'", value=value[:40])
+            )
         return {"answer": value == "true"}
 
     @staticmethod

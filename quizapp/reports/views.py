@@ -64,9 +64,12 @@ def quiz(quiz_id: int) -> ResponseReturnValue:
     classroom = _class_filter()
     report = stats.quiz_report(row, _class_id(classroom))
     summary = report.summary
-    chart_title = f"Scores of {summary.attempts} attempts at {row.title}"
-    chart_desc = "Attempts per score band: " + ", ".join(
-        f"{band.label}: {band.attempts}" for band in summary.bands
+    chart_title = _(
+        "Scores of %(attempts)s attempts at %(title)s", attempts=summary.attempts, title=row.title
+    )
+    chart_desc = _(
+        "Attempts per score band: %(bands)s",
+        bands=", ".join(f"{band.label}: {band.attempts}" for band in summary.bands),
     )
     return render_template(
         "reports/quiz.html",

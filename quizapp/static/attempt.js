@@ -5,6 +5,8 @@
 // - a warning before leaving with changes not saved, and links that save before they leave;
 // - the navigator's states and count follow each save;
 // - the countdown of a timed attempt, which submits the page (or the summary) at zero.
+// What it says comes from the page, in the reader's language: the save status element's
+// data-text-* attributes, with {name} where a value goes.
 (function () {
   "use strict";
   var DEBOUNCE_MS = 800;
@@ -20,15 +22,31 @@
   var stale = false;
   var leaving = false;
 
-  function say(text, kind) {
-    if (status && status.textContent !== text) {
-      status.textContent = text;
+  // The page's words for `name` (data-text-name), with each {key} replaced by values[key].
+  function text(name, values) {
+    var words = status ? status.getAttribute("data-text-" + name) || "" : "";
+    return words.replace(/\{(\w+)\}/g, function (whole, key) {
+      return values && key in values ? String(values[key]) : whole;
+    });
+  }
+
+  function say(message, kind) {
+    if (status && status.textContent !== message) {
+      status.textContent = message;
       status.className = "save-status" + (kind ? " save-status-" + kind : "");
     }
   }
 
   function clock(date) {
-    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    // In the page's language and the account's time zone, as the pages write times.
+    var lang = document.documentElement.lang;
+    var options = { hour: "2-digit", minute: "2-digit", hour12: false };
+    var zone = status && status.getAttribute("data-time-zone");
+    try {
+      return date.toLocaleTimeString(lang ? [lang] : [], zone ? Object.assign({ timeZone: zone }, options) : options);
+    } catch (error) {
+      return date.toLocaleTimeString(lang ? [lang] : [], options); // a zone the browser lacks
+    }
   }
 
   function showNavigator(questions) {
@@ -45,11 +63,10 @@
       link.classList.toggle("qnav-flagged", q.flagged);
       link.setAttribute(
         "aria-label",
-        "Question " +
-          q.position +
-          ", " +
-          (q.answered ? "answered" : "not answered") +
-          (q.flagged ? ", flagged" : "")
+        text("question", {
+          position: q.position,
+          state: text(q.answered ? "answered" : "not-answered"),
+        }) + (q.flagged ? text("flagged") : "")
       );
     });
     var count = document.querySelector("[data-answered]");
@@ -63,11 +80,11 @@
   function showStale(message) {
     // The page is older than what is saved: stop saving, and offer the server's conflict page
     // (a normal save from this page), which shows what is saved and can put these answers back.
-    say("Not saved: " + message + " ", "error");
+    say(text("not-saved", { reason: message }) + " ", "error");
     var button = document.createElement("button");
     button.type = "button";
     button.className = "link-button";
-    button.textContent = "See what is saved now";
+    button.textContent = text("see-saved");
     button.addEventListener("click", function () {
       form.requestSubmit(form.querySelector('button[name="save"]'));
     });
@@ -107,7 +124,7 @@
     var data = new FormData(form);
     data.append("save", "autosave");
     dirty = false; // a change while this save is on its way makes the page dirty again
-    say("Saving…");
+    say(text("saving"));
     inflight = window
       .fetch(form.action, {
         method: "POST",
@@ -126,7 +143,7 @@
           if (dirty) {
             schedule();
           } else {
-            say("Saved " + clock(new Date()), "saved");
+            say(text("saved", { time: clock(new Date()) }), "saved");
           }
           return true;
         }
@@ -142,7 +159,7 @@
           return false;
         }
         if (json.status === "invalid") {
-          say("Not saved: " + json.message, "error");
+          say(text("not-saved", { reason: json.message }), "error");
           return false;
         }
         throw new Error("status " + answer.status);
@@ -150,7 +167,7 @@
       .catch(function () {
         inflight = null;
         dirty = true;
-        say("Not saved, retrying", "error");
+        say(text("retrying"), "error");
         retry = window.setTimeout(save, RETRY_MS[Math.min(failures, RETRY_MS.length - 1)]);
         failures += 1;
         return false;
@@ -161,7 +178,7 @@
   function changed() {
     dirty = true;
     if (!stale) {
-      say("Not saved yet");
+      say(text("not-saved-yet"));
       schedule();
     }
   }

@@ -19,6 +19,7 @@ from quizapp import attempts as attempt_service
 from quizapp import review_rules, source_texts
 from quizapp.classes.rules import Applied, applied_settings
 from quizapp.extensions import db
+from quizapp.i18n import reason
 from quizapp.models import (
     Attempt,
     AttemptSlot,
@@ -183,12 +184,17 @@ def _switch_language(
     """Show one question in another of its languages, then back to that question."""
     position = _number_of(position_text)
     if position is None:
-        abort(400, f"'lang_q{position_text[:10]}' names no question; use the page's links.")
+        abort(
+            400,
+            _(
+                "'%(field)s' names no question; use the page's links. Nothing was changed.",
+                field="lang_q" + position_text[:10],
+            ),
+        )
     try:
         attempt_service.switch_language(attempt, position, language)
     except InvalidResponse as error:
-        message = str(error)
-        abort(400, f"{message[:1].upper()}{message[1:]}. Nothing was changed.")
+        abort(400, _("%(problem)s Nothing was changed.", problem=reason(error)))
     except attempt_service.AttemptRefused as refusal:
         flash(str(refusal), "error")
         return redirect(url_for("student.review", attempt_id=attempt.id))
@@ -204,18 +210,24 @@ def _post_answers(
     attempt_id = attempt.id
     if not form.validate_on_submit():
         return _refused(
-            400, "The form was missing its security token; reload the page and try again."
+            400, _("The form was missing its security token; reload the page and try again.")
         )
     sent_page = request.form.get("page")
     page = _number_of(sent_page or "")
     if sent_page is not None and (not page or page > paging.pages):
-        return _refused(400, "The form named no page of this attempt; reload the page.")
+        return _refused(400, _("The form named no page of this attempt; reload the page."))
     positions = list(paging.positions(page)) if page else [s.position for s in attempt.slots]
     try:
         typed = attempt_service.read_form(attempt, request.form.to_dict(flat=False))
         flags = attempt_pages.flags_of(request.form.getlist("flagged"), positions)
     except InvalidResponse as error:
-        return _refused(400, f"{error}. Nothing was saved; reload the page and try again.")
+        return _refused(
+            400,
+            _(
+                "%(problem)s. Nothing was saved; reload the page and try again.",
+                problem=reason(error),
+            ),
+        )
     if "reapply" in request.form:
         responses = attempt_service.with_saved_answers(attempt, typed)
     elif page is not None:

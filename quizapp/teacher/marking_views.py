@@ -60,15 +60,22 @@ def correct(attempt_id: int, position: int) -> ResponseReturnValue:
             except CorrectionRefused as refusal:
                 if attempt.is_submitted:
                     # By the field it is about (the comment's length, else the mark).
-                    about = form.comment if "comment" in str(refusal) else form.mark
+                    about = form.comment if refusal.field == "comment" else form.mark
                     about.errors = [*about.errors, str(refusal)]  # type: ignore[assignment]
                 else:  # the page shows no form then
                     flash(str(refusal), "error")
                 status = refusal.status_code
             else:
                 flash(
-                    f"Question {position}: mark {change.old_mark or 0:g} → {change.new_mark:g}; "
-                    f"the attempt now has {change.attempt_marks:g} of {attempt.max_marks:g} marks.",
+                    _(
+                        "Question %(position)s: mark %(old)s → %(new)s; "
+                        "the attempt now has %(marks)s of %(most)s marks.",
+                        position=position,
+                        old=format(change.old_mark or 0, "g"),
+                        new=format(change.new_mark, "g"),
+                        marks=format(change.attempt_marks, "g"),
+                        most=format(attempt.max_marks, "g"),
+                    ),
                     "success",
                 )
                 return redirect(
@@ -119,9 +126,20 @@ def regrade(quiz_id: int) -> ResponseReturnValue:
                 flash(_("From now on only: past attempts keep the old version."), "success")
             else:
                 flash(
-                    f"Regraded: {plan.attempts_changed} attempt(s) changed, "
-                    f"{plan.answers_changed} answer(s) with a new mark"
-                    + (f", {plan.kept} corrected by a teacher kept." if plan.kept else "."),
+                    _(
+                        "Regraded: %(attempts)s attempt(s) changed, %(answers)s answer(s) with a "
+                        "new mark, %(kept)s corrected by a teacher kept.",
+                        attempts=plan.attempts_changed,
+                        answers=plan.answers_changed,
+                        kept=plan.kept,
+                    )
+                    if plan.kept
+                    else _(
+                        "Regraded: %(attempts)s attempt(s) changed, %(answers)s answer(s) with a "
+                        "new mark.",
+                        attempts=plan.attempts_changed,
+                        answers=plan.answers_changed,
+                    ),
                     "success",
                 )
             return redirect(url_for("marking.regrade", quiz_id=row.quiz_id)), 303

@@ -36,6 +36,7 @@ from quizapp.bank_access import (
 )
 from quizapp.bounded_ints import int_arg
 from quizapp.extensions import db
+from quizapp.i18n import reason, translate
 from quizapp.models import SEED_BITS, Bank, Question, Quiz
 from quizapp.qtypes import InvalidResponse
 from quizapp.questions import quiz_settings
@@ -79,7 +80,7 @@ def _problems_page(error: BankError, filename: str, text: str | None) -> Respons
             {
                 "place": cut(f"{problem.file}:{problem.line}:{problem.column}", 200),
                 "line_number": problem.line,
-                "message": cut(problem.message),
+                "message": cut(translate(problem.message)),
                 "line": part.text if part else None,
                 "caret": part.caret_line if part else None,
             }
@@ -162,22 +163,29 @@ def _bank_warnings(row: Bank) -> tuple[list[PlacedWarning] | None, str]:
         origin = Path(current_app.root_path).parent / origin
     path = origin.resolve()
     if not path.is_relative_to(folder) or not path.is_file():
-        return None, (
-            f"The bank was imported from {row.origin or 'an upload'}, not from a file under "
-            "the questions folder, so there is no file to check; run "
-            "'flask --app quizapp quiz lint' on your copy."
+        if not row.origin:
+            return None, _(
+                "The bank was imported from an upload, not from a file under the questions "
+                "folder, so there is no file to check; run 'flask --app quizapp quiz lint' on "
+                "your copy."
+            )
+        return None, _(
+            "The bank was imported from %(origin)s, not from a file under the questions "
+            "folder, so there is no file to check; run 'flask --app quizapp quiz lint' on "
+            "your copy.",
+            origin=row.origin,
         )
     limit = current_app.config["MAX_BANK_BYTES"]
     try:
         data = path.read_bytes()
         linted = lint_file_cached(data, str(path.relative_to(folder.parent)), limit)
     except (OSError, BankError):
-        return None, "The bank's file no longer loads; re-import it to see why."
+        return None, _("The bank's file no longer loads; re-import it to see why.")
     if linted.slug != row.slug:
-        return None, "The bank's file now holds another bank; re-import to update it."
+        return None, _("The bank's file now holds another bank; re-import to update it.")
     note = ""
     if catalog.file_hash(data) != row.content_hash:
-        note = "The file has changed since the last import: these warnings are for the file."
+        note = _("The file has changed since the last import: these warnings are for the file.")
     return list(linted.warnings), note
 
 
@@ -357,7 +365,7 @@ def _graded_preview(quiz: Quiz) -> ResponseReturnValue:
             quiz, seed, request.form.get("versions", ""), request.form.to_dict(flat=False)
         )
     except InvalidResponse as error:
-        abort(400, _("%(error)s. Nothing was graded; draw the preview again.", error=error))
+        abort(400, _("%(error)s. Nothing was graded; draw the preview again.", error=reason(error)))
     except PreviewChanged as error:
         flash(str(error), "error")
         return redirect(url_for("teacher.preview", quiz_id=quiz.id)), 303

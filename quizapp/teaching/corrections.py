@@ -32,6 +32,11 @@ class CorrectionRefused(Exception):
 
     status_code = 400
 
+    def __init__(self, message: str, field: str = "mark") -> None:
+        super().__init__(message)
+        #: The form field the refusal is about ("mark" or "comment"), whatever the language.
+        self.field = field
+
 
 class AttemptNotSubmitted(CorrectionRefused):
     status_code = 409
@@ -64,7 +69,8 @@ def correct_mark(
                 "The comment is %(comment_count)s characters; write at most %(value)s.",
                 comment_count=len(comment),
                 value=COMMENT_MAX,
-            )
+            ),
+            field="comment",
         )
     if not math.isfinite(new_mark):
         raise CorrectionRefused(_("The mark must be a number."))
@@ -94,7 +100,9 @@ def correct_mark(
         )
     if not 0 <= new_mark <= slot.max_mark:
         db.session.rollback()
-        raise CorrectionRefused(f"The mark must be between 0 and {slot.max_mark:g}.")
+        raise CorrectionRefused(
+            _("The mark must be between 0 and %(most)s.", most=format(slot.max_mark, "g"))
+        )
     answer = slot.answer
     old_mark = answer.mark
     fraction = new_mark / slot.max_mark if slot.max_mark else 0.0

@@ -81,6 +81,7 @@ def render(question: QuestionBase, response: dict[str, Any], disabled: bool = Fa
     )
     # The partials' words are in _(); English here, as the app without a catalogue.
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.filters["translate"] = str  # the pure layers' Msg, in English (quizapp.i18n.translate)
     view = question.public_view(question.new_layout(random.Random(1)))
     template = env.get_template(f"qtypes/{question.type_name}.html")
     return template.render(view=view, name=PREFIX, response=response, disabled=disabled)
