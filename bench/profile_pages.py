@@ -32,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from load_bench import AGENT, PASSWORD, answer_form, csrf_token, seed_database, student_name
@@ -47,6 +48,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
     parser.add_argument("--callers", help="also print the callers of functions matching this")
     parser.add_argument("--language", default="", help="the student's Accept-Language")
+    parser.add_argument("--sql", action="store_true", help="print each path's SQL statements")
+    parser.add_argument(
+        "--paths", nargs="+", choices=PATHS, default=list(PATHS), help="the paths to time"
+    )
     parser.add_argument(
         "--start-at",
         type=float,
@@ -116,18 +121,21 @@ def main(argv: list[str] | None = None) -> None:
             "exam": getter(f"/attempts/{exam}"),
             "submit": prepared_submit,
         }
-        for name in PATHS:  # warm-up: templates compiled, questions parsed, caches full
+        paths = args.paths
+        for name in paths:  # warm-up: templates compiled, questions parsed, caches full
             for _ in range(3):
                 makers[name]()()
+        if args.sql:
+            print_statements(app, makers, paths)
         time.sleep(max(0.0, args.start_at - time.time()))
-        results: dict[str, list[float]] = {name: [] for name in PATHS}
+        results: dict[str, list[float]] = {name: [] for name in paths}
         for _ in range(args.repeat):  # interleaved, so a busy minute touches every path alike
-            for name in PATHS:
+            for name in paths:
                 request = makers[name]()
                 began = time.process_time()
                 request()
                 results[name].append(1000 * (time.process_time() - began))
-        for name in PATHS:
+        for name in paths:
             times = results[name]
             print(
                 f"{name:8} median {statistics.median(times):6.2f} CPU-ms  "
@@ -150,6 +158,33 @@ def main(argv: list[str] | None = None) -> None:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def print_statements(
+    app: Any, makers: dict[str, Callable[[], Callable[[], object]]], paths: list[str]
+) -> None:
+    """The statements one request of each path sends (after the warm-up)."""
+    from sqlalchemy import event
+
+    from quizapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    for name in paths:
+        request = makers[name]()
+        seen: list[str] = []
+
+        def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            seen.append(" ".join(statement.split())[:160])
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            request()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        print(f"-- {name}: {len(seen)} statements")
+        for statement in seen:
+            print(f"   {statement}")
 
 
 if __name__ == "__main__":
