@@ -174,7 +174,9 @@ def print_statements(
         request = makers[name]()
         seen: list[str] = []
 
-        def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        def record(
+            _conn: object, _cursor: object, statement: str, *_: object, seen: list[str] = seen
+        ) -> None:
             seen.append(" ".join(statement.split())[:160])
 
         event.listen(engine, "before_cursor_execute", record)
