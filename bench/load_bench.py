@@ -1182,7 +1182,7 @@ def bench(args: argparse.Namespace) -> None:
                     print(
                         f"round {round_number + 1}: {target.name}: {run.rate:,.1f} req/s, "
                         f"p99 {run.p99_ms:,.0f} ms, {run.cpu_ms_per_request:.2f} CPU-ms, "
-                        f"{run.bad} failed {run.bad_statuses or ''}, "
+                        f"{run.bad} failed{f' {run.bad_statuses}' if run.bad else ''}, "
                         f"socket errors {run.socket_errors}",
                         file=sys.stderr,
                     )
