@@ -88,6 +88,11 @@ QUIZ_LIST = "quiz list (14 quizzes)"
 BURST_QUIZ = "bench-s1"
 """The quiz the burst students submit (each student a user of their own, see ``burst_name``)."""
 BURST_P99_TARGET_MS = 2000
+BURST_SECONDS = 120
+"""How long the burst may take; also wrk's timeout in it, so every answer's latency counts."""
+KEEP_ALIVE = 130
+"""gunicorn's --keep-alive, as the README deploys it: longer than the burst may take, so that
+no connection already answered is closed under wrk while the others are still served."""
 SUBMIT_QUIZZES = ("bench-s1", "bench-s2", "bench-s3", "bench-s4", "bench-s5")
 """Quizzes whose attempts are prepared for the submit rounds: one unfinished attempt per
 student and quiz, so the class size times these bounds the submits a run can post."""
@@ -651,7 +656,7 @@ def paths_for(students: list[Student], rounds: int) -> tuple[list[Target], list[
         if index < len(s.submits)
         for attempt_id, body in [s.submits[index]]
     ]
-    share = len(every_submit) // rounds
+    share = len(every_submit) // rounds if rounds else 0
     submits = [
         [
             Target(
@@ -780,6 +785,8 @@ class Run:
     p50_ms: float
     p99_ms: float
     cpu_ms_per_request: float
+    bad_statuses: dict[int, int] = field(default_factory=dict)
+    """The HTTP status of each answer counted in ``bad``, by status (wrk only)."""
 
     @property
     def rate(self) -> float:
@@ -802,8 +809,13 @@ def run_wrk(
     threads: int,
     think_ms: int = 0,
     done: Callable[[], int] | None = None,
+    timeout: float = 30,
 ) -> Run:
-    """One wrk run of ``target``; ``done`` counts the prepared once-only requests answered."""
+    """One wrk run of ``target``; ``done`` counts the prepared once-only requests answered.
+
+    ``timeout``: wrk's ``--timeout``. An answer slower than that is not a latency in wrk's
+    histogram but a "timeout" socket error (the request is not cut off): the burst passes
+    its whole duration, so that every answer's latency is measured."""
     requests_file = workdir / "requests.tsv"
     write_requests(requests_file, target.requests)
     env = dict(os.environ)
@@ -823,7 +835,7 @@ def run_wrk(
         f"-c{connections}",
         f"-d{max(1, round(duration))}s",
         "--timeout",
-        "30s",
+        f"{max(1, round(timeout))}s",
         "-s",
         str(LUA),
         server.url + "/",
@@ -858,12 +870,16 @@ def run_wrk(
     result = json.loads(match.group(1))
     counted = result["ok"] + result["bad"]
     socket_errors = {k: result[k] for k in ("connect", "read", "write", "timeout")}
+    bad_statuses: dict[int, int] = {}
+    for status in result.get("bad_statuses", "").split():
+        bad_statuses[int(status)] = bad_statuses.get(int(status), 0) + 1
     return Run(
         requests=counted,
         seconds=result["duration_us"] / 1e6,
         ok=result["ok"],
         bad=result["bad"],
         socket_errors=socket_errors,
+        bad_statuses=bad_statuses,
         p50_ms=result["p50_us"] / 1000,
         p99_ms=result["p99_us"] / 1000,
         cpu_ms_per_request=1000 * cpu / (served or counted + connections)
@@ -926,15 +942,22 @@ def run_burst(server: Gunicorn, site: Site, burst: Target, workdir: Path, have_w
     recorded = submitted_counter(site, burst)
     server.settle()
     if have_wrk:
-        run = run_wrk(server, burst, workdir, 120, count, min(4, count), done=recorded)
+        run = run_wrk(
+            server, burst, workdir, BURST_SECONDS, count, min(4, count), done=recorded,
+            timeout=BURST_SECONDS,
+        )  # fmt: skip
     else:
         run = run_plain(server, burst, count)
     saved = recorded()
     verdict = "met" if saved == count and run.p99_ms < BURST_P99_TARGET_MS else "**not met**"
+    statuses = ", ".join(f"{n} × {status}" for status, n in sorted(run.bad_statuses.items()))
+    errors = ", ".join(f"{n} {kind}" for kind, n in run.socket_errors.items() if n)
     return (
         f"A burst of {count} students submitting at once ({count} connections, each posting "
         f"one graded submit of 20 answers): {saved} of {count} recorded, {run.bad} answered "
-        f"otherwise, {sum(run.socket_errors.values())} socket errors; p50 {run.p50_ms:,.0f} ms, "
+        f"otherwise{f' ({statuses})' if statuses else ''}, "
+        f"{sum(run.socket_errors.values())} socket errors{f' ({errors})' if errors else ''}; "
+        f"p50 {run.p50_ms:,.0f} ms, "
         f"p99 {run.p99_ms:,.0f} ms, all done in {run.seconds:.1f} s, "
         f"{run.cpu_ms_per_request:.1f} CPU-ms a submit. Target: every one recorded, p99 under "
         f"{BURST_P99_TARGET_MS / 1000:g} s: {verdict}."
@@ -1025,10 +1048,13 @@ def write_section(doc: Path, section: str, label: str) -> None:
 # -- main ------------------------------------------------------------------------------------
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line (``--help``); the defaults serve as the README deploys."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=60, help="class size (default 60)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds (default 3; 0: the burst only)"
+    )
     parser.add_argument("--duration", type=float, default=8, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16, help="wrk -c (default 16)")
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk -t (default 2)")
@@ -1036,6 +1062,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--workers", type=int, help="gunicorn workers (default 2; 4 with --postgres)"
     )
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=KEEP_ALIVE,
+        help=f"gunicorn --keep-alive (default {KEEP_ALIVE}, as the README's deploy command)",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL"),
@@ -1059,6 +1091,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.workers is None:
         args.workers = 4 if args.postgres else 2
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
     if args.postgres and not args.database_url:
         pgbin = postgres_bin()
         if pgbin is None:
@@ -1092,14 +1129,16 @@ def bench(args: argparse.Namespace) -> None:
         workdir = Path(tmp)
         site = seed_database(workdir, args.students, args.database_url, burst=args.burst)
         dialect = site.database_url.split(":", 1)[0].split("+", 1)[0]
-        # A long keep-alive: in a submit round, connections whose share of the submits is
-        # used up wait quietly, and gunicorn's default (2 s) would close them under wrk (a
-        # "read" socket error that is no failed request). Nothing else changes: wrk's other
-        # connections are never idle. See "Keep-alive under load" in docs/performance.md.
+        # The README's deploy command: a keep-alive longer than the burst may take. wrk keeps a
+        # connection whose prepared submits are used up open and idle; closed under it by
+        # gunicorn's keep-alive timeout, wrk counts a "read" error and opens a new one at
+        # once, and gunicorn 27's gthread worker then gives that connection a thread for up to
+        # 5 s to send its first bytes (--keep-alive 0 does the same after every answer): the
+        # submits still queued wait behind them. See "The burst" in docs/performance.md.
         server_args: dict[str, Any] = {
             "workers": args.workers,
             "threads": args.threads,
-            "extra": ("--keep-alive", "75"),
+            "extra": ("--keep-alive", str(args.keep_alive)),
         }
         with (
             Gunicorn("quizapp:create_app()", site.env(), **server_args) as app_server,
@@ -1131,7 +1170,7 @@ def bench(args: argparse.Namespace) -> None:
                 return run_plain(server, target, 5)
 
             hello = Target("hello world", [("GET", "/", "", "")])
-            if not args.smoke:
+            if not args.smoke and args.rounds:
                 measure(ceiling, hello)  # warm-up of both servers
                 for target in gets:
                     measure(app_server, target)
@@ -1143,7 +1182,8 @@ def bench(args: argparse.Namespace) -> None:
                     print(
                         f"round {round_number + 1}: {target.name}: {run.rate:,.1f} req/s, "
                         f"p99 {run.p99_ms:,.0f} ms, {run.cpu_ms_per_request:.2f} CPU-ms, "
-                        f"{run.bad} failed, socket errors {run.socket_errors}",
+                        f"{run.bad} failed{f' {run.bad_statuses}' if run.bad else ''}, "
+                        f"socket errors {run.socket_errors}",
                         file=sys.stderr,
                     )
             burst_line = ""
@@ -1152,7 +1192,7 @@ def bench(args: argparse.Namespace) -> None:
                 print(burst_line, file=sys.stderr)
         total_seconds = time.perf_counter() - started
 
-    submits_per_round = len(submits[0][0].requests)
+    submits_per_round = len(submits[0][0].requests) if submits else 0
     lines = [
         f"## Load: the student's pages under gunicorn ({dialect_name(dialect)})",
         "",
@@ -1162,7 +1202,7 @@ def bench(args: argparse.Namespace) -> None:
         f"- Machine: {machine()}.",
         f"- Load average (1 / 5 / 15 min): {load_before} before, {load()} after.",
         f"- Database: {dialect}; gunicorn {args.workers} workers × {args.threads} threads "
-        f"(gthread, --keep-alive 75) on 127.0.0.1; "
+        f"(gthread, --keep-alive {args.keep_alive}) on 127.0.0.1; "
         + (
             f"wrk -t{args.wrk_threads} -c{args.connections}, {args.duration:g} s a run, "
             f"{args.rounds} interleaved round{'s' if args.rounds != 1 else ''} "

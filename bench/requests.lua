@@ -13,7 +13,8 @@
 --   WRK_AGENT      the User-Agent to send (the session was made with it: Flask-Login's
 --                  "strong" session protection ties a session to the address and agent)
 --
--- done() prints one line "RESULT {json}" with the counts and latency percentiles (in µs).
+-- done() prints one line "RESULT {json}" with the counts and latency percentiles (in µs), and
+-- the status of each bad answer.
 
 local threads = {}
 local counter = 0
@@ -28,6 +29,8 @@ local prepared = {}
 local position = 0
 -- globals: done() reads them with thread:get()
 ok, bad = 0, 0
+-- the statuses of the bad answers, "503 503 200 " (few: a bad answer is rare)
+bad_statuses = ""
 local once = os.getenv("WRK_ONCE") == "1"
 local expect = os.getenv("WRK_EXPECT") or "200"
 local think = tonumber(os.getenv("WRK_THINK_MS") or "0")
@@ -115,26 +118,30 @@ function response(status, headers, body)
       ok = ok + 1
     else
       bad = bad + 1
+      bad_statuses = bad_statuses .. status .. " "
     end
   elseif status == 200 then
     ok = ok + 1
   else
     bad = bad + 1
+    bad_statuses = bad_statuses .. status .. " "
   end
 end
 
 function done(summary, latency, requests)
-  local total_ok, total_bad = 0, 0
+  local total_ok, total_bad, statuses = 0, 0, ""
   for _, thread in ipairs(threads) do
     total_ok = total_ok + (thread:get("ok") or 0)
     total_bad = total_bad + (thread:get("bad") or 0)
+    statuses = statuses .. (thread:get("bad_statuses") or "")
   end
   local errors = summary.errors
   io.write(string.format(
     'RESULT {"requests": %d, "duration_us": %d, "ok": %d, "bad": %d, '
       .. '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d, '
-      .. '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d}\n',
+      .. '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, "bad_statuses": "%s"}\n',
     summary.requests, summary.duration, total_ok, total_bad,
     errors.connect, errors.read, errors.write, errors.status, errors.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    statuses))
 end

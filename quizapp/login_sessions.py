@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 
 from quizapp.database import begin_write
@@ -67,6 +67,19 @@ def start(user: User, *, remember: bool, forget_after: timedelta) -> Issued:
     return Issued(login, token, remember_token)
 
 
+_LIVE_LOGIN = (
+    select(LoginSession, User)
+    .join(User, User.id == LoginSession.user_id)
+    .where(
+        LoginSession.token_hash == bindparam("token_hash"),
+        LoginSession.revoked_at.is_(None),
+        LoginSession.last_seen_at > bindparam("seen_after"),
+        User.disabled_at.is_(None),
+    )
+)
+"""Built once (every request of a logged-in user runs it): see ``attempts._LOAD_ATTEMPT``."""
+
+
 def resume(token: str | None, idle: timedelta) -> tuple[LoginSession, User] | None:
     """The live login that ``token`` names (not revoked, seen within ``idle``, of an account
     that is not disabled) and its user, in one query; or None.
@@ -78,14 +91,7 @@ def resume(token: str | None, idle: timedelta) -> tuple[LoginSession, User] | No
         return None
     now = now_utc()
     found = db.session.execute(
-        select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)
-        .where(
-            LoginSession.token_hash == token_hash(token),
-            LoginSession.revoked_at.is_(None),
-            LoginSession.last_seen_at > now - idle,
-            User.disabled_at.is_(None),
-        )
+        _LIVE_LOGIN, {"token_hash": token_hash(token), "seen_after": now - idle}
     ).first()
     if found is None:
         return None

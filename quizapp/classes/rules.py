@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.extensions import db
@@ -108,6 +108,19 @@ def _open_quizzes() -> bool:
     return bool(current_app.config.get("OPEN_QUIZZES", False))
 
 
+_ASSIGNMENTS = (
+    select(ClassMember.user_id, Assignment)
+    .join(Assignment, Assignment.class_id == ClassMember.class_id)
+    .where(
+        ClassMember.user_id.in_(bindparam("user_ids", expanding=True)),
+        Assignment.quiz_id.in_(bindparam("quiz_ids", expanding=True)),
+        Assignment.withdrawn.is_(False),
+    )
+    .order_by(Assignment.id)
+)
+"""Built once: every page and action of an attempt asks (see ``attempts._LOAD_ATTEMPT``)."""
+
+
 def applied_for(pairs: Iterable[tuple[int, Quiz]]) -> dict[tuple[int, int], Applied]:
     """What applies to each (user id, quiz), in at most three statements however many pairs:
     their classes' assignments of these quizzes, their overrides (if assigned), and the
@@ -119,14 +132,7 @@ def applied_for(pairs: Iterable[tuple[int, Quiz]]) -> dict[tuple[int, int], Appl
     quiz_ids = {quiz.id for _, quiz in wanted}
     by_pair: dict[tuple[int, int], list[Assignment]] = {}
     for user_id, assignment in db.session.execute(
-        select(ClassMember.user_id, Assignment)
-        .join(Assignment, Assignment.class_id == ClassMember.class_id)
-        .where(
-            ClassMember.user_id.in_(user_ids),
-            Assignment.quiz_id.in_(quiz_ids),
-            Assignment.withdrawn.is_(False),
-        )
-        .order_by(Assignment.id)
+        _ASSIGNMENTS, {"user_ids": list(user_ids), "quiz_ids": list(quiz_ids)}
     ):
         by_pair.setdefault((user_id, assignment.quiz_id), []).append(assignment)
     chosen = {pair: _choose(found) for pair, found in by_pair.items()}

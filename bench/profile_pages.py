@@ -1,0 +1,193 @@
+"""In-process CPU of the student's heaviest requests, for finding and checking speed-ups.
+
+    .venv/bin/python bench/profile_pages.py                  # CPU-ms per request, medians
+    .venv/bin/python bench/profile_pages.py --profile exam   # and a cProfile of one path
+    .venv/bin/python bench/profile_pages.py --repeat 200     # more requests per path
+
+It seeds the load bench's database (``load_bench.seed_database``: the article bank and the
+20-question bench bank, imported by the real CLI) in a temporary directory, logs one student
+in through Flask's test client, opens an attempt at the 20-question quiz and at the 102-question
+exam, and then times, after a warm-up (caches as in a running worker):
+
+- ``login``: the login page (a small template, no query: the floor of a real page);
+- ``attempt``: the 20-question attempt page;
+- ``exam``: the exam's attempt page (102 questions on one page);
+- ``submit``: posting a filled-in 20-question attempt with its submit button (each timed
+  request a fresh attempt; starting it and reading its form are not timed).
+
+Each figure is the median of the CPU time (``time.process_time``) of single requests: steadier
+than wall-clock time on a shared machine, and the same quantity the load bench reports per
+request under gunicorn (which adds the server's own cost). No test asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from load_bench import AGENT, PASSWORD, answer_form, csrf_token, seed_database, student_name
+
+PATHS = ("login", "attempt", "exam", "submit")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=60, help="timed requests per path")
+    parser.add_argument("--profile", choices=PATHS, help="print a cProfile of this path")
+    parser.add_argument("--top", type=int, default=40, help="rows of the profile")
+    parser.add_argument("--sort", default="cumulative", help="pstats sort key")
+    parser.add_argument("--callers", help="also print the callers of functions matching this")
+    parser.add_argument("--language", default="", help="the student's Accept-Language")
+    parser.add_argument("--sql", action="store_true", help="print each path's SQL statements")
+    parser.add_argument(
+        "--paths", nargs="+", choices=PATHS, default=list(PATHS), help="the paths to time"
+    )
+    parser.add_argument(
+        "--start-at",
+        type=float,
+        default=0,
+        help="a Unix time to wait for before timing: two copies of the code started together "
+        "with the same time (one on PYTHONPATH) are timed side by side, under the same load",
+    )
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="quizapp-profile-") as tmp:
+        site = seed_database(Path(tmp), students=1)
+        app = site.app()
+        client = app.test_client()
+        client.environ_base["HTTP_USER_AGENT"] = AGENT
+        if args.language:
+            client.environ_base["HTTP_ACCEPT_LANGUAGE"] = args.language
+        page = client.get("/auth/login").get_data(as_text=True)
+        client.post(
+            "/auth/login",
+            data={
+                "csrf_token": csrf_token(page),
+                "username": student_name(0),
+                "password": PASSWORD,
+            },
+        )
+        logged_out = app.test_client()
+        logged_out.environ_base["HTTP_USER_AGENT"] = AGENT
+
+        def start(key: str) -> int:
+            quiz_id = site.quiz_ids[key]
+            token = csrf_token(client.get(f"/quizzes/{quiz_id}").get_data(as_text=True))
+            response = client.post(f"/quizzes/{quiz_id}/start", data={"csrf_token": token})
+            return int(response.location.rsplit("/", 1)[1])
+
+        attempt_20, exam = start("bench-20"), start("exam")
+        rng = random.Random(0)
+
+        def prepared_submit() -> Callable[[], object]:
+            attempt_id = start("bench-s1")
+            html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+            body = urlencode([*answer_form(html, rng), ("submit", "1")])
+
+            def post() -> object:
+                response = client.post(
+                    f"/attempts/{attempt_id}",
+                    data=body,
+                    content_type="application/x-www-form-urlencoded",
+                )
+                if response.status_code != 302 or "/review" not in response.location:
+                    raise SystemExit(f"submit answered {response.status_code}")
+                return response
+
+            return post
+
+        def getter(url: str, who: object = client) -> Callable[[], Callable[[], object]]:
+            def get() -> object:
+                response = who.get(url)  # type: ignore[attr-defined]
+                if response.status_code != 200:
+                    raise SystemExit(f"{url} answered {response.status_code}")
+                return response
+
+            return lambda: get
+
+        makers: dict[str, Callable[[], Callable[[], object]]] = {
+            "login": getter("/auth/login", logged_out),
+            "attempt": getter(f"/attempts/{attempt_20}"),
+            "exam": getter(f"/attempts/{exam}"),
+            "submit": prepared_submit,
+        }
+        paths = args.paths
+        for name in paths:  # warm-up: templates compiled, questions parsed, caches full
+            for _ in range(3):
+                makers[name]()()
+        if args.sql:
+            print_statements(app, makers, paths)
+        time.sleep(max(0.0, args.start_at - time.time()))
+        results: dict[str, list[float]] = {name: [] for name in paths}
+        for _ in range(args.repeat):  # interleaved, so a busy minute touches every path alike
+            for name in paths:
+                request = makers[name]()
+                began = time.process_time()
+                request()
+                results[name].append(1000 * (time.process_time() - began))
+        for name in paths:
+            times = results[name]
+            print(
+                f"{name:8} median {statistics.median(times):6.2f} CPU-ms  "
+                f"(lowest quartile {statistics.quantiles(times, n=4)[0]:6.2f}, "
+                f"lowest {min(times):6.2f}, n={len(times)})"
+            )
+        if args.profile:
+            profiler = cProfile.Profile()
+            for _ in range(max(10, args.repeat // 3)):
+                request = makers[args.profile]()
+                profiler.enable()
+                request()
+                profiler.disable()
+            stats = pstats.Stats(profiler, stream=sys.stdout)
+            stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
+            if args.callers:
+                stats.print_callers(args.callers)
+        from quizapp.extensions import db
+
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def print_statements(
+    app: Any, makers: dict[str, Callable[[], Callable[[], object]]], paths: list[str]
+) -> None:
+    """The statements one request of each path sends (after the warm-up)."""
+    from sqlalchemy import event
+
+    from quizapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    for name in paths:
+        request = makers[name]()
+        seen: list[str] = []
+
+        def record(
+            _conn: object, _cursor: object, statement: str, *_: object, seen: list[str] = seen
+        ) -> None:
+            seen.append(" ".join(statement.split())[:160])
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            request()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        print(f"-- {name}: {len(seen)} statements")
+        for statement in seen:
+            print(f"   {statement}")
+
+
+if __name__ == "__main__":
+    main()
