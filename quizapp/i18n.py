@@ -255,7 +255,16 @@ def _template_gettext(context: Context, message: str, **variables: Any) -> str:
     text = page_translations().ugettext(message)
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704  (our own catalogue, as Jinja trusts it)
+    for name, value in variables.items():
+        if isinstance(value, Msg):  # text of the pure layers (a practice attempt's title)
+            variables[name] = translate(value)
     return text % variables
+
+
+def _shown(value: Any) -> Any:
+    """Jinja's ``finalize``: a ``Msg`` a template prints (``{{ attempt.title }}``) is shown in
+    the page's language, as ``| translate`` would show it; any other value as it is."""
+    return translate(value) if isinstance(value, Msg) else value
 
 
 def init_app(app: Flask) -> None:
@@ -285,3 +294,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["local_percent"] = local_percent
     app.jinja_env.globals["local_number"] = local_number
     app.jinja_env.filters["translate"] = translate
+    app.jinja_env.finalize = _shown

@@ -15,6 +15,7 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import db
+from quizapp.translatable import Msg
 
 SEED_BITS = 31
 """Per-attempt random seeds fit a 32-bit signed integer column on every database."""
@@ -197,7 +198,8 @@ class Attempt(db.Model):
 
     @property
     def title(self) -> str:
-        return self.quiz.title if self.quiz is not None else "Practice"
+        """The quiz's title, or "Practice" in the reader's language (pages translate a Msg)."""
+        return self.quiz.title if self.quiz is not None else Msg("Practice")
 
     @property
     def duration_seconds(self) -> int | None:

@@ -121,3 +121,48 @@ def test_the_check_finds_untranslated_text() -> None:
 )
 def test_no_template_has_untranslated_text(template: str) -> None:
     assert untranslated_text((TEMPLATES / template).read_text(encoding="utf-8")) == []
+
+
+#: A string in a Jinja expression that reads as words: a capitalised word ("Make teacher",
+#: "Statistics: "), not an endpoint, a CSS class or a format ("progress.history", "cards").
+WORDS_IN_CODE = re.compile(r"^[A-Z][a-z]+\b")
+TRANSLATING = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
+
+
+def untranslated_strings(source: str) -> list[str]:
+    """Strings in a template's expressions that a page shows as they are: words handed to a
+    macro (``role_button(user, "admin", "Make admin")``) or listed in a loop, outside the
+    text arguments of ``_()``."""
+    environment = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    tokens = [token for token in environment.lex(source) if token[1] != "whitespace"]
+    found = []
+    for index, (_line, kind, value) in enumerate(tokens):
+        if kind != "string" or not WORDS_IN_CODE.search(value[1:-1]):
+            continue
+        before = index - 1  # back over the other texts of the call (ngettext's plural)
+        while before >= 0 and (tokens[before][1] == "string" or tokens[before][2] == ","):
+            before -= 1
+        if before >= 1 and tokens[before][2] == "(" and tokens[before - 1][2] in TRANSLATING:
+            continue
+        found.append(value[1:-1])
+    return found
+
+
+def test_the_check_finds_untranslated_strings_in_expressions() -> None:
+    assert untranslated_strings('{{ button(user, "admin", "Make admin") }}') == ["Make admin"]
+    assert untranslated_strings('{% for e, l in [("a.b", "Practice")] %}{% endfor %}') == [
+        "Practice"
+    ]
+    assert untranslated_strings('{{ crumbs(bank, "Statistics: " ~ quiz.title) }}') == [
+        "Statistics: "
+    ]
+    assert untranslated_strings('{{ button(user, "admin", _("Make admin")) }}') == []
+    assert untranslated_strings('{{ ngettext("One answer", "%(num)s answers", n) }}') == []
+    assert untranslated_strings('{{ url_for("progress.history") }} {{ "cards" }}') == []
+
+
+@pytest.mark.parametrize(
+    "template", sorted(str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html"))
+)
+def test_no_template_hands_untranslated_words_to_a_page(template: str) -> None:
+    assert untranslated_strings((TEMPLATES / template).read_text(encoding="utf-8")) == []

@@ -202,3 +202,17 @@ def test_practice_needs_login(bank_app, client):
     response = client.get("/practice")
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
+
+
+def test_a_practice_attempt_is_titled_in_the_readers_language(bank_app, client, auth, quiz):
+    auth.register("ada")
+    take(quiz, "trade", {"t1": True, "t2": False})
+    attempt_id = start_practice(client)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN,zh;q=0.9"
+    page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "<h1>练习</h1>" in page and "<title>练习" in page
+    quiz.submit(attempt_id, outcome_fields(bank_app, attempt_id, {"t2": True}))
+    review = client.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
+    assert "练习" in review and "Practice" not in review
+    history = client.get("/history").get_data(as_text=True)
+    assert "Practice" not in history
