@@ -232,7 +232,7 @@ def _print_report(lines: list[str], what: str) -> None:
         err=True,
     )
     for line in lines:
-        click.echo(f"  {line}", err=True)
+        click.echo(f"  {translate(line)}", err=True)  # QUIZAPP_LANGUAGE's (the file: English)
 
 
 @quiz_cli.command("export")

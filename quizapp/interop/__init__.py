@@ -21,6 +21,7 @@ from quizapp.interop import gift, moodle_xml, qti
 from quizapp.interop.common import ConversionError, Report
 from quizapp.interop.document import to_yaml
 from quizapp.qtypes.languages import default_language_only
+from quizapp.translatable import Msg
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,12 @@ def export_bank(bank: Bank, format_name: str) -> tuple[bytes, Report]:
         others = ", ".join(code for code in bank.languages if code != bank.language)
         report.add(
             bank.bank,
-            f"exported in the bank's language '{bank.language}' only; the translations "
-            f"({others}) are not carried",
+            Msg(
+                "exported in the bank's language '%(language)s' only; the translations "
+                "(%(others)s) are not carried",
+                language=bank.language,
+                others=others,
+            ),
         )
         bank = default_language_only(bank)
     return EXPORT_FORMATS[format_name].write(bank, report), report
@@ -101,7 +106,11 @@ def convert(
         bank = load_bank_bytes(text.encode("utf-8"), filename, max_bytes)
     except BankError as error:
         raise ConversionError(
-            f"{filename}: the converted bank does not validate: {error.problems[0]}"
+            Msg(
+                "%(file)s: the converted bank does not validate: %(problem)s",
+                file=filename,
+                problem=error.problems[0],
+            )
         ) from None
     return Conversion(text, bank, report)
 

@@ -24,6 +24,7 @@ from defusedxml.ElementTree import fromstring as _safe_fromstring
 
 from quizapp.bank.reader import MAX_BANK_BYTES
 from quizapp.qtypes.base import QuestionBase
+from quizapp.translatable import Msg
 
 MAX_ZIP_RATIO = 100
 """A member that inflates more than this many times is refused (a zip bomb, not a quiz)."""
@@ -41,28 +42,57 @@ reported, the rest of the file is still read."""
 
 
 class ConversionError(ValueError):
-    """Input this format cannot be read from, or that is refused as hostile: the message says
-    what is wrong and where; nothing is written."""
+    """Input this format cannot be read from, or that is refused as hostile: the message (a
+    ``Msg``: the pages show it in the teacher's language, ``i18n.reason``) says what is wrong
+    and where; nothing is written."""
 
 
 @dataclass
 class Report:
-    """What a conversion could not carry, question by question, for the teacher to read."""
+    """What a conversion could not carry, question by question, for the teacher to read.
 
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    Each message is a ``Msg``: English where it is written into a file (the converted bank's
+    YAML comments, shared between teachers) and on the command line, and in the teacher's
+    language where a page shows it."""
 
-    def add(self, where: str, message: str) -> None:
+    notes: list[tuple[str, Msg]] = field(default_factory=list)
+
+    def add(self, where: str, message: Msg) -> None:
         if (where, message) not in self.notes:
             self.notes.append((where, message))
 
-    def for_question(self, question_id: str) -> list[str]:
+    def for_question(self, question_id: str) -> list[Msg]:
         return [message for where, message in self.notes if where == question_id]
 
-    def lines(self) -> list[str]:
-        return [f"{where}: {message}" for where, message in self.notes]
+    def lines(self) -> list[Msg]:
+        return [
+            Msg("%(where)s: %(note)s", where=where, note=message) for where, message in self.notes
+        ]
 
     def __bool__(self) -> bool:
         return bool(self.notes)
+
+
+def joined(messages: list[Msg], empty: Msg) -> Msg:
+    """Messages one after the other ("a; b; c") as one ``Msg`` that each language joins its
+    own way (Chinese with "；"); ``empty`` when there are none."""
+    if not messages:
+        return empty
+    together = messages[0]
+    for message in messages[1:]:
+        together = Msg("%(earlier)s; %(later)s", earlier=together, later=message)
+    return together
+
+
+def left_out(error: BaseException | None) -> Msg:
+    """The note for a question a reader could not read: the reader's own reason (a ``Msg``
+    raised as ``ValueError(Msg(...))``, else Python's text), or "it could not be read"."""
+    first = error.args[0] if error is not None and len(error.args) == 1 else None
+    if isinstance(first, Msg):
+        reason: str = first
+    else:
+        reason = str(error or "") or Msg("it could not be read")
+    return Msg("left out: %(reason)s", reason=reason)
 
 
 # -- metadata tags ----------------------------------------------------------------------------
@@ -326,11 +356,21 @@ def html_to_text(markup: str | None) -> str:
 # -- hostile input ----------------------------------------------------------------------------
 
 
+def _count(number: int) -> str:
+    """A byte count as the messages write it, in groups of three ("1,048,576")."""
+    return f"{number:,}"
+
+
 def check_size(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES) -> None:
     if len(data) > max_bytes:
         raise ConversionError(
-            f"{filename}: the file is {len(data):,} bytes; the largest accepted is "
-            f"{max_bytes:,} (MAX_BANK_BYTES). Split the bank, or raise the limit."
+            Msg(
+                "%(file)s: the file is %(size)s bytes; the largest accepted is %(limit)s "
+                "(MAX_BANK_BYTES). Split the bank, or raise the limit.",
+                file=filename,
+                size=_count(len(data)),
+                limit=_count(max_bytes),
+            )
         )
 
 
@@ -342,15 +382,22 @@ def parse_xml(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES) -> El
         return _safe_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
         raise ConversionError(
-            f"{filename}: refused: the XML declares a DTD, entities or external references "
-            f"({type(error).__name__}); quiz files need none of them. Export the file again "
-            "from the LMS, or remove the <!DOCTYPE ...> part."
+            Msg(
+                "%(file)s: refused: the XML declares a DTD, entities or external references "
+                "(%(kind)s); quiz files need none of them. Export the file again from the "
+                "LMS, or remove the <!DOCTYPE ...> part.",
+                file=filename,
+                kind=type(error).__name__,
+            )
         ) from None
     except ParseError as error:
         line, column = getattr(error, "position", (1, 0))
         raise ConversionError(
-            f"{filename}:{line}:{column + 1}: not well-formed XML ({error}); is this the "
-            "exported file?"
+            Msg(
+                "%(place)s: not well-formed XML (%(error)s); is this the exported file?",
+                place=":".join((filename, str(line), str(column + 1))),
+                error=str(error),
+            )
         ) from None
 
 
@@ -388,10 +435,18 @@ def read_zip(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES) -> dic
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise ConversionError(f"{filename}: not a zip file; a QTI package is a .zip") from None
+        raise ConversionError(
+            Msg("%(file)s: not a zip file; a QTI package is a .zip", file=filename)
+        ) from None
     infos = archive.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise ConversionError(f"{filename}: refused: {len(infos)} files in the package")
+        raise ConversionError(
+            Msg(
+                "%(file)s: refused: %(count)s files in the package",
+                file=filename,
+                count=len(infos),
+            )
+        )
     total_limit = max_bytes * ZIP_TOTAL_FACTOR
     declared = 0
     for info in infos:
@@ -404,25 +459,45 @@ def read_zip(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES) -> dic
             or ".." in path.parts
         ):
             raise ConversionError(
-                f"{filename}: refused: the package holds a file named '{name[:80]}', "
-                "which points outside the package (path traversal)"
+                Msg(
+                    "%(file)s: refused: the package holds a file named '%(member)s', which "
+                    "points outside the package (path traversal)",
+                    file=filename,
+                    member=name[:80],
+                )
             )
         declared += info.file_size
         if info.file_size > max_bytes:
             raise ConversionError(
-                f"{filename}: refused: '{name[:80]}' inflates to {info.file_size:,} bytes; "
-                f"the largest accepted is {max_bytes:,} (MAX_BANK_BYTES)"
+                Msg(
+                    "%(file)s: refused: '%(member)s' inflates to %(size)s bytes; the largest "
+                    "accepted is %(limit)s (MAX_BANK_BYTES)",
+                    file=filename,
+                    member=name[:80],
+                    size=_count(info.file_size),
+                    limit=_count(max_bytes),
+                )
             )
         if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
             raise ConversionError(
-                f"{filename}: refused: '{name[:80]}' inflates "
-                f"{info.file_size // info.compress_size} times (a zip bomb?); at most "
-                f"{MAX_ZIP_RATIO} times is accepted"
+                Msg(
+                    "%(file)s: refused: '%(member)s' inflates %(ratio)s times (a zip bomb?); "
+                    "at most %(limit)s times is accepted",
+                    file=filename,
+                    member=name[:80],
+                    ratio=info.file_size // info.compress_size,
+                    limit=MAX_ZIP_RATIO,
+                )
             )
     if declared > total_limit:
         raise ConversionError(
-            f"{filename}: refused: the package inflates to {declared:,} bytes; at most "
-            f"{total_limit:,} are accepted"
+            Msg(
+                "%(file)s: refused: the package inflates to %(size)s bytes; at most "
+                "%(limit)s are accepted",
+                file=filename,
+                size=_count(declared),
+                limit=_count(total_limit),
+            )
         )
     members: dict[str, bytes] = {}
     read = 0
@@ -434,10 +509,16 @@ def read_zip(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES) -> dic
             content = stream.read(max_bytes + 1)
         if len(content) > max_bytes or len(content) > info.file_size:
             raise ConversionError(
-                f"{filename}: refused: '{info.filename[:80]}' is larger than its header says"
+                Msg(
+                    "%(file)s: refused: '%(member)s' is larger than its header says",
+                    file=filename,
+                    member=info.filename[:80],
+                )
             )
         read += len(content)
         if read > total_limit:
-            raise ConversionError(f"{filename}: refused: the package inflates too much")
+            raise ConversionError(
+                Msg("%(file)s: refused: the package inflates too much", file=filename)
+            )
         members[info.filename] = content
     return members

@@ -13,8 +13,9 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from quizapp.bank.models import Bank
-from quizapp.interop.common import ConversionError, Report, finish_question
+from quizapp.interop.common import ConversionError, Report, finish_question, joined
 from quizapp.qtypes import AnyQuestion
+from quizapp.translatable import Msg
 
 _QUESTION = TypeAdapter(AnyQuestion)
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -62,20 +63,29 @@ def build_document(
             where = ".".join(str(part) for part in first["loc"][1:]) or "question"
             report.add(
                 str(question.get("id", "?")),
-                f"left out: it does not make a valid {question.get('type')} question "
-                f"({where}: {first['msg']})",
+                Msg(
+                    "left out: it does not make a valid %(type)s question (%(where)s: %(problem)s)",
+                    type=str(question.get("type")),
+                    where=where,
+                    problem=first["msg"],  # Pydantic's words, in English
+                ),
             )
             continue
         kept.append(question)
     if not kept:
         raise ConversionError(
-            "no question could be carried over; " + ("; ".join(report.lines()[:5]) or "empty")
+            Msg(
+                "no question could be carried over; %(notes)s",
+                notes=joined(report.lines()[:5], Msg("empty")),
+            )
         )
     document = {"bank": slug(bank_id), "title": title.strip() or bank_id, "questions": kept}
     try:
         Bank.model_validate(document)  # the cross-checks too: a bank that will pass `validate`
     except ValidationError as error:
-        raise ConversionError(f"the converted bank does not validate: {error}") from None
+        raise ConversionError(
+            Msg("the converted bank does not validate: %(error)s", error=str(error))
+        ) from None
     return document
 
 
@@ -148,7 +158,10 @@ def _comment(lines: list[str], indent: str) -> str:
 
 
 def to_yaml(document: dict[str, Any], report: Report, origin: str) -> str:
-    """The bank as YAML text, with the report as comments (at the top and per question)."""
+    """The bank as YAML text, with the report as comments (at the top and per question).
+
+    The comments are English whatever the language of the page that converted the file: the
+    file is shared between teachers, and the notes' ``Msg`` are English as ``str``."""
     ids = {question["id"] for question in document["questions"]}
     general = [f"{where}: {line}" for where, line in report.notes if where not in ids]
     header = [

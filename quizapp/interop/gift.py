@@ -29,6 +29,7 @@ from quizapp.interop.common import (
     apply_meta,
     check_size,
     html_to_text,
+    left_out,
     meta_tags,
     number_text,
     numeric_target,
@@ -39,6 +40,7 @@ from quizapp.interop.common import (
 from quizapp.interop.document import build_document, question_id
 from quizapp.qtypes.base import QuestionBase
 from quizapp.qtypes.cloze import BLANK, Cloze
+from quizapp.translatable import Msg
 
 CLOZE_COMMENT = "// quizapp-cloze: "
 TITLE_COMMENT = "// quizapp-title: "
@@ -90,11 +92,15 @@ def _question(question: Any, report: Report) -> str:
         if kind == "multiple" and question.scoring == "all_or_nothing":
             report.add(
                 question.id,
-                "all-or-nothing scoring: Moodle gives partial credit "
-                "(kept as the tag scoring:all_or_nothing)",
+                Msg(
+                    "all-or-nothing scoring: Moodle gives partial credit "
+                    "(kept as the tag scoring:all_or_nothing)"
+                ),
             )
         if not question.shuffle:
-            report.add(question.id, "GIFT cannot keep the choices in order (tag shuffle:false)")
+            report.add(
+                question.id, Msg("GIFT cannot keep the choices in order (tag shuffle:false)")
+            )
         for choice in question.choices:
             if kind == "single":
                 sign = "=" if choice.correct else "~"
@@ -123,7 +129,7 @@ def _question(question: Any, report: Report) -> str:
     elif kind == "short":
         if question.case_sensitive:
             extra["case-sensitive"] = "true"
-            report.add(question.id, "GIFT short answers ignore case (tag case-sensitive:true)")
+            report.add(question.id, Msg("GIFT short answers ignore case (tag case-sensitive:true)"))
         body = "{" + " ".join(f"={escape(answer)}" for answer in question.accept) + general + "}"
     elif kind == "numeric":
         if question.range is not None:
@@ -132,18 +138,28 @@ def _question(question: Any, report: Report) -> str:
         else:
             if isinstance(question.tolerance, str):
                 extra["tolerance"] = question.tolerance
-                report.add(question.id, f"tolerance {question.tolerance} written as absolute")
+                report.add(
+                    question.id,
+                    Msg(
+                        "tolerance %(tolerance)s written as absolute",
+                        tolerance=question.tolerance,
+                    ),
+                )
             target = f"{number_text(question.answer)}:{number_text(tolerance_of(question))}"
         if question.unit:
             extra["unit"] = question.unit
-            report.add(question.id, f"GIFT has no units (tag unit:{question.unit})")
+            report.add(
+                question.id, Msg("GIFT has no units (tag unit:%(unit)s)", unit=question.unit)
+            )
         body = "{#" + target + general + "}"
     elif kind == "matching":
         if question.scoring == "all_or_nothing":
             report.add(
                 question.id,
-                "all-or-nothing scoring: Moodle's matching gives partial "
-                "credit (tag scoring:all_or_nothing)",
+                Msg(
+                    "all-or-nothing scoring: Moodle's matching gives partial "
+                    "credit (tag scoring:all_or_nothing)"
+                ),
             )
         lines = [f"={escape(p.prompt)} -> {escape(p.answer)}" for p in question.pairs]
         lines += [f"= -> {escape(d)}" for d in question.distractors]
@@ -157,8 +173,10 @@ def _question(question: Any, report: Report) -> str:
         extra["type"] = "ordering"
         report.add(
             question.id,
-            "GIFT has no ordering question: written as a matching of each "
-            "item to its position (tag type:ordering)",
+            Msg(
+                "GIFT has no ordering question: written as a matching of each "
+                "item to its position (tag type:ordering)"
+            ),
         )
         lines = [f"={escape(item)} -> {n}" for n, item in enumerate(question.items, start=1)]
         body = (
@@ -175,8 +193,10 @@ def _question(question: Any, report: Report) -> str:
 def _cloze(question: Cloze, report: Report, extra: dict[str, Any], head: str) -> str:
     report.add(
         question.id,
-        "GIFT has no question with several blanks: written as a "
-        "description (ungraded in Moodle); Quizapp reads the blanks back from a comment",
+        Msg(
+            "GIFT has no question with several blanks: written as a "
+            "description (ungraded in Moodle); Quizapp reads the blanks back from a comment"
+        ),
     )
     carried = {
         "text": question.text,
@@ -208,7 +228,11 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ConversionError(
-            f"{filename}: not UTF-8 text (byte {error.start}); save it as UTF-8"
+            Msg(
+                "%(file)s: not UTF-8 text (byte %(byte)s); save it as UTF-8",
+                file=filename,
+                byte=error.start,
+            )
         ) from None
     report = Report()
     questions: list[dict[str, Any]] = []
@@ -234,7 +258,7 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
             parsed = _parse(source)
         except ValueError as error:
             qid = question_id([ids[0] if ids else ""], taken, number)
-            report.add(qid, f"left out: {error}")
+            report.add(qid, left_out(error))
             continue
         qid = question_id([ids[0] if ids else "", parsed["title"]], taken, number)
         question: dict[str, Any] = {"id": qid}
@@ -250,7 +274,7 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
             else:
                 _READ[parsed["kind"]](parsed, question, report, tags)
         except UNREADABLE as error:
-            report.add(qid, f"left out: {error or 'it could not be read'}")
+            report.add(qid, left_out(error))
             continue
         if parsed["general"] and cloze is None:
             question["explanation"] = parsed["general"]
@@ -311,7 +335,9 @@ def _parse(source: str) -> dict[str, Any]:
         }
     close_at = _split_unescaped(source, open_at + 1)
     if close_at < 0 or source[close_at] != "}":
-        raise ValueError(f"a question has '{{' without its '}}': {source[:60]!r}")
+        raise ValueError(
+            Msg("a question has '{' without its '}': %(start)s", start=repr(source[:60]))
+        )
     head, answer, tail = source[:open_at], source[open_at + 1 : close_at], source[close_at + 1 :]
     general = ""
     parts = re.split(r"(?<!\\)####", answer, maxsplit=1)
@@ -375,11 +401,11 @@ def _entries(answer: str) -> list[dict[str, Any]]:
 
 
 def _read_description(parsed, question, report, tags):
-    raise ValueError("a description (no answer) is not a question")
+    raise ValueError(Msg("a description (no answer) is not a question"))
 
 
 def _read_essay(parsed, question, report, tags):
-    raise ValueError("essay questions are graded by hand; there is no counterpart here")
+    raise ValueError(Msg("essay questions are graded by hand; there is no counterpart here"))
 
 
 def _read_true_false(parsed, question, report, tags):
@@ -405,9 +431,9 @@ def _read_numeric(parsed, question, report, tags):
     )
     right = [entry for entry in entries if entry["weight"] >= 0.999]
     if not right:
-        raise ValueError("no numeric answer with full marks")
+        raise ValueError(Msg("no numeric answer with full marks"))
     if len(entries) > 1:
-        report.add(question["id"], "only the first fully-right numeric answer is carried")
+        report.add(question["id"], Msg("only the first fully-right numeric answer is carried"))
     target = unescape(right[0]["text"]).strip()
     question.update({"type": "numeric", "text": parsed["text"]})
     meta = apply_meta(question, tags)
@@ -415,7 +441,7 @@ def _read_numeric(parsed, question, report, tags):
     if interval:
         low, high = parse_float(interval.group(1)), parse_float(interval.group(2))
         if low is None or high is None:
-            raise ValueError(f"'{target}' is not a range")
+            raise ValueError(Msg("'%(target)s' is not a range", target=target))
         question["range"] = [low, high] if low != high else None
         if low == high:
             question.pop("range")
@@ -424,7 +450,7 @@ def _read_numeric(parsed, question, report, tags):
     value, _, tolerance = target.partition(":")
     number = parse_float(value)
     if number is None:
-        raise ValueError(f"'{target}' is not a number")
+        raise ValueError(Msg("'%(target)s' is not a number", target=target))
     question.update(
         numeric_target(meta.get("tolerance", []), False, number, parse_float(tolerance) or 0.0)
     )
@@ -433,7 +459,7 @@ def _read_numeric(parsed, question, report, tags):
 def _read_entries(parsed, question, report, tags):
     entries = _entries(parsed["answer"])
     if not entries:
-        raise ValueError("no answers between { and }")
+        raise ValueError(Msg("no answers between { and }"))
     arrows = [re.split(r"\s*(?<!\\)->\s*", entry["text"], maxsplit=1) for entry in entries]
     _, meta = split_meta(tags)
     if all(entry["sign"] == "=" for entry in entries) and all(len(a) == 2 for a in arrows):
@@ -489,7 +515,7 @@ def _read_entries(parsed, question, report, tags):
     if all(entry["sign"] == "=" for entry in entries):
         question.update({"type": "short", "text": parsed["text"], "accept": texts})
         if any(entry["feedback"] for entry in entries):
-            report.add(question["id"], "feedback on short answers is not carried")
+            report.add(question["id"], Msg("feedback on short answers is not carried"))
         apply_meta(question, tags)
         return
     weighted = any(entry["sign"] == "~" and entry["weight"] > 0 for entry in entries)

@@ -28,6 +28,7 @@ from quizapp.interop.common import (
     child,
     children,
     html_to_text,
+    left_out,
     meta_tags,
     midpoint,
     number_text,
@@ -41,6 +42,7 @@ from quizapp.interop.common import (
 from quizapp.interop.document import build_document, question_id
 from quizapp.qtypes.base import QuestionBase
 from quizapp.qtypes.cloze import BLANK, ChoiceBlank, Cloze, NumericBlank, ShortBlank
+from quizapp.translatable import Msg
 
 
 def _fraction(value: float) -> str:
@@ -128,8 +130,10 @@ def _choices(question: Any, node: Element, extra: dict, report: Report) -> None:
     if not single and question.scoring == "all_or_nothing":
         report.add(
             question.id,
-            "all-or-nothing scoring: Moodle's multichoice gives partial credit "
-            "(kept as the tag scoring:all_or_nothing)",
+            Msg(
+                "all-or-nothing scoring: Moodle's multichoice gives partial credit "
+                "(kept as the tag scoring:all_or_nothing)"
+            ),
         )
     for choice in question.choices:
         if single:
@@ -138,7 +142,7 @@ def _choices(question: Any, node: Element, extra: dict, report: Report) -> None:
             fraction = 1 / correct if choice.correct else -1 / correct
         _answer(node, choice.text, fraction, choice.feedback)
     if any(choice.misconception for choice in question.choices):
-        report.add(question.id, "misconceptions of choices: kept as tags misconception:N:name")
+        report.add(question.id, Msg("misconceptions of choices: kept as tags misconception:N:name"))
 
 
 @_qtype("truefalse")
@@ -165,8 +169,12 @@ def _numeric(question: Any, node: Element, extra: dict, report: Report) -> None:
             extra["tolerance"] = question.tolerance
             report.add(
                 question.id,
-                f"tolerance {question.tolerance}: Moodle's tolerance is absolute "
-                f"(written as {number_text(tolerance)}; the tag keeps the percentage)",
+                Msg(
+                    "tolerance %(tolerance)s: Moodle's tolerance is absolute (written as "
+                    "%(absolute)s; the tag keeps the percentage)",
+                    tolerance=question.tolerance,
+                    absolute=number_text(tolerance),
+                ),
             )
     answer_node = _answer(node, number_text(answer), 1.0, html=False)
     ET.SubElement(answer_node, "tolerance").text = number_text(tolerance)
@@ -192,8 +200,10 @@ def _matching(question: Any, node: Element, extra: dict, report: Report) -> None
     if question.scoring == "all_or_nothing":
         report.add(
             question.id,
-            "all-or-nothing scoring: Moodle's matching gives partial credit "
-            "(kept as the tag scoring:all_or_nothing)",
+            Msg(
+                "all-or-nothing scoring: Moodle's matching gives partial credit "
+                "(kept as the tag scoring:all_or_nothing)"
+            ),
         )
     for pair in question.pairs:
         sub = _text_element(node, "subquestion", pair.prompt)
@@ -265,7 +275,14 @@ def _cloze_text(question: Cloze, extra: dict, report: Report) -> str:
         else:
             answer, tolerance = blank.answer, tolerance_of(blank)
             if isinstance(blank.tolerance, str):
-                report.add(question.id, f"blank {name}: tolerance {blank.tolerance} made absolute")
+                report.add(
+                    question.id,
+                    Msg(
+                        "blank %(blank)s: tolerance %(tolerance)s made absolute",
+                        blank=name,
+                        tolerance=blank.tolerance,
+                    ),
+                )
         return "{1:NUMERICAL:=" + number_text(answer) + ":" + number_text(tolerance) + "}"
 
     text = BLANK.sub(code, question.text)
@@ -304,7 +321,11 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
     root = parse_xml(data, filename, max_bytes)
     if root.tag != "quiz":
         raise ConversionError(
-            f"{filename}: not Moodle XML: the root element is <{root.tag}>, not <quiz>"
+            Msg(
+                "%(file)s: not Moodle XML: the root element is <%(root)s>, not <quiz>",
+                file=filename,
+                root=root.tag,
+            )
         )
     report = Report()
     questions: list[dict[str, Any]] = []
@@ -324,14 +345,17 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
         qid = question_id([text_of(child(node, "idnumber")), name], taken, number)
         reader = _READERS.get(qtype)
         if reader is None:
-            report.add(qid, f"Moodle '{qtype}' questions have no counterpart here; left out")
+            report.add(
+                qid,
+                Msg("Moodle '%(type)s' questions have no counterpart here; left out", type=qtype),
+            )
             continue
         question: dict[str, Any] = {"id": qid}
         tags = [text_of(child(tag, "text")).strip() for tag in children(child(node, "tags"), "tag")]
         try:
             reader(node, question, report, tags)
         except UNREADABLE as error:
-            report.add(qid, f"left out: {error or 'it could not be read'}")
+            report.add(qid, left_out(error))
             continue
         points = parse_float(text_of(child(node, "defaultgrade")))
         if points is not None and points != 1:
@@ -372,7 +396,7 @@ def _read_multichoice(node: Element, question: dict, report: Report, tags: list[
     if single and sum(fraction >= 0.999 for _, fraction, _, _ in answers) != 1:
         report.add(
             question["id"],
-            "partial fractions of a single-choice question: only full marks count as correct",
+            Msg("partial fractions of a single-choice question: only full marks count as correct"),
         )
     if not single:
         question["scoring"] = "partial"
@@ -401,10 +425,13 @@ def _read_short(node: Element, question: dict, report: Report, tags: list[str]) 
     partial = [text for text, fraction, _, _ in answers if 0 < fraction < 0.999]
     if partial:
         report.add(
-            question["id"], "answers worth part marks are not carried: " + ", ".join(partial)
+            question["id"],
+            Msg(
+                "answers worth part marks are not carried: %(answers)s", answers=", ".join(partial)
+            ),
         )
     if any(feedback for _, _, feedback, _ in answers):
-        report.add(question["id"], "feedback on short answers is not carried")
+        report.add(question["id"], Msg("feedback on short answers is not carried"))
     if text_of(child(node, "usecase")).strip() == "1":
         question["case_sensitive"] = True
     apply_meta(question, tags)
@@ -414,13 +441,13 @@ def _read_numerical(node: Element, question: dict, report: Report, tags: list[st
     _start(question, "numeric", node)
     answers = [entry for entry in _answers(node) if entry[1] >= 0.999]
     if not answers:
-        raise ValueError("no answer with full marks")
+        raise ValueError(Msg("no answer with full marks"))
     if len(_answers(node)) > 1:
-        report.add(question["id"], "only the first fully-right answer is carried")
+        report.add(question["id"], Msg("only the first fully-right answer is carried"))
     text, _, _, answer = answers[0]
     value = parse_float(text)
     if value is None:
-        raise ValueError(f"the answer '{text}' is not a number")
+        raise ValueError(Msg("the answer '%(answer)s' is not a number", answer=text))
     tolerance = parse_float(text_of(child(answer, "tolerance"))) or 0.0
     meta = apply_meta(question, tags)
     question.update(
@@ -464,7 +491,11 @@ def _read_ordering(node: Element, question: dict, report: Report, tags: list[str
         question["scoring"] = "all_or_nothing"
     elif grading not in ("RELATIVE_ALL_PREVIOUS_AND_NEXT", "4", ""):
         report.add(
-            question["id"], f"Moodle's ordering grading {grading}: scored here by pairs in order"
+            question["id"],
+            Msg(
+                "Moodle's ordering grading %(grading)s: scored here by pairs in order",
+                grading=grading,
+            ),
         )
     apply_meta(question, tags)
 
@@ -500,12 +531,12 @@ def _blank(kind: str, body: str, is_range: bool, qid: str, report: Report) -> di
         part = re.sub(r"^(=|%-?[\d.]+%)", "", part)
         answer = html.unescape(_unescape(_split(part, "#")[0]))
         if len(_split(part, "#")) > 1:
-            report.add(qid, "feedback inside a cloze blank is not carried")
+            report.add(qid, Msg("feedback inside a cloze blank is not carried"))
         options.append((answer, correct))
     if kind.startswith(("MULTICHOICE", "MC", "MULTIRESPONSE", "MR")):
         right = [text for text, correct in options if correct]
         if not right:
-            raise ValueError("a choice blank without a right answer")
+            raise ValueError(Msg("a choice blank without a right answer"))
         return {"type": "choice", "choices": [text for text, _ in options], "answer": right[0]}
     if kind.startswith(("SHORTANSWER", "SA", "MW")):
         blank: dict[str, Any] = {"type": "short", "accept": [t for t, c in options if c]}
@@ -517,10 +548,10 @@ def _blank(kind: str, body: str, is_range: bool, qid: str, report: Report) -> di
         value, _, tolerance = text.partition(":")
         number = parse_float(value)
         if number is None:
-            raise ValueError(f"the numeric blank '{text}' is not a number")
+            raise ValueError(Msg("the numeric blank '%(answer)s' is not a number", answer=text))
         target = numeric_target([], is_range, number, parse_float(tolerance) or 0.0)
         return {"type": "numeric", **target}
-    raise ValueError(f"the cloze code {kind} has no counterpart")
+    raise ValueError(Msg("the cloze code %(code)s has no counterpart", code=kind))
 
 
 _READERS = {

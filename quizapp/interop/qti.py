@@ -13,9 +13,17 @@ from typing import Any
 from quizapp.bank.models import Bank
 from quizapp.bank.reader import MAX_BANK_BYTES
 from quizapp.interop import qti12, qti21
-from quizapp.interop.common import UNREADABLE, ConversionError, Report, descendants, local
+from quizapp.interop.common import (
+    UNREADABLE,
+    ConversionError,
+    Report,
+    descendants,
+    left_out,
+    local,
+)
 from quizapp.interop.document import build_document
 from quizapp.interop.qti_package import lom_values, read_package
+from quizapp.translatable import Msg
 
 
 def export_qti21(bank: Bank, report: Report | None = None) -> bytes:
@@ -49,7 +57,7 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
                     root, keywords.get(name, []), taken, len(taken) + 1, report
                 )
             except UNREADABLE as error:
-                report.add(name, f"left out: {error or 'it could not be read'}")
+                report.add(name, left_out(error))
                 continue
             if question is not None:
                 questions.append(question)
@@ -60,8 +68,11 @@ def import_bytes(data: bytes, filename: str, max_bytes: int = MAX_BANK_BYTES):
             questions += found
     if not questions and not report:
         raise ConversionError(
-            f"{filename}: no QTI items found (neither assessmentItem files nor a "
-            "questestinterop assessment)"
+            Msg(
+                "%(file)s: no QTI items found (neither assessmentItem files nor a "
+                "questestinterop assessment)",
+                file=filename,
+            )
         )
     stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return build_document(bank_id or title or stem, title or stem, questions, report), report

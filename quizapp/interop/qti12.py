@@ -30,6 +30,7 @@ from quizapp.interop.common import (
     children,
     descendants,
     html_to_text,
+    left_out,
     meta_tags,
     number_text,
     numeric_target,
@@ -41,6 +42,7 @@ from quizapp.interop.common import (
 )
 from quizapp.interop.document import question_id
 from quizapp.qtypes.cloze import BLANK, ChoiceBlank, NumericBlank, ShortBlank
+from quizapp.translatable import Msg
 
 NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 ASSESSMENT_TYPE = "imsqti_xmlv1p2"
@@ -155,8 +157,10 @@ def _item(question: Any, report: Report) -> Element:
             if kind == "multiple" and question.scoring == "partial":
                 report.add(
                     question.id,
-                    "partial scoring: Canvas Classic scores multiple answers "
-                    "all or nothing here (the tag scoring:partial keeps it)",
+                    Msg(
+                        "partial scoring: Canvas Classic scores multiple answers "
+                        "all or nothing here (the tag scoring:partial keeps it)"
+                    ),
                 )
                 extra["scoring"] = "partial"
         lid = sub(
@@ -191,8 +195,10 @@ def _item(question: Any, report: Report) -> Element:
             extra["case-sensitive"] = "true"
             report.add(
                 question.id,
-                "Canvas compares short answers ignoring case "
-                "(the tag case-sensitive:true keeps it)",
+                Msg(
+                    "Canvas compares short answers ignoring case "
+                    "(the tag case-sensitive:true keeps it)"
+                ),
             )
         sub(
             sub(
@@ -208,7 +214,11 @@ def _item(question: Any, report: Report) -> Element:
         if question.unit:
             extra["unit"] = question.unit
             report.add(
-                question.id, f"Canvas numerical questions have no unit (tag unit:{question.unit})"
+                question.id,
+                Msg(
+                    "Canvas numerical questions have no unit (tag unit:%(unit)s)",
+                    unit=question.unit,
+                ),
             )
         sub(
             sub(
@@ -228,7 +238,11 @@ def _item(question: Any, report: Report) -> Element:
             if isinstance(question.tolerance, str):
                 extra["tolerance"] = question.tolerance
                 report.add(
-                    question.id, f"tolerance {question.tolerance}: Canvas's margin is absolute"
+                    question.id,
+                    Msg(
+                        "tolerance %(tolerance)s: Canvas's margin is absolute",
+                        tolerance=question.tolerance,
+                    ),
                 )
             spread = tolerance_of(question)
             either = sub(holder, "or")
@@ -243,21 +257,27 @@ def _item(question: Any, report: Report) -> Element:
             extra["type"] = "ordering"
             report.add(
                 question.id,
-                "Canvas Classic has no ordering question: written as a "
-                "matching of each item to its position (tag type:ordering)",
+                Msg(
+                    "Canvas Classic has no ordering question: written as a "
+                    "matching of each item to its position (tag type:ordering)"
+                ),
             )
             pairs = [(item_text, str(n)) for n, item_text in enumerate(question.items, start=1)]
             distractors: list[str] = []
             if question.scoring == "all_or_nothing":
-                report.add(question.id, "all-or-nothing scoring: Canvas gives credit per match")
+                report.add(
+                    question.id, Msg("all-or-nothing scoring: Canvas gives credit per match")
+                )
         else:
             pairs = [(pair.prompt, pair.answer) for pair in question.pairs]
             distractors = list(question.distractors)
             if question.scoring == "all_or_nothing":
                 report.add(
                     question.id,
-                    "all-or-nothing scoring: Canvas gives credit per match "
-                    "(the tag scoring:all_or_nothing keeps it)",
+                    Msg(
+                        "all-or-nothing scoring: Canvas gives credit per match "
+                        "(the tag scoring:all_or_nothing keeps it)"
+                    ),
                 )
         answers: dict[str, str] = {}
         for answer in [a for _, a in pairs] + distractors:
@@ -300,8 +320,11 @@ def _item(question: Any, report: Report) -> Element:
                 if not all_choice:
                     report.add(
                         question.id,
-                        f"blank {name}: Canvas mixes no drop-downs with typed "
-                        "blanks; written as a typed answer",
+                        Msg(
+                            "blank %(blank)s: Canvas mixes no drop-downs with typed "
+                            "blanks; written as a typed answer",
+                            blank=name,
+                        ),
                     )
             elif isinstance(blank, ShortBlank):
                 labels = right = list(blank.accept)
@@ -312,8 +335,12 @@ def _item(question: Any, report: Report) -> Element:
                 if blank.range is not None or blank.tolerance:
                     report.add(
                         question.id,
-                        f"blank {name}: Canvas matches typed text, so only "
-                        f"{number_text(value)} counts there (Quizapp keeps the margin)",
+                        Msg(
+                            "blank %(blank)s: Canvas matches typed text, so only "
+                            "%(answer)s counts there (Quizapp keeps the margin)",
+                            blank=name,
+                            answer=number_text(value),
+                        ),
                     )
             idents = {label: f"{name}-{n}" for n, label in enumerate(labels, start=1)}
             for label, ident in idents.items():
@@ -371,11 +398,23 @@ def read_items(root: Element, taken: set[str], report: Report):
         try:
             question = _read_item(item, qid, report)
         except UNREADABLE as error:
-            report.add(qid, f"left out: {error or 'it could not be read'}")
+            report.add(qid, left_out(error))
             continue
         if question is not None:
             questions.append(question)
     return bank_id, title, questions
+
+
+#: The note for each kind of Canvas feedback Quizapp has no place for (one message each, so
+#: that each language can word it).
+_FEEDBACK_NOT_CARRIED = {
+    "correct_fb": lambda text: Msg(
+        "Canvas's correct feedback is not carried: %(feedback)s", feedback=text
+    ),
+    "general_incorrect_fb": lambda text: Msg(
+        "Canvas's general_incorrect feedback is not carried: %(feedback)s", feedback=text
+    ),
+}
 
 
 def _read_item(item: Element, qid: str, report: Report) -> dict[str, Any] | None:
@@ -394,11 +433,7 @@ def _read_item(item: Element, qid: str, report: Report) -> dict[str, Any] | None
         question["explanation"] = feedback["general_fb"]
     for name in ("correct_fb", "general_incorrect_fb"):
         if feedback.get(name):
-            report.add(
-                qid,
-                f"Canvas's {name.replace('_fb', '')} feedback is not carried: "
-                f"{feedback[name][:60]}",
-            )
+            report.add(qid, _FEEDBACK_NOT_CARRIED[name](feedback[name][:60]))
     tags = fields.get("quizapp_tag", [])
     conditions = descendants(rp, "respcondition")
 
@@ -469,7 +504,7 @@ def _read_item(item: Element, qid: str, report: Report) -> dict[str, Any] | None
         elif low and high and low[0] is not None and high[0] is not None:
             question["range"] = [low[0], high[0]]
         else:
-            raise ValueError("a numerical question without an answer")
+            raise ValueError(Msg("a numerical question without an answer"))
     elif canvas == "matching_question":
         pairs = []
         answers: dict[str, str] = {}
@@ -532,7 +567,11 @@ def _read_item(item: Element, qid: str, report: Report) -> dict[str, Any] | None
         apply_meta(question, tags)
     else:
         report.add(
-            qid, f"Canvas '{canvas or 'unknown'}' questions have no counterpart here; left out"
+            qid,
+            Msg(
+                "Canvas '%(type)s' questions have no counterpart here; left out",
+                type=canvas or "unknown",
+            ),
         )
         return None
     return question

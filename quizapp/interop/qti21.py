@@ -35,6 +35,7 @@ from quizapp.interop.common import (
 )
 from quizapp.interop.document import question_id
 from quizapp.qtypes.cloze import BLANK, ChoiceBlank, Cloze, NumericBlank, ShortBlank
+from quizapp.translatable import Msg
 
 NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 SCHEMA = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -266,8 +267,10 @@ def _item(question: Any, extra: dict[str, Any], report: Report) -> Element:
             if question.scoring == "all_or_nothing":
                 report.add(
                     question.id,
-                    "all-or-nothing scoring: written as partial credit "
-                    "(the keyword scoring:all_or_nothing keeps it)",
+                    Msg(
+                        "all-or-nothing scoring: written as partial credit "
+                        "(the keyword scoring:all_or_nothing keeps it)"
+                    ),
                 )
             entries = [(o[0], points / correct if o[2] else -points / correct) for o in options]
         _mapping(declaration, entries, points)
@@ -333,8 +336,10 @@ def _item(question: Any, extra: dict[str, Any], report: Report) -> Element:
         if question.scoring == "all_or_nothing":
             report.add(
                 question.id,
-                "all-or-nothing scoring: written as partial credit "
-                "(the keyword scoring:all_or_nothing keeps it)",
+                Msg(
+                    "all-or-nothing scoring: written as partial credit "
+                    "(the keyword scoring:all_or_nothing keeps it)"
+                ),
             )
         _mapping(declaration, [(pair, points / len(pairs)) for pair in pairs], points)
         responses.append(declaration)
@@ -367,8 +372,10 @@ def _item(question: Any, extra: dict[str, Any], report: Report) -> Element:
         if question.scoring == "partial":
             report.add(
                 question.id,
-                "partial credit for pairs in order: QTI's orderInteraction "
-                "scores the exact order only",
+                Msg(
+                    "partial credit for pairs in order: QTI's orderInteraction "
+                    "scores the exact order only"
+                ),
             )
         _paragraphs(sub(body, "div", {"class": "question"}), question.text)
         interaction = sub(
@@ -499,7 +506,7 @@ def read_item(item: Element, keywords: list[str], taken: set[str], number: int, 
         }
 
     if not interactions:
-        report.add(qid, "an item without an interaction is not a question; left out")
+        report.add(qid, Msg("an item without an interaction is not a question; left out"))
         return None
     if len(interactions) == 1 and kinds == {"choiceInteraction"}:
         node = interactions[0]
@@ -552,7 +559,7 @@ def read_item(item: Element, keywords: list[str], taken: set[str], number: int, 
         node = interactions[0]
         sets = children(node, "simpleMatchSet")
         if len(sets) != 2:
-            report.add(qid, "a match interaction without two sets; left out")
+            report.add(qid, Msg("a match interaction without two sets; left out"))
             return None
         left = {
             c.get("identifier"): text_of(c).strip()
@@ -582,7 +589,7 @@ def read_item(item: Element, keywords: list[str], taken: set[str], number: int, 
         _read_cloze(body, rp, question, correct, mapping, declarations, keywords)
     else:
         names = ", ".join(sorted(kinds))
-        report.add(qid, f"QTI {names} has no counterpart here; left out")
+        report.add(qid, Msg("QTI %(names)s has no counterpart here; left out", names=names))
         return None
     return question
 
@@ -619,7 +626,7 @@ def _numeric(rp: Element | None, rid: str, correct: list[str]) -> dict[str, Any]
         return {"range": [low, high]}
     answer = parse_float(correct[0] if correct else "")
     if answer is None:
-        raise ValueError("a numeric item without a correct number")
+        raise ValueError(Msg("a numeric item without a correct number"))
     for equal in descendants(rp, "equal"):
         if any(v.get("identifier") == rid for v in children(equal, "variable")):
             spread = (equal.get("tolerance") or "0").split()[0]

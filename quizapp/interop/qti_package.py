@@ -11,6 +11,7 @@ import zipfile
 from xml.etree import ElementTree as ET
 
 from quizapp.interop.common import ConversionError, Element, descendants, parse_xml, read_zip
+from quizapp.translatable import Msg
 
 CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
 MD_NS = "http://www.imsglobal.org/xsd/imsmd_v1p2"
@@ -91,7 +92,10 @@ def read_package(data: bytes, filename: str, max_bytes: int):
     members = read_zip(data, filename, max_bytes)
     if "imsmanifest.xml" not in members:
         raise ConversionError(
-            f"{filename}: no imsmanifest.xml at the top of the zip; is this a QTI package?"
+            Msg(
+                "%(file)s: no imsmanifest.xml at the top of the zip; is this a QTI package?",
+                file=filename,
+            )
         )
     root = parse_xml(members["imsmanifest.xml"], f"{filename}:imsmanifest.xml", max_bytes)
     order = [node.get("href", "") for node in descendants(root, "file")]

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -21,6 +22,7 @@ from quizapp import catalog, uploads
 from quizapp.bank.models import Bank as BankModel
 from quizapp.bank_access import readable_bank_or_404
 from quizapp.bank_edits import current_document
+from quizapp.i18n import reason
 from quizapp.models import Bank
 from quizapp.qtypes.languages import LANGUAGE
 from quizapp.teacher.forms import ConfirmImportForm
@@ -31,10 +33,19 @@ blueprint = Blueprint("interop", __name__, url_prefix="/teach/interop")
 
 class ConvertForm(FlaskForm):
     source_file = FileField(
-        "File exported from Moodle or Canvas",
-        validators=[FileRequired("Choose the file exported from Moodle or Canvas.")],
+        _l("File exported from Moodle or Canvas"),
+        validators=[FileRequired(_l("Choose the file exported from Moodle or Canvas."))],
     )
-    submit = SubmitField("Convert and check")
+    submit = SubmitField(_l("Convert and check"))
+
+
+#: The formats as the bank page's download menu names them, in its order.
+FORMAT_NAMES = {
+    "moodle-xml": _l("Moodle XML"),
+    "gift": _l("GIFT (Moodle)"),
+    "qti12": _l("QTI 1.2 package (Canvas)"),
+    "qti21": _l("QTI 2.1 package (other LMSs)"),
+}
 
 
 def stored_bank(row: Bank) -> BankModel:
@@ -66,6 +77,18 @@ def export(bank_id: int) -> ResponseReturnValue:
     return response
 
 
+@blueprint.route("/banks/<id:bank_id>/export/notes")
+@teacher_required
+def export_notes(bank_id: int) -> ResponseReturnValue:
+    """What each format would leave out of the bank, before the teacher downloads it."""
+    from quizapp.interop import export_bank
+
+    row = readable_bank_or_404(bank_id)
+    bank = stored_bank(row)
+    formats = [(name, label, export_bank(bank, name)[1]) for name, label in FORMAT_NAMES.items()]
+    return render_template("teacher/interop_export_notes.html", bank=row, formats=formats)
+
+
 @blueprint.route("/import", methods=["GET", "POST"])
 @teacher_required
 def import_file() -> ResponseReturnValue:
@@ -83,7 +106,9 @@ def import_file() -> ResponseReturnValue:
     try:
         conversion = convert(data, filename, detect_format(data), limit)
     except ConversionError as error:
-        form.source_file.errors = [*list(form.source_file.errors), f"{error} Nothing was imported."]
+        # The converters' message is a Msg: shown in the teacher's language.
+        refusal = _("%(reason)s. Nothing was imported.", reason=reason(error).rstrip("."))
+        form.source_file.errors = [*list(form.source_file.errors), refusal]
         return render_template("teacher/interop_import.html", form=form), 422
     yaml_name = f"{conversion.bank.bank}.yaml"
     yaml_bytes = conversion.yaml_text.encode("utf-8")
