@@ -92,6 +92,7 @@ def test_validate_refuses_out_of_bounds_values_with_the_loaders_message(
     assert "1 problem(s) found; nothing was imported." in result.output
 
 
+@pytest.mark.any_database
 def test_validate_shows_the_first_50_of_5000_problems_and_counts_them(runner, tmp_path) -> None:
     path, result = validate(runner, tmp_path, hostile.five_thousand_problems())
     assert result.exit_code == 1
@@ -103,6 +104,7 @@ def test_validate_shows_the_first_50_of_5000_problems_and_counts_them(runner, tm
     assert lines[-1] == "5,000 problem(s) found; nothing was imported."
 
 
+@pytest.mark.any_database
 def test_validate_a_one_line_megabyte_prints_short_lines(runner, tmp_path) -> None:
     _, result = validate(runner, tmp_path, hostile.long_line())
     assert result.exit_code == 1
@@ -147,6 +149,7 @@ def test_upload_of_5000_problems_shows_50_and_the_count(app, client, teacher) ->
     assert "and 4,950 more (5,000 in all)" in page
 
 
+@pytest.mark.any_database
 def test_upload_of_a_one_line_megabyte_shows_short_excerpts(app, client, teacher) -> None:
     response = upload(client, hostile.long_line())
     assert response.status_code == 422

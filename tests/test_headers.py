@@ -249,6 +249,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.mark.any_database
 def test_gunicorn_names_no_werkzeug_or_python_version(app: Flask, database_url: str, tmp_path):
     """The deployment server, started as the README says, on a temporary database."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
