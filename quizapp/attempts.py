@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import joinedload, noload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.answer_store import SlotAnswer, update_attempt, write_answers, write_flags
@@ -357,7 +357,7 @@ def read_form(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, 
 _LOAD_ATTEMPT = (
     select(Attempt)
     .where(Attempt.id == bindparam("attempt_id"))
-    .options(joinedload(Attempt.quiz), noload(Attempt.slots))
+    .options(joinedload(Attempt.quiz))
 )
 _LOAD_SLOTS = (
     select(AttemptSlot)
