@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
@@ -42,16 +42,23 @@ TOP_BOX = max(BOX_INTERVALS)
 PRACTICE_SIZE = 10
 
 
+_CARDS = PracticeCard.__table__
+_CARDS_OF = select(_CARDS.c.id, _CARDS.c.question_id, _CARDS.c.box).where(
+    _CARDS.c.user_id == bindparam("user_id"),
+    _CARDS.c.question_id.in_(bindparam("question_ids", expanding=True)),
+)
+_MOVE_CARD = update(_CARDS).where(_CARDS.c.id == bindparam("card_id"))
+"""Core statements, built once: every submit schedules its questions, and the ORM's bulk
+update by primary key cost more than the statements themselves."""
+
+
 def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
     """Move each answered question's card by the answer's outcome (``outcomes``: question id
     to right or not), in a few bulk statements whatever the number of questions."""
     cards = {
         question_id: (card_id, box)
         for card_id, question_id, box in db.session.execute(
-            select(PracticeCard.id, PracticeCard.question_id, PracticeCard.box).where(
-                PracticeCard.user_id == user_id,
-                PracticeCard.question_id.in_(list(outcomes)),
-            )
+            _CARDS_OF, {"user_id": user_id, "question_ids": list(outcomes)}
         )
     }
     new: list[dict[str, Any]] = []
@@ -69,11 +76,11 @@ def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
         if card_id is None:
             new.append({"user_id": user_id, "question_id": question_id, **values})
         else:
-            moved.append({"id": card_id, **values})
+            moved.append({"card_id": card_id, **values})
     if new:
-        db.session.execute(insert(PracticeCard), new)
+        db.session.execute(insert(_CARDS), new)
     if moved:
-        db.session.execute(update(PracticeCard), moved)
+        db.session.execute(_MOVE_CARD, moved)
     if retired:
         db.session.execute(
             delete(PracticeCard).where(PracticeCard.id.in_(retired)),

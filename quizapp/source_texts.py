@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from quizapp.bank.sources import SourceProblem, check_sources, normalise, split_paragraphs
 from quizapp.database import begin_write
@@ -176,11 +176,13 @@ def banks_with_text(bank_ids: set[int]) -> set[int]:
     )
 
 
+_OPEN_BOOK = select(SourceText.open_book).where(SourceText.bank_id == bindparam("bank_id"))
+"""Built once: every attempt page asks (see ``attempts._LOAD_ATTEMPT``)."""
+
+
 def open_book_text(bank_id: int) -> bool:
     """Whether students may read this bank's text during an attempt."""
-    return bool(
-        db.session.scalar(select(SourceText.open_book).where(SourceText.bank_id == bank_id))
-    )
+    return bool(db.session.scalar(_OPEN_BOOK, {"bank_id": bank_id}))
 
 
 def attach(bank_id: int, title: str, body: str, open_book: bool, user_id: int) -> SourceText:

@@ -12,8 +12,10 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from quizapp.attempts import is_answered
+from quizapp.i18n import N_, page_translations
 from quizapp.models import Attempt
 from quizapp.paging import Paging
 from quizapp.qtypes import InvalidResponse
@@ -72,9 +74,11 @@ def states_after_save(
     ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NavItem:
-    """One question in the navigator."""
+    """One question in the navigator, with its markup's class and label made here: the
+    template writes each row with three lookups instead of four tests and two texts (the
+    navigator of 20 to 40 rows was a quarter of the attempt page's template time)."""
 
     position: int
     page: int
@@ -82,15 +86,27 @@ class NavItem:
     flagged: bool
     on_this_page: bool
     href: str
+    state: str
+    """The state in words, for the navigator's and the summary's text."""
+    css: str
+    """The link's classes: ``qnav``, and ``qnav-answered`` and ``qnav-flagged`` as they apply."""
+    label: Markup
+    """The link's ``aria-label``: "Question 3, answered, flagged"."""
 
-    @property
-    def state(self) -> str:
-        """The state in words, for the navigator's and the summary's text."""
-        return _("answered") if self.answered else _("not answered")
+
+_QUESTION_STATE = N_("Question %(position)s, %(state)s")
+_FLAGGED = N_(", flagged")
 
 
 def navigator(attempt: Attempt, paging: Paging, page: int | None) -> list[NavItem]:
-    """Every question with its state and a link to it (on ``page``, a link within the page)."""
+    """Every question with its state and a link to it (on ``page``, a link within the page).
+
+    The texts are looked up once per page, not once per question; each label is the
+    catalogue's text with its values escaped, as a template's ``_()`` makes it."""
+    texts = page_translations()
+    question_state = Markup(texts.ugettext(_QUESTION_STATE))  # noqa: S704  (our own catalogue)
+    flagged_text = Markup(texts.ugettext(_FLAGGED))  # noqa: S704
+    states = {True: _("answered"), False: _("not answered")}
     items = []
     for slot in attempt.slots:
         slot_page = paging.page_of(slot.position)
@@ -105,14 +121,23 @@ def navigator(attempt: Attempt, paging: Paging, page: int | None) -> list[NavIte
                 _anchor=anchor,
             )
         )
+        answered = is_answered(slot)
+        flagged = slot.flagged
+        state = states[answered]
+        label = question_state % {"position": slot.position, "state": state}
         items.append(
             NavItem(
                 position=slot.position,
                 page=slot_page,
-                answered=is_answered(slot),
-                flagged=slot.flagged,
+                answered=answered,
+                flagged=flagged,
                 on_this_page=slot_page == page,
                 href=href,
+                state=state,
+                css="qnav"
+                + (" qnav-answered" if answered else "")
+                + (" qnav-flagged" if flagged else ""),
+                label=label + flagged_text if flagged else label,
             )
         )
     return items

@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -19,7 +20,7 @@ from quizapp import attempts as attempt_service
 from quizapp import review_rules, source_texts
 from quizapp.classes.rules import Applied, applied_settings
 from quizapp.extensions import db
-from quizapp.i18n import reason
+from quizapp.i18n import N_, page_translations, reason
 from quizapp.models import (
     Attempt,
     AttemptSlot,
@@ -311,6 +312,42 @@ class QuestionItem:
     response: dict[str, Any]
     languages: list[str]
     """The question's languages, for the switch (none for a question in one language)."""
+    heading: Markup
+    """"Question 3", "(2 marks)" and the flag's label: made with ``QuestionTexts``."""
+    points: Markup
+    flag_label: Markup
+
+
+_QUESTION = N_("Question %(position)s")
+_MARKS = N_("(%(value)s mark%(s)s)")
+_FLAG = N_("Flag question %(position)s for review before you submit")
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTexts:
+    """The texts written beside every question of the attempt page, looked up in the
+    catalogue once per page rather than three times per question (60 lookups on a page of
+    20); filled in as a template's ``_()`` fills them: the catalogue's text, values escaped."""
+
+    question: Markup
+    marks: Markup
+    flag: Markup
+
+    @classmethod
+    def of_page(cls) -> QuestionTexts:
+        texts = page_translations()
+        return cls(*(Markup(texts.ugettext(text)) for text in (_QUESTION, _MARKS, _FLAG)))  # noqa: S704
+
+    def item(self, slot: AttemptSlot, **values: Any) -> QuestionItem:
+        """The page's item for ``slot`` (``values``: QuestionItem's other fields)."""
+        position, mark = slot.position, slot.max_mark
+        return QuestionItem(
+            slot=slot,
+            heading=self.question % {"position": position},
+            points=self.marks % {"value": f"{mark:g}", "s": "s" if mark != 1 else ""},
+            flag_label=self.flag % {"position": position},
+            **values,
+        )
 
 
 def _attempt_page(
@@ -324,14 +361,15 @@ def _attempt_page(
     (``conflict``: the message and what the student typed), also the questions typed
     differently, with a button that puts those answers back on top of what is saved."""
     on_page = set(paging.positions(page))
+    texts = QuestionTexts.of_page()
     slots = []
     for slot in attempt.slots:
         if slot.position not in on_page:
             continue
         question = shown_question(slot)
         slots.append(
-            QuestionItem(
-                slot=slot,
+            texts.item(
+                slot,
                 question=question,
                 view=question.public_view(slot.layout),
                 prefix=attempt_service.slot_field_prefix(slot),
