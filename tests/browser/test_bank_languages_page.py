@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from flask.testing import FlaskCliRunner
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE_BANK = ROOT / "questions" / "china-belarus-2015" / "bank.yaml"
@@ -39,14 +39,13 @@ def test_the_overview_quiz_in_chinese_with_one_question_in_russian(
     assert re.search(r"[\u4e00-\u9fff]", chinese), chinese
     page.screenshot(path=str(artifacts / "bank-languages-attempt-zh.png"), full_page=True)
 
-    # answer question 1 (its first choice, or a typed answer) and save it
-    radios = first.locator("input[type=radio]")
-    if radios.count():
-        radios.first.check()
-    else:
-        first.locator("input[type=text], input[inputmode], textarea").first.fill("4")
-    page.get_by_role("button", name="保存，稍后继续").click()
-    saved = page.locator("#question-1").inner_html()
+    # answer question 1 (the quiz draws it: a choice to tick, a list to pick from, or a typed
+    # answer) and save it
+    answer(first)
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存，稍后继续").click()
+    saved = answer_state(page.locator("#question-1"))
+    assert saved, "the saved answer shows on the page"
     page.locator("#question-1").get_by_role("link", name="Русский").click()
     expect(page).to_have_url(re.compile(r"#question-1$"))
     first = page.locator("#question-1")
@@ -54,7 +53,7 @@ def test_the_overview_quiz_in_chinese_with_one_question_in_russian(
     russian = first.locator(".qtext").inner_text()
     assert re.search(r"[\u0400-\u04ff]", russian), russian
     expect(first.locator(".question-languages strong")).to_have_text("Русский")
-    assert ("checked" in saved) == ("checked" in first.inner_html())  # the answer kept
+    assert answer_state(first) == saved  # the answer kept
     expect(page.locator("#question-2")).to_have_attribute("lang", "zh")
     page.screenshot(path=str(artifacts / "bank-languages-attempt-ru.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -68,3 +67,32 @@ def test_the_overview_quiz_in_chinese_with_one_question_in_russian(
     expect(page.locator("#question-2")).to_have_attribute("lang", "zh")
     expect(page.locator("#question-1 .question-language")).to_have_text("(Русский)")
     page.screenshot(path=str(artifacts / "bank-languages-review.png"), full_page=True)
+
+
+ANSWER_KINDS = ("input[type=radio]", "input[type=checkbox]", "input[type=text]", "input[inputmode]")
+# The controls of the answer (not the flag for review).
+CONTROLS = ", ".join(f"{k}:not([name=flagged])" for k in (*ANSWER_KINDS, "textarea", "select"))
+
+
+def answer(question: Locator) -> None:
+    """Answer a question of any type by its first control."""
+    control = question.locator(CONTROLS).first
+    kind = control.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+    if kind in ("input:radio", "input:checkbox"):
+        control.check()
+    elif kind.startswith("select"):
+        control.select_option(index=1)
+    else:
+        control.fill("4")
+
+
+def answer_state(question: Locator) -> list[str]:
+    """What the question's controls hold: ticked choices, picked options, typed text (by the
+    controls' names and values, the same in every language)."""
+    return question.locator(CONTROLS).evaluate_all(
+        """controls => controls.flatMap(c => {
+            const ticked = c.type === "radio" || c.type === "checkbox";
+            if (ticked) return c.checked ? [c.name + "=" + c.value] : [];
+            return c.value ? [c.name + "=" + c.value] : [];
+        })"""
+    )
