@@ -33,6 +33,16 @@ def speak(client: FlaskClient, language: str) -> None:
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
 
 
+def start_in(
+    demo_app: Flask, client: FlaskClient, auth: AuthActions, language: str
+) -> tuple[QuizActions, int]:
+    """Register mei, whose browser asks for ``language``, and start the demo quiz."""
+    auth.register("mei")
+    speak(client, language)
+    actions = QuizActions(demo_app, client)
+    return actions, actions.start()
+
+
 @pytest.fixture
 def teacher(app: Flask, auth: AuthActions) -> AuthActions:
     with app.app_context():
@@ -172,10 +182,7 @@ def test_item_writing_warnings_in_the_bank_page_and_the_command_line_languages(
 def test_cloze_feedback_is_shown_in_russian(
     demo_app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
-    auth.register("mei")
-    speak(client, RU)
-    actions = QuizActions(demo_app, client)
-    attempt_id = actions.start()
+    actions, attempt_id = start_in(demo_app, client, auth, RU)
     answers = actions.right_answers(attempt_id)
     moons = next(name for name in answers if name.endswith("blank-moons"))
     answers[moons] = ["1,0"]  # right, and read as 1
@@ -209,10 +216,7 @@ def test_the_bank_page_names_the_question_types_in_chinese(
 def test_the_attempt_page_gives_the_script_its_words_in_the_language(
     demo_app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
-    auth.register("mei")
-    speak(client, ZH)
-    actions = QuizActions(demo_app, client)
-    attempt_id = actions.start()
+    _, attempt_id = start_in(demo_app, client, auth, ZH)
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert 'data-text-saved="已于 {time} 保存"' in page
     assert 'data-text-saving="正在保存…"' in page
@@ -264,9 +268,7 @@ def test_every_reason_zxcvbn_gives_is_in_the_catalogue() -> None:
 def test_a_bad_language_switch_is_refused_in_russian(
     demo_app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
-    auth.register("mei")
-    speak(client, RU)
-    attempt_id = QuizActions(demo_app, client).start()
+    _, attempt_id = start_in(demo_app, client, auth, RU)
     response = client.get(f"/attempts/{attempt_id}?lang_qx=zh")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -321,10 +323,7 @@ def test_the_chinese_text_writes_names_the_article_gives_only_in_latin_letters()
 def test_a_forged_answer_is_refused_in_russian_naming_the_question(
     demo_app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
-    auth.register("mei")
-    speak(client, RU)
-    actions = QuizActions(demo_app, client)
-    attempt_id = actions.start()
+    actions, attempt_id = start_in(demo_app, client, auth, RU)
     answers = actions.right_answers(attempt_id)
     single = next(name for name, value in answers.items() if name.endswith("-choice"))
     position = single.removeprefix("q").split("-")[0]
@@ -338,10 +337,7 @@ def test_a_forged_answer_is_refused_in_russian_naming_the_question(
 def test_true_or_false_and_the_correct_answer_read_in_chinese(
     demo_app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
-    auth.register("mei")
-    speak(client, ZH)
-    actions = QuizActions(demo_app, client)
-    attempt_id = actions.start()
+    actions, attempt_id = start_in(demo_app, client, auth, ZH)
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert "<span>对</span>" in page and "<span>错</span>" in page
     assert "<span>True</span>" not in page

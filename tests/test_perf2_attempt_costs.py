@@ -1,6 +1,6 @@
-"""What the attempt page and a submit no longer spend (issue 10, branch perf2): the page's
-per-question texts and navigator labels are looked up in the catalogue once per page, not once
-per question, and a submit to a quiz that no LMS links to asks about LTI in one statement.
+"""What the attempt page and a submit no longer spend (issue 10, branch perf2): a submit to a
+quiz that no LMS links to asks about LTI in one statement (the page's texts looked up once per
+page, not per question: tests/test_i18n_lookups.py).
 
 The page itself is unchanged: the navigator's labels and each question's heading, marks and
 flag still read as before, in English and in Chinese, with their values escaped."""
@@ -8,46 +8,13 @@ flag still read as before, in English and in Chinese, with their values escaped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import flask_babel
-import pytest
 from flask import Flask
 
 from tests.conftest import AuthActions, sql_statements
 from tests.quiz_actions import QuizActions
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
-
-
-@pytest.fixture
-def lookups(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Each catalogue lookup of Flask-Babel's (its own method, counted, still doing the work)."""
-    calls: list[str] = []
-    original = flask_babel.Domain.get_translations
-
-    def counted(self: flask_babel.Domain) -> object:
-        calls.append(str(flask_babel.get_locale()))
-        return original(self)
-
-    monkeypatch.setattr(flask_babel.Domain, "get_translations", counted)
-    yield calls
-
-
-@pytest.mark.parametrize("headers", [{}, ZH])
-def test_the_attempt_page_looks_texts_up_once_per_page_not_per_question(
-    quiz: QuizActions, auth: AuthActions, lookups: list[str], headers: dict[str, str]
-) -> None:
-    auth.register()
-    attempt_id = quiz.start("tour")
-    quiz.client.get(f"/attempts/{attempt_id}", headers=headers)  # templates compiled
-    lookups.clear()
-    page = quiz.client.get(f"/attempts/{attempt_id}", headers=headers).get_data(as_text=True)
-    questions = page.count('class="question"')
-    assert questions > 5
-    # Before: 11 for these 8 questions (the navigator asked for states per question); now
-    # the same 5 whatever the number of questions.
-    assert len(lookups) <= 6, (len(lookups), questions)
 
 
 def test_navigator_labels_and_question_texts_read_as_before(
