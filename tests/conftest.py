@@ -278,6 +278,17 @@ def auth(client: FlaskClient) -> AuthActions:
 
 
 @pytest.fixture
+def teacher(app: Flask, auth: AuthActions) -> AuthActions:
+    """The client logged in as ms-lee, a teacher."""
+    from quizapp.accounts import create_user
+
+    with app.app_context():
+        create_user("ms-lee", "teacher password", is_teacher=True)
+    auth.login("ms-lee", "teacher password")
+    return auth
+
+
+@pytest.fixture
 def demo_app(app: Flask, runner: FlaskCliRunner) -> Flask:
     """The app with the demo bank imported through the CLI."""
     result = runner.invoke(args=["quiz", "import", str(DEMO_BANK)])

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import Bank, CheckedUpload
 from tests.bank import hostile
@@ -41,14 +40,6 @@ BAD = {
         "6:31: quiz 'z': 'closes': 9999-12-31 is out of range",
     ),
 }
-
-
-@pytest.fixture
-def teacher(app, auth):
-    with app.app_context():
-        create_user("ms-lee", "teacher password", is_teacher=True)
-    auth.login("ms-lee", "teacher password")
-    return auth
 
 
 def upload(client, data: bytes, filename: str = "bank.yaml"):

@@ -15,7 +15,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quizapp.accounts import create_user
 from quizapp.bank.loader import load_bank_file
 from quizapp.translatable import Msg
 from tests.conftest import DEMO_BANK, REPO, AuthActions, csrf_token
@@ -41,14 +40,6 @@ def start_in(
     speak(client, language)
     actions = QuizActions(demo_app, client)
     return actions, actions.start()
-
-
-@pytest.fixture
-def teacher(app: Flask, auth: AuthActions) -> AuthActions:
-    with app.app_context():
-        create_user("ms-lee", "teacher password", is_teacher=True)
-    auth.login("ms-lee", "teacher password")
-    return auth
 
 
 def upload(client: FlaskClient, text: str) -> tuple[int, str]:

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from sqlalchemy import func, select
 
-from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import Attempt, Bank, Question, QuestionVersion
 from tests.conftest import DEMO_BANK, csrf_token
 
 DEMO_TEXT = (DEMO_BANK / "demo.yaml").read_text()
-
-
-@pytest.fixture
-def teacher(app, auth):
-    with app.app_context():
-        create_user("ms-lee", "teacher password", is_teacher=True)
-    auth.login("ms-lee", "teacher password")
-    return auth
 
 
 def upload(client, text: str, filename: str = "bank.yaml"):

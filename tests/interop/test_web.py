@@ -10,7 +10,6 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from quizapp.accounts import create_user
 from quizapp.bank.loader import load_bank_file
 from quizapp.extensions import db
 from quizapp.interop import convert, export_bank
@@ -18,14 +17,6 @@ from quizapp.models import Bank, QuestionVersion
 from tests.conftest import csrf_token
 from tests.interop.conftest import BANK_FILES, comparable
 from tests.test_teacher import upload_reference
-
-
-@pytest.fixture
-def teacher(app, auth):
-    with app.app_context():
-        create_user("ms-lee", "teacher password", is_teacher=True)
-    auth.login("ms-lee", "teacher password")
-    return auth
 
 
 def _bank_page(client) -> tuple[str, str]:

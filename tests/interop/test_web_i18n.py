@@ -7,26 +7,11 @@ from __future__ import annotations
 import html
 import io
 
-import pytest
-
-from quizapp.accounts import create_user
 from tests.conftest import csrf_token
+from tests.test_i18n_pure import speak
 
 #: A GIFT file with one essay (no counterpart here: left out, with a note) and one question.
 ESSAY_AND_QUESTION = b"::essay::Describe Mars.{}\n\n::red::Which planet is red?{=Mars}\n"
-
-
-@pytest.fixture
-def teacher(app, auth):
-    with app.app_context():
-        create_user("ms-lee", "teacher password", is_teacher=True)
-    auth.login("ms-lee", "teacher password")
-    return auth
-
-
-def _speaking(client, language: str) -> None:
-    """Every later request of this client asks for ``language`` (as a browser set to it)."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
 
 
 def _post_import(client, data: bytes, filename: str):
@@ -41,7 +26,7 @@ def _post_import(client, data: bytes, filename: str):
 def test_an_import_note_is_shown_in_chinese_and_the_bank_file_keeps_english(
     client, teacher
 ) -> None:
-    _speaking(client, "zh-CN,zh;q=0.9")
+    speak(client, "zh-CN,zh;q=0.9")
     response = _post_import(client, ESSAY_AND_QUESTION, "planets.txt")
     assert response.status_code == 200
     page = html.unescape(response.get_data(as_text=True))
@@ -53,7 +38,7 @@ def test_an_import_note_is_shown_in_chinese_and_the_bank_file_keeps_english(
 
 
 def test_a_refusal_is_shown_in_chinese_and_nothing_is_imported(client, teacher) -> None:
-    _speaking(client, "zh-CN")
+    speak(client, "zh-CN")
     response = _post_import(client, b"::essay::Describe Mars.{}\n", "essay.txt")
     assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))
@@ -65,7 +50,7 @@ def test_a_refusal_is_shown_in_chinese_and_nothing_is_imported(client, teacher) 
 
 
 def test_a_hostile_file_is_refused_in_russian(client, teacher) -> None:
-    _speaking(client, "ru-RU,ru;q=0.9")
+    speak(client, "ru-RU,ru;q=0.9")
     hostile = b'<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY x "y">]><quiz>&x;</quiz>'
     response = _post_import(client, hostile, "evil.xml")
     assert response.status_code == 422
@@ -76,7 +61,7 @@ def test_a_hostile_file_is_refused_in_russian(client, teacher) -> None:
 
 
 def test_the_export_notes_are_shown_in_russian(demo_app, client, teacher) -> None:
-    _speaking(client, "ru")
+    speak(client, "ru")
     listing = client.get("/teach/").get_data(as_text=True)
     bank_id = listing.split('href="/teach/banks/', 1)[1].split('"', 1)[0]
     bank_page = client.get(f"/teach/banks/{bank_id}").get_data(as_text=True)
