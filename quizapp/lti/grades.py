@@ -107,7 +107,10 @@ def _grade_rows(quiz_id: int, user_ids: Collection[int] | None) -> list[LtiGrade
     query = (
         select(LtiGrade)
         .join(LtiResourceLink, LtiResourceLink.id == LtiGrade.link_id)
-        .options(joinedload(LtiGrade.link).joinedload(LtiResourceLink.quiz))
+        .options(
+            joinedload(LtiGrade.link).joinedload(LtiResourceLink.quiz),
+            joinedload(LtiGrade.user),
+        )
         .where(LtiResourceLink.quiz_id == quiz_id)
         .order_by(LtiGrade.id)
     )
@@ -124,22 +127,27 @@ def queue(quiz_id: int, user_ids: Collection[int] | None) -> list[int]:
         return []
     grades: list[tuple[LtiGrade, float]] = []
     for row in rows:
-        user = db.session.get(User, row.user_id)
-        grade = current_grade(user, row.link.quiz) if user is not None else None
+        grade = current_grade(row.user, row.link.quiz)
         if grade is not None:
             grades.append((row, grade))
     if not grades:
         return []
     begin_write()
+    # The unsent grades of these (link, student) pairs, read at once (a regrade queues a class).
+    unsent = {
+        (older.link_id, older.user_id): older
+        for older in db.session.scalars(
+            select(LtiOutbox).where(
+                LtiOutbox.link_id.in_({row.link_id for row, _ in grades}),
+                LtiOutbox.user_id.in_({row.user_id for row, _ in grades}),
+            )
+        )
+    }
     queued: list[LtiOutbox] = []
     for row, grade in grades:
         # A newer grade replaces an unsent older one as a new row (a new id): a delivery of
         # the old one that is under way then deletes nothing when it ends.
-        older = db.session.scalar(
-            select(LtiOutbox).where(
-                LtiOutbox.link_id == row.link_id, LtiOutbox.user_id == row.user_id
-            )
-        )
+        older = unsent.get((row.link_id, row.user_id))
         tries, error = (older.tries, older.error) if older is not None else (0, None)
         if older is not None:
             db.session.execute(delete(LtiOutbox).where(LtiOutbox.id == older.id))
@@ -169,7 +177,10 @@ def queue_missed() -> int:
                 LtiOutbox,
                 (LtiOutbox.link_id == LtiGrade.link_id) & (LtiOutbox.user_id == LtiGrade.user_id),
             )
-            .options(joinedload(LtiGrade.link).joinedload(LtiResourceLink.quiz))
+            .options(
+                joinedload(LtiGrade.link).joinedload(LtiResourceLink.quiz),
+                joinedload(LtiGrade.user),
+            )
             .where(LtiOutbox.id.is_(None))
             .order_by(LtiGrade.id)
         ).unique()
