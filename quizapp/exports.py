@@ -27,9 +27,9 @@ from quizapp.stats import counted
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet may read as the start of a formula (OWASP's CSV injection list)."""
 ROWS_PER_CHUNK = 500
-MAX_MEMO = 5_000
-"""Distinct responses whose summary is remembered during one export."""
 """Rows read from the database per fetch, and written out per chunk of the response."""
+MAX_MEMO = 5_000
+"""Distinct graded responses whose cells are remembered during one export."""
 
 Cell = str | int | float | datetime | None
 
@@ -75,25 +75,23 @@ def safe_cell(value: Cell) -> str | int | float:
 
 
 BYTE_ORDER_MARK = "\ufeff"
+LINE_END = "\r\n"
+"""What ends a line: RFC 4180's CRLF, as spreadsheets expect."""
 
 
-def csv_chunks(
-    header: Sequence[str], rows: Iterable[Sequence[Cell]], *, made_safe: bool = False
-) -> Iterator[str]:
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
     """The header, then the rows, as CSV text in chunks of ``ROWS_PER_CHUNK`` rows.
 
-    Every cell goes through ``safe_cell``, unless the rows say they are ``made_safe`` already
-    (a long export applies it once per distinct value instead of once per cell). The text
-    starts with a byte-order mark: without it Excel reads UTF-8 as the system's code page and
-    mangles names in Cyrillic or Chinese.
+    Every cell goes through ``safe_cell``. The text starts with a byte-order mark: without it
+    Excel reads UTF-8 as the system's code page and mangles names in Cyrillic or Chinese.
     """
     buffer = io.StringIO()
     buffer.write(BYTE_ORDER_MARK)
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator=LINE_END)
     writer.writerow(header)
     pending = 0
     for row in rows:
-        writer.writerow(row if made_safe else [safe_cell(value) for value in row])
+        writer.writerow([safe_cell(value) for value in row])
         pending += 1
         if pending >= ROWS_PER_CHUNK:
             yield buffer.getvalue()
@@ -135,15 +133,28 @@ def attempt_rows(quiz: Quiz, class_id: int | None = None) -> Iterator[tuple[Cell
         )
 
 
-def answer_rows(quiz: Quiz, class_id: int | None = None) -> Iterator[tuple[str | int | float, ...]]:
-    """One row per answer of the counted attempts, by attempt and position, its cells already
-    spreadsheet-safe (for ``csv_chunks(..., made_safe=True)``). The answer is the question
+def csv_fields(cells: Sequence[str | int | float]) -> str:
+    """Cells already made safe, as the text ``csv.writer`` writes for them (no line end).
+
+    The writer quotes each field on its own (``QUOTE_MINIMAL``), so the text of a row is the
+    texts of its parts joined by commas: the answers export writes each part once."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells)
+    return buffer.getvalue()
+
+
+def answer_chunks(quiz: Quiz, class_id: int | None = None) -> Iterator[str]:
+    """The answers export: the header, then one line per answer of the counted attempts, by
+    attempt and position, in chunks of ``ROWS_PER_CHUNK`` lines. The answer is the question
     type's one-line summary, from the version the attempt was started with (the few versions of
     the quiz are parsed once, before the rows stream).
 
-    A class's answers repeat (everyone picks among a few choices), so the work per row is a
-    few dictionary look-ups: each distinct response (read as its stored JSON text) is decoded,
-    summarised and made safe once, and so is each attempt's student and time.
+    A class's answers repeat (everyone picks among a few choices), so the work per line is a
+    dictionary look-up and a join: each attempt's cells (student, quiz, attempt, time) are
+    written as CSV once, and so are the cells of each distinct graded response (question,
+    version, answer, mark, out of, state), decoded, summarised and made safe once; only the
+    position is written per line. The text is the one ``csv.writer`` would write for the whole
+    row (tests/test_exports.py compares them).
     """
     version_ids = (
         select(AttemptSlot.question_version_id)
@@ -162,8 +173,8 @@ def answer_rows(quiz: Quiz, class_id: int | None = None) -> Iterator[tuple[str |
     # per row, and these are plain columns.
     result = db.session.connection().execute(
         select(
-            User.username,
             Attempt.id,
+            User.username,
             Attempt.submitted_at,
             AttemptSlot.position,
             AttemptSlot.question_version_id,
@@ -182,35 +193,39 @@ def answer_rows(quiz: Quiz, class_id: int | None = None) -> Iterator[tuple[str |
     )
     title = safe_cell(quiz.title)
     # The memo is bounded, so memory stays constant however long the export.
-    summaries: dict[tuple[int, str | None], str | int | float] = {}
-    # Marks and states repeat too (a mark is one of a question's few fractions of its points).
-    grades: dict[tuple[Cell, Cell, Cell], tuple[str | int | float, ...]] = {}
-    attempt_cells: tuple[int, str | int | float, str | int | float] = (0, "", "")
-    for row in result:
-        username, attempt_id, submitted, position, version_id, response, mark, max_mark, state = row
-        if attempt_id != attempt_cells[0]:
-            attempt_cells = (attempt_id, safe_cell(username), safe_cell(submitted))
-        key, version_number, question = questions[version_id]
-        summary = summaries.get((version_id, response))
-        if summary is None:
-            if len(summaries) >= MAX_MEMO:
-                summaries.clear()
-            summary = safe_cell(question.summarize(json.loads(response) if response else {}))
-            summaries[(version_id, response)] = summary
-        grade = grades.get((mark, max_mark, state))
-        if grade is None:
-            if len(grades) >= MAX_MEMO:
-                grades.clear()
-            grade = (safe_cell(mark), safe_cell(max_mark), safe_cell(state))
-            grades[(mark, max_mark, state)] = grade
-        yield (
-            attempt_cells[1],
-            title,
-            attempt_id,
-            attempt_cells[2],
-            position,
-            key,
-            version_number,
-            summary,
-            *grade,
-        )
+    graded_cells: dict[tuple[int, str | None, Cell, Cell, Cell], str] = {}
+    current_attempt = 0
+    attempt_cells = ""
+    # The header goes out with the first chunk of lines (alone if there is none).
+    lines = [BYTE_ORDER_MARK + csv_fields(ANSWER_HEADER) + LINE_END]
+    for rows in result.partitions():
+        for attempt_id, username, submitted, position, version_id, *graded in rows:
+            response, mark, max_mark, state = graded
+            if attempt_id != current_attempt:
+                current_attempt = attempt_id
+                attempt_cells = csv_fields(
+                    (safe_cell(username), title, attempt_id, safe_cell(submitted))
+                )
+            memo_key = (version_id, response, mark, max_mark, state)
+            answer_cells = graded_cells.get(memo_key)
+            if answer_cells is None:
+                key, version_number, question = questions[version_id]
+                summary = question.summarize(json.loads(response) if response else {})
+                answer_cells = csv_fields(
+                    (
+                        key,
+                        version_number,
+                        safe_cell(summary),
+                        safe_cell(mark),
+                        safe_cell(max_mark),
+                        safe_cell(state),
+                    )
+                )
+                if len(graded_cells) >= MAX_MEMO:
+                    graded_cells.clear()
+                graded_cells[memo_key] = answer_cells
+            lines.append(f"{attempt_cells},{position},{answer_cells}{LINE_END}")
+        yield "".join(lines)
+        lines = []
+    if lines:
+        yield "".join(lines)

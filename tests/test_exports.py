@@ -164,3 +164,29 @@ def test_export_streams_in_chunks(
     assert len(chunks) == 5
     assert b"".join(chunks).count(b"\r\n") == 19
     response.close()
+
+
+def test_answers_export_is_the_text_a_csv_writer_writes_for_awkward_cells(
+    app: Flask, runner: FlaskCliRunner, client: FlaskClient, teacher: AuthActions, tmp_path: Path
+) -> None:
+    """The answers export writes each attempt's cells and each graded response's cells once
+    and joins them per line; the file must be what ``csv.writer`` makes of whole rows, for
+    cells that need quoting (commas, quotes, line breaks) as much as for plain ones."""
+    import_bank(runner, tmp_path, EXPORT_BANK)
+    typed = ['Paris, "the" capital', "two\nlines", "Paris", 'say "hi"', "Paris"]
+    for n, text in enumerate(typed):
+        take(app, f"o'neil, {n}", {"capital": text, "planet": "Jupiter"}, quiz_key="export")
+    response = client.get(f"/teach/reports/quizzes/{quiz_id(app, 'export')}/answers.csv")
+    rows = read_csv(response)
+    assert [row[7] for row in rows[1:] if row[5] == "capital"] == [
+        'Paris, "the" capital',
+        "two lines",  # a short answer's summary is one line
+        "Paris",
+        'say "hi"',
+        "Paris",
+    ]
+    assert {row[0] for row in rows[1:]} == {f"o'neil, {n}" for n in range(len(typed))}
+    expected = io.StringIO()
+    expected.write(exports.BYTE_ORDER_MARK)
+    csv.writer(expected, lineterminator="\r\n").writerows(rows)
+    assert response.get_data(as_text=True) == expected.getvalue()

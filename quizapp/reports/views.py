@@ -157,7 +157,5 @@ def answers_csv(quiz_id: int) -> ResponseReturnValue:
     """Every answer of the counted attempts, one row each, streamed."""
     row = readable_quiz_or_404(quiz_id)
     class_id = _class_id(_class_filter())
-    chunks = exports.csv_chunks(
-        exports.ANSWER_HEADER, exports.answer_rows(row, class_id), made_safe=True
-    )
+    chunks = exports.answer_chunks(row, class_id)
     return _csv_response(row, "answers", chunks)
