@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -33,6 +34,7 @@ from quizapp.question_language import language_name, wanted_language
 from quizapp.questions import quiz_settings, shown_question, version_languages
 from quizapp.student import attempt_pages
 from quizapp.student.forms import ActionForm
+from quizapp.student.question_fields import question_fields
 from quizapp.student_quizzes import student_quizzes
 
 blueprint = Blueprint("student", __name__)
@@ -312,6 +314,8 @@ class QuestionItem:
     response: dict[str, Any]
     languages: list[str]
     """The question's languages, for the switch (none for a question in one language)."""
+    fields: Markup
+    """Its answer fields with the saved response (``attempt_pages.question_fields``)."""
     heading: Markup
     """"Question 3", "(2 marks)" and the flag's label: made with ``QuestionTexts``."""
     points: Markup
@@ -362,19 +366,33 @@ def _attempt_page(
     differently, with a button that puts those answers back on top of what is saved."""
     on_page = set(paging.positions(page))
     texts = QuestionTexts.of_page()
+    page_language = str(get_locale())
     slots = []
     for slot in attempt.slots:
         if slot.position not in on_page:
             continue
         question = shown_question(slot)
+        view = question.public_view(slot.layout)
+        prefix = attempt_service.slot_field_prefix(slot)
+        response = slot.answer.response if slot.answer else {}
         slots.append(
             texts.item(
                 slot,
                 question=question,
-                view=question.public_view(slot.layout),
-                prefix=attempt_service.slot_field_prefix(slot),
-                response=slot.answer.response if slot.answer else {},
+                view=view,
+                prefix=prefix,
+                response=response,
                 languages=version_languages(slot.question_version),
+                fields=question_fields(
+                    question_type=question.type,
+                    content_hash=slot.question_version.content_hash,
+                    shown_language=slot.language or "",
+                    layout=slot.layout,
+                    prefix=prefix,
+                    response=response,
+                    page_language=page_language,
+                    view=lambda view=view: view,
+                ),
             )
         )
     differing: list[int] = []
