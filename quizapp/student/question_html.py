@@ -1,0 +1,83 @@
+"""HTML kept per process for the next page that shows the same: each question of the attempt
+page (its fieldset: heading, text, answer fields with the saved response, flag), rendered
+once per key and reused (``attempt_pages.page_questions`` makes the keys).
+
+A student who opens another page, or reloads one after answering a question, gets the
+unchanged questions from here and only the changed ones rendered again. Rendering the questions
+was about a third of the attempt page's CPU (docs/performance.md, session 6).
+
+The cache is bounded (least recently used out) and belongs to one app (tests run several in
+one process); it is not used while templates reload (development), so an edited template shows
+at once.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
+
+from flask import current_app
+from markupsafe import Markup
+
+MAX_ENTRIES = 4096
+"""About 1–2 KB each: a few MB per worker at most (200 students' pages of 20 questions)."""
+
+
+class HtmlCache:
+    """A bounded least-recently-used map from a key to HTML (a lock: gunicorn's threads share
+    it)."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> Markup | None:
+        with self._lock:
+            html = self._entries.get(key)
+            if html is not None:
+                self._entries.move_to_end(key)
+            return html
+
+    def put(self, key: Hashable, html: Markup) -> None:
+        with self._lock:
+            self._entries[key] = html
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+
+_EXTENSION = "quizapp.question_html"
+
+
+def html_cache() -> HtmlCache:
+    """This app's cache."""
+    cache = current_app.extensions.get(_EXTENSION)
+    if cache is None:
+        cache = current_app.extensions.setdefault(_EXTENSION, HtmlCache())
+    return cache
+
+
+def canonical(value: Mapping[str, Any] | None) -> str:
+    """A JSON document (a layout, a response) as one string for a key: equal for equal
+    content, whatever the order of its keys (``true`` and ``1`` differ)."""
+    return json.dumps(value or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def kept(key: Hashable, render: Callable[[], Markup]) -> Markup:
+    """The HTML kept for ``key``, else ``render()``'s, kept for next time. ``key`` must hold
+    everything the HTML depends on: whatever is not in it is shared between students."""
+    if current_app.jinja_env.auto_reload:
+        return render()
+    cache = html_cache()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.put(key, html)
+    return html
