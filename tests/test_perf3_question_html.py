@@ -8,8 +8,10 @@ another's."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from quizapp.student.question_html import HtmlCache
 from tests.conftest import AuthActions
@@ -17,6 +19,7 @@ from tests.quiz_actions import QuizActions
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 FIELDSET = re.compile(r'<fieldset class="question".*?</fieldset>', re.S)
+NAV_ROW = re.compile(r'<li><a href="[^"]*" class="qnav.*?</li>')
 
 
 def kept(app: Flask) -> HtmlCache:
@@ -52,6 +55,11 @@ def first_question_fields(quiz: QuizActions, attempt_id: int) -> dict[str, list[
     }
 
 
+def navigator_rows(quiz: QuizActions, attempt_id: int) -> list[str]:
+    page = quiz.client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    return NAV_ROW.findall(page)
+
+
 def test_a_page_opened_again_renders_only_the_questions_that_changed(
     demo_app: Flask, quiz: QuizActions, auth: AuthActions
 ) -> None:
@@ -59,20 +67,28 @@ def test_a_page_opened_again_renders_only_the_questions_that_changed(
     attempt_id = quiz.start("tour")
     first = fieldsets(quiz, attempt_id)
     shown = len(first)
-    assert shown > 2
-    assert len(kept(demo_app)) == shown
+    rows = navigator_rows(quiz, attempt_id)
+    assert shown > 2 and len(rows) >= shown
+    # One entry per question shown and per row of the navigator.
+    assert len(kept(demo_app)) == shown + len(rows)
     assert fieldsets(quiz, attempt_id) == first
-    assert len(kept(demo_app)) == shown  # all taken from the cache
+    assert navigator_rows(quiz, attempt_id) == rows
+    assert len(kept(demo_app)) == shown + len(rows)  # all taken from the cache
     answer = first_question_fields(quiz, attempt_id)
     response = quiz.save(attempt_id, {**answer, "page": ["1"], "flagged": ["2"]})
     assert response.status_code == 302
     after = fieldsets(quiz, attempt_id)
-    # Question 1 (its answer) and question 2 (its flag) rendered again; the rest as they were.
-    assert len(kept(demo_app)) == shown + 2
+    # Question 1 (its answer) and question 2 (its flag) rendered again, and their rows in
+    # the navigator; the rest as they were.
+    assert len(kept(demo_app)) == shown + len(rows) + 4
     assert after[2:] == first[2:]
     assert after[0] != first[0] and after[1] != first[1]
     assert 'id="flag-2" name="flagged" value="2" checked' in after[1]
     assert after == rendered_afresh(demo_app, quiz, attempt_id)
+    rows_after = navigator_rows(quiz, attempt_id)
+    assert 'class="qnav qnav-answered" data-position="1"' in rows_after[0]
+    assert 'class="qnav qnav-flagged" data-position="2"' in rows_after[1]
+    assert rows_after[2:] == rows[2:]
 
 
 def test_kept_questions_show_the_answer_saved_now(
@@ -114,3 +130,24 @@ def test_kept_questions_are_each_students_own_and_in_the_page_language(
     theirs = fieldsets(quiz, grace)
     assert theirs == rendered_afresh(demo_app, quiz, grace)
     assert not any(" checked" in fieldset or " selected" in fieldset for fieldset in theirs)
+
+
+def test_kept_navigator_rows_mark_the_questions_of_the_page_shown(
+    take: Callable[..., QuizActions], client: FlaskClient
+) -> None:
+    actions = take("- {id: quiz, title: Quiz, per_page: 2}\n- {id: whole, title: Whole}\n", count=4)
+    # A quiz on one page first: its rows link within the page too, but none is "current".
+    whole = client.get(f"/attempts/{actions.start('whole')}").get_data(as_text=True)
+    assert 'href="#question-1"' in whole
+    assert not any('aria-current="true"' in row for row in NAV_ROW.findall(whole))
+    attempt_id = actions.start("quiz")
+    for page, here, elsewhere in ((1, (1, 2), (3, 4)), (2, (3, 4), (1, 2)), (1, (1, 2), (3, 4))):
+        html = client.get(f"/attempts/{attempt_id}?page={page}").get_data(as_text=True)
+        rows = {int(n): row for n, row in re.findall(r'data-position="(\d)"([^>]*)>', html)}
+        assert rows.keys() == {1, 2, 3, 4}
+        for position in here:
+            assert 'aria-current="true"' in rows[position], (page, position)
+        for position in elsewhere:
+            assert 'aria-current="true"' not in rows[position], (page, position)
+        assert f'href="#question-{here[0]}"' in html
+        assert f'href="/attempts/{attempt_id}?page={3 - page}#question-{elsewhere[0]}"' in html

@@ -147,6 +147,21 @@ def navigator(attempt: Attempt, paging: Paging, page: int | None) -> list[NavIte
     return items
 
 
+def navigator_row(item: NavItem, current: bool) -> Markup:
+    """One row of the navigator (``current``: the question is on this page of several), by
+    ``student/attempt_navigator.html``, kept once rendered: the rows rendered by the template
+    were about a third of the page's template time (docs/performance.md, session 6). The key
+    holds all the row shows; its label carries the page's language."""
+    current = bool(current)
+    key = ("navigator-row", item.href, item.css, item.position, current, str(item.label))
+
+    def render() -> Markup:
+        macros = current_app.jinja_env.get_template("student/attempt_navigator.html").module
+        return Markup(macros.row(item, current))  # type: ignore[attr-defined]  # noqa: S704  (autoescaped)
+
+    return question_html.kept(key, render)
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionItem:
     """One question of the attempt page, as ``student/attempt_question.html`` reads it
