@@ -7,7 +7,7 @@ Only whether a question is answered ever reaches the page, never whether it is r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,19 +147,21 @@ def navigator(attempt: Attempt, paging: Paging, page: int | None) -> list[NavIte
     return items
 
 
-def navigator_row(item: NavItem, current: bool) -> Markup:
-    """One row of the navigator (``current``: the question is on this page of several), by
-    ``student/attempt_navigator.html``, kept once rendered: the rows rendered by the template
-    were about a third of the page's template time (docs/performance.md, session 6). The key
-    holds all the row shows; its label carries the page's language."""
-    current = bool(current)
-    key = ("navigator-row", item.href, item.css, item.position, current, str(item.label))
+def navigator_rows() -> Callable[[NavItem, bool], Markup]:
+    """The page's maker of navigator rows: ``row(item, current)`` (``current``: the question
+    is on this page of several), by ``student/attempt_navigator.html``, kept once rendered:
+    the rows rendered by the template were about a third of the page's template time
+    (docs/performance.md, session 6). The key holds all a row shows; its label carries the
+    page's language."""
+    keep = question_html.keeper()
+    macros = current_app.jinja_env.get_template("student/attempt_navigator.html").module
 
-    def render() -> Markup:
-        macros = current_app.jinja_env.get_template("student/attempt_navigator.html").module
-        return Markup(macros.row(item, current))  # type: ignore[attr-defined]  # noqa: S704  (autoescaped)
+    def row(item: NavItem, current: bool) -> Markup:
+        current = bool(current)
+        key = ("navigator-row", item.href, item.css, item.position, current, str(item.label))
+        return keep(key, lambda: Markup(macros.row(item, current)))  # type: ignore[attr-defined]  # noqa: S704  (autoescaped)
 
-    return question_html.kept(key, render)
+    return row
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +243,7 @@ def page_questions(attempt: Attempt, positions: set[int]) -> list[PageQuestion]:
     feedback is in it: the fieldset shows the question's public view only."""
     texts: list[QuestionTexts] = []  # looked up at the first question not kept
     page_language = str(get_locale())
+    keep = question_html.keeper()
     script_root = request.script_root
     questions = []
     for slot in attempt.slots:
@@ -268,7 +271,5 @@ def page_questions(attempt: Attempt, positions: set[int]) -> list[PageQuestion]:
             macros = current_app.jinja_env.get_template("student/attempt_question.html").module
             return Markup(macros.fieldset(texts[0].item(slot, response), attempt.id, language_name))  # type: ignore[attr-defined]  # noqa: S704  (autoescaped)
 
-        questions.append(
-            PageQuestion(slot=slot, response=response, html=question_html.kept(key, render))
-        )
+        questions.append(PageQuestion(slot=slot, response=response, html=keep(key, render)))
     return questions

@@ -1,10 +1,12 @@
 """HTML kept per process for the next page that shows the same: each question of the attempt
-page (its fieldset: heading, text, answer fields with the saved response, flag), rendered
-once per key and reused (``attempt_pages.page_questions`` makes the keys).
+page (its fieldset: heading, text, answer fields with the saved response, flag) and each row of
+its navigator, rendered once per key and reused (``attempt_pages.page_questions`` and
+``attempt_pages.navigator_rows`` make the keys).
 
 A student who opens another page, or reloads one after answering a question, gets the
 unchanged questions from here and only the changed ones rendered again. Rendering the questions
-was about a third of the attempt page's CPU (docs/performance.md, session 6).
+and the navigator's rows was about half of the attempt page's template time
+(docs/performance.md, session 6).
 
 The cache is bounded (least recently used out) and belongs to one app (tests run several in
 one process); it is not used while templates reload (development), so an edited template shows
@@ -71,14 +73,27 @@ def canonical(value: Mapping[str, Any] | None) -> str:
     return repr(value or {})
 
 
-def kept(key: Hashable, render: Callable[[], Markup]) -> Markup:
-    """The HTML kept for ``key``, else ``render()``'s, kept for next time. ``key`` must hold
-    everything the HTML depends on: whatever is not in it is shared between students."""
-    if current_app.jinja_env.auto_reload:
-        return render()
-    cache = html_cache()
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.put(key, html)
-    return html
+class Keeper:
+    """``keeper(key, render)``: the HTML kept for ``key``, else ``render()``'s, kept for next
+    time. ``key`` must hold everything the HTML depends on: whatever is not in it is shared
+    between students. One per page, so the page's 20 to 80 look-ups find the cache once."""
+
+    __slots__ = ("cache",)
+
+    def __init__(self, cache: HtmlCache | None) -> None:
+        self.cache = cache
+
+    def __call__(self, key: Hashable, render: Callable[[], Markup]) -> Markup:
+        cache = self.cache
+        if cache is None:
+            return render()
+        html = cache.get(key)
+        if html is None:
+            html = render()
+            cache.put(key, html)
+        return html
+
+
+def keeper() -> Keeper:
+    """A keeper for this app's cache; one that keeps nothing while templates reload."""
+    return Keeper(None if current_app.jinja_env.auto_reload else html_cache())

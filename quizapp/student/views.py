@@ -334,7 +334,7 @@ def _attempt_page(
         page=page,
         paging=paging,
         navigator=attempt_pages.navigator(attempt, paging, page),
-        navigator_row=attempt_pages.navigator_row,
+        navigator_row=attempt_pages.navigator_rows(),
         seconds_left=attempt_service.seconds_left(attempt),
         due_at=_to_the_second(attempt_service.due_at(attempt)),
         notes=applied.notes if (applied := attempt_service.applied_to(attempt)) else (),
