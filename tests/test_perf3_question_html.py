@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
-from quizapp.student.question_html import HtmlCache
+from quizapp.student.question_html import ENTRY_OVERHEAD, HtmlCache
 from tests.conftest import AuthActions
 from tests.quiz_actions import QuizActions
 
@@ -151,3 +152,19 @@ def test_kept_navigator_rows_mark_the_questions_of_the_page_shown(
             assert 'aria-current="true"' not in rows[position], (page, position)
         assert f'href="#question-{here[0]}"' in html
         assert f'href="/attempts/{attempt_id}?page={3 - page}#question-{elsewhere[0]}"' in html
+
+
+def test_the_cache_keeps_the_most_recently_used_within_its_budget() -> None:
+    entry = 100 + ENTRY_OVERHEAD
+    cache = HtmlCache(max_characters=3 * entry)
+    for key in range(3):
+        cache.put(key, escape("x" * 100))
+    assert cache.get(0) == "x" * 100  # now the most recently used
+    cache.put(3, escape("y" * 100))  # over budget: out goes 1, the least recently used
+    assert cache.get(1) is None
+    assert [cache.get(key) is not None for key in (0, 2, 3)] == [True, True, True]
+    assert len(cache) == 3 and cache.characters == 3 * entry
+    cache.put(0, escape("z" * 10))  # replaced: counted once, at its new size
+    assert cache.get(0) == "z" * 10 and cache.characters == 2 * entry + 10 + ENTRY_OVERHEAD
+    cache.put(4, escape("w" * 3 * entry))  # larger than the whole budget: nothing is kept
+    assert len(cache) == 0 and cache.characters == 0

@@ -23,16 +23,22 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup
 
-MAX_ENTRIES = 4096
-"""About 1–2 KB each: a few MB per worker at most (200 students' pages of 20 questions)."""
+MAX_CHARACTERS = 4_000_000
+"""The cache's budget, in characters of HTML (plus ``ENTRY_OVERHEAD`` each): 4 to 8 MB per
+worker at most (a question's fieldset is about 1,100 characters, a navigator row 220), room
+for about 3,000 fieldsets or a class of 150 students' 20-question pages with their rows."""
+
+ENTRY_OVERHEAD = 200
+"""What an entry's key and bookkeeping add, counted as characters."""
 
 
 class HtmlCache:
-    """A bounded least-recently-used map from a key to HTML (a lock: gunicorn's threads share
-    it)."""
+    """A least-recently-used map from a key to HTML, bounded by the characters it holds (a
+    lock: gunicorn's threads share it)."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self.max_entries = max_entries
+    def __init__(self, max_characters: int = MAX_CHARACTERS) -> None:
+        self.max_characters = max_characters
+        self.characters = 0
         self._entries: OrderedDict[Hashable, Markup] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -48,10 +54,14 @@ class HtmlCache:
 
     def put(self, key: Hashable, html: Markup) -> None:
         with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.characters -= len(old) + ENTRY_OVERHEAD
             self._entries[key] = html
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self.characters += len(html) + ENTRY_OVERHEAD
+            while self.characters > self.max_characters and self._entries:
+                _, evicted = self._entries.popitem(last=False)
+                self.characters -= len(evicted) + ENTRY_OVERHEAD
 
 
 _EXTENSION = "quizapp.question_html"
