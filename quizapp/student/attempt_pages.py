@@ -1,25 +1,29 @@
-"""What the attempt page and the summary show beside the questions: which page each question
-stands on, its state in the navigator (answered, flagged), and the review flags a page sent.
+"""What the attempt page and the summary show: each question of a page (rendered once per key
+and kept, ``question_html``), which page each question stands on, its state in the navigator
+(answered, flagged), and the review flags a page sent.
 
 Only whether a question is answered ever reaches the page, never whether it is right.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
+from flask import current_app, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from quizapp.attempts import is_answered
+from quizapp.attempts import is_answered, slot_field_prefix
 from quizapp.i18n import N_, page_translations
-from quizapp.models import Attempt
+from quizapp.models import Attempt, AttemptSlot
 from quizapp.paging import Paging
-from quizapp.qtypes import InvalidResponse
-from quizapp.questions import quiz_settings
+from quizapp.qtypes import InvalidResponse, QuestionBase
+from quizapp.question_language import language_name
+from quizapp.questions import quiz_settings, shown_question, version_languages
+from quizapp.student import question_html
 
 
 def paging_of(attempt: Attempt) -> Paging:
@@ -141,3 +145,131 @@ def navigator(attempt: Attempt, paging: Paging, page: int | None) -> list[NavIte
             )
         )
     return items
+
+
+def navigator_rows() -> Callable[[NavItem, bool], Markup]:
+    """The page's maker of navigator rows: ``row(item, current)`` (``current``: the question
+    is on this page of several), by ``student/attempt_navigator.html``, kept once rendered:
+    the rows rendered by the template were about a third of the page's template time
+    (docs/performance.md, session 6). The key holds all a row shows; its label carries the
+    page's language."""
+    keep = question_html.keeper()
+    macros = current_app.jinja_env.get_template("student/attempt_navigator.html").module
+
+    def row(item: NavItem, current: bool) -> Markup:
+        current = bool(current)
+        key = ("navigator-row", item.href, item.css, item.position, current, str(item.label))
+        return keep(key, lambda: Markup(macros.row(item, current)))  # type: ignore[attr-defined]  # noqa: S704  (autoescaped)
+
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionItem:
+    """One question of the attempt page, as ``student/attempt_question.html`` reads it
+    (attributes, not dict keys: Jinja looks an attribute up first, so a dict would cost a
+    failed lookup per use)."""
+
+    slot: AttemptSlot
+    question: QuestionBase
+    view: dict[str, Any]
+    prefix: str
+    response: dict[str, Any]
+    languages: list[str]
+    """The question's languages, for the switch (none for a question in one language)."""
+    heading: Markup
+    """"Question 3", "(2 marks)" and the flag's label: made with ``QuestionTexts``."""
+    points: Markup
+    flag_label: Markup
+
+
+_QUESTION = N_("Question %(position)s")
+_MARKS = N_("(%(value)s mark%(s)s)")
+_FLAG = N_("Flag question %(position)s for review before you submit")
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTexts:
+    """The texts written beside every question of the attempt page, looked up in the
+    catalogue once per page rather than three times per question (60 lookups on a page of
+    20); filled in as a template's ``_()`` fills them: the catalogue's text, values escaped."""
+
+    question: Markup
+    marks: Markup
+    flag: Markup
+
+    @classmethod
+    def of_page(cls) -> QuestionTexts:
+        texts = page_translations()
+        return cls(*(Markup(texts.ugettext(text)) for text in (_QUESTION, _MARKS, _FLAG)))  # noqa: S704
+
+    def item(self, slot: AttemptSlot, response: dict[str, Any]) -> QuestionItem:
+        """The page's item for ``slot``, with its saved ``response``."""
+        position, mark = slot.position, slot.max_mark
+        question = shown_question(slot)
+        return QuestionItem(
+            slot=slot,
+            question=question,
+            view=question.public_view(slot.layout),
+            prefix=slot_field_prefix(slot),
+            response=response,
+            languages=version_languages(slot.question_version),
+            heading=self.question % {"position": position},
+            points=self.marks % {"value": f"{mark:g}", "s": "s" if mark != 1 else ""},
+            flag_label=self.flag % {"position": position},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PageQuestion:
+    """A question as the attempt page shows it: its HTML, and the slot and saved response
+    that a refused save compares with what the student typed."""
+
+    slot: AttemptSlot
+    response: dict[str, Any]
+    html: Markup
+
+
+def page_questions(attempt: Attempt, positions: set[int]) -> list[PageQuestion]:
+    """The questions of the attempt at ``positions``, each rendered by
+    ``student/attempt_question.html`` or taken from ``question_html`` when the same was
+    rendered before.
+
+    The key holds everything that fieldset shows: the question version and the language it is
+    shown in (text, choices, the languages to switch to), the layout (the choices' order), the
+    position (field names, "Question 3"), the marks, the flag, the saved response (checked,
+    selected, typed), the page's language (the texts around), and for a question in several
+    languages the attempt and the site's root (the switch's links). No correct answer or
+    feedback is in it: the fieldset shows the question's public view only."""
+    texts: list[QuestionTexts] = []  # looked up at the first question not kept
+    page_language = str(get_locale())
+    keep = question_html.keeper()
+    script_root = request.script_root
+    questions = []
+    for slot in attempt.slots:
+        if slot.position not in positions:
+            continue
+        response = slot.answer.response if slot.answer else {}
+        version = slot.question_version
+        several = len(version_languages(version)) > 1
+        key = (
+            "attempt-question",
+            version.content_hash,
+            slot.language or "",
+            question_html.canonical(slot.layout),
+            slot.position,
+            float(slot.max_mark),
+            bool(slot.flagged),
+            question_html.canonical(response),
+            page_language,
+            (attempt.id, script_root) if several else None,
+        )
+
+        def render(slot: AttemptSlot = slot, response: dict[str, Any] = response) -> Markup:
+            if not texts:
+                texts.append(QuestionTexts.of_page())
+            macros = current_app.jinja_env.get_template("student/attempt_question.html").module
+            return Markup(macros.fieldset(texts[0].item(slot, response), attempt.id, language_name))  # type: ignore[attr-defined]  # noqa: S704  (autoescaped)
+
+        questions.append(PageQuestion(slot=slot, response=response, html=keep(key, render)))
+    return questions

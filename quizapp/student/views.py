@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +11,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -20,7 +18,7 @@ from quizapp import attempts as attempt_service
 from quizapp import review_rules, source_texts
 from quizapp.classes.rules import Applied, applied_settings
 from quizapp.extensions import db
-from quizapp.i18n import N_, page_translations, reason
+from quizapp.i18n import reason
 from quizapp.models import (
     Attempt,
     AttemptSlot,
@@ -28,9 +26,9 @@ from quizapp.models import (
     QuestionVersion,
     Quiz,
 )
-from quizapp.qtypes import InvalidResponse, QuestionBase
+from quizapp.qtypes import InvalidResponse
 from quizapp.question_language import language_name, wanted_language
-from quizapp.questions import quiz_settings, shown_question, version_languages
+from quizapp.questions import quiz_settings
 from quizapp.student import attempt_pages
 from quizapp.student.forms import ActionForm
 from quizapp.student_quizzes import student_quizzes
@@ -300,56 +298,6 @@ def _number_of(value: str) -> int | None:
     return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
 
 
-@dataclass(frozen=True, slots=True)
-class QuestionItem:
-    """One question of the attempt page, as its template reads it (attributes, not dict keys:
-    Jinja looks an attribute up first, so a dict would cost a failed lookup per use)."""
-
-    slot: AttemptSlot
-    question: QuestionBase
-    view: dict[str, Any]
-    prefix: str
-    response: dict[str, Any]
-    languages: list[str]
-    """The question's languages, for the switch (none for a question in one language)."""
-    heading: Markup
-    """"Question 3", "(2 marks)" and the flag's label: made with ``QuestionTexts``."""
-    points: Markup
-    flag_label: Markup
-
-
-_QUESTION = N_("Question %(position)s")
-_MARKS = N_("(%(value)s mark%(s)s)")
-_FLAG = N_("Flag question %(position)s for review before you submit")
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionTexts:
-    """The texts written beside every question of the attempt page, looked up in the
-    catalogue once per page rather than three times per question (60 lookups on a page of
-    20); filled in as a template's ``_()`` fills them: the catalogue's text, values escaped."""
-
-    question: Markup
-    marks: Markup
-    flag: Markup
-
-    @classmethod
-    def of_page(cls) -> QuestionTexts:
-        texts = page_translations()
-        return cls(*(Markup(texts.ugettext(text)) for text in (_QUESTION, _MARKS, _FLAG)))  # noqa: S704
-
-    def item(self, slot: AttemptSlot, **values: Any) -> QuestionItem:
-        """The page's item for ``slot`` (``values``: QuestionItem's other fields)."""
-        position, mark = slot.position, slot.max_mark
-        return QuestionItem(
-            slot=slot,
-            heading=self.question % {"position": position},
-            points=self.marks % {"value": f"{mark:g}", "s": "s" if mark != 1 else ""},
-            flag_label=self.flag % {"position": position},
-            **values,
-        )
-
-
 def _attempt_page(
     attempt: Attempt,
     form: ActionForm,
@@ -360,23 +308,7 @@ def _attempt_page(
     """One page of the attempt form with what is saved now; after a refused stale save
     (``conflict``: the message and what the student typed), also the questions typed
     differently, with a button that puts those answers back on top of what is saved."""
-    on_page = set(paging.positions(page))
-    texts = QuestionTexts.of_page()
-    slots = []
-    for slot in attempt.slots:
-        if slot.position not in on_page:
-            continue
-        question = shown_question(slot)
-        slots.append(
-            texts.item(
-                slot,
-                question=question,
-                view=question.public_view(slot.layout),
-                prefix=attempt_service.slot_field_prefix(slot),
-                response=slot.answer.response if slot.answer else {},
-                languages=version_languages(slot.question_version),
-            )
-        )
+    slots = attempt_pages.page_questions(attempt, set(paging.positions(page)))
     differing: list[int] = []
     typed_fields: list[tuple[str, str]] = []
     if conflict is not None:
@@ -402,6 +334,7 @@ def _attempt_page(
         page=page,
         paging=paging,
         navigator=attempt_pages.navigator(attempt, paging, page),
+        navigator_row=attempt_pages.navigator_rows(),
         seconds_left=attempt_service.seconds_left(attempt),
         due_at=_to_the_second(attempt_service.due_at(attempt)),
         notes=applied.notes if (applied := attempt_service.applied_to(attempt)) else (),
