@@ -53,6 +53,7 @@ CONFIGS: dict[str, tuple[int, int, dict[str, str], tuple[str, ...]]] = {
     "readme": (2, 4, {}, ()),
     "no-freeze": (2, 4, {"BENCH_NO_DEPLOY_HOOKS": "1"}, ()),
     "preload": (2, 4, {}, ("--preload",)),
+    "sync-normal": (2, 4, {"QUIZAPP_SQLITE_SYNCHRONOUS": "NORMAL"}, ()),
     "gen0-10k": (2, 4, {"BENCH_GC_THRESHOLD": "10000,10,10"}, ()),
     "2x2": (2, 2, {}, ()),
     "3x2": (3, 2, {}, ()),
