@@ -19,8 +19,8 @@ def post_worker_init(worker: Any) -> None:
 
     A loaded worker holds about 130,000 objects that live as long as it does (modules,
     SQLAlchemy's mappers and compiled statements, Jinja's templates), and every full
-    collection walked them all: about 0.1 s of CPU under a request, now and then, on a
-    machine where a submit costs 15 ms (measured: docs/performance.md, "Session 6").
+    collection walked them all: 0.1-0.2 s of CPU under some request, now and then, where a
+    submit costs about 20 ms (measured: docs/performance.md, "Session 6").
     The objects are not leaked or kept longer than before; the collector only stops checking
     them for cycles (they are never garbage while the app runs). Garbage made before the
     freeze is collected first, so nothing unreachable is frozen.
