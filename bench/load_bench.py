@@ -93,6 +93,9 @@ BURST_SECONDS = 120
 KEEP_ALIVE = 130
 """gunicorn's --keep-alive, as the README deploys it: longer than the burst may take, so that
 no connection already answered is closed under wrk while the others are still served."""
+GUNICORN_CONFIG = "python:quizapp.gunicorn_conf"
+"""gunicorn's -c, as the README deploys it: its hooks (``gc.freeze`` once a worker has loaded
+the app) are part of what is measured."""
 SUBMIT_QUIZZES = ("bench-s1", "bench-s2", "bench-s3", "bench-s4", "bench-s5")
 """Quizzes whose attempts are prepared for the submit rounds: one unfinished attempt per
 student and quiz, so the class size times these bounds the submits a run can post."""
@@ -1069,6 +1072,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"gunicorn --keep-alive (default {KEEP_ALIVE}, as the README's deploy command)",
     )
     parser.add_argument(
+        "--config",
+        default=GUNICORN_CONFIG,
+        help=f"gunicorn -c for the app (default {GUNICORN_CONFIG}, as the README deploys it)",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL"),
         help="a PostgreSQL database to use (EMPTIED first); default a temporary SQLite file",
@@ -1141,7 +1149,11 @@ def bench(args: argparse.Namespace) -> None:
             "extra": ("--keep-alive", str(args.keep_alive)),
         }
         with (
-            Gunicorn("quizapp:create_app()", site.env(), **server_args) as app_server,
+            Gunicorn(
+                "quizapp:create_app()",
+                site.env(),
+                **{**server_args, "extra": ("-c", args.config, *server_args["extra"])},
+            ) as app_server,
             Gunicorn("hello_app:app", site.env(), pythonpath=BENCH, **server_args) as ceiling,
         ):
             prepared_at = time.perf_counter()
@@ -1202,7 +1214,7 @@ def bench(args: argparse.Namespace) -> None:
         f"- Machine: {machine()}.",
         f"- Load average (1 / 5 / 15 min): {load_before} before, {load()} after.",
         f"- Database: {dialect}; gunicorn {args.workers} workers × {args.threads} threads "
-        f"(gthread, --keep-alive {args.keep_alive}) on 127.0.0.1; "
+        f"(gthread, -c {args.config}, --keep-alive {args.keep_alive}) on 127.0.0.1; "
         + (
             f"wrk -t{args.wrk_threads} -c{args.connections}, {args.duration:g} s a run, "
             f"{args.rounds} interleaved round{'s' if args.rounds != 1 else ''} "

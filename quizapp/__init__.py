@@ -60,7 +60,9 @@ def register_extensions(app: Flask) -> None:
 
     i18n.init_app(app)
     with app.app_context():
-        configure_engine(db.engine, app.config["DATABASE_BUSY_TIMEOUT"])
+        configure_engine(
+            db.engine, app.config["DATABASE_BUSY_TIMEOUT"], app.config["SQLITE_SYNCHRONOUS"]
+        )
 
     @app.teardown_request
     def _end_session(_error: BaseException | None) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 
 from quizapp.extensions import db
 from quizapp.models import Answer, AnswerPick, Attempt, AttemptSlot
@@ -23,9 +23,21 @@ from quizapp.models import Answer, AnswerPick, Attempt, AttemptSlot
 _ANSWERS = Answer.__table__
 _PICKS = AnswerPick.__table__
 _ATTEMPTS = Attempt.__table__
-"""The tables themselves: the inserts and the attempt's update are Core statements, which skip
-the ORM's bulk machinery (a tenth of a submit's CPU went to it); nothing here needs the ORM's
-objects, and the caller's objects are expired by the commit as before."""
+_SLOTS = AttemptSlot.__table__
+"""The tables themselves: every statement here is a Core statement, which skips the ORM's bulk
+machinery (a tenth of a submit's CPU went to it); nothing here needs the ORM's objects, and
+the caller's objects are expired by the commit as before."""
+
+_INSERT_ANSWERS = insert(_ANSWERS).returning(_ANSWERS.c.id, _ANSWERS.c.slot_id)
+_INSERT_PICKS = insert(_PICKS)
+_UPDATE_ANSWER = update(_ANSWERS).where(_ANSWERS.c.id == bindparam("answer_id"))
+_UPDATE_ATTEMPT = update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id_"))
+_UPDATE_FLAG = update(_SLOTS).where(_SLOTS.c.id == bindparam("slot_id_"))
+"""Built once, with bound parameters (the columns set are those named in each row's values):
+every save and submit runs them, and a statement built anew is built and hashed again for
+SQLAlchemy's compiled cache each time. The stored answers (a student's autosaved ones) are
+updated by one executemany of ``_UPDATE_ANSWER`` rather than the ORM's bulk update by primary
+key. Measured together: docs/performance.md, "Session 6"."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +64,7 @@ def write_answers(attempt_id: int, answers: Sequence[SlotAnswer]) -> None:
     ids = {answer.slot_id: answer.stored_id for answer in stored}
     if new:
         rows = db.session.execute(
-            insert(_ANSWERS).returning(_ANSWERS.c.id, _ANSWERS.c.slot_id),
+            _INSERT_ANSWERS,
             [
                 {
                     "slot_id": answer.slot_id,
@@ -66,7 +78,8 @@ def write_answers(attempt_id: int, answers: Sequence[SlotAnswer]) -> None:
         ids.update({slot_id: answer_id for answer_id, slot_id in rows})
     if stored:
         db.session.execute(
-            update(Answer), [{"id": answer.stored_id, **_values(answer)} for answer in stored]
+            _UPDATE_ANSWER,
+            [{"answer_id": answer.stored_id, **_values(answer)} for answer in stored],
         )
     picks = [
         {
@@ -79,7 +92,7 @@ def write_answers(attempt_id: int, answers: Sequence[SlotAnswer]) -> None:
         for key in answer.picks
     ]
     if picks:
-        db.session.execute(insert(_PICKS), picks)
+        db.session.execute(_INSERT_PICKS, picks)
 
 
 def _values(answer: SlotAnswer) -> dict[str, Any]:
@@ -94,13 +107,13 @@ def _values(answer: SlotAnswer) -> dict[str, Any]:
 
 def update_attempt(attempt_id: int, **values: Any) -> None:
     """Set columns of the attempt row (its save count, and its marks and finish time)."""
-    db.session.execute(update(_ATTEMPTS).where(_ATTEMPTS.c.id == attempt_id).values(**values))
+    db.session.execute(_UPDATE_ATTEMPT, {"attempt_id_": attempt_id, **values})
 
 
 def write_flags(flags: Mapping[int, bool]) -> None:
     """Set the review flag of slots (by slot id) in one executemany UPDATE."""
     if flags:
         db.session.execute(
-            update(AttemptSlot),
-            [{"id": slot_id, "flagged": flagged} for slot_id, flagged in flags.items()],
+            _UPDATE_FLAG,
+            [{"slot_id_": slot_id, "flagged": flagged} for slot_id, flagged in flags.items()],
         )

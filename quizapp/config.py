@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "OPEN_QUIZZES": False,
     # Seconds a write waits for another writer's lock before the request gives up with a 503.
     "DATABASE_BUSY_TIMEOUT": 15.0,
+    # SQLite only: PRAGMA synchronous in WAL mode ("FULL": every commit waits for the disk;
+    # "NORMAL": a power cut may lose the last commits, never corrupts). See the README.
+    "SQLITE_SYNCHRONOUS": "FULL",
     # Outgoing mail, for "Forgot your password?" (quizapp/mail.py); no MAIL_SERVER, no mail.
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,

@@ -15,7 +15,13 @@ DEFAULT_BUSY_TIMEOUT = 15.0
 """Seconds a writer waits for another writer's lock (``DATABASE_BUSY_TIMEOUT``)."""
 
 
-def configure_engine(engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
+SYNCHRONOUS = ("FULL", "NORMAL")
+"""The values ``SQLITE_SYNCHRONOUS`` may take (SQLite's ``PRAGMA synchronous`` in WAL mode)."""
+
+
+def configure_engine(
+    engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, synchronous: str = "FULL"
+) -> None:
     """How long a writer waits for another's lock, and on SQLite: foreign keys on, WAL, and
     writers that queue instead of failing.
 
@@ -29,8 +35,15 @@ def configure_engine(engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT)
     long the timeout. So a transaction that will write begins with ``BEGIN IMMEDIATE`` (see
     ``begin_write``): it waits its turn for the write lock up front. Readers begin deferred and,
     in WAL mode, never wait for writers.
+
+    ``synchronous`` (``SQLITE_SYNCHRONOUS``, SQLite only): with ``FULL`` every commit waits for
+    the WAL to reach the disk (an fsync, a few milliseconds, under the write lock, so every
+    other writer waits for it too); with ``NORMAL`` the WAL is synced only at checkpoints,
+    and a power cut or an OS crash (not a crash of the app) may lose the last commits, never
+    corrupting the database. The README's configuration weighs the two.
     """
     milliseconds = _milliseconds(busy_timeout)
+    pragma = _synchronous(synchronous)
     if engine.dialect.name == "postgresql":
         _set_postgres_lock_timeout(engine, milliseconds)
     if engine.dialect.name != "sqlite":
@@ -46,6 +59,7 @@ def configure_engine(engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT)
         cursor.execute(f"PRAGMA busy_timeout = {milliseconds:d}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute(f"PRAGMA synchronous = {pragma}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -62,6 +76,15 @@ def _milliseconds(seconds: Any) -> int:
             f"DATABASE_BUSY_TIMEOUT must be a number of seconds, 0 or more (got {seconds!r})."
         )
     return round(seconds * 1000)
+
+
+def _synchronous(value: Any) -> str:
+    """The ``PRAGMA synchronous`` value; a clear error at start-up for any other setting."""
+    if not isinstance(value, str) or value.upper() not in SYNCHRONOUS:
+        raise ValueError(
+            f"SQLITE_SYNCHRONOUS must be one of {', '.join(SYNCHRONOUS)} (got {value!r})."
+        )
+    return value.upper()
 
 
 def _set_postgres_lock_timeout(engine: Engine, milliseconds: int) -> None:

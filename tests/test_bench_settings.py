@@ -40,3 +40,32 @@ def test_the_keep_alive_outlasts_the_burst() -> None:
     """Connections answered early in the burst stay open while the others are served: closed
     under wrk, they were counted as socket errors and reopened into gunicorn's threads."""
     assert load_bench.KEEP_ALIVE > load_bench.BURST_SECONDS
+
+
+def test_the_bench_serves_with_the_readmes_gunicorn_config() -> None:
+    config = option(deploy_command(), "-c")
+    assert config == load_bench.GUNICORN_CONFIG
+    assert load_bench.parse_args([]).config == config
+
+
+def test_workers_deployed_as_the_readme_says_take_what_they_loaded_out_of_gc_walks() -> None:
+    """Issue 10, the submit under gunicorn: every full collection walked the ~130,000 objects
+    a loaded worker keeps for life (0.1 s under some request). The README's config freezes
+    them once the worker has loaded its app; a real gunicorn started with that config serves
+    a probe app that answers with ``gc.get_freeze_count()``."""
+    config = option(deploy_command(), "-c")
+    env = {**load_bench.os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    probe = load_bench.Gunicorn(
+        "gc_probe_app:app",
+        env,
+        workers=1,
+        threads=1,
+        extra=("-c", config),
+        pythonpath=REPO / "tests" / "data",
+    )
+    with probe:
+        connection = load_bench.http.client.HTTPConnection("127.0.0.1", probe.port, timeout=30)
+        connection.request("GET", "/")
+        frozen = int(connection.getresponse().read())
+        connection.close()
+    assert frozen > 1000, frozen
