@@ -409,6 +409,24 @@ class Gunicorn:
                         pids.append(int(entry.name))
         return pids
 
+    def worker_memory_mb(self) -> list[tuple[float, float]]:
+        """Each worker's resident set now and at its peak (VmRSS, VmHWM), in MB."""
+        assert self.process is not None
+        sizes = []
+        for pid in self.pids():
+            if pid == self.process.pid:
+                continue
+            with contextlib.suppress(OSError):
+                status = dict(
+                    line.split(":", 1)
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                    if ":" in line
+                )
+                sizes.append(
+                    (int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024)
+                )
+        return sizes
+
     def cpu_seconds(self) -> float:
         """utime + stime of the master and its workers, in seconds."""
         ticks = os.sysconf("SC_CLK_TCK")
@@ -970,6 +988,24 @@ def run_burst(server: Gunicorn, site: Site, burst: Target, workdir: Path, have_w
 # -- the report ------------------------------------------------------------------------------
 
 
+RSS_TARGET_MB = 100
+"""Issue 10: a worker's resident set after the whole bench."""
+
+
+def worker_memory_line(sizes: Sequence[tuple[float, float]]) -> str:
+    """The report's line on the workers' memory after every path, the burst included."""
+    if not sizes:
+        return "Workers' memory after the run: not read (no worker found)."
+    largest = max(rss for rss, _ in sizes)
+    verdict = "met" if largest < RSS_TARGET_MB else "**not met**"
+    return (
+        f"Workers' memory after the whole run (every path and the burst): resident "
+        f"{', '.join(f'{rss:.1f}' for rss, _ in sizes)} MB (peaks "
+        f"{', '.join(f'{peak:.1f}' for _, peak in sizes)} MB). Target: under "
+        f"{RSS_TARGET_MB} MB each: {verdict}."
+    )
+
+
 def machine() -> str:
     model = ""
     with contextlib.suppress(OSError):
@@ -1202,6 +1238,8 @@ def bench(args: argparse.Namespace) -> None:
             if burst is not None:
                 burst_line = run_burst(app_server, site, burst, workdir, have_wrk)
                 print(burst_line, file=sys.stderr)
+            memory_line = worker_memory_line(app_server.worker_memory_mb())
+            print(memory_line, file=sys.stderr)
         total_seconds = time.perf_counter() - started
 
     submits_per_round = len(submits[0][0].requests) if submits else 0
@@ -1237,6 +1275,8 @@ def bench(args: argparse.Namespace) -> None:
         *table(names, runs, ceilings, statements),
         "",
         burst_line,
+        "",
+        memory_line,
     ]
     section = "\n".join(lines) + "\n"
     print(section)

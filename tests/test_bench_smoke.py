@@ -85,3 +85,7 @@ def test_smoke_run_rewrites_only_its_own_section(tmp_path: Path) -> None:
     # Every path was really requested, the submits included (each one graded).
     for name in ("hello world (the ceiling)", "login page", "submit and grade 20 answers"):
         assert int(rows[name][8].replace(",", "")) > 0, rows[name]
+    # The workers' memory after the whole run (issue 10: under 100 MB each), read from /proc.
+    memory = re.search(r"Workers' memory after the whole run .*?: resident ([\d., ]+) MB", text)
+    assert memory, text
+    assert all(0 < float(size) < 10_000 for size in memory.group(1).split(", ")), memory.group(0)
