@@ -79,12 +79,15 @@ class Mode:
     sizes: tuple[int, int]
     repeats: int
     students: int
+    quiet_seconds: float = 3.0
+    """How long the saving students are timed with no import running (the floor)."""
+    starts: int = 3
+    """How many times a command's start-up is timed (the median is reported)."""
 
 
 FULL = Mode(sizes=(1_000, 10_000), repeats=3, students=4)
-SMOKE = Mode(sizes=(20, 200), repeats=1, students=2)
-QUIET_SECONDS = 3.0
-"""How long the saving students are timed with no import running (the floor)."""
+SMOKE = Mode(sizes=(20, 200), repeats=1, students=2, quiet_seconds=0.5, starts=1)
+"""The smoke run is the test suite's: each step once, briefly (its CPU is the suite's)."""
 
 
 def bank_yaml(count: int, slug: str = "bench-import", edit_every: int = 0) -> str:
@@ -367,7 +370,9 @@ def save_while(students: list[tuple[FlaskClient, str]], running: Callable[[], bo
     return Saves(latencies, sum(failures), time.perf_counter() - started)
 
 
-def bench_saves_during_import(databases: Databases, size: int, students: int) -> SaveResult:
+def bench_saves_during_import(
+    databases: Databases, size: int, students: int, quiet_seconds: float
+) -> SaveResult:
     """``students`` threads save answers through the app, first for a few seconds with no
     import (the floor), then while the real command imports ``size`` questions in another
     process (into an empty bank, so the write is the biggest one)."""
@@ -376,7 +381,7 @@ def bench_saves_during_import(databases: Databases, size: int, students: int) ->
     result = runner.invoke(args=["quiz", "import", str(REPO / "questions" / "demo")])
     assert result.exit_code == 0, result.output
     savers = [student_with_open_attempt(app, f"saver-{number}") for number in range(students)]
-    until = time.perf_counter() + QUIET_SECONDS
+    until = time.perf_counter() + quiet_seconds
     quiet = save_while(savers, lambda: time.perf_counter() < until)
 
     path = databases.workdir / f"bank-{size}.yaml"
@@ -398,11 +403,11 @@ def bench_saves_during_import(databases: Databases, size: int, students: int) ->
     return SaveResult(students, quiet, importing)
 
 
-def command_start(workdir: Path) -> Timed:
+def command_start(workdir: Path, rounds: int) -> Timed:
     """Wall and CPU time of ``flask --app quizapp quiz --help``: a command's start-up (the
-    app factory and every module it imports), median of three."""
+    app factory and every module it imports), median of ``rounds``."""
     runs = []
-    for _ in range(3):
+    for _ in range(rounds):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         subprocess.run(
@@ -476,7 +481,7 @@ def report(
         f"{ms(saves.importing.wall)} from start to exit): {saves.importing.describe()} "
         f"(target: no error, no wait over 1 s: "
         f"**{'met' if saves.importing.failed == 0 and saves.importing.worst < 1 else 'not met'}"
-        f"**). The same students for {QUIET_SECONDS:g} s with no import, in the same run: "
+        f"**). The same students for {mode.quiet_seconds:g} s with no import, in the same run: "
         f"{saves.quiet.describe()}.",
         "",
         f"A command's start-up (`flask --app quizapp quiz --help`): {ms(start.wall)} "
@@ -532,8 +537,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="import-bench-") as workdir:
             databases = Databases(Path(workdir), url)
             results = [bench_size(databases, size, mode.repeats) for size in mode.sizes]
-            saves = bench_saves_during_import(databases, mode.sizes[-1], mode.students)
-            start = command_start(Path(workdir))
+            saves = bench_saves_during_import(
+                databases, mode.sizes[-1], mode.students, mode.quiet_seconds
+            )
+            start = command_start(Path(workdir), mode.starts)
         lines = report(results, saves, start, name, mode)
         print(f"== {name} ==")
         print("\n".join(lines))

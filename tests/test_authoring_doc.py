@@ -28,6 +28,7 @@ def test_the_guide_has_an_example_of_every_type():
     assert set(QUESTION_TYPES) <= shown
 
 
+@pytest.mark.any_database
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.split("\n", 1)[0] for e in EXAMPLES])
 def test_example_imports(example: str, runner, tmp_path):
     bank = load_bank_bytes(as_bank(example).encode(), "docs/authoring.md")

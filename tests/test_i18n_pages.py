@@ -27,6 +27,7 @@ def page(client: FlaskClient, url: str, **headers: str) -> str:
     return response.get_data(as_text=True)
 
 
+@pytest.mark.any_database
 @pytest.mark.parametrize(
     ("headers", "lang", "words"),
     [
@@ -47,6 +48,7 @@ def test_the_browser_language_chooses_the_page_language(
         assert word in html
 
 
+@pytest.mark.any_database
 def test_flash_messages_and_form_errors_are_translated(client: FlaskClient) -> None:
     login = page(client, "/auth/login", **RU)
     response = client.post(
@@ -68,6 +70,7 @@ def test_flash_messages_and_form_errors_are_translated(client: FlaskClient) -> N
     assert "请输入用户名。" in html and "请输入密码。" in html
 
 
+@pytest.mark.any_database
 def test_the_footer_switch_sets_the_language_for_a_visitor(client: FlaskClient) -> None:
     html = page(client, "/auth/login", **ZH)
     assert 'value="ru" lang="ru"' in html and "Русский" in html
@@ -85,6 +88,7 @@ def test_the_footer_switch_sets_the_language_for_a_visitor(client: FlaskClient) 
     assert '<button type="submit" name="language" value="ru" lang="ru"' in html
 
 
+@pytest.mark.any_database
 @pytest.mark.parametrize("bad", ["de", "", "zh-Hans", "../en"])
 def test_the_switch_refuses_a_language_it_does_not_ship(client: FlaskClient, bad: str) -> None:
     html = page(client, "/auth/login")
@@ -96,6 +100,7 @@ def test_the_switch_refuses_a_language_it_does_not_ship(client: FlaskClient, bad
     assert '<html lang="en">' in page(client, "/auth/login")
 
 
+@pytest.mark.any_database
 def test_the_switch_returns_only_to_this_site(client: FlaskClient) -> None:
     html = page(client, "/auth/login")
     response = client.post(

@@ -35,6 +35,7 @@ def user_count(app: Flask) -> int:
         return db.session.scalar(select(func.count()).select_from(User))
 
 
+@pytest.mark.any_database
 @pytest.mark.parametrize(("password", "reason"), REFUSED)
 def test_registration_refuses_a_weak_password_and_says_why(app, auth, password, reason):
     response = auth.register("grace-hopper", password)
@@ -44,11 +45,13 @@ def test_registration_refuses_a_weak_password_and_says_why(app, auth, password, 
     assert user_count(app) == 0
 
 
+@pytest.mark.any_database
 def test_the_message_names_what_makes_it_guessable(app, auth):
     html = auth.register("grace", "password1").get_data(as_text=True)
     assert "This is a very common password." in html
 
 
+@pytest.mark.any_database
 @pytest.mark.parametrize(
     "password", ["correct horse 1", "a long password", "teacher password", "Tr0ub4dor&3x"]
 )
@@ -57,6 +60,7 @@ def test_good_passwords_pass(app, auth, password):
     assert auth.register("ada", password).status_code == 302
 
 
+@pytest.mark.any_database
 @pytest.mark.parametrize(("password", "reason"), REFUSED)
 def test_user_create_refuses_the_same_passwords(app, runner, tmp_path, password, reason):
     secret = tmp_path / "password"
@@ -77,6 +81,7 @@ def test_user_create_asks_again_after_a_weak_password_at_the_prompt(app, runner)
     assert "Created student 'sam'." in result.output
 
 
+@pytest.mark.any_database
 @pytest.mark.parametrize(
     ("username", "reason"),
     [

@@ -17,7 +17,7 @@ from schemathesis import checks as st_checks
 from tests.api.api_client import Api, make_token
 from tests.class_actions import Teacher, teacher_client
 
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 4
 
 CHECKS = [
     st_checks.not_a_server_error,
