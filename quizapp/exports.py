@@ -198,34 +198,39 @@ def answer_chunks(quiz: Quiz, class_id: int | None = None) -> Iterator[str]:
     attempt_cells = ""
     # The header goes out with the first chunk of lines (alone if there is none).
     lines = [BYTE_ORDER_MARK + csv_fields(ANSWER_HEADER) + LINE_END]
-    for rows in result.partitions():
-        for attempt_id, username, submitted, position, version_id, *graded in rows:
-            response, mark, max_mark, state = graded
-            if attempt_id != current_attempt:
-                current_attempt = attempt_id
-                attempt_cells = csv_fields(
-                    (safe_cell(username), title, attempt_id, safe_cell(submitted))
-                )
-            memo_key = (version_id, response, mark, max_mark, state)
-            answer_cells = graded_cells.get(memo_key)
-            if answer_cells is None:
-                key, version_number, question = questions[version_id]
-                summary = question.summarize(json.loads(response) if response else {})
-                answer_cells = csv_fields(
-                    (
-                        key,
-                        version_number,
-                        safe_cell(summary),
-                        safe_cell(mark),
-                        safe_cell(max_mark),
-                        safe_cell(state),
+    # A download stopped early (or a HEAD request) leaves rows unread: close the cursor
+    # (PostgreSQL's is a server-side cursor, held until closed).
+    try:
+        for rows in result.partitions():
+            for attempt_id, username, submitted, position, version_id, *graded in rows:
+                response, mark, max_mark, state = graded
+                if attempt_id != current_attempt:
+                    current_attempt = attempt_id
+                    attempt_cells = csv_fields(
+                        (safe_cell(username), title, attempt_id, safe_cell(submitted))
                     )
-                )
-                if len(graded_cells) >= MAX_MEMO:
-                    graded_cells.clear()
-                graded_cells[memo_key] = answer_cells
-            lines.append(f"{attempt_cells},{position},{answer_cells}{LINE_END}")
-        yield "".join(lines)
-        lines = []
-    if lines:
-        yield "".join(lines)
+                memo_key = (version_id, response, mark, max_mark, state)
+                answer_cells = graded_cells.get(memo_key)
+                if answer_cells is None:
+                    key, version_number, question = questions[version_id]
+                    summary = question.summarize(json.loads(response) if response else {})
+                    answer_cells = csv_fields(
+                        (
+                            key,
+                            version_number,
+                            safe_cell(summary),
+                            safe_cell(mark),
+                            safe_cell(max_mark),
+                            safe_cell(state),
+                        )
+                    )
+                    if len(graded_cells) >= MAX_MEMO:
+                        graded_cells.clear()
+                    graded_cells[memo_key] = answer_cells
+                lines.append(f"{attempt_cells},{position},{answer_cells}{LINE_END}")
+            yield "".join(lines)
+            lines = []
+        if lines:
+            yield "".join(lines)
+    finally:
+        result.close()
