@@ -117,20 +117,23 @@ def attempt_rows(quiz: Quiz, class_id: int | None = None) -> Iterator[tuple[Cell
         .order_by(Attempt.id)
         .execution_options(yield_per=ROWS_PER_CHUNK)
     )
-    for attempt_id, username, started, submitted, marks, max_marks in result:
-        duration = int((submitted - started).total_seconds()) if submitted and started else None
-        score = 100 * marks / max_marks if marks is not None and max_marks else None
-        yield (
-            attempt_id,
-            username,
-            quiz.title,
-            started,
-            submitted,
-            duration,
-            marks,
-            max_marks,
-            score,
-        )
+    try:  # closed however the download ends (see answer_chunks)
+        for attempt_id, username, started, submitted, marks, max_marks in result:
+            duration = int((submitted - started).total_seconds()) if submitted and started else None
+            score = 100 * marks / max_marks if marks is not None and max_marks else None
+            yield (
+                attempt_id,
+                username,
+                quiz.title,
+                started,
+                submitted,
+                duration,
+                marks,
+                max_marks,
+                score,
+            )
+    finally:
+        result.close()
 
 
 def csv_fields(cells: Sequence[str | int | float]) -> str:
