@@ -16,6 +16,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import Text, cast, select
 
@@ -195,8 +196,25 @@ def answer_chunks(quiz: Quiz, class_id: int | None = None) -> Iterator[str]:
         .execution_options(yield_per=ROWS_PER_CHUNK)
     )
     title = safe_cell(quiz.title)
-    # The memo is bounded, so memory stays constant however long the export.
-    graded_cells: dict[tuple[int, str | None, Cell, Cell, Cell], str] = {}
+
+    # Bounded, so memory stays constant however long the export.
+    @lru_cache(maxsize=MAX_MEMO)
+    def answer_cells(
+        version_id: int, response: str | None, mark: Cell, max_mark: Cell, state: Cell
+    ) -> str:
+        key, version_number, question = questions[version_id]
+        summary = question.summarize(json.loads(response) if response else {})
+        return csv_fields(
+            (
+                key,
+                version_number,
+                safe_cell(summary),
+                safe_cell(mark),
+                safe_cell(max_mark),
+                safe_cell(state),
+            )
+        )
+
     current_attempt = 0
     attempt_cells = ""
     # The header goes out with the first chunk of lines (alone if there is none).
@@ -206,31 +224,14 @@ def answer_chunks(quiz: Quiz, class_id: int | None = None) -> Iterator[str]:
     try:
         for rows in result.partitions():
             for attempt_id, username, submitted, position, version_id, *graded in rows:
-                response, mark, max_mark, state = graded
                 if attempt_id != current_attempt:
                     current_attempt = attempt_id
                     attempt_cells = csv_fields(
                         (safe_cell(username), title, attempt_id, safe_cell(submitted))
                     )
-                memo_key = (version_id, response, mark, max_mark, state)
-                answer_cells = graded_cells.get(memo_key)
-                if answer_cells is None:
-                    key, version_number, question = questions[version_id]
-                    summary = question.summarize(json.loads(response) if response else {})
-                    answer_cells = csv_fields(
-                        (
-                            key,
-                            version_number,
-                            safe_cell(summary),
-                            safe_cell(mark),
-                            safe_cell(max_mark),
-                            safe_cell(state),
-                        )
-                    )
-                    if len(graded_cells) >= MAX_MEMO:
-                        graded_cells.clear()
-                    graded_cells[memo_key] = answer_cells
-                lines.append(f"{attempt_cells},{position},{answer_cells}{LINE_END}")
+                lines.append(
+                    f"{attempt_cells},{position},{answer_cells(version_id, *graded)}{LINE_END}"
+                )
             yield "".join(lines)
             lines = []
         if lines:

@@ -54,6 +54,23 @@ def read_csv(response: TestResponse) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+def answers_export(
+    app: Flask,
+    runner: FlaskCliRunner,
+    client: FlaskClient,
+    tmp_path: Path,
+    username: str,
+    capitals: list[str],
+    planet: str,
+) -> TestResponse:
+    """The answers export after one student per typed capital (``username`` formatted with
+    the student's number) answered EXPORT_BANK's quiz, every one picking ``planet``."""
+    import_bank(runner, tmp_path, EXPORT_BANK)
+    for n, capital in enumerate(capitals):
+        take(app, username.format(n), {"capital": capital, "planet": planet}, quiz_key="export")
+    return client.get(f"/teach/reports/quizzes/{quiz_id(app, 'export')}/answers.csv")
+
+
 def test_every_export_starts_with_a_byte_order_mark_and_keeps_non_latin_names(
     app: Flask, runner: FlaskCliRunner, client: FlaskClient, teacher: AuthActions, tmp_path: Path
 ) -> None:
@@ -112,12 +129,9 @@ def test_cells_that_look_like_formulas_are_neutralised(
     teacher: AuthActions,
     tmp_path: Path,
 ) -> None:
-    import_bank(runner, tmp_path, EXPORT_BANK)
     # (tab and CR starts are covered by test_safe_cell: a short answer's summary trims them)
     typed = ['=HYPERLINK("http://x")', "+1+1", "@SUM(A1)", "-2", "Paris"]
-    for n, text in enumerate(typed):
-        take(app, f"=cmd{n}", {"capital": text, "planet": "-Saturn"}, quiz_key="export")
-    response = client.get(f"/teach/reports/quizzes/{quiz_id(app, 'export')}/answers.csv")
+    response = answers_export(app, runner, client, tmp_path, "=cmd{}", typed, planet="-Saturn")
     rows = read_csv(response)
     assert len(rows) == 1 + 2 * len(typed)
     answers = [row[7] for row in rows[1:] if row[5] == "capital"]
@@ -173,11 +187,8 @@ def test_answers_export_is_the_text_a_csv_writer_writes_for_awkward_cells(
     """The answers export writes each attempt's cells and each graded response's cells once
     and joins them per line; the file must be what ``csv.writer`` makes of whole rows, for
     cells that need quoting (commas, quotes, line breaks) as much as for plain ones."""
-    import_bank(runner, tmp_path, EXPORT_BANK)
     typed = ['Paris, "the" capital', "two\nlines", "Paris", 'say "hi"', "Paris"]
-    for n, text in enumerate(typed):
-        take(app, f"o'neil, {n}", {"capital": text, "planet": "Jupiter"}, quiz_key="export")
-    response = client.get(f"/teach/reports/quizzes/{quiz_id(app, 'export')}/answers.csv")
+    response = answers_export(app, runner, client, tmp_path, "o'neil, {}", typed, "Jupiter")
     rows = read_csv(response)
     assert [row[7] for row in rows[1:] if row[5] == "capital"] == [
         'Paris, "the" capital',

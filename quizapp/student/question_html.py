@@ -52,6 +52,11 @@ class HtmlCache:
                 self._entries.move_to_end(key)
             return html
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.characters = 0
+
     def put(self, key: Hashable, html: Markup) -> None:
         with self._lock:
             old = self._entries.pop(key, None)
