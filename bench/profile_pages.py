@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=40, help="rows of the profile")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key")
     parser.add_argument("--callers", help="also print the callers of functions matching this")
+    parser.add_argument("--dump", help="also write the profile to this file (for pstats, snakeviz)")
     parser.add_argument("--language", default="", help="the student's Accept-Language")
     parser.add_argument("--sql", action="store_true", help="print each path's SQL statements")
     parser.add_argument(
@@ -149,6 +150,8 @@ def main(argv: list[str] | None = None) -> None:
                 profiler.enable()
                 request()
                 profiler.disable()
+            if args.dump:
+                profiler.dump_stats(args.dump)
             stats = pstats.Stats(profiler, stream=sys.stdout)
             stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
             if args.callers:

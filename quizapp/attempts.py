@@ -355,7 +355,9 @@ def read_form(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, 
 
 
 _LOAD_ATTEMPT = (
-    select(Attempt).where(Attempt.id == bindparam("attempt_id")).options(joinedload(Attempt.quiz))
+    select(Attempt)
+    .where(Attempt.id == bindparam("attempt_id"))
+    .options(joinedload(Attempt.quiz).undefer(Quiz.open_book))  # type: ignore[attr-defined]
 )
 _LOAD_SLOTS = (
     select(AttemptSlot)

@@ -68,7 +68,7 @@ def start(user: User, *, remember: bool, forget_after: timedelta) -> Issued:
 
 
 _LIVE_LOGIN = (
-    select(LoginSession, User)
+    select(LoginSession.id, LoginSession.last_seen_at, User)
     .join(User, User.id == LoginSession.user_id)
     .where(
         LoginSession.token_hash == bindparam("token_hash"),
@@ -80,9 +80,10 @@ _LIVE_LOGIN = (
 """Built once (every request of a logged-in user runs it): see ``attempts._LOAD_ATTEMPT``."""
 
 
-def resume(token: str | None, idle: timedelta) -> tuple[LoginSession, User] | None:
-    """The live login that ``token`` names (not revoked, seen within ``idle``, of an account
-    that is not disabled) and its user, in one query; or None.
+def resume(token: str | None, idle: timedelta) -> tuple[int, User] | None:
+    """The id of the live login that ``token`` names (not revoked, seen within ``idle``, of an
+    account that is not disabled) and its user, in one query; or None. (Only the user is
+    loaded as an object: the login's two columns are all a request needs of it.)
 
     Records that it was seen, at most once per ``TOUCH_INTERVAL``. Call it before the request
     writes anything (the auth blueprint does, first thing), since the touch commits.
@@ -95,10 +96,10 @@ def resume(token: str | None, idle: timedelta) -> tuple[LoginSession, User] | No
     ).first()
     if found is None:
         return None
-    login, user = found
-    if now - login.last_seen_at >= TOUCH_INTERVAL:
-        _touch(login.id, now)
-    return login, user
+    login_id, last_seen_at, user = found
+    if now - last_seen_at >= TOUCH_INTERVAL:
+        _touch(login_id, now)
+    return login_id, user
 
 
 def _touch(login_id: int, now: datetime) -> None:

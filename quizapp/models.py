@@ -11,8 +11,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from quizapp.extensions import db
 from quizapp.translatable import Msg
@@ -517,6 +528,18 @@ class SourceText(db.Model):
     open_book: Mapped[bool] = mapped_column(default=False)
     attached_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     attached_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+Quiz.open_book = column_property(  # type: ignore[attr-defined]
+    func.coalesce(
+        select(SourceText.open_book).where(SourceText.bank_id == Quiz.bank_id).scalar_subquery(),
+        false(),
+    ),
+    deferred=True,
+)
+"""Whether students may read the quiz's bank text during an attempt (see ``SourceText``).
+Deferred: read only where asked for, by the attempt's own statement (``attempts.load_attempt``)
+rather than by a statement of its own on every attempt page."""
 
 
 # --- lti ---

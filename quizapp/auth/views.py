@@ -83,8 +83,7 @@ def load_user(user_id: str) -> User | None:
     found = login_sessions.resume(session.get(LOGIN_KEY), _idle_limit())
     if found is None or str(found[1].id) != user_id:
         return None
-    login, user = found
-    g.login_id = login.id
+    g.login_id, user = found
     return user
 
 

@@ -7,7 +7,7 @@ Only whether a question is answered ever reaches the page, never whether it is r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from quizapp.attempts import is_answered, slot_field_prefix
-from quizapp.i18n import N_, page_translations
+from quizapp.i18n import N_, page_translations, time_zone_label
 from quizapp.models import Attempt, AttemptSlot
 from quizapp.paging import Paging
 from quizapp.qtypes import InvalidResponse, QuestionBase
@@ -147,21 +147,53 @@ def navigator(attempt: Attempt, paging: Paging, page: int | None) -> list[NavIte
     return items
 
 
-def navigator_rows() -> Callable[[NavItem, bool], Markup]:
-    """The page's maker of navigator rows: ``row(item, current)`` (``current``: the question
-    is on this page of several), by ``student/attempt_navigator.html``, kept once rendered:
-    the rows rendered by the template were about a third of the page's template time
-    (docs/performance.md, session 6). The key holds all a row shows; its label carries the
+@dataclass(frozen=True, slots=True)
+class NavigatorCounts:
+    """How many questions the navigator shows answered and flagged."""
+
+    answered: int
+    flagged: int
+
+    @classmethod
+    def of(cls, items: Sequence[NavItem]) -> NavigatorCounts:
+        return cls(
+            answered=sum(item.answered for item in items),
+            flagged=sum(item.flagged for item in items),
+        )
+
+
+def navigator_list(items: Sequence[NavItem]) -> Markup:
+    """The navigator's rows (``<li>``s) by ``student/attempt_navigator.html``, kept once
+    rendered, the whole list under one key and each row under its own: a reopened page finds
+    the list in one look-up, and a page after one answer changed renders one row. The rows
+    rendered by the template were about a third of the page's template time
+    (docs/performance.md, session 6). A key holds all a row shows; its label carries the
     page's language."""
     keep = question_html.keeper()
     macros = current_app.jinja_env.get_template("student/attempt_navigator.html").module
+    several_pages = bool(items) and items[-1].page > 1
+    keys = [
+        (item.href, item.css, item.position, item.on_this_page and several_pages, str(item.label))
+        for item in items
+    ]
 
-    def row(item: NavItem, current: bool) -> Markup:
-        current = bool(current)
-        key = ("navigator-row", item.href, item.css, item.position, current, str(item.label))
-        return keep(key, lambda: Markup(macros.row(item, current)))  # type: ignore[attr-defined]  # noqa: S704  (autoescaped)
+    def row(item: NavItem, key: tuple[Any, ...]) -> Markup:
+        current = key[3]
+        return keep(("navigator-row", *key), lambda: Markup(macros.row(item, current)))  # type: ignore[attr-defined]  # noqa: S704  (autoescaped)
 
-    return row
+    def rows() -> Markup:
+        return Markup("\n").join(row(item, key) for item, key in zip(items, keys, strict=True))
+
+    return keep(("navigator-list", *keys), rows)
+
+
+def navigator_save_texts() -> Markup:
+    """The navigator's status line with the texts static/attempt.js says after a save, in the
+    page's language: the same on every attempt page of that language and time zone, so kept
+    once rendered (a dozen look-ups in the catalogue otherwise, on every page)."""
+    macros = current_app.jinja_env.get_template("student/attempt_navigator.html").module
+    key = ("navigator-save-texts", str(get_locale()), time_zone_label())
+    return question_html.keeper()(key, lambda: Markup(macros.save_texts()))  # type: ignore[attr-defined]  # noqa: S704  (autoescaped)
 
 
 @dataclass(frozen=True, slots=True)

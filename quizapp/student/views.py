@@ -324,6 +324,7 @@ def _attempt_page(
             if _position_of(name) in differing
             for value in values
         ]
+    navigator = attempt_pages.navigator(attempt, paging, page)
     return render_template(
         "student/attempt.html",
         language_name=language_name,
@@ -333,15 +334,17 @@ def _attempt_page(
         form=form,
         page=page,
         paging=paging,
-        navigator=attempt_pages.navigator(attempt, paging, page),
-        navigator_row=attempt_pages.navigator_rows(),
+        navigator=navigator,
+        navigator_counts=attempt_pages.NavigatorCounts.of(navigator),
+        navigator_list=attempt_pages.navigator_list,
+        navigator_save_texts=attempt_pages.navigator_save_texts,
         seconds_left=attempt_service.seconds_left(attempt),
         due_at=_to_the_second(attempt_service.due_at(attempt)),
         notes=applied.notes if (applied := attempt_service.applied_to(attempt)) else (),
         conflict=conflict[0] if conflict else None,
         differing=differing,
         typed_fields=typed_fields,
-        open_book=attempt.quiz is not None and source_texts.open_book_text(attempt.quiz.bank_id),
+        open_book=attempt.quiz is not None and attempt.quiz.open_book,
     )
 
 

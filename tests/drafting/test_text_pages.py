@@ -293,13 +293,16 @@ def test_open_book_is_the_teachers_choice(app, teacher) -> None:
     assert student.get(f"/texts/{bank}").status_code == 404
     quiz_page = student.get(f"/quizzes/{QuizActions(app, student).quiz_id('overview')}")
     assert "read the text" not in quiz_page.get_data(as_text=True)
+    attempt_id = QuizActions(app, student).start("overview")
+    assert f'href="/texts/{bank}"' not in student.get(f"/attempts/{attempt_id}").get_data(True)
 
     page = teacher.get(f"/teach/texts/{bank}").get_data(as_text=True)
     teacher.post(
         f"/teach/texts/{bank}/open-book", data={"csrf_token": csrf_token(page), "open_book": "yes"}
     )
     assert student.get(f"/texts/{bank}").status_code == 200
-    attempt_id = QuizActions(app, student).start("overview")
+    # The same attempt, opened again: its page reads the teacher's choice as it is now.
+    assert QuizActions(app, student).start("overview") == attempt_id
     attempt_page = student.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert f'href="/texts/{bank}"' in attempt_page
     bad = teacher.post(
