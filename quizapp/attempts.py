@@ -397,14 +397,20 @@ class _Locked:
 
 def _lock(attempt_id: int) -> _Locked:
     """Take the write lock and re-read the attempt's state under a row lock, so that two
-    submissions cannot both pass the checks (the ORM objects read before are now stale)."""
-    begin_write()
-    submitted_at, sequence = db.session.execute(
-        select(Attempt.submitted_at, Attempt.sequence)
-        .where(Attempt.id == attempt_id)
-        .with_for_update()
-    ).one()
+    submissions cannot both pass the checks (the ORM objects read before are now stale, and
+    not expired: nothing after the lock reads them, see ``begin_write``; what finishes an
+    overdue attempt reads it again with ``populate_existing``)."""
+    begin_write(keep_loaded=True)
+    submitted_at, sequence = db.session.execute(_LOCK_ATTEMPT, {"attempt_id": attempt_id}).one()
     return _Locked(submitted=submitted_at is not None, sequence=sequence)
+
+
+_LOCK_ATTEMPT = (
+    select(Attempt.submitted_at, Attempt.sequence)
+    .where(Attempt.id == bindparam("attempt_id"))
+    .with_for_update()
+)
+"""Built once, like ``_LOAD_ATTEMPT``: every save and submit runs it."""
 
 
 class StaleAttempt(AttemptRefused):

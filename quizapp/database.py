@@ -5,11 +5,18 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, Executable, event
+from sqlalchemy.orm import Session
 
 from quizapp.extensions import db
 
 WRITE_OPTION = "quizapp_write"
+
+_WRITING = "quizapp_write_transaction"
+_PENDING = "quizapp_pending_writes"
+_IN_FLIGHT = "quizapp_writes_in_flight"
+"""Keys of ``Session.info``: the session's write transaction (begun by ``begin_write``), the
+small writes waiting for one (``write_with_next``), and those it has run but not committed."""
 
 DEFAULT_BUSY_TIMEOUT = 15.0
 """Seconds a writer waits for another writer's lock (``DATABASE_BUSY_TIMEOUT``)."""
@@ -99,13 +106,75 @@ def _set_postgres_lock_timeout(engine: Engine, milliseconds: int) -> None:
         dbapi_connection.autocommit = autocommit
 
 
-def begin_write() -> None:
+def begin_write(*, keep_loaded: bool = False) -> None:
     """Begin the session's next transaction as a writer.
 
     Ends a read-only transaction the request may have open (committing nothing new), so the
     write lock is taken at BEGIN on SQLite. On PostgreSQL the option is ignored: row locks
     (``with_for_update``) and constraints do that work there.
+
+    ``keep_loaded``: end the read transaction without expiring the objects it loaded. Ending
+    it expires every object in the session by default (``expire_on_commit``), so that the
+    writer's reads see what other writers committed meanwhile; that walk of every loaded object
+    was about a fourteenth of a submit's CPU. A caller passes True only when it re-reads under
+    the lock what it must check (as ``attempts._lock`` does with Core) and writes with Core
+    statements, so its loaded objects, stale from here on, are not read again before its commit.
     """
-    if db.session().in_transaction():
-        db.session.commit()
-    db.session.connection(execution_options={WRITE_OPTION: True})
+    session = db.session()
+    if session.in_transaction():
+        expire = session.expire_on_commit
+        session.expire_on_commit = expire and not keep_loaded
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
+    session.connection(execution_options={WRITE_OPTION: True})
+    session.info[_WRITING] = session.get_transaction()
+
+
+def write_with_next(key: str, statement: Executable, params: dict[str, Any]) -> None:
+    """Run a small write (``statement`` with ``params``) in the session's next write
+    transaction, just before it commits, instead of in a transaction of its own: no second
+    BEGIN IMMEDIATE, write lock and fsync'd commit when the request writes anyway (a login's
+    "last seen", see ``login_sessions.resume``). A later write under the same ``key`` replaces
+    an earlier one still waiting. If that transaction rolls back, the write waits for the next
+    one; ``write_pending`` writes what no transaction took (at the end of the request).
+
+    Run last rather than first, on PostgreSQL the row locks it takes are held only from there
+    to the commit, after every lock the transaction's own work takes.
+    """
+    db.session().info.setdefault(_PENDING, {})[key] = (statement, params)
+
+
+def write_pending() -> None:
+    """Write, in a transaction of its own, what ``write_with_next`` queued and no write
+    transaction took; nothing (not even a session) when none waits."""
+    if not db.session.registry.has() or not db.session().info.get(_PENDING):
+        return
+    begin_write(keep_loaded=True)
+    db.session.commit()
+
+
+@event.listens_for(Session, "before_commit")
+def _run_pending(session: Session) -> None:
+    pending = session.info.get(_PENDING)
+    if not pending or session.info.get(_WRITING) is not session.get_transaction():
+        return  # nothing waits, or a read-only transaction ends (begin_write's, or a page's)
+    session.info[_IN_FLIGHT] = session.info.pop(_PENDING)
+    for statement, params in pending.values():
+        session.execute(statement, params)
+
+
+@event.listens_for(Session, "after_commit")
+def _written(session: Session) -> None:
+    session.info.pop(_IN_FLIGHT, None)
+    session.info.pop(_WRITING, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _requeue(session: Session) -> None:
+    """Writes run in a transaction that rolled back wait for the next one (newer ones win)."""
+    session.info.pop(_WRITING, None)
+    in_flight = session.info.pop(_IN_FLIGHT, None)
+    if in_flight:
+        session.info[_PENDING] = {**in_flight, **session.info.get(_PENDING, {})}

@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 
-from quizapp.database import begin_write
+from quizapp.database import begin_write, write_pending, write_with_next
 from quizapp.extensions import db
 from quizapp.models import LoginSession, User, now_utc
 
@@ -85,8 +85,11 @@ def resume(token: str | None, idle: timedelta) -> tuple[int, User] | None:
     account that is not disabled) and its user, in one query; or None. (Only the user is
     loaded as an object: the login's two columns are all a request needs of it.)
 
-    Records that it was seen, at most once per ``TOUCH_INTERVAL``. Call it before the request
-    writes anything (the auth blueprint does, first thing), since the touch commits.
+    Records that it was seen, at most once per ``TOUCH_INTERVAL``: in the request's own write
+    transaction if it has one (a save or a submit), else by ``write_touch`` at its end. The
+    touch used to be a write transaction of its own, first thing in the request (a second
+    BEGIN IMMEDIATE, fsync'd commit and wait for SQLite's single writer per request), and its
+    commit expired the login and the user just loaded, which were then read again.
     """
     if not token:
         return None
@@ -98,21 +101,24 @@ def resume(token: str | None, idle: timedelta) -> tuple[int, User] | None:
         return None
     login_id, last_seen_at, user = found
     if now - last_seen_at >= TOUCH_INTERVAL:
-        _touch(login_id, now)
+        write_with_next("login-touch", _TOUCH, {"login_id": login_id, "now": now})
     return login_id, user
 
 
-def _touch(login_id: int, now: datetime) -> None:
-    """Best effort: a database that is busy or read-only must not turn every page into an
+_TOUCH = (
+    update(LoginSession)
+    .where(LoginSession.id == bindparam("login_id"), LoginSession.revoked_at.is_(None))
+    .values(last_seen_at=bindparam("now"))
+)
+
+
+def write_touch() -> None:
+    """At the end of a request: record the visit if no write transaction of the request did.
+
+    Best effort: a database that is busy or read-only must not turn every page into an
     error; the login then counts as idle from its last recorded visit."""
     try:
-        begin_write()
-        db.session.execute(
-            update(LoginSession)
-            .where(LoginSession.id == login_id, LoginSession.revoked_at.is_(None))
-            .values(last_seen_at=now)
-        )
-        db.session.commit()
+        write_pending()
     except OperationalError:
         db.session.rollback()
 

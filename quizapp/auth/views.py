@@ -89,8 +89,8 @@ def load_user(user_id: str) -> User | None:
 
 @blueprint.before_app_request
 def _load_login() -> None:
-    """First thing in every request: load the logged-in user (so the once-a-minute touch of
-    the login commits before a view writes anything), or continue a remembered login."""
+    """First thing in every request: load the logged-in user, or continue a remembered
+    login."""
     if request.endpoint == "static" or request.path.startswith(API_PATH):
         return  # the JSON API authenticates by its token and never uses login cookies
     if current_user.is_authenticated:
@@ -111,6 +111,14 @@ def _load_login() -> None:
     user = db.session.get(User, issued.login.user_id)
     if user is not None and user.is_active:
         _begin(user, issued, fresh=False)
+
+
+@blueprint.teardown_app_request
+def _write_touch(error: BaseException | None) -> None:
+    """Record the login's visit, if it is due and no write of the request took it along
+    (``login_sessions.resume``); not after a request that failed."""
+    if error is None:
+        login_sessions.write_touch()
 
 
 @blueprint.after_app_request
