@@ -85,9 +85,7 @@ def test_a_submit_with_the_visit_due_writes_it_in_its_own_transaction(
         assert attempt.marks == attempt.max_marks
 
 
-def test_a_refused_submit_still_records_the_visit(
-    app: Flask, quiz: QuizActions, auth: AuthActions
-):
+def test_a_refused_submit_still_records_the_visit(app: Flask, quiz: QuizActions, auth: AuthActions):
     """The submit's transaction rolls back (the attempt was submitted already): the visit
     waits for the end of the request and is written there, once."""
     auth.register("ada")
