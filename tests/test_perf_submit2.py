@@ -172,3 +172,36 @@ def test_the_lock_keeps_what_the_request_loaded(app: Flask, quiz: QuizActions, a
         begin_write()
         assert "submitted_at" in inspect(attempt).expired_attributes
         db.session.rollback()
+
+
+def test_a_choice_questions_keys_are_worked_out_once_and_follow_its_language():
+    """``choices_by_key`` is kept per question object (every read and grade of a submit asks),
+    and a copy in another language gets its own choices, not the original's kept ones."""
+    from pydantic import TypeAdapter
+
+    from quizapp.qtypes import AnyQuestion
+    from quizapp.qtypes.languages import in_language
+
+    question = TypeAdapter(AnyQuestion).validate_python(
+        {
+            "id": "q1",
+            "type": "single",
+            "text": {"en": "Which?", "zh": "哪个?"},
+            "choices": [
+                {"text": {"en": "Right", "zh": "对"}, "correct": True},
+                {"en": "Wrong", "zh": "错"},
+            ],
+        }
+    )
+    by_key = question.choices_by_key()
+    assert question.choices_by_key() is by_key
+    assert [choice.text for choice in by_key.values()] == ["Right", "Wrong"]
+    right = next(key for key, choice in by_key.items() if choice.correct)
+
+    shown = in_language(question, "zh")
+    assert [choice.text for choice in shown.choices_by_key().values()] == ["对", "错"]
+    assert list(shown.choices_by_key()) == list(by_key), "keys do not depend on the language"
+    assert [option["text"] for option in shown.public_view({})["options"]] == ["对", "错"]
+    assert shown.grade({"choice": right}).fraction == 1.0
+    assert question.grade({"choice": right}).fraction == 1.0
+    assert question == TypeAdapter(AnyQuestion).validate_python(question.model_dump())

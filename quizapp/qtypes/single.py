@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
@@ -45,6 +46,10 @@ class Choice(BaseModel):
         return data
 
 
+_KEYED_CHOICES = "_keyed_choices"
+"""Where ``ChoiceQuestion.choices_by_key`` keeps its mapping (outside the model's fields)."""
+
+
 class ChoiceQuestion(QuestionBase):
     """Shared by single and multiple choice: choices, shuffled per attempt unless told not to."""
 
@@ -64,8 +69,20 @@ class ChoiceQuestion(QuestionBase):
             rng.shuffle(order)
         return {"order": order}
 
-    def choices_by_key(self) -> dict[str, Choice]:
-        return {self.option_key(choice.text): choice for choice in self.choices}
+    def choices_by_key(self) -> Mapping[str, Choice]:
+        """The choices by their keys (read only: worked out once per question object).
+
+        A question is immutable and the app keeps one per stored version, so reading and
+        grading a submit's choice questions no longer hash every choice's text each time (a
+        tenth of grading a submit). The mapping is kept with the list it was made from: a copy
+        in another language (``languages.in_language``, a ``model_copy``, which copies this
+        cache too) has a list of its own, and so gets its own choices, not the original's.
+        """
+        kept = self.__dict__.get(_KEYED_CHOICES)
+        if kept is None or kept[0] is not self.choices:
+            by_key = {self.option_key(choice.text): choice for choice in self.choices}
+            kept = self.__dict__[_KEYED_CHOICES] = (self.choices, MappingProxyType(by_key))
+        return kept[1]
 
     def public_view(self, layout: Mapping[str, Any]) -> dict[str, Any]:
         by_key = self.choices_by_key()
