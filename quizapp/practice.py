@@ -48,8 +48,11 @@ _CARDS_OF = select(_CARDS.c.id, _CARDS.c.question_id, _CARDS.c.box).where(
     _CARDS.c.question_id.in_(bindparam("question_ids", expanding=True)),
 )
 _MOVE_CARD = update(_CARDS).where(_CARDS.c.id == bindparam("card_id"))
+_NEW_CARDS = insert(_CARDS)
+_RETIRE_CARDS = delete(_CARDS).where(_CARDS.c.id.in_(bindparam("card_ids", expanding=True)))
 """Core statements, built once: every submit schedules its questions, and the ORM's bulk
-update by primary key cost more than the statements themselves."""
+update by primary key cost more than the statements themselves (and a statement built anew
+is built and hashed again for SQLAlchemy's compiled cache each time)."""
 
 
 def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
@@ -78,14 +81,11 @@ def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
         else:
             moved.append({"card_id": card_id, **values})
     if new:
-        db.session.execute(insert(_CARDS), new)
+        db.session.execute(_NEW_CARDS, new)
     if moved:
         db.session.execute(_MOVE_CARD, moved)
     if retired:
-        db.session.execute(
-            delete(PracticeCard).where(PracticeCard.id.in_(retired)),
-            execution_options={"synchronize_session": False},
-        )
+        db.session.execute(_RETIRE_CARDS, {"card_ids": retired})
 
 
 def _live_cards(user: User) -> Select[tuple[PracticeCard]]:
