@@ -89,7 +89,7 @@ def resume(token: str | None, idle: timedelta) -> tuple[int, User] | None:
     transaction if it has one (a save or a submit), else by ``write_touch`` at its end. The
     touch used to be a write transaction of its own, first thing in the request (a second
     BEGIN IMMEDIATE, fsync'd commit and wait for SQLite's single writer per request), and its
-    commit expired the login and the user just loaded, which were then read again.
+    commit expired the user just loaded, which was then read again.
     """
     if not token:
         return None
