@@ -116,7 +116,10 @@ def _load_login() -> None:
 @blueprint.teardown_app_request
 def _write_touch(error: BaseException | None) -> None:
     """Record the login's visit, if it is due and no write of the request took it along
-    (``login_sessions.resume``); not after a request that failed."""
+    (``login_sessions.resume``); not after a request that failed. Flask runs teardown
+    functions in reverse order of registration, so this runs before the app's
+    ``_end_session`` (registered with the extensions, before the blueprints) removes the
+    session; ``tests/test_perf_submit2.py`` fails if it ever runs after."""
     if error is None:
         login_sessions.write_touch()
 
