@@ -110,3 +110,45 @@ def test_a_worker_serving_students_never_imports_the_lti_stack(demo_app, databas
         "history": 200,
     }
     assert report["loaded"] == []
+
+
+def test_the_question_html_a_worker_keeps_stays_under_three_megabytes():
+    """The attempt page's HTML cache at its budget, filled as the load bench fills it (each
+    student's fieldsets and navigator rows, with their keys), holds under 3 MB: at a budget
+    of 4 M characters it held about 5 MB of each worker (docs/performance.md, session 7)."""
+    import tracemalloc
+
+    from markupsafe import Markup
+
+    from quizapp.student.question_html import HtmlCache
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        cache = HtmlCache()
+        for student in range(400):
+            for position in range(1, 21):
+                layout = {"order": [f"c{(student + i) % 97:02d}" for i in range(4)]}
+                key = (
+                    "attempt-question",
+                    f"{position:064x}",
+                    "",
+                    repr(layout),
+                    position,
+                    1.0,
+                    False,
+                    repr({"choice": [layout["order"][0]]}),
+                    "en",
+                    None,
+                )
+                fieldset = f"<fieldset>{student}-{position}" + "x" * 1_100
+                cache.put(key, Markup(fieldset))  # noqa: S704  (test text, no markup from anyone)
+                href = f"/attempts/{student}#q{position}"
+                row = ("navigator-row", href, "qnav", position, False, f"Question {position}")
+                link = f'<li><a href="{href}">{position}</a>' + "y" * 180
+                cache.put(row, Markup(link))  # noqa: S704  (test text, no markup from anyone)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert cache.characters <= cache.max_characters < 30 * (1_100 + 200) * 400  # it evicted
+    assert held < 3 * 1024 * 1024, held
