@@ -47,7 +47,18 @@ DOC = REPO / "docs" / "performance.md"
 BEGIN_MARK = "<!-- startup_bench: begin -->"
 END_MARK = "<!-- startup_bench: end -->"
 PASSWORD = "bench password 1"
-HEAVY = ("alembic", "flask_migrate", "pygal", "zxcvbn", "defusedxml", "quizapp.interop")
+HEAVY = (
+    "alembic",
+    "flask_migrate",
+    "pygal",
+    "zxcvbn",
+    "defusedxml",
+    "quizapp.interop",
+    "pylti1p3",
+    "requests",
+    "jwt",
+    "cryptography",
+)
 """Modules that only some commands and pages need; reported if creating the app imports them."""
 
 
@@ -295,7 +306,8 @@ def write_section(lines: list[str], header: str) -> None:
         "Creating the app imports only what every request needs: Flask-Migrate (and with it "
         "Alembic, Mako and Pygments) is wired on first use (`quizapp/lazy_migrate.py`), pygal "
         "on the first chart, zxcvbn on the first new password, the interop converters (and "
-        "defusedxml) on the first export or conversion.",
+        "defusedxml) on the first export or conversion, the LTI protocol (pylti1p3, requests, "
+        "jwt, cryptography) on the first LTI request.",
         "",
         f"Measured on {header}.",
         "",

@@ -7,15 +7,26 @@ what lives here is what a command line cannot say: the hooks.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 from typing import Any
 
 worker_class = "gthread"
 
+M_ARENA_MAX = -8
+"""glibc's ``mallopt`` parameter: how many malloc arenas a process may have."""
+
+MALLOC_ARENAS = 2
+"""A worker's malloc arenas. glibc gives each new thread an arena of its own (up to eight per
+core) and each arena keeps what was freed in it for later: with two, a worker held 0.7 to 2 MB
+less after the load bench (two pairs of runs, docs/performance.md, session 7), and its pages
+cost no more CPU (the threads mostly wait on the GIL, not on each other's allocations)."""
+
 
 def post_worker_init(worker: Any) -> None:
-    """Once the worker has loaded the app: take what it loaded out of the garbage collector's
-    walks (``gc.freeze``).
+    """Once the worker has loaded the app: cap its malloc arenas (``limit_malloc_arenas``),
+    and take what it loaded out of the garbage collector's walks (``gc.freeze``).
 
     A loaded worker holds about 130,000 objects that live as long as it does (modules,
     SQLAlchemy's mappers and compiled statements, Jinja's templates), and every full
@@ -25,5 +36,16 @@ def post_worker_init(worker: Any) -> None:
     them for cycles (they are never garbage while the app runs). Garbage made before the
     freeze is collected first, so nothing unreachable is frozen.
     """
+    limit_malloc_arenas()
     gc.collect()
     gc.freeze()
+
+
+def limit_malloc_arenas() -> None:
+    """Cap the worker's malloc arenas at ``MALLOC_ARENAS`` (as ``MALLOC_ARENA_MAX`` would), before
+    its threads start; nothing to do where the C library is not glibc (musl, macOS)."""
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c")).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(M_ARENA_MAX, MALLOC_ARENAS)

@@ -1,8 +1,9 @@
 """Commands and workers start without importing what only some of them need (Flask-Migrate
-with Alembic, pygal, zxcvbn, the interop converters), and each still works when it is needed.
-The pages that need them are tested where they are (tests/test_passwords.py: zxcvbn;
-tests/test_progress.py and tests/test_reports.py: charts; tests/interop: the converters).
-Start-up time itself is measured by bench/startup_bench.py, not here."""
+with Alembic, pygal, zxcvbn, the interop converters, the LTI protocol stack), and each still
+works when it is needed. The pages that need them are tested where they are
+(tests/test_passwords.py: zxcvbn; tests/test_progress.py and tests/test_reports.py: charts;
+tests/interop: the converters; tests/lti: launches, rosters and grades sent to an LMS).
+Start-up time and a worker's memory are measured by bench/startup_bench.py, not here."""
 
 from __future__ import annotations
 
@@ -17,6 +18,34 @@ from quizapp.extensions import db
 from tests.conftest import REPO
 
 HEAVY = ("alembic", "flask_migrate", "mako", "pygal", "zxcvbn", "defusedxml", "quizapp.interop")
+LTI_STACK = ("pylti1p3", "jwt", "jwcrypto", "cryptography", "requests", "urllib3")
+"""What only an LMS's requests need: about 15 MB of each worker's memory (docs/performance.md,
+session 7)."""
+
+STUDENT_PAGES = r"""
+import json, sys
+from quizapp import create_app
+from tests.conftest import AuthActions
+from tests.quiz_actions import QuizActions
+
+app = create_app({"TESTING": True, "INSTANCE_PATH": sys.argv[1],
+                  "SQLALCHEMY_DATABASE_URI": sys.argv[2], "SECRET_KEY": "x",
+                  "OPEN_QUIZZES": True, "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+client = app.test_client()
+statuses = {"register": AuthActions(client).register("ada").status_code,
+            "quiz list": client.get("/").status_code}
+actions = QuizActions(app, client)
+attempt = actions.start()
+statuses["attempt page"] = client.get(f"/attempts/{attempt}").status_code
+answers = actions.right_answers(attempt)
+statuses["save"] = actions.save(attempt, answers).status_code
+submitted = actions.submit(attempt, answers)
+statuses["submit"] = submitted.status_code
+statuses["result"] = client.get(submitted.headers["Location"]).status_code
+statuses["history"] = client.get("/history").status_code
+print(json.dumps({"statuses": statuses,
+                  "loaded": sorted(m for m in sys.argv[3:] if m in sys.modules)}))
+"""
 
 
 def test_creating_the_app_imports_nothing_heavy(tmp_path):
@@ -50,3 +79,105 @@ def test_the_db_commands_work_and_are_listed(tmp_path):
         assert "question_versions" in inspect(db.engine).get_table_names()
         db.engine.dispose()
     assert runner.invoke(args=["db", "current"]).exit_code == 0
+
+
+def test_a_worker_serving_students_never_imports_the_lti_stack(demo_app, database_url, tmp_path):
+    """A fresh interpreter (a new worker) creates the app and serves a student's pages, a
+    submit included (its grade change reaches the LTI grade listener): pylti1p3 and what it
+    brings stay unimported, for no LMS is involved."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            STUDENT_PAGES,
+            str(tmp_path / "instance"),
+            database_url,
+            *LTI_STACK,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["statuses"] == {
+        "register": 302,
+        "quiz list": 200,
+        "attempt page": 200,
+        "save": 302,
+        "submit": 302,
+        "result": 200,
+        "history": 200,
+    }
+    assert report["loaded"] == []
+
+
+def test_the_question_html_a_worker_keeps_stays_under_three_megabytes():
+    """The attempt page's HTML cache at its budget, filled as the load bench fills it (each
+    student's fieldsets and navigator rows, with their keys), holds under 3 MB: at a budget
+    of 4 M characters it held about 5 MB of each worker (docs/performance.md, session 7)."""
+    import tracemalloc
+
+    from markupsafe import Markup
+
+    from quizapp.student.question_html import HtmlCache
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        cache = HtmlCache()
+        for student in range(400):
+            for position in range(1, 21):
+                layout = {"order": [f"c{(student + i) % 97:02d}" for i in range(4)]}
+                key = (
+                    "attempt-question",
+                    f"{position:064x}",
+                    "",
+                    repr(layout),
+                    position,
+                    1.0,
+                    False,
+                    repr({"choice": [layout["order"][0]]}),
+                    "en",
+                    None,
+                )
+                fieldset = f"<fieldset>{student}-{position}" + "x" * 1_100
+                cache.put(key, Markup(fieldset))  # noqa: S704  (test text, no markup from anyone)
+                href = f"/attempts/{student}#q{position}"
+                row = ("navigator-row", href, "qnav", position, False, f"Question {position}")
+                link = f'<li><a href="{href}">{position}</a>' + "y" * 180
+                cache.put(row, Markup(link))  # noqa: S704  (test text, no markup from anyone)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert cache.characters <= cache.max_characters < 30 * (1_100 + 200) * 400  # it evicted
+    assert held < 3 * 1024 * 1024, held
+
+
+def test_workers_deployed_as_the_readme_says_share_two_malloc_arenas():
+    """glibc gives each new thread a malloc arena of its own, and each keeps what was freed
+    in it: a worker's threads kept 0.7 to 2 MB more than two arenas do. A real gunicorn with
+    the README's config serves a probe app that counts the arenas once four threads allocate
+    at the same time (five without the cap: the main one and one per thread)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import load_bench  # bench/ is not a package
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    deploy = next(line for line in readme.splitlines() if "bin/gunicorn " in line).split()
+    config = deploy[deploy.index("-c") + 1]
+    env = {**load_bench.os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("MALLOC_ARENA_MAX", None)
+    probe = load_bench.Gunicorn(
+        "arena_probe_app:app",
+        env,
+        workers=1,
+        threads=1,
+        extra=("-c", config),
+        pythonpath=REPO / "tests" / "data",
+    )
+    with probe:
+        connection = load_bench.http.client.HTTPConnection("127.0.0.1", probe.port, timeout=30)
+        connection.request("GET", "/")
+        arenas = int(connection.getresponse().read())
+        connection.close()
+    assert arenas == 2

@@ -11,6 +11,10 @@ the error, for ``flask lti send-grades`` (cron), the course page's "Send these g
 button, or the next grade change of the quiz. A newer grade replaces an unsent older one (one
 row per student and link), so the LMS never receives an older grade after a newer one.
 /lti/admin shows how many wait.
+
+Every worker imports this module (its listener hears every submit), so it imports nothing of
+the protocol: pylti1p3 and ``requests`` (``quizapp.lti.connection``) are imported by
+``_send`` and ``deliver``, when there is a grade to send.
 """
 
 from __future__ import annotations
@@ -21,13 +25,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-import requests
 from flask import Flask, Response, after_this_request, current_app, g, has_request_context
-from pylti1p3.assignments_grades import AssignmentsGradesService
-from pylti1p3.exception import LtiException, LtiServiceException
-from pylti1p3.grade import Grade
-from pylti1p3.lineitem import LineItem
-from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.orm import joinedload
 
@@ -42,17 +40,6 @@ from quizapp.questions import quiz_settings
 log = logging.getLogger(__name__)
 
 SCORE_MAXIMUM = 100.0
-TIMEOUT = 3.0
-"""Seconds to wait for the platform: nobody waits for it (the response has gone), but a
-worker that is busy sending is not serving; a failed grade waits in the outbox."""
-
-
-class TimeoutSession(requests.Session):
-    """pylti1p3 calls the platform with no timeout; a hung LMS would hang the worker."""
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        kwargs.setdefault("timeout", TIMEOUT)
-        return super().request(*args, **kwargs)
 
 
 def _iso(moment: Any) -> str:
@@ -65,6 +52,13 @@ def current_grade(user: User, quiz: Quiz) -> float | None:
 
 
 def _send(link: LtiResourceLink, subject: str, grade: float, graded_at: datetime) -> None:
+    from pylti1p3.assignments_grades import AssignmentsGradesService
+    from pylti1p3.grade import Grade
+    from pylti1p3.lineitem import LineItem
+    from pylti1p3.service_connector import ServiceConnector
+
+    from quizapp.lti.connection import TimeoutSession
+
     endpoint = dict(link.ags_endpoint or {})
     registration = registration_of(link.platform)
     score = (
@@ -91,14 +85,6 @@ def _send(link: LtiResourceLink, subject: str, grade: float, graded_at: datetime
             endpoint,  # type: ignore[arg-type]
         )
         service.put_grade(score, lineitem)
-
-
-def describe(error: Exception) -> str:
-    if isinstance(error, LtiServiceException):
-        return str(error)[:500]
-    if isinstance(error, requests.RequestException):
-        return f"The LMS could not be reached: {error}"[:500]
-    return f"{type(error).__name__}: {error}"[:500]
 
 
 def _grade_rows(quiz_id: int, user_ids: Collection[int] | None) -> list[LtiGrade]:
@@ -204,6 +190,10 @@ def deliver(rows: Collection[LtiOutbox]) -> tuple[int, int]:
     """Send each waiting grade; returns (sent, failed). Each outcome is committed on its own,
     so one unreachable platform does not hold the others back."""
     sent = failed = 0
+    if not rows:
+        return sent, failed
+    from quizapp.lti.connection import FAILURES, describe
+
     for row in rows:
         row_id, score, graded_at = row.id, row.score, row.graded_at
         record = db.session.scalar(
@@ -215,7 +205,7 @@ def deliver(rows: Collection[LtiOutbox]) -> tuple[int, int]:
             continue
         try:
             _send(row.link, record.subject, score, graded_at)
-        except (LtiException, requests.RequestException, ValueError, KeyError) as error:
+        except FAILURES as error:
             message = describe(error)
             log.warning(
                 "LTI grade for user %s, link %s not delivered: %s",

@@ -3,6 +3,8 @@
 The newest key that is not retired signs (service tokens, deep-linking responses). Rotating
 makes a new signing key and retires the old one, which stays published until it is removed,
 so a platform that cached the old set, or holds a message it signed, still verifies it.
+cryptography and pylti1p3 are imported by the functions that make or publish a key (see
+``quizapp.lti.connection``).
 """
 
 from __future__ import annotations
@@ -10,10 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask_babel import gettext as _
-from pylti1p3.registration import Registration
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session
 
@@ -29,6 +28,10 @@ class LtiKeyError(ValueError):
 
 
 def _new_pair() -> tuple[str, str]:
+    # cryptography (about 9 MB of a worker) is imported when a key is made, not at start-up.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
     private_pem = private.private_bytes(
         serialization.Encoding.PEM,
@@ -46,6 +49,8 @@ def _new_pair() -> tuple[str, str]:
 def public_jwk(public_pem: str) -> dict[str, Any]:
     """A public key as a JWK, its ``kid`` the RFC 7638 thumbprint: the same kid pylti1p3
     puts in the header of what it signs, so platforms find the key by it."""
+    from pylti1p3.registration import Registration
+
     return dict(Registration.get_jwk(public_pem))
 
 

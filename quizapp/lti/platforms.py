@@ -1,8 +1,10 @@
-"""Registered platforms (LMSs) and their deployments, and the pylti1p3 tool configuration
-read from them.
+"""Registered platforms (LMSs) and their deployments, and each as the registration pylti1p3
+needs (its tool configuration, read from them, is ``quizapp.lti.tool_conf``).
 
 A platform is one registration: the issuer and the client id it gave Quizapp. An issuer may
 register Quizapp more than once (a test and a live site), so registrations are found by both.
+Every request may read the platforms (``framing``), so pylti1p3 is imported only by
+``registration_of``.
 """
 
 from __future__ import annotations
@@ -10,13 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
-from pylti1p3.deployment import Deployment
-from pylti1p3.registration import Registration
-from pylti1p3.tool_config.abstract import ToolConfAbstract
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -26,6 +25,9 @@ from quizapp.extensions import db
 from quizapp.i18n import N_
 from quizapp.lti import keys
 from quizapp.models import LtiDeployment, LtiPlatform
+
+if TYPE_CHECKING:
+    from pylti1p3.registration import Registration
 
 
 class PlatformError(ValueError):
@@ -168,6 +170,8 @@ def find_platform(issuer: str, client_id: str | None) -> LtiPlatform | None:
 
 def registration_of(platform: LtiPlatform) -> Registration:
     """The platform as pylti1p3 needs it, with the tool's signing key."""
+    from pylti1p3.registration import Registration
+
     key = keys.signing_key()
     return (
         Registration()
@@ -179,40 +183,3 @@ def registration_of(platform: LtiPlatform) -> Registration:
         .set_tool_private_key(key.private_pem)
         .set_tool_public_key(key.public_pem)
     )
-
-
-class DatabaseToolConf(ToolConfAbstract):  # type: ignore[type-arg]
-    """pylti1p3's tool configuration, read from the registered platforms."""
-
-    def check_iss_has_one_client(self, iss: str) -> bool:
-        return False
-
-    def check_iss_has_many_clients(self, iss: str) -> bool:
-        return True
-
-    def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> Registration:
-        platform = find_platform(iss, None)
-        return registration_of(platform) if platform else None  # type: ignore[return-value]
-
-    def find_registration_by_params(
-        self, iss: str, client_id: str, *args: Any, **kwargs: Any
-    ) -> Registration:
-        platform = find_platform(iss, client_id)
-        return registration_of(platform) if platform else None  # type: ignore[return-value]
-
-    def find_deployment(self, iss: str, deployment_id: str) -> Deployment | None:
-        return self.find_deployment_by_params(iss, deployment_id, "")
-
-    def find_deployment_by_params(
-        self, iss: str, deployment_id: str, client_id: str, *args: Any, **kwargs: Any
-    ) -> Deployment | None:
-        platform = find_platform(iss, client_id or None)
-        if platform is None:
-            return None
-        found = db.session.scalar(
-            select(LtiDeployment.id).where(
-                LtiDeployment.platform_id == platform.id,
-                LtiDeployment.deployment_id == deployment_id,
-            )
-        )
-        return Deployment().set_deployment_id(deployment_id) if found is not None else None

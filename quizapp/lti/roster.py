@@ -1,16 +1,12 @@
 """Names and Role Provisioning Services: the roster of an LMS course, read from the
-platform and made the class's (``people.sync_roster``)."""
+platform and made the class's (``people.sync_roster``). The protocol (pylti1p3, requests) is
+imported when a roster is read, not with the LTI blueprint (see ``quizapp.lti.connection``)."""
 
 from __future__ import annotations
 
-import requests
 from flask_babel import gettext as _
-from pylti1p3.exception import LtiException
-from pylti1p3.names_roles import NamesRolesProvisioningService
-from pylti1p3.service_connector import ServiceConnector
 
 from quizapp.extensions import db
-from quizapp.lti.grades import TimeoutSession, describe
 from quizapp.lti.people import Person, RosterChange, sync_roster
 from quizapp.lti.platforms import registration_of
 from quizapp.models import LtiContext, LtiPlatform
@@ -22,6 +18,11 @@ class RosterUnavailable(Exception):
 
 def members_of(platform: LtiPlatform, memberships_url: str) -> list[Person]:
     """The course's active members, every page of them."""
+    from pylti1p3.names_roles import NamesRolesProvisioningService
+    from pylti1p3.service_connector import ServiceConnector
+
+    from quizapp.lti.connection import FAILURES, TimeoutSession, describe
+
     registration = registration_of(platform)
     try:
         with TimeoutSession() as session:
@@ -30,7 +31,7 @@ def members_of(platform: LtiPlatform, memberships_url: str) -> list[Person]:
                 {"context_memberships_url": memberships_url},  # type: ignore[typeddict-item]
             )
             members = service.get_members()
-    except (LtiException, requests.RequestException, ValueError, KeyError) as error:
+    except FAILURES as error:
         raise RosterUnavailable(describe(error)) from error
     return [
         Person(

@@ -1,12 +1,17 @@
 """The LTI 1.3 endpoints (``/lti/...``): the tool's keys and configuration, OIDC login
 initiation, the launch, deep linking, a course's page for its teachers, and the admin page
 that registers platforms. Thin: pylti1p3 checks the protocol, ``launches``, ``roster`` and
-``grades`` do the work."""
+``grades`` do the work.
+
+Every worker registers this blueprint, but few ever serve an LMS: the protocol (pylti1p3, and
+with it jwt, cryptography and requests, about 15 MB of a worker's memory) is imported by the
+views that check a login, a launch or a deep link, when the first of them is asked for.
+"""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -23,10 +28,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
-from pylti1p3.deep_link_resource import DeepLinkResource
-from pylti1p3.exception import LtiException, OIDCException
-from pylti1p3.lineitem import LineItem
 from sqlalchemy import select
 
 from quizapp.admin.views import admin_required
@@ -36,9 +37,13 @@ from quizapp.extensions import csrf, db
 from quizapp.i18n import N_
 from quizapp.lti import framing, grades, keys, launches, platforms, roster
 from quizapp.lti.forms import ActionForm, PlatformForm
-from quizapp.lti.storage import DatabaseSessionService
 from quizapp.models import LtiContext, Quiz, now_utc
 from quizapp.security_headers import allow_form_action
+
+if TYPE_CHECKING:
+    from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
+
+    from quizapp.lti.tool_conf import DatabaseToolConf
 
 blueprint = Blueprint("lti", __name__, url_prefix="/lti")
 blueprint.before_app_request(framing.allow_launching_platform)
@@ -121,11 +126,15 @@ REFUSALS: list[tuple[str, int, str]] = [
 ]
 
 
-def _tool_conf() -> platforms.DatabaseToolConf:
-    return platforms.DatabaseToolConf()
+def _tool_conf() -> DatabaseToolConf:
+    from quizapp.lti.tool_conf import DatabaseToolConf
+
+    return DatabaseToolConf()
 
 
 def _lti_request() -> FlaskRequest:
+    from pylti1p3.contrib.flask import FlaskRequest
+
     return FlaskRequest()
 
 
@@ -205,6 +214,11 @@ def config() -> ResponseReturnValue:
 def login() -> ResponseReturnValue:
     """OIDC login initiation: the LMS names itself; Quizapp answers with a nonce and state
     and sends the browser to the LMS's authentication endpoint."""
+    from pylti1p3.contrib.flask import FlaskOIDCLogin
+    from pylti1p3.exception import LtiException, OIDCException
+
+    from quizapp.lti.storage import DatabaseSessionService
+
     lti_request = _lti_request()
     oidc = FlaskOIDCLogin(
         lti_request, _tool_conf(), session_service=DatabaseSessionService(lti_request)
@@ -226,6 +240,10 @@ def login() -> ResponseReturnValue:
 
 
 def _message_launch(lti_request: FlaskRequest) -> FlaskMessageLaunch:
+    from pylti1p3.contrib.flask import FlaskMessageLaunch
+
+    from quizapp.lti.storage import DatabaseSessionService
+
     launch = FlaskMessageLaunch(
         lti_request, _tool_conf(), session_service=DatabaseSessionService(lti_request)
     )
@@ -239,6 +257,8 @@ def _message_launch(lti_request: FlaskRequest) -> FlaskMessageLaunch:
 def launch() -> ResponseReturnValue:
     """The launch: verify the id_token (signature, nonce, state, audience, deployment,
     expiry), then log the user in and open what the link names."""
+    from pylti1p3.exception import LtiException
+
     lti_request = _lti_request()
     message = _message_launch(lti_request)
     try:
@@ -269,6 +289,11 @@ def launch() -> ResponseReturnValue:
 
 
 def _deep_link_launch() -> FlaskMessageLaunch:
+    from pylti1p3.contrib.flask import FlaskMessageLaunch
+    from pylti1p3.exception import LtiException
+
+    from quizapp.lti.storage import DatabaseSessionService
+
     launch_id = session.get(LAUNCH_KEY)
     if not launch_id:
         abort(
@@ -304,6 +329,9 @@ def deep_link() -> ResponseReturnValue:
         if quiz is None or quiz.id not in {q.id for q in quizzes}:
             flash(_("Choose one of the quizzes listed."), "error")
             return render_template("lti/deep_link.html", quizzes=quizzes, form=form), 400
+        from pylti1p3.deep_link_resource import DeepLinkResource
+        from pylti1p3.lineitem import LineItem
+
         resource = (
             DeepLinkResource()
             .set_url(url_for("lti.launch", _external=True))

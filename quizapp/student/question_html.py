@@ -23,10 +23,12 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup
 
-MAX_CHARACTERS = 4_000_000
-"""The cache's budget, in characters of HTML (plus ``ENTRY_OVERHEAD`` each): 4 to 8 MB per
-worker at most (a question's fieldset is about 1,100 characters, a navigator row 220), room
-for about 3,000 fieldsets or a class of 150 students' 20-question pages with their rows."""
+MAX_CHARACTERS = 2_000_000
+"""The cache's budget, in characters of HTML (plus ``ENTRY_OVERHEAD`` each): about 2.5 MB per
+worker with its keys (twice the HTML for CJK text), room for a class of 60 students walking
+their 102-question exam pages (1.8 M: the fieldsets are shared, each student's navigator rows
+are not) or their 20-question pages (0.95 M), every page a hit (docs/performance.md, session
+7; at 1 M the exam pages missed). 4 M held 5 MB of each worker for no more hits there."""
 
 ENTRY_OVERHEAD = 200
 """What an entry's key and bookkeeping add, counted as characters."""
