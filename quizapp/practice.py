@@ -7,13 +7,14 @@ Practice attempts are stored apart (``is_practice``) and never change a quiz's g
 
 from __future__ import annotations
 
+import functools
 import random
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, select, update
+from sqlalchemy import Insert, Select, bindparam, delete, func, select, update
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
@@ -48,11 +49,25 @@ _CARDS_OF = select(_CARDS.c.id, _CARDS.c.question_id, _CARDS.c.box).where(
     _CARDS.c.question_id.in_(bindparam("question_ids", expanding=True)),
 )
 _MOVE_CARD = update(_CARDS).where(_CARDS.c.id == bindparam("card_id"))
-_NEW_CARDS = insert(_CARDS)
 _RETIRE_CARDS = delete(_CARDS).where(_CARDS.c.id.in_(bindparam("card_ids", expanding=True)))
 """Core statements, built once: every submit schedules its questions, and the ORM's bulk
 update by primary key cost more than the statements themselves (and a statement built anew
 is built and hashed again for SQLAlchemy's compiled cache each time)."""
+
+
+@functools.cache
+def _new_cards(dialect: str) -> Insert:
+    """New cards, skipping any that another transaction made since ``schedule`` read the
+    student's cards: on PostgreSQL two submits of one student (two tabs, two quizzes sharing
+    a question) run side by side, and both may find no card for a question they missed; the
+    second insert would break the one-card-per-question rule and fail the submit. (SQLite's
+    single writer never interleaves them.) Both dialects say ``ON CONFLICT DO NOTHING``; each
+    is imported on first use, as a worker uses one."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(_CARDS).on_conflict_do_nothing(index_elements=["user_id", "question_id"])
 
 
 def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
@@ -81,7 +96,7 @@ def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
         else:
             moved.append({"card_id": card_id, **values})
     if new:
-        db.session.execute(_NEW_CARDS, new)
+        db.session.execute(_new_cards(db.session.get_bind().dialect.name), new)
     if moved:
         db.session.execute(_MOVE_CARD, moved)
     if retired:

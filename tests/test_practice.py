@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import create_engine, event, select
 
 from quizapp import attempts as attempt_service
 from quizapp.extensions import db
@@ -16,7 +17,7 @@ from quizapp.models import Attempt, PracticeCard, Question, Quiz, User, now_utc
 from quizapp.practice import TOP_BOX
 from quizapp.questions import quiz_settings
 from tests import test_progress
-from tests.conftest import csrf_token
+from tests.conftest import TEST_DATABASE_URL, csrf_token
 from tests.quiz_actions import QuizActions
 from tests.test_progress import outcome_fields, rows, take
 
@@ -216,3 +217,49 @@ def test_a_practice_attempt_is_titled_in_the_readers_language(bank_app, client, 
     assert "练习" in review and "Practice" not in review
     history = client.get("/history").get_data(as_text=True)
     assert "Practice" not in history
+
+
+@pytest.mark.skipif(
+    not TEST_DATABASE_URL,
+    reason="SQLite takes its single write lock at BEGIN: two submits never interleave there",
+)
+def test_a_card_made_by_a_submit_running_alongside_fails_no_submit(bank_app, client, auth, quiz):
+    """On PostgreSQL two submits of one student run side by side: both may find no card for a
+    question they missed. Here the other one inserts its card just before this submit's own
+    insert (from a second connection, committed): this submit still lands, with one card."""
+    auth.register("ada")
+    attempt_id = quiz.start("trade")
+    fields = outcome_fields(bank_app, attempt_id, {"t1": True, "t2": False})
+    with bank_app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.username == "ada"))
+        question_id = db.session.scalar(select(Question.id).where(Question.key == "t2"))
+        engine = db.engine
+    other = create_engine(TEST_DATABASE_URL)
+    raced: list[str] = []
+
+    def the_other_submit_first(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.startswith("INSERT INTO practice_cards") and not raced:
+            raced.append(statement)
+            with other.begin() as connection:
+                connection.execute(
+                    PracticeCard.__table__.insert().values(
+                        user_id=user_id,
+                        question_id=question_id,
+                        box=1,
+                        due_at=now_utc(),
+                        updated_at=now_utc(),
+                    )
+                )
+
+    event.listen(engine, "before_cursor_execute", the_other_submit_first)
+    try:
+        response = quiz.submit(attempt_id, fields)
+    finally:
+        event.remove(engine, "before_cursor_execute", the_other_submit_first)
+        other.dispose()
+    assert raced, "the submit inserted no card"
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/review")
+    assert cards(bank_app, "ada") == {"t2": (1, 0.0)}
+    with bank_app.app_context():
+        assert db.session.get(Attempt, attempt_id).is_submitted
