@@ -152,32 +152,3 @@ def test_the_question_html_a_worker_keeps_stays_under_three_megabytes():
         tracemalloc.stop()
     assert cache.characters <= cache.max_characters < 30 * (1_100 + 200) * 400  # it evicted
     assert held < 3 * 1024 * 1024, held
-
-
-def test_workers_deployed_as_the_readme_says_share_two_malloc_arenas():
-    """glibc gives each new thread a malloc arena of its own, and each keeps what was freed
-    in it: a worker's threads kept 0.7 to 2 MB more than two arenas do. A real gunicorn with
-    the README's config serves a probe app that counts the arenas once four threads allocate
-    at the same time (five without the cap: the main one and one per thread)."""
-    sys.path.insert(0, str(REPO / "bench"))
-    import load_bench  # bench/ is not a package
-
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    deploy = next(line for line in readme.splitlines() if "bin/gunicorn " in line).split()
-    config = deploy[deploy.index("-c") + 1]
-    env = {**load_bench.os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("MALLOC_ARENA_MAX", None)
-    probe = load_bench.Gunicorn(
-        "arena_probe_app:app",
-        env,
-        workers=1,
-        threads=1,
-        extra=("-c", config),
-        pythonpath=REPO / "tests" / "data",
-    )
-    with probe:
-        connection = load_bench.http.client.HTTPConnection("127.0.0.1", probe.port, timeout=30)
-        connection.request("GET", "/")
-        arenas = int(connection.getresponse().read())
-        connection.close()
-    assert arenas == 2
