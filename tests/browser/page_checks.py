@@ -42,7 +42,7 @@ from typing import Any
 
 from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Route
+from playwright.sync_api import Browser, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 WIDTHS = (390, 1280)
@@ -177,15 +177,18 @@ def clear_pages() -> None:
 
 def check_pages(browser: Browser, base: str, pages: list[Served]) -> list[str]:
     """Replay each page (one of each shape) at both widths: axe's violations, empty when all
-    pass. The pages of one test share a browser context (a new one costs Chromium a profile),
-    each in a tab of its own."""
+    pass. The pages of one test share a browser context (a new one costs Chromium a profile)
+    and one tab, which keeps one renderer: axe's script (half a megabyte) is handed to the
+    context once, which puts it into each replayed document, and V8 compiles it once."""
     problems: list[str] = []
     if not pages:
         return problems
     context = browser.new_context(viewport={"width": WIDTHS[0], "height": HEIGHT})
     try:
+        context.add_init_script(script=Axe().axe_script)
+        replay = _Replay(context.new_page())
         for page in pages:
-            problems += _replay(context, base, page)
+            problems += replay.check(base, page)
     finally:
         context.close()
     return problems
@@ -197,39 +200,45 @@ _AXE_EVERY_RULE = "{resultTypes: ['violations']}"
 _AXE_NO_CONTRAST = "{resultTypes: ['violations'], rules: {'color-contrast': {enabled: false}}}"
 
 
-def _replay(context: BrowserContext, base: str, served: Served) -> list[str]:
-    """Show the page as it was served, in a tab of its own, and run axe at each width."""
-    problems = []
-    tab = context.new_page()
-    try:
-        first = {"done": False}
+class _Replay:
+    """One tab that shows saved pages as they were served, one after the other."""
 
-        def route(route: Route) -> None:
-            request = route.request
-            if not first["done"] and request.is_navigation_request():
-                first["done"] = True
-                route.fulfill(status=served.status, headers=dict(served.headers), body=served.body)
-            elif "/static/attempt.js" in request.url:
-                # The attempt's script (autosave, countdown) would save or submit on its own
-                # during a replay; its behaviour has tests of its own, the replay checks markup.
-                route.fulfill(status=200, content_type="text/javascript", body="")
-            elif request.method != "GET" or request.is_navigation_request():
-                # A replay never posts a form nor leaves the page (a timed attempt's countdown
-                # submits on its own): 204 No Content keeps the page where it is, where an
-                # aborted request would put Chromium's own error page in its place.
-                route.fulfill(status=204)
-            else:
-                route.continue_()
+    def __init__(self, tab: Page) -> None:
+        self.tab = tab
+        self.served: Served | None = None
+        tab.route("**/*", self._route)
 
-        tab.route("**/*", route)
+    def _route(self, route: Route) -> None:
+        request = route.request
+        served = self.served
+        if served is not None and request.is_navigation_request():
+            self.served = None  # the page's own navigations are not it
+            route.fulfill(status=served.status, headers=dict(served.headers), body=served.body)
+        elif "/static/attempt.js" in request.url:
+            # The attempt's script (autosave, countdown) would save or submit on its own
+            # during a replay; its behaviour has tests of its own, the replay checks markup.
+            route.fulfill(status=200, content_type="text/javascript", body="")
+        elif request.method != "GET" or request.is_navigation_request():
+            # A replay never posts a form nor leaves the page (a timed attempt's countdown
+            # submits on its own): 204 No Content keeps the page where it is, where an
+            # aborted request would put Chromium's own error page in its place.
+            route.fulfill(status=204)
+        else:
+            route.continue_()
+
+    def check(self, base: str, served: Served) -> list[str]:
+        """Show the page as it was served and run axe at each width (see the module's
+        docstring for which rules and widths)."""
+        problems = []
+        tab = self.tab
+        tab.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
+        self.served = served
         # A timed attempt past its deadline submits as soon as it is read, which can cancel
         # its own "load" event: wait for the document, then for "load" as long as it comes.
         tab.goto(base + served.path, wait_until="domcontentloaded")
         with contextlib.suppress(PlaywrightTimeout):
             tab.wait_for_load_state("load", timeout=10_000)
         assert served.file is not None
-        axe = Axe()
-        tab.evaluate(axe.axe_script)  # once: a change of width does not reload the page
         first_of_route = served.route not in _routes_seen_wide
         _routes_seen_wide.add(served.route)
         for width in WIDTHS if first_of_route else WIDTHS[:1]:
@@ -246,5 +255,3 @@ def _replay(context: BrowserContext, base: str, served: Served) -> list[str]:
                     + result.generate_report()
                 )
         return problems
-    finally:
-        tab.close()
