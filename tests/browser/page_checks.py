@@ -194,6 +194,17 @@ def check_pages(browser: Browser, base: str, pages: list[Served]) -> list[str]:
     return problems
 
 
+def run_axe(page: Page, context: str | None = None) -> AxeResults:
+    """axe-core on ``page`` as it is now (or on the elements ``context`` selects): the
+    violations ``Axe().run(page)`` finds, for less. Its script (half a megabyte) is put into
+    the document only when it is not there yet (a test that checks a page at two widths
+    checks one document twice), and axe gathers its violations only (``resultTypes``)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(Axe().axe_script)
+    target = json.dumps(context) if context else "document"
+    return AxeResults(page.evaluate(f"axe.run({target}, {{resultTypes: ['violations']}})"))
+
+
 # axe's options: violations only; every rule on a route's first page at the phone's width;
 # otherwise all but colour contrast (see the module's docstring).
 _AXE_EVERY_RULE = "{resultTypes: ['violations']}"
