@@ -6,7 +6,8 @@ FLASK := $(BIN)/flask --app quizapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint format bench clean translations compile-translations
+.PHONY: run test install install-dev lint format bench clean translations compile-translations \
+	screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,12 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	bash .ci/suites $(BIN)
+
+## make screenshots: the browser tests with a screenshot of every page they check, at each
+## width it is checked at (tests/artifacts/pages/<test>/; `make test` shoots each route's first
+## page only), and the README's pictures (docs/screenshots/)
+screenshots: install-dev
+	QUIZAPP_SCREENSHOTS=1 $(BIN)/pytest -m browser -p no:cacheprovider
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -5,18 +5,22 @@ The live server is wrapped in a recorder: each HTML page it sends (any method, a
 the test ends, each saved page is replayed in a fresh browser tab, exactly as it was sent (same
 body, same headers, so the same Content-Security-Policy; styles and scripts still come from the
 live server, form posts are blocked), and axe-core runs on it at a phone's width (390 px) and a
-laptop's (1280 px), with a screenshot of each. The saved HTML is checked by the Nu HTML checker
-in one run at the end of the browser suite (tests/browser/test_valid_html.py), since one JVM
-start costs seconds.
+laptop's (1280 px). The saved HTML is checked by the Nu HTML checker in one run at the end of
+the browser suite (tests/browser/test_valid_html.py), since one JVM start costs seconds.
 
 A page's shape is its method, status, route (numbers masked) and the set of element kinds it
 holds (tag, class, role, input type): the same template with other rows, names or ids is the
 same shape, while an error summary, a flash or a new kind of control makes a new one. Checking
-each shape once keeps the browser suite within the test budget (axe's colour-contrast rule
-costs seconds a page) without leaving a kind of page unchecked. Colour contrast does not change
-with the width, so it runs at the phone's width only. The laptop's width changes the layout,
-which the route's template and style sheets decide: each route is checked (and shot) at
-1280 px the first time one of its pages is replayed, and every shape at 390 px.
+each shape once keeps the browser suite within the test budget without leaving a kind of page
+unchecked. The laptop's width changes the layout, which the route's template and style sheets
+decide: each route is checked at 1280 px the first time one of its pages is replayed, and every
+shape at 390 px. Colour contrast, axe's costliest rule (most of its time), is decided by the
+style sheets and the route's template, not by the rows, nor by the width: it runs once per
+route, on the route's first page, at the phone's width. axe is asked for its violations only
+(``resultTypes``: it then skips gathering every node of the rules that pass).
+
+Screenshots (``<page>-<width>.png`` next to the saved page) are taken of each route's first
+page at both widths; every shape's too when ``QUIZAPP_SCREENSHOTS=1`` (``make screenshots``).
 
 A test that adds a page (another branch's classes, admin or guide pages) is checked by merely
 visiting it.
@@ -27,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterable
@@ -37,7 +42,7 @@ from typing import Any
 
 from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Route
+from playwright.sync_api import Browser, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 WIDTHS = (390, 1280)
@@ -90,10 +95,15 @@ class Served:
         return hashlib.sha256(json.dumps(described).encode()).hexdigest()
 
 
-# The shapes saved so far in this session, and the routes replayed at every width (see the
-# module's docstring).
+# The shapes saved so far in this session, and the routes replayed at every width, with their
+# colour contrast checked (see the module's docstring).
 _shapes_seen: set[str] = set()
 _routes_seen_wide: set[str] = set()
+
+
+def _every_screenshot() -> bool:
+    """Whether every replayed shape is shot, not only each route's first page."""
+    return os.environ.get("QUIZAPP_SCREENSHOTS") == "1"
 
 
 @dataclass
@@ -167,71 +177,92 @@ def clear_pages() -> None:
 
 def check_pages(browser: Browser, base: str, pages: list[Served]) -> list[str]:
     """Replay each page (one of each shape) at both widths: axe's violations, empty when all
-    pass. The pages of one test share a browser context (a new one costs Chromium a profile),
-    each in a tab of its own."""
+    pass. The pages of one test share a browser context (a new one costs Chromium a profile)
+    and one tab, which keeps one renderer: axe's script (half a megabyte) is handed to the
+    context once, which puts it into each replayed document, and V8 compiles it once."""
     problems: list[str] = []
     if not pages:
         return problems
     context = browser.new_context(viewport={"width": WIDTHS[0], "height": HEIGHT})
     try:
+        context.add_init_script(script=Axe().axe_script)
+        replay = _Replay(context.new_page())
         for page in pages:
-            problems += _replay(context, base, page)
+            problems += replay.check(base, page)
     finally:
         context.close()
     return problems
 
 
-# axe's options by width: every rule at the phone's width; at the laptop's, all but colour
-# contrast, which the width does not change and which costs most of axe's time.
-_AXE_OPTIONS = {WIDTHS[0]: "{}", WIDTHS[1]: "{rules: {'color-contrast': {enabled: false}}}"}
+def run_axe(page: Page, context: str | None = None) -> AxeResults:
+    """axe-core on ``page`` as it is now (or on the elements ``context`` selects): the
+    violations ``Axe().run(page)`` finds, for less. Its script (half a megabyte) is put into
+    the document only when it is not there yet (a test that checks a page at two widths
+    checks one document twice), and axe gathers its violations only (``resultTypes``)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(Axe().axe_script)
+    target = json.dumps(context) if context else "document"
+    return AxeResults(page.evaluate(f"axe.run({target}, {{resultTypes: ['violations']}})"))
 
 
-def _replay(context: BrowserContext, base: str, served: Served) -> list[str]:
-    """Show the page as it was served, in a tab of its own, and run axe at each width."""
-    problems = []
-    tab = context.new_page()
-    try:
-        first = {"done": False}
+# axe's options: violations only; every rule on a route's first page at the phone's width;
+# otherwise all but colour contrast (see the module's docstring).
+_AXE_EVERY_RULE = "{resultTypes: ['violations']}"
+_AXE_NO_CONTRAST = "{resultTypes: ['violations'], rules: {'color-contrast': {enabled: false}}}"
 
-        def route(route: Route) -> None:
-            request = route.request
-            if not first["done"] and request.is_navigation_request():
-                first["done"] = True
-                route.fulfill(status=served.status, headers=dict(served.headers), body=served.body)
-            elif "/static/attempt.js" in request.url:
-                # The attempt's script (autosave, countdown) would save or submit on its own
-                # during a replay; its behaviour has tests of its own, the replay checks markup.
-                route.fulfill(status=200, content_type="text/javascript", body="")
-            elif request.method != "GET" or request.is_navigation_request():
-                # A replay never posts a form nor leaves the page (a timed attempt's countdown
-                # submits on its own): 204 No Content keeps the page where it is, where an
-                # aborted request would put Chromium's own error page in its place.
-                route.fulfill(status=204)
-            else:
-                route.continue_()
 
-        tab.route("**/*", route)
+class _Replay:
+    """One tab that shows saved pages as they were served, one after the other."""
+
+    def __init__(self, tab: Page) -> None:
+        self.tab = tab
+        self.served: Served | None = None
+        tab.route("**/*", self._route)
+
+    def _route(self, route: Route) -> None:
+        request = route.request
+        served = self.served
+        if served is not None and request.is_navigation_request():
+            self.served = None  # the page's own navigations are not it
+            route.fulfill(status=served.status, headers=dict(served.headers), body=served.body)
+        elif "/static/attempt.js" in request.url:
+            # The attempt's script (autosave, countdown) would save or submit on its own
+            # during a replay; its behaviour has tests of its own, the replay checks markup.
+            route.fulfill(status=200, content_type="text/javascript", body="")
+        elif request.method != "GET" or request.is_navigation_request():
+            # A replay never posts a form nor leaves the page (a timed attempt's countdown
+            # submits on its own): 204 No Content keeps the page where it is, where an
+            # aborted request would put Chromium's own error page in its place.
+            route.fulfill(status=204)
+        else:
+            route.continue_()
+
+    def check(self, base: str, served: Served) -> list[str]:
+        """Show the page as it was served and run axe at each width (see the module's
+        docstring for which rules and widths)."""
+        problems = []
+        tab = self.tab
+        tab.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
+        self.served = served
         # A timed attempt past its deadline submits as soon as it is read, which can cancel
         # its own "load" event: wait for the document, then for "load" as long as it comes.
         tab.goto(base + served.path, wait_until="domcontentloaded")
         with contextlib.suppress(PlaywrightTimeout):
             tab.wait_for_load_state("load", timeout=10_000)
         assert served.file is not None
-        axe = Axe()
-        tab.evaluate(axe.axe_script)  # once: a change of width does not reload the page
-        widths = WIDTHS if served.route not in _routes_seen_wide else WIDTHS[:1]
+        first_of_route = served.route not in _routes_seen_wide
         _routes_seen_wide.add(served.route)
-        for width in widths:
+        for width in WIDTHS if first_of_route else WIDTHS[:1]:
             tab.set_viewport_size({"width": width, "height": HEIGHT})
-            response = tab.evaluate(f"axe.run(document, {_AXE_OPTIONS[width]})")
-            result = AxeResults(response)
-            shot = served.file.with_name(f"{served.file.stem}-{width}.png")
-            tab.screenshot(path=str(shot))
+            every_rule = first_of_route and width == WIDTHS[0]
+            options = _AXE_EVERY_RULE if every_rule else _AXE_NO_CONTRAST
+            result = AxeResults(tab.evaluate(f"axe.run(document, {options})"))
+            if first_of_route or _every_screenshot():
+                shot = served.file.with_name(f"{served.file.stem}-{width}.png")
+                tab.screenshot(path=str(shot))
             if result.violations_count:
                 problems.append(
                     f"{served.method} {served.path} at {width} px ({served.file.name}):\n"
                     + result.generate_report()
                 )
         return problems
-    finally:
-        tab.close()

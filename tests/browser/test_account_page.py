@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from quizapp.accounts import create_user
+from tests.browser import page_checks
 
 
 def log_in(page: Page, base: str, password: str) -> None:
@@ -39,7 +39,7 @@ def test_a_student_changes_the_password_from_the_account_page(
     summary.get_by_role("link").click()
     expect(page.get_by_label("New password", exact=True)).to_be_focused()
     expect(page.locator("#new_password-errors")).to_contain_text("too easy to guess")
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
     page.screenshot(path=str(artifacts / "account-weak-password.png"), full_page=True)
 
@@ -64,6 +64,6 @@ def test_a_guesser_is_told_to_wait(app, live_server, page: Page, artifacts: Path
     log_in(page, live_server.url(), "a long password")
     expect(page.get_by_text("Too many failed attempts to log in")).to_be_visible()
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
     page.screenshot(path=str(artifacts / "login-throttled.png"), full_page=True)

@@ -8,10 +8,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from quizapp.accounts import create_user
+from tests.browser import page_checks
 
 
 def call(url: str, token: str) -> tuple[int, dict[str, object]]:
@@ -46,7 +46,7 @@ def test_a_teacher_makes_uses_and_revokes_a_token(app, live_server, page: Page, 
     expect(page.get_by_role("listitem").filter(has_text="gradebook export")).to_contain_text(
         "read, teach"
     )
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
     page.screenshot(path=str(artifacts / "account-api-token.png"), full_page=True)
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from quizapp.accounts import create_user
 from tests.bank import hostile
+from tests.browser import page_checks
 
 
 def test_a_one_line_bank_upload_shows_fifty_short_problems(
@@ -39,6 +39,6 @@ def test_a_one_line_bank_upload_shows_fifty_short_problems(
     )
     viewport = page.viewport_size
     assert viewport and max(widths) <= viewport["width"]
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
     page.screenshot(path=str(artifacts / "bank-problems.png"), full_page=False)

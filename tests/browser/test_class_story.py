@@ -10,12 +10,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
 from quizapp.accounts import create_user
 from quizapp.models import now_utc
+from tests.browser import page_checks
 from tests.browser.test_take_quiz import opened_attempt_id
 from tests.quiz_actions import right_fields
 
@@ -32,7 +32,7 @@ def accessible(page: Page, artifacts: Path, name: str) -> None:
     """axe finds nothing at a phone's width and a desktop's; a screenshot of each."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        result = Axe().run(page)
+        result = page_checks.run_axe(page)
         assert result.violations_count == 0, f"{name} at {width}px\n{result.generate_report()}"
         page.screenshot(path=str(artifacts / f"class-{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})

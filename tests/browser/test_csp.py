@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import Bank, Quiz, User
+from tests.browser import page_checks
 from tests.browser.conftest import LiveServer
 from tests.conftest import QuizTaker
 
@@ -62,7 +62,7 @@ class Watched:
 
 
 def assert_axe_runs_clean(page: Page) -> None:
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.response["passes"], "axe ran no check: the policy blocked it"
     violations = {v["id"] for v in result.response["violations"]}
     assert not violations, result.generate_report()

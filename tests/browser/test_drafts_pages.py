@@ -8,13 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import Question
+from tests.browser import page_checks
 from tests.conftest import REPO
 
 ARTICLE = REPO.parent / "shared" / "article" / "china-belarus-2015.txt"
@@ -51,7 +51,7 @@ def _with_text(yaml_text: str, new_text: str) -> str:
 
 
 def _axe_clean(page: Page) -> None:
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
 
 

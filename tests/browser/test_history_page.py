@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import Quiz
 from quizapp.questions import question_from_version
+from tests.browser import page_checks
 
 TOPICS = {
     "trade": ["Suzhou", "Tianjin", "Shenzhen"],
@@ -80,7 +80,7 @@ def term_app(app: Flask, runner, tmp_path: Path) -> Flask:  # type: ignore[no-un
 
 
 def assert_accessible(page: Page) -> None:
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import Quiz, User
+from tests.browser import page_checks
 
 BANK = """\
 bank: words
@@ -68,7 +69,6 @@ def test_the_autosave_status_and_navigator_are_in_the_page_language(
 def test_the_problems_page_in_chinese_shows_each_problem_at_its_line(
     app, live_server, browser: Browser, tmp_path: Path, artifacts: Path
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
 
     bank = tmp_path / "bank.yaml"
     bank.write_text(
@@ -97,7 +97,7 @@ def test_the_problems_page_in_chinese_shows_each_problem_at_its_line(
     expect(problems.nth(1)).to_contain_text(
         "题目 'river'：未知的题型 'singel'（你是指 'single' 吗？）"
     )
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
     page.screenshot(path=str(artifacts / "i18n-pure-problems-zh.png"), full_page=True)
     page.context.close()

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from quizapp.accounts import create_user
 from quizapp.bank.loader import load_bank_file
 from quizapp.interop import export_bank
+from tests.browser import page_checks
 from tests.interop.conftest import BANK_FILES
 
 
@@ -34,7 +34,7 @@ def test_download_menu_and_import_from_moodle(
     expect(page.get_by_role("link", name="Moodle XML")).to_be_visible()
     page.screenshot(path=artifacts / "interop-bank-downloads.png", full_page=True)
     # Only the menu: the bank page's quiz table has an empty header cell of its own (not ours).
-    result = Axe().run(page, context="details.dropdown")
+    result = page_checks.run_axe(page, context="details.dropdown")
     assert result.violations_count == 0, result.generate_report()
     with page.expect_download() as download:
         page.get_by_role("link", name="GIFT (Moodle)").click()
@@ -54,5 +54,5 @@ def test_download_menu_and_import_from_moodle(
     ).to_be_visible()
     expect(page.get_by_role("button", name="Import these changes")).to_be_visible()
     page.screenshot(path=artifacts / "interop-converted.png", full_page=True)
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()

@@ -3,9 +3,9 @@ right or wrong only, said plainly, and accessible (axe); screenshots are kept.""
 
 from __future__ import annotations
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.browser import page_checks
 from tests.test_answer_visibility import blank_attempt, blank_practice, import_bank, new_student
 
 
@@ -29,6 +29,6 @@ def test_practice_review_keeps_the_answers_of_a_never_quiz(
     expect(page.get_by_text("for the others it says right or wrong only")).to_be_visible()
     expect(page.get_by_text("Its quiz does not show this answer yet.")).to_have_count(1)
     expect(page.locator(".explanation")).to_have_count(2)  # shared and open-only
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
     page.screenshot(path=str(artifacts / "practice-review.png"), full_page=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import Quiz
+from tests.browser import page_checks
 from tests.conftest import QuizTaker
 
 
@@ -31,6 +31,6 @@ def test_teacher_reads_the_demo_quiz_statistics(demo_app, live_server, page: Pag
     page.goto(live_server.url(f"/teach/reports/quizzes/{quiz_id}"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("A tour of the question types")
     expect(page.locator("svg").first).to_be_visible()
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
     page.screenshot(path=str(artifacts / "quiz-statistics.png"), full_page=True)

@@ -19,7 +19,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from openpyxl import load_workbook
@@ -27,6 +26,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from quizapp.accounts import create_user
 from quizapp.models import now_utc
+from tests.browser import page_checks
 
 PASSWORD = "correct horse 1"
 WIDTHS = (390, 1280)
@@ -63,7 +63,7 @@ def checked(page: Page, artifacts: Path, name: str) -> None:
     laptop's; a screenshot of each (the walk itself runs at the laptop's width)."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        result = Axe().run(page)
+        result = page_checks.run_axe(page)
         assert result.violations_count == 0, f"{name} at {width}px\n{result.generate_report()}"
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, f"{name} scrolls sideways at {width}px ({scroll}px wide)"

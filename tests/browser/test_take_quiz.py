@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.browser import page_checks
 from tests.quiz_actions import QuizActions
 
 
@@ -39,7 +39,7 @@ def opened_attempt_id(page: Page) -> int:
 
 
 def assert_accessible(page: Page) -> None:
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
 
 

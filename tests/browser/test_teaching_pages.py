@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import Quiz
 from quizapp.teaching.preview import draw_preview
+from tests.browser import page_checks
 from tests.conftest import QuizTaker
 from tests.quiz_actions import right_fields
 
@@ -23,7 +23,7 @@ def check(page: Page, artifacts: Path, name: str) -> None:
     """No axe violation, at a phone's width and a desktop's; a screenshot of each."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        result = Axe().run(page)
+        result = page_checks.run_axe(page)
         assert result.violations_count == 0, f"{name} at {width}px:\n{result.generate_report()}"
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} scrolls sideways at {width}px"

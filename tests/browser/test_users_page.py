@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from quizapp.accounts import create_user
+from tests.browser import page_checks
 
 PASSWORD = "correct horse 1"
 WIDTHS = {"phone": 390, "desktop": 1280}
@@ -38,7 +38,7 @@ def log_in(page: Page, base: str, username: str) -> None:
 def assert_accessible(page: Page, artifacts: Path, name: str, width: int) -> None:
     """Axe finds nothing, and nothing scrolls sideways, at this width (the test runs at each)."""
     page.set_viewport_size({"width": width, "height": 900})
-    result = Axe().run(page)
+    result = page_checks.run_axe(page)
     assert result.violations_count == 0, f"{name} at {width}px: {result.generate_report()}"
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"{name} scrolls sideways at {width}px"

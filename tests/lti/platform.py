@@ -9,6 +9,7 @@ deep-linking return URL. Each test sets what the next launch carries with ``next
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterator
@@ -36,7 +37,11 @@ LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 
 
-def new_key() -> tuple[str, str]:
+@functools.cache
+def new_key(holder: str) -> tuple[str, str]:
+    """A key pair (private, public PEM) for ``holder``, made once a session: a 2048-bit RSA
+    key costs a tenth of a second, and every LTI test makes a platform; the tests only read
+    the PEM strings (none tests key making: the tool's own keys are made by the app)."""
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return (
         private.private_bytes(
@@ -90,8 +95,8 @@ class TestPlatform:
     __test__ = False
 
     def __init__(self) -> None:
-        self.private_key, self.public_key = new_key()
-        self.other_private_key, _ = new_key()
+        self.private_key, self.public_key = new_key("platform")
+        self.other_private_key, _ = new_key("forger")
         self.url = ""
         self.tool = TOOL
         """Where the tool is served: the test client's ``http://localhost`` or a live server."""
