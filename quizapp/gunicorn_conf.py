@@ -49,3 +49,29 @@ def limit_malloc_arenas() -> None:
     except (OSError, AttributeError):
         return
     mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+
+
+TRIM_EVERY = 64
+"""Requests a worker serves between two ``malloc_trim`` calls (see ``post_request``)."""
+
+_served = 0
+
+
+def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
+    """Every ``TRIM_EVERY`` requests, give the C heap's free pages back to the system
+    (glibc's ``malloc_trim``). A big page or export leaves freed memory in the heap, which glibc
+    keeps for later and the worker's resident size keeps counting; trimmed, it returns to the
+    system for the other workers. One call costs about a millisecond; once every 64 requests
+    it costs nothing measurable. Nothing to do where the C library is not glibc."""
+    global _served
+    _served += 1
+    if _served % TRIM_EVERY == 0:
+        _malloc_trim()
+
+
+def _malloc_trim() -> None:
+    try:
+        trim = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
