@@ -16,13 +16,12 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from babel.dates import format_skeleton, format_time
+from babel.numbers import NumberPattern, parse_pattern
 from babel.support import NullTranslations, Translations
 from flask import Flask, g, has_request_context, request
 from flask_babel import (
     Babel,
     format_datetime,
-    format_decimal,
-    format_percent,
     get_locale,
     get_translations,
     gettext,
@@ -135,13 +134,23 @@ def local_iso(moment: datetime) -> str:
 
 
 def local_percent(value: float, digits: int = 0) -> str:
-    """A percentage (0..100) as the language writes it: "75%", "75 %" (Russian)."""
-    return format_percent(value / 100, "#,##0" + ("." + "0" * digits if digits else "") + "%")
+    """A percentage (0..100) with the language's digits and signs: "7.5%", "7,5%" (Russian)."""
+    pattern = _number_pattern("#,##0" + ("." + "0" * digits if digits else "") + "%")
+    return pattern.apply(value / 100, get_locale())
 
 
 def local_number(value: float, digits: int = 1) -> str:
     """A number with ``digits`` decimals and the language's decimal sign ("0.5", "0,5")."""
-    return format_decimal(value, "0" + ("." + "0" * digits if digits else ""))
+    return _number_pattern("0" + ("." + "0" * digits if digits else "")).apply(value, get_locale())
+
+
+@functools.lru_cache(maxsize=16)
+def _number_pattern(pattern: str) -> NumberPattern:
+    """A number pattern, parsed once: Babel's ``format_percent`` and ``format_decimal`` (as
+    Flask-Babel's) parse theirs anew on every call, a third of a millisecond each, and the
+    statistics page formats about a thousand numbers (a third of its time). ``apply`` changes
+    nothing in the pattern, so one serves every thread and language."""
+    return parse_pattern(pattern)
 
 
 #: The roles of accounts (``User.role``), as the pages name them.

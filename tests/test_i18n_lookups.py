@@ -107,3 +107,29 @@ def test_outside_a_request_the_catalogue_is_english(app: Flask) -> None:
     with app.app_context():
         assert page_translations().ugettext("Log in") == "Log in"
         assert render_template_string("{{ _('Log in') }}") == "Log in"
+
+
+@pytest.mark.any_database
+@pytest.mark.parametrize("headers", [{}, RU, ZH], ids=["en", "ru", "zh"])
+def test_numbers_read_as_babel_writes_them_with_the_pattern_parsed_once(
+    app: Flask, headers: dict[str, str]
+) -> None:
+    """``local_percent`` and ``local_number`` keep their parsed patterns (the statistics page
+    formats about a thousand numbers; Babel parses a pattern on every call) and write exactly
+    what Babel's own ``format_percent`` and ``format_decimal`` write, in each language."""
+    from babel.numbers import format_decimal, format_percent
+    from flask_babel import get_locale
+
+    from quizapp.i18n import _number_pattern, local_number, local_percent
+
+    with app.test_request_context(headers=headers):
+        locale = get_locale()
+        for value in (0.0, 7.25, 75.0, 1234.5):
+            assert local_percent(value) == format_percent(value / 100, "#,##0%", locale=locale)
+            assert local_percent(value, 1) == format_percent(value / 100, "#,##0.0%", locale=locale)
+            assert local_number(value) == format_decimal(value, "0.0", locale=locale)
+            assert local_number(value, 0) == format_decimal(value, "0", locale=locale)
+        assert _number_pattern("0.0") is _number_pattern("0.0")
+    if headers is RU:
+        with app.test_request_context(headers=RU):
+            assert local_number(0.5) == "0,5"
