@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
+import itertools
+from collections.abc import Callable
 from typing import Any
 
 worker_class = "gthread"
@@ -44,17 +47,16 @@ def post_worker_init(worker: Any) -> None:
 def limit_malloc_arenas() -> None:
     """Cap the worker's malloc arenas at ``MALLOC_ARENAS`` (as ``MALLOC_ARENA_MAX`` would), before
     its threads start; nothing to do where the C library is not glibc (musl, macOS)."""
-    try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c")).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+    mallopt = _glibc("mallopt")
+    if mallopt is not None:
+        mallopt(M_ARENA_MAX, MALLOC_ARENAS)
 
 
 TRIM_EVERY = 64
 """Requests a worker serves between two ``malloc_trim`` calls (see ``post_request``)."""
 
-_served = 0
+_requests = itertools.count(1)
+"""The worker's requests, counted by its threads (``next`` is atomic under the GIL)."""
 
 
 def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
@@ -63,15 +65,17 @@ def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
     keeps for later and the worker's resident size keeps counting; trimmed, it returns to the
     system for the other workers. One call costs about a millisecond; once every 64 requests
     it costs nothing measurable. Nothing to do where the C library is not glibc."""
-    global _served
-    _served += 1
-    if _served % TRIM_EVERY == 0:
-        _malloc_trim()
+    if next(_requests) % TRIM_EVERY == 0:
+        trim = _glibc("malloc_trim")
+        if trim is not None:
+            trim(0)
 
 
-def _malloc_trim() -> None:
+@functools.cache
+def _glibc(name: str) -> Callable[..., int] | None:
+    """A function of the C library, looked up once per worker (``find_library`` runs
+    ``ldconfig``: about 2 ms); None where the library has no such function (not glibc)."""
     try:
-        trim = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c")), name)  # type: ignore[no-any-return]
     except (OSError, AttributeError):
-        return
-    trim(0)
+        return None

@@ -7,7 +7,7 @@ Only whether a question is answered ever reaches the page, never whether it is r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,30 +170,44 @@ def navigator_list(items: Sequence[NavItem]) -> Markup:
     (docs/performance.md, session 6). A key holds all a row shows; its label carries the
     page's language."""
     keep = question_html.keeper()
-    macros = current_app.jinja_env.get_template("student/attempt_navigator.html").module
     several_pages = bool(items) and items[-1].page > 1
-    keys = [
-        (item.href, item.css, item.position, item.on_this_page and several_pages, str(item.label))
-        for item in items
-    ]
 
-    def row(item: NavItem, key: tuple[Any, ...]) -> Markup:
-        current = key[3]
-        return keep(("navigator-row", *key), lambda: Markup(macros.row(item, current)))  # type: ignore[attr-defined]  # noqa: S704  (autoescaped)
+    def row(item: NavItem) -> tuple[tuple[Any, ...], Callable[[], Markup]]:
+        current = item.on_this_page and several_pages
+        key = (item.href, item.css, item.position, current, str(item.label))
+        return key, lambda: _macros("student/attempt_navigator.html").row(item, current)
 
-    def rows() -> Markup:
-        return Markup("\n").join(row(item, key) for item, key in zip(items, keys, strict=True))
-
-    return keep(("navigator-list", *keys), rows)
+    rows = [row(item) for item in items]
+    return keep(
+        ("navigator-list", *(key for key, _render in rows)),
+        lambda: Markup("\n").join(keep(("navigator-row", *key), render) for key, render in rows),
+    )
 
 
 def navigator_save_texts() -> Markup:
     """The navigator's status line with the texts static/attempt.js says after a save, in the
     page's language: the same on every attempt page of that language and time zone, so kept
     once rendered (a dozen look-ups in the catalogue otherwise, on every page)."""
-    macros = current_app.jinja_env.get_template("student/attempt_navigator.html").module
     key = ("navigator-save-texts", str(get_locale()), time_zone_label())
-    return question_html.keeper()(key, lambda: Markup(macros.save_texts()))  # type: ignore[attr-defined]  # noqa: S704  (autoescaped)
+    return question_html.keeper()(
+        key, lambda: _macros("student/attempt_navigator.html").save_texts()
+    )
+
+
+class _Macros:
+    """A template's macros, each returning its HTML as ``Markup`` (autoescaped)."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Callable[..., Markup]:
+        macro = getattr(self._module, name)
+        return lambda *args: Markup(macro(*args))  # noqa: S704  (autoescaped)
+
+
+def _macros(template: str) -> _Macros:
+    """The macros of ``template``, looked up only when a kept fragment must be rendered."""
+    return _Macros(current_app.jinja_env.get_template(template).module)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,8 +314,9 @@ def page_questions(attempt: Attempt, positions: set[int]) -> list[PageQuestion]:
         def render(slot: AttemptSlot = slot, response: dict[str, Any] = response) -> Markup:
             if not texts:
                 texts.append(QuestionTexts.of_page())
-            macros = current_app.jinja_env.get_template("student/attempt_question.html").module
-            return Markup(macros.fieldset(texts[0].item(slot, response), attempt.id, language_name))  # type: ignore[attr-defined]  # noqa: S704  (autoescaped)
+            return _macros("student/attempt_question.html").fieldset(
+                texts[0].item(slot, response), attempt.id, language_name
+            )
 
         questions.append(PageQuestion(slot=slot, response=response, html=keep(key, render)))
     return questions
