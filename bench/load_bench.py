@@ -409,8 +409,9 @@ class Gunicorn:
                         pids.append(int(entry.name))
         return pids
 
-    def worker_memory_mb(self) -> list[tuple[float, float]]:
-        """Each worker's resident set now and at its peak (VmRSS, VmHWM), in MB."""
+    def worker_memory_mb(self) -> list[tuple[float, float, float]]:
+        """Each worker's resident set now, at its peak, and the part of it mapped from files
+        (VmRSS, VmHWM, RssFile), in MB."""
         assert self.process is not None
         sizes = []
         for pid in self.pids():
@@ -422,9 +423,10 @@ class Gunicorn:
                     for line in Path(f"/proc/{pid}/status").read_text().splitlines()
                     if ":" in line
                 )
-                sizes.append(
-                    (int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024)
+                rss, peak, mapped = (
+                    int(status[key].split()[0]) / 1024 for key in WORKER_MEMORY_KEYS
                 )
+                sizes.append((rss, peak, mapped))
         return sizes
 
     def cpu_seconds(self) -> float:
@@ -992,16 +994,24 @@ RSS_TARGET_MB = 100
 """Issue 10: a worker's resident set after the whole bench."""
 
 
-def worker_memory_line(sizes: Sequence[tuple[float, float]]) -> str:
-    """The report's line on the workers' memory after every path, the burst included."""
+WORKER_MEMORY_KEYS = ("VmRSS", "VmHWM", "RssFile")
+"""What ``Gunicorn.worker_memory_mb`` reads of each worker's ``/proc/PID/status``."""
+
+
+def worker_memory_line(sizes: Sequence[tuple[float, float, float]]) -> str:
+    """The report's line on the workers' memory after every path, the burst included, with
+    the part of it mapped from files: code and libraries (on PostgreSQL, psycopg's own libpq
+    and OpenSSL), the same pages of the disk cache in every worker, though each one's resident
+    size counts them all (docs/performance.md, session 8)."""
     if not sizes:
         return "Workers' memory after the run: not read (no worker found)."
-    largest = max(rss for rss, _ in sizes)
+    largest = max(rss for rss, _, _ in sizes)
     verdict = "met" if largest < RSS_TARGET_MB else "**not met**"
     return (
         f"Workers' memory after the whole run (every path and the burst): resident "
-        f"{', '.join(f'{rss:.1f}' for rss, _ in sizes)} MB (peaks "
-        f"{', '.join(f'{peak:.1f}' for _, peak in sizes)} MB). Target: under "
+        f"{', '.join(f'{rss:.1f}' for rss, _, _ in sizes)} MB (peaks "
+        f"{', '.join(f'{peak:.1f}' for _, peak, _ in sizes)} MB; mapped from files "
+        f"{', '.join(f'{mapped:.1f}' for _, _, mapped in sizes)} MB). Target: under "
         f"{RSS_TARGET_MB} MB each: {verdict}."
     )
 

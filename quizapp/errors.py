@@ -7,7 +7,7 @@ with ``Retry-After`` that says their answers were not saved and to try again.
 
 from __future__ import annotations
 
-import sqlite3
+import sys
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -64,7 +64,9 @@ def _wants_json() -> bool:
 def database_unavailable(error: DBAPIError) -> bool:
     """Whether the database refused for a while (locked, read-only, full, unreachable) rather
     than the statement being wrong (a bug, which stays a 500)."""
-    if isinstance(error.orig, sqlite3.Error):
+    # Only a process that loaded sqlite3 can meet its errors (a PostgreSQL worker never does).
+    sqlite3 = sys.modules.get("sqlite3")
+    if sqlite3 is not None and isinstance(error.orig, sqlite3.Error):
         code = getattr(error.orig, "sqlite_errorcode", None)
         return code is not None and (code & 0xFF) in SQLITE_UNAVAILABLE
     if isinstance(error, OperationalError):  # PostgreSQL: connection, lock, resources, ...

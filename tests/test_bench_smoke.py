@@ -89,3 +89,11 @@ def test_smoke_run_rewrites_only_its_own_section(tmp_path: Path) -> None:
     memory = re.search(r"Workers' memory after the whole run .*?: resident ([\d., ]+) MB", text)
     assert memory, text
     assert all(0 < float(size) < 10_000 for size in memory.group(1).split(", ")), memory.group(0)
+    # And the part of each mapped from files (code and libraries), which is less.
+    mapped = re.search(r"mapped from files ([\d., ]+) MB", text)
+    assert mapped, text
+    resident = [float(size) for size in memory.group(1).split(", ")]
+    assert all(
+        0 < float(size) < rss
+        for size, rss in zip(mapped.group(1).split(", "), resident, strict=True)
+    ), mapped.group(0)

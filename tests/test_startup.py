@@ -152,3 +152,20 @@ def test_the_question_html_a_worker_keeps_stays_under_three_megabytes():
         tracemalloc.stop()
     assert cache.characters <= cache.max_characters < 30 * (1_100 + 200) * 400  # it evicted
     assert held < 3 * 1024 * 1024, held
+
+
+def test_a_postgresql_worker_never_loads_sqlite3(tmp_path):
+    """sqlite3 and its library (about 0.9 MB of each worker) are for SQLite databases only: a
+    fresh interpreter creates the app on a PostgreSQL URL (no server needed: nothing connects
+    before a query) and serves the login page without importing it."""
+    code = (
+        "import json, sys; from quizapp import create_app; "
+        f"app = create_app({{'INSTANCE_PATH': {str(tmp_path)!r}, 'SECRET_KEY': 'x', "
+        "'SQLALCHEMY_DATABASE_URI': 'postgresql+psycopg://nobody@127.0.0.1:9/none'}); "
+        "status = app.test_client().get('/auth/login').status_code; "
+        "print(json.dumps([status, 'sqlite3' in sys.modules]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [200, False]
