@@ -22,6 +22,10 @@ LTI_STACK = ("pylti1p3", "jwt", "jwcrypto", "cryptography", "requests", "urllib3
 """What only an LMS's requests need: about 15 MB of each worker's memory (docs/performance.md,
 session 7)."""
 
+TEACHERS_ONLY = ("quizapp.stats", "quizapp.exports", "quizapp.bank.lint")
+"""The statistics, the CSV exports and the item-writing checks: only a teacher's pages need
+them (about 2 MB of each worker's memory, docs/performance.md, session 8)."""
+
 STUDENT_PAGES = r"""
 import json, sys
 from quizapp import create_app
@@ -81,10 +85,13 @@ def test_the_db_commands_work_and_are_listed(tmp_path):
     assert runner.invoke(args=["db", "current"]).exit_code == 0
 
 
-def test_a_worker_serving_students_never_imports_the_lti_stack(demo_app, database_url, tmp_path):
+def test_a_worker_serving_students_never_imports_the_lti_stack_or_the_teachers_reports(
+    demo_app, database_url, tmp_path
+):
     """A fresh interpreter (a new worker) creates the app and serves a student's pages, a
     submit included (its grade change reaches the LTI grade listener): pylti1p3 and what it
-    brings stay unimported, for no LMS is involved."""
+    brings stay unimported, for no LMS is involved, and so do the teachers' statistics,
+    exports and item-writing checks."""
     result = subprocess.run(
         [
             sys.executable,
@@ -93,6 +100,7 @@ def test_a_worker_serving_students_never_imports_the_lti_stack(demo_app, databas
             str(tmp_path / "instance"),
             database_url,
             *LTI_STACK,
+            *TEACHERS_ONLY,
         ],
         capture_output=True,
         text=True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -17,7 +18,9 @@ from markupsafe import Markup, escape
 from quizapp import charts
 from quizapp.charts import BASE_OPTIONS, WIDTH, as_image, pygal, render, style
 from quizapp.i18n import current_language
-from quizapp.stats import Band
+
+if TYPE_CHECKING:
+    from quizapp.stats import Band
 
 STYLE = style(value_font_size=13, colors=("#0172ad",))
 

@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp import attempts, exports, stats
+from quizapp import attempts
 from quizapp.bank_access import readable_bank_or_404, readable_quiz_or_404
 from quizapp.bounded_ints import int_arg
 from quizapp.classes.service import classes_taught, teacher_class
@@ -58,7 +58,10 @@ def _class_id(classroom: Classroom | None) -> int | None:
 @teacher_required
 def quiz(quiz_id: int) -> ResponseReturnValue:
     """A quiz's statistics: distribution, grades, item analysis, misconceptions, objectives."""
-    from quizapp.reports.charts import histogram  # pygal on the first chart, not at start-up
+    # Imported here: pygal on the first chart, and a worker serving only students never loads
+    # the statistics (about 1 MB of each worker's memory).
+    from quizapp import stats
+    from quizapp.reports.charts import histogram
 
     row = readable_quiz_or_404(quiz_id)
     classroom = _class_filter()
@@ -93,6 +96,8 @@ def quiz(quiz_id: int) -> ResponseReturnValue:
 @teacher_required
 def student(quiz_id: int, user_id: int) -> ResponseReturnValue:
     """One student's attempts at a quiz and every answer, oldest first."""
+    from quizapp import stats  # imported here: a worker serving only students never loads it
+
     row = readable_quiz_or_404(quiz_id)
     user = db.get_or_404(User, user_id)
     total = stats.timeline_size(quiz_id, user_id)
@@ -124,6 +129,8 @@ def student(quiz_id: int, user_id: int) -> ResponseReturnValue:
 @teacher_required
 def bank_misconceptions(bank_id: int) -> ResponseReturnValue:
     """Misconceptions across every quiz and question of a bank."""
+    from quizapp import stats  # imported here: a worker serving only students never loads it
+
     bank = readable_bank_or_404(bank_id)
     return render_template(
         "reports/bank_misconceptions.html",
@@ -145,6 +152,8 @@ def _csv_response(quiz: Quiz, kind: str, chunks: Iterator[str]) -> Response:
 @teacher_required
 def attempts_csv(quiz_id: int) -> ResponseReturnValue:
     """Every counted attempt, one row each, streamed."""
+    from quizapp import exports  # with the statistics it counts by: loaded on first use
+
     row = readable_quiz_or_404(quiz_id)
     class_id = _class_id(_class_filter())
     chunks = exports.csv_chunks(exports.ATTEMPT_HEADER, exports.attempt_rows(row, class_id))
@@ -155,6 +164,8 @@ def attempts_csv(quiz_id: int) -> ResponseReturnValue:
 @teacher_required
 def answers_csv(quiz_id: int) -> ResponseReturnValue:
     """Every answer of the counted attempts, one row each, streamed."""
+    from quizapp import exports  # with the statistics it counts by: loaded on first use
+
     row = readable_quiz_or_404(quiz_id)
     class_id = _class_id(_class_filter())
     chunks = exports.answer_chunks(row, class_id)

@@ -11,7 +11,7 @@ A blueprint of its own so that the teacher's main views stay as they are.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -21,7 +21,6 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from quizapp import bank_edits, source_texts
-from quizapp.bank.lint import LintWarning, lint_bank
 from quizapp.bank.models import Bank as BankModel
 from quizapp.bank.sources import split_paragraphs
 from quizapp.bank.writer import bank_yaml
@@ -36,6 +35,9 @@ from quizapp.teacher.source_forms import (
     OpenBookForm,
 )
 from quizapp.teacher.views import _check_and_preview, teacher_required
+
+if TYPE_CHECKING:
+    from quizapp.bank.lint import LintWarning
 
 blueprint = Blueprint("texts", __name__, url_prefix="/teach/texts")
 
@@ -165,6 +167,8 @@ def _drafts_page(
 def _warnings_by_question(document: bank_edits.Document) -> dict[str, list[LintWarning]]:
     """``quiz lint`` over the bank with its drafts, by question id: what a draft would cue or
     give away if it were accepted as it stands."""
+    from quizapp.bank.lint import lint_bank  # a worker serving only students never loads it
+
     try:
         model = BankModel.model_validate(document)
     except ValidationError:

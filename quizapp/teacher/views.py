@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -25,7 +25,6 @@ from sqlalchemy import func, select
 
 from quizapp import catalog, uploads
 from quizapp.bank.errors import BankError
-from quizapp.bank.lint import PlacedWarning, lint_file_cached
 from quizapp.bank.report import cut, excerpt, more_line, shown_problems
 from quizapp.bank_access import (
     may_replace_bank,
@@ -49,6 +48,9 @@ from quizapp.teacher.forms import (
 )
 from quizapp.teaching.bank_questions import bank_questions
 from quizapp.teaching.preview import PreviewChanged, draw_preview, grade_preview, versions_field
+
+if TYPE_CHECKING:
+    from quizapp.bank.lint import PlacedWarning
 
 blueprint = Blueprint("teacher", __name__, url_prefix="/teach")
 
@@ -157,6 +159,9 @@ def _bank_warnings(row: Bank) -> tuple[list[PlacedWarning] | None, str]:
     Only a file under the questions folder is read (as the re-import does): an uploaded bank
     keeps no file, and ``origin`` must not let a page read any other path. ``None``: no file
     to check, the note says why."""
+    # Imported here, as the statistics are: a worker serving only students never loads it.
+    from quizapp.bank.lint import lint_file_cached
+
     folder = _questions_folder().resolve()
     origin = Path(row.origin)
     if not origin.is_absolute():
