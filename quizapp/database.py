@@ -9,6 +9,7 @@ from sqlalchemy import Engine, Executable, event
 from sqlalchemy.orm import Session
 
 from quizapp.extensions import db
+from quizapp.write_turnstile import WriteTurnstile, for_database
 
 WRITE_OPTION = "quizapp_write"
 
@@ -27,7 +28,10 @@ SYNCHRONOUS = ("FULL", "NORMAL")
 
 
 def configure_engine(
-    engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, synchronous: str = "FULL"
+    engine: Engine,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    synchronous: str = "FULL",
+    turnstile: bool = True,
 ) -> None:
     """How long a writer waits for another's lock, and on SQLite: foreign keys on, WAL, and
     writers that queue instead of failing.
@@ -48,6 +52,10 @@ def configure_engine(
     other writer waits for it too); with ``NORMAL`` the WAL is synced only at checkpoints,
     and a power cut or an OS crash (not a crash of the app) may lose the last commits, never
     corrupting the database. The README's configuration weighs the two.
+
+    ``turnstile`` (``SQLITE_WRITE_TURNSTILE``, SQLite files only): our writers queue at
+    ``write_turnstile`` before ``BEGIN IMMEDIATE``, so that a writer starts the moment the one
+    before it commits instead of when SQLite's busy handler next wakes it (see that module).
     """
     milliseconds = _milliseconds(busy_timeout)
     pragma = _synchronous(synchronous)
@@ -55,11 +63,21 @@ def configure_engine(
         _set_postgres_lock_timeout(engine, milliseconds)
     if engine.dialect.name != "sqlite":
         return
+    gate = _turnstile_of(engine) if turnstile else None
+    if gate is not None:
+
+        @event.listens_for(engine, "do_connect")
+        def _queueing_connection(
+            _dialect: Any, _record: Any, _args: Any, params: dict[str, Any]
+        ) -> None:
+            params["factory"] = TurnstileConnection
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         if not isinstance(dbapi_connection, sqlite3.Connection):
             return
+        if isinstance(dbapi_connection, TurnstileConnection):
+            dbapi_connection.turnstile = gate
         dbapi_connection.isolation_level = None  # SQLAlchemy's begin event issues BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -71,8 +89,81 @@ def configure_engine(
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        writing = connection.get_execution_options().get(WRITE_OPTION)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        if not connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN")
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        if not isinstance(dbapi_connection, TurnstileConnection) or dbapi_connection.turn:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        dbapi_connection.begin_in_turn(connection, milliseconds)
+
+
+class TurnstileConnection(sqlite3.Connection):
+    """A pysqlite connection whose write transactions begin at the database's turnstile
+    (``write_turnstile``) and leave it when they end, however they end: its commit, its
+    rollback (SQLAlchemy's, or the pool's on check-in), or its close."""
+
+    turnstile: WriteTurnstile | None = None
+    turn = False
+    """Whether this connection's write transaction holds the turnstile."""
+
+    def begin_in_turn(self, connection: Any, milliseconds: int) -> None:
+        """``BEGIN IMMEDIATE`` once the turn comes, within the busy timeout in all: what the
+        turnstile took is taken from SQLite's own wait (past the timeout SQLite gets no wait,
+        so a lock still held fails as ``database is locked``, the 503 page)."""
+        assert self.turnstile is not None
+        waited = self.turnstile.enter(milliseconds / 1000)
+        self.turn = waited is not None
+        left = 0 if waited is None else max(0, milliseconds - round(waited * 1000))
+        if left != milliseconds:
+            self.execute(f"PRAGMA busy_timeout = {left:d}")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self._leave()
+            raise
+        finally:
+            if left != milliseconds:
+                self.execute(f"PRAGMA busy_timeout = {milliseconds:d}")
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            if self.turn and not self.in_transaction:
+                self._leave()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            if self.turn and not self.in_transaction:
+                self._leave()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._leave()
+
+    def _leave(self) -> None:
+        if self.turn:
+            self.turn = False
+            assert self.turnstile is not None
+            self.turnstile.leave()
+
+
+def _turnstile_of(engine: Engine) -> WriteTurnstile | None:
+    """The turnstile of the engine's database file; None in memory."""
+    database = engine.url.database
+    if database in (None, "", ":memory:"):
+        return None
+    if engine.url.query.get("uri") and database.startswith("file:"):
+        database = database.removeprefix("file:").split("?", 1)[0]
+        if database in ("", ":memory:") or engine.url.query.get("mode") == "memory":
+            return None
+    return for_database(database)
 
 
 def _milliseconds(seconds: Any) -> int:

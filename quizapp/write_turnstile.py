@@ -1,0 +1,120 @@
+"""SQLite writers of this app take turns at a turnstile before ``BEGIN IMMEDIATE``.
+
+Why: SQLite's busy handler does not queue a writer that finds the write lock taken; it SLEEPS
+(1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 ms, ...) and tries again. So the lock sits idle
+while its waiters sleep, and a waiter deep in its back-off keeps losing to newcomers: under a
+burst of submits most of a request's time was spent asleep with the database free (issue 10).
+
+The turnstile lets our own writers wait with an exact wake-up instead: a thread takes its
+process's ``threading.Lock`` for the database file (the other threads of the worker sleep on
+it and wake the moment it is released), then an exclusive ``flock`` on a lock file beside the
+database (``<db>.write-lock``; the kernel releases it if a process dies), which orders the
+workers. The holder then begins with ``BEGIN IMMEDIATE``, which finds the lock free, and lets
+go of both after its commit or rollback.
+
+It only orders; SQLite's own lock still guards. A writer that does not come through here (the
+``sqlite3`` shell, another program) is waited for by SQLite's busy handler as before, and a
+writer that cannot have its turn in time (or cannot open the lock file: a read-only
+directory) goes straight to SQLite, which decides. No part of this is needed on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+import weakref
+
+POLL_SECONDS = 0.0005
+"""How often the thread at the head of a worker's queue retries another worker's ``flock``
+(which has no timeout of its own): half a millisecond, against a write of a few."""
+
+
+class WriteTurnstile:
+    """One database file's turnstile in this process (one per file: see ``for_database``)."""
+
+    def __init__(self, lock_path: str) -> None:
+        self.lock_path = lock_path
+        self._threads = threading.Lock()
+        self._fd = -1
+        self.waits = 0
+        """Turns that had to wait (for a thread of this process or another worker)."""
+        self.waited_seconds = 0.0
+        self.timeouts = 0
+        """Turns not had within the timeout (the writer went on to SQLite's own lock)."""
+
+    def enter(self, timeout: float) -> float | None:
+        """Wait at most ``timeout`` seconds for the turn; the seconds waited, or None when the
+        turn was not had (timed out, or no lock file), in which case nothing is held."""
+        began = time.monotonic()
+        queued = (
+            self._threads.acquire(timeout=timeout) if timeout > 0 else self._threads.acquire(False)
+        )
+        if not queued:
+            self.timeouts += 1
+            return None
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError:
+            self._threads.release()
+            return None
+        deadline = began + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    self._threads.release()
+                    self.timeouts += 1
+                    return None
+                time.sleep(POLL_SECONDS)
+        self._fd = fd
+        waited = time.monotonic() - began
+        if waited > POLL_SECONDS:
+            self.waits += 1
+            self.waited_seconds += waited
+        return waited
+
+    def leave(self) -> None:
+        """End the turn: the next worker, then the next thread of this one, may go."""
+        fd, self._fd = self._fd, -1
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)  # even if a fork meanwhile copied the descriptor
+            os.close(fd)
+        finally:
+            self._threads.release()
+
+    def _after_fork(self) -> None:
+        # A child has one thread: a lock another thread of the parent held would never be
+        # released, and the parent's descriptor is not the child's turn.
+        self._threads = threading.Lock()
+        if self._fd >= 0:
+            os.close(self._fd)  # the child's copy; the parent still holds and releases it
+        self._fd = -1
+
+
+_TURNSTILES: weakref.WeakValueDictionary[str, WriteTurnstile] = weakref.WeakValueDictionary()
+_REGISTRY_LOCK = threading.Lock()
+
+
+def for_database(database: str) -> WriteTurnstile:
+    """The turnstile of a database file, shared by every engine of this process on it."""
+    lock_path = os.path.realpath(database) + ".write-lock"
+    with _REGISTRY_LOCK:
+        turnstile = _TURNSTILES.get(lock_path)
+        if turnstile is None:
+            turnstile = _TURNSTILES[lock_path] = WriteTurnstile(lock_path)
+        return turnstile
+
+
+def _forget_in_child() -> None:
+    global _REGISTRY_LOCK
+    _REGISTRY_LOCK = threading.Lock()
+    for turnstile in list(_TURNSTILES.values()):
+        turnstile._after_fork()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
