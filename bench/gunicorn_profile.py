@@ -93,6 +93,8 @@ class _Recorder:
                     "turnstile_waits": sum(t.waits for t in turnstiles),
                     "turnstile_seconds": sum(t.waited_seconds for t in turnstiles),
                     "turnstile_timeouts": sum(t.timeouts for t in turnstiles),
+                    "turnstile_turns": sum(t.turns for t in turnstiles),
+                    "turnstile_held_seconds": sum(t.held_seconds for t in turnstiles),
                 }
             )
         )

@@ -43,6 +43,10 @@ class WriteTurnstile:
         self.waited_seconds = 0.0
         self.timeouts = 0
         """Turns not had within the timeout (the writer went on to SQLite's own lock)."""
+        self.turns = 0
+        self.held_seconds = 0.0
+        """Turns had, and their time from the turn to its end (the lock's busy time)."""
+        self._turn_began = 0.0
 
     def enter(self, timeout: float) -> float | None:
         """Wait at most ``timeout`` seconds for the turn; the seconds waited, or None when the
@@ -72,7 +76,8 @@ class WriteTurnstile:
                     return None
                 time.sleep(POLL_SECONDS)
         self._fd = fd
-        waited = time.monotonic() - began
+        self._turn_began = now = time.monotonic()
+        waited = now - began
         if waited > POLL_SECONDS:
             self.waits += 1
             self.waited_seconds += waited
@@ -81,6 +86,8 @@ class WriteTurnstile:
     def leave(self) -> None:
         """End the turn: the next worker, then the next thread of this one, may go."""
         fd, self._fd = self._fd, -1
+        self.turns += 1
+        self.held_seconds += time.monotonic() - self._turn_began
         try:
             fcntl.flock(fd, fcntl.LOCK_UN)  # even if a fork meanwhile copied the descriptor
             os.close(fd)
