@@ -108,6 +108,10 @@ _recorder = _Recorder()
 def post_worker_init(worker: Any) -> None:
     if not os.environ.get("BENCH_NO_DEPLOY_HOOKS"):
         _deployed_post_worker_init(worker)
+    if os.environ.get("BENCH_SWITCH_INTERVAL"):
+        import sys
+
+        sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))
     if os.environ.get("BENCH_GC_THRESHOLD"):
         gc.set_threshold(*map(int, os.environ["BENCH_GC_THRESHOLD"].split(",")))
     gc.callbacks.append(_recorder.on_gc)

@@ -52,6 +52,7 @@ CONFIGS: dict[str, tuple[int, int, dict[str, str], tuple[str, ...]]] = {
     # name: (workers, threads, environment for bench/gunicorn_profile.py, gunicorn options)
     "readme": (2, 4, {}, ()),
     "no-turnstile": (2, 4, {"QUIZAPP_SQLITE_WRITE_TURNSTILE": "false"}, ()),
+    "switch-1ms": (2, 4, {"BENCH_SWITCH_INTERVAL": "0.001"}, ()),
     "no-freeze": (2, 4, {"BENCH_NO_DEPLOY_HOOKS": "1"}, ()),
     "preload": (2, 4, {}, ("--preload",)),
     "sync-normal": (2, 4, {"QUIZAPP_SQLITE_SYNCHRONOUS": "NORMAL"}, ()),
