@@ -64,7 +64,7 @@ def register_extensions(app: Flask) -> None:
             db.engine,
             app.config["DATABASE_BUSY_TIMEOUT"],
             app.config["SQLITE_SYNCHRONOUS"],
-            turnstile=bool(app.config["SQLITE_WRITE_TURNSTILE"]),
+            turnstile=app.config["SQLITE_WRITE_TURNSTILE"],
         )
 
     @app.teardown_request

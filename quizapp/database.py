@@ -59,6 +59,8 @@ def configure_engine(
     """
     milliseconds = _milliseconds(busy_timeout)
     pragma = _synchronous(synchronous)
+    if not isinstance(turnstile, bool):
+        raise ValueError(f"SQLITE_WRITE_TURNSTILE must be true or false (got {turnstile!r}).")
     if engine.dialect.name == "postgresql":
         _set_postgres_lock_timeout(engine, milliseconds)
     if engine.dialect.name != "sqlite":

@@ -42,7 +42,9 @@ class WriteTurnstile:
         """Turns that had to wait (for a thread of this process or another worker)."""
         self.waited_seconds = 0.0
         self.timeouts = 0
-        """Turns not had within the timeout (the writer went on to SQLite's own lock)."""
+        """Turns not had within the timeout (the writer went on to SQLite's own lock).
+        These counters are for measurements (``bench/submit_bench.py``); ``timeouts`` is
+        counted outside the lock, so two at the same instant may count once."""
         self.turns = 0
         self.held_seconds = 0.0
         """Turns had, and their time from the turn to its end (the lock's busy time)."""

@@ -244,3 +244,30 @@ def test_a_turn_not_had_within_the_busy_timeout_is_the_503_page(
         commit()
     assert student.save().status_code == 302
     assert saved_state(app, student.attempt_id) != before
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None])
+def test_a_turnstile_setting_that_is_not_true_or_false_is_refused_at_start(tmp_path, value):
+    with pytest.raises(ValueError, match="SQLITE_WRITE_TURNSTILE must be true or false"):
+        make_app(tmp_path, f"sqlite:///{tmp_path / 'site.sqlite'}", SQLITE_WRITE_TURNSTILE=value)
+
+
+def test_without_the_turnstile_writers_queue_in_sqlite_as_before(tmp_path):
+    """``SQLITE_WRITE_TURNSTILE=false`` (the measurements' "before"): no lock file, and the
+    writes still go through, SQLite's busy handler ordering them."""
+    database = tmp_path / "site.sqlite"
+    app = make_app(
+        tmp_path,
+        f"sqlite:///{database}",
+        SQLITE_WRITE_TURNSTILE=False,
+        DATABASE_BUSY_TIMEOUT=15,
+        PASSWORD_HASH_METHOD="scrypt:1024:8:1",
+    )
+    with app.app_context():
+        upgrade()
+    for thread in start_writers(app, ["a", "b", "c"]):
+        thread.join()
+    assert {"a", "b", "c"} <= usernames(app)
+    assert not Path(f"{database}.write-lock").exists()
+    with app.app_context():
+        db.engine.dispose()
