@@ -9,6 +9,7 @@ once and slept in SQLite while the lock was held, and the probe found it taken."
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -271,3 +272,35 @@ def test_without_the_turnstile_writers_queue_in_sqlite_as_before(tmp_path):
     assert not Path(f"{database}.write-lock").exists()
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_forked_worker_waits_for_its_parents_turn_and_then_has_its_own(tmp_path):
+    """gunicorn forks its workers (with ``--preload``, after the app was made): a child must
+    not inherit the parent's turn (its thread lock taken, or a copy of its locked file), and
+    must wait for it like any other worker."""
+    turnstile = for_database(str(tmp_path / "site.sqlite"))
+    assert turnstile.enter(1.0) is not None
+    to_child_read, to_child_write = os.pipe()
+    from_child_read, from_child_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report each outcome as one byte
+        status = 1
+        try:
+            waited = turnstile.enter(0.05)
+            os.write(from_child_write, b"n" if waited is None else b"y")
+            os.read(to_child_read, 1)  # the parent has left
+            waited = turnstile.enter(5.0)
+            os.write(from_child_write, b"n" if waited is None else b"y")
+            status = 0
+        finally:
+            os._exit(status)
+    try:
+        first = os.read(from_child_read, 1)
+        turnstile.leave()
+        os.write(to_child_write, b"x")
+        second = os.read(from_child_read, 1)
+    finally:
+        _, status = os.waitpid(pid, 0)
+        for fd in (to_child_read, to_child_write, from_child_read, from_child_write):
+            os.close(fd)
+    assert (first, second, os.waitstatus_to_exitcode(status)) == (b"n", b"y", 0)
