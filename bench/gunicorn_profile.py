@@ -38,6 +38,19 @@ class _Recorder:
         self.gc_started: dict[int, float] = {}
         self.stats: Any = None
         self.in_post = threading.local()
+        self.begin_seconds: list[float] = []
+        """How long each ``BEGIN IMMEDIATE`` took: its wait in SQLite's busy handler."""
+        self.begin_started = threading.local()
+
+    def before_execute(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement == "BEGIN IMMEDIATE":
+            self.begin_started.at = time.perf_counter()
+
+    def after_execute(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement == "BEGIN IMMEDIATE":
+            elapsed = time.perf_counter() - self.begin_started.at
+            with self.lock:
+                self.begin_seconds.append(elapsed)
 
     def on_gc(self, phase: str, info: dict[str, int]) -> None:
         if not getattr(self.in_post, "on", False):
@@ -65,6 +78,9 @@ class _Recorder:
             return
         out = Path(_OUT)
         out.mkdir(parents=True, exist_ok=True)
+        from quizapp import write_turnstile
+
+        turnstiles = list(write_turnstile._TURNSTILES.values())
         (out / f"{os.getpid()}.json").write_text(
             json.dumps(
                 {
@@ -73,6 +89,12 @@ class _Recorder:
                     "gc_collections": self.gc_collections,
                     "gc_threshold": gc.get_threshold(),
                     "gc_frozen": gc.get_freeze_count(),
+                    "begin_seconds": self.begin_seconds,
+                    "turnstile_waits": sum(t.waits for t in turnstiles),
+                    "turnstile_seconds": sum(t.waited_seconds for t in turnstiles),
+                    "turnstile_timeouts": sum(t.timeouts for t in turnstiles),
+                    "turnstile_turns": sum(t.turns for t in turnstiles),
+                    "turnstile_held_seconds": sum(t.held_seconds for t in turnstiles),
                 }
             )
         )
@@ -86,9 +108,17 @@ _recorder = _Recorder()
 def post_worker_init(worker: Any) -> None:
     if not os.environ.get("BENCH_NO_DEPLOY_HOOKS"):
         _deployed_post_worker_init(worker)
+    if os.environ.get("BENCH_SWITCH_INTERVAL"):
+        import sys
+
+        sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))
     if os.environ.get("BENCH_GC_THRESHOLD"):
         gc.set_threshold(*map(int, os.environ["BENCH_GC_THRESHOLD"].split(",")))
     gc.callbacks.append(_recorder.on_gc)
+    from sqlalchemy import Engine, event
+
+    event.listen(Engine, "before_cursor_execute", _recorder.before_execute)
+    event.listen(Engine, "after_cursor_execute", _recorder.after_execute)
     app = worker.wsgi
 
     def timed(environ: dict[str, Any], start_response: Any) -> Any:

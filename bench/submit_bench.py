@@ -51,6 +51,8 @@ from load_bench import (
 CONFIGS: dict[str, tuple[int, int, dict[str, str], tuple[str, ...]]] = {
     # name: (workers, threads, environment for bench/gunicorn_profile.py, gunicorn options)
     "readme": (2, 4, {}, ()),
+    "no-turnstile": (2, 4, {"QUIZAPP_SQLITE_WRITE_TURNSTILE": "false"}, ()),
+    "switch-1ms": (2, 4, {"BENCH_SWITCH_INTERVAL": "0.001"}, ()),
     "no-freeze": (2, 4, {"BENCH_NO_DEPLOY_HOOKS": "1"}, ()),
     "preload": (2, 4, {}, ("--preload",)),
     "sync-normal": (2, 4, {"QUIZAPP_SQLITE_SYNCHRONOUS": "NORMAL"}, ()),
@@ -84,9 +86,14 @@ def prepare(base: str, site: Any, users: range) -> list[tuple[str, str, str, str
 def worker_stats(directory: Path) -> dict[str, Any]:
     post_cpu: list[float] = []
     gc_seconds, collections = 0.0, [0, 0, 0]
+    begins: list[float] = []
+    turnstile = {"waits": 0, "seconds": 0.0, "timeouts": 0, "turns": 0, "held_seconds": 0.0}
     for path in directory.glob("*.json"):
         data = json.loads(path.read_text())
         post_cpu += data["post_cpu"]
+        begins += data.get("begin_seconds", [])
+        for key in turnstile:
+            turnstile[key] += data.get(f"turnstile_{key}", 0)
         gc_seconds += data["gc_seconds"]
         collections = [a + b for a, b in zip(collections, data["gc_collections"], strict=True)]
     return {
@@ -95,6 +102,16 @@ def worker_stats(directory: Path) -> dict[str, Any]:
         "gc_ms": 1000 * gc_seconds,
         "collections": collections,
         "posts": len(post_cpu),
+        # BEGIN IMMEDIATE that waited (over 1 ms: in SQLite's busy handler), and for how long
+        "begins": len(begins),
+        "begin_waits": sum(b > 0.001 for b in begins),
+        "begin_wait_s": sum(b for b in begins if b > 0.001),
+        "begin_max_ms": 1000 * max(begins, default=0.0),
+        "turnstile_waits": turnstile["waits"],
+        "turnstile_wait_s": turnstile["seconds"],
+        "turnstile_timeouts": turnstile["timeouts"],
+        # the write lock's time from turn to commit, a turn (the part of a submit that is serial)
+        "held_ms": 1000 * turnstile["held_seconds"] / max(1, turnstile["turns"]),
     }
 
 
@@ -197,9 +214,10 @@ def main(argv: list[str] | None = None) -> None:
                         merged.sort_stats("tottime").print_stats(args.top)
         print(
             "| setting | workers × threads | burst p50 | burst p99 | burst CPU-ms/submit "
-            "| in the app (median) | gc ms | login CPU-ms | recorded |"
+            "| in the app (median) | gc ms | login CPU-ms | recorded "
+            "| BEGIN IMMEDIATE waited | turnstile waited | lock held a turn |"
         )
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for name, rows in results.items():
             for row in rows:
                 print(
@@ -207,7 +225,10 @@ def main(argv: list[str] | None = None) -> None:
                     f"| {row['burst_p50_ms']:,.0f} ms | {row['burst_p99_ms']:,.0f} ms "
                     f"| {row['burst_cpu_ms']:.1f} | {row['app_cpu_ms']:.1f} "
                     f"| {row['gc_ms']:.0f} | {row['login_cpu_ms']:.2f} "
-                    f"| {row['burst_recorded']}/{args.burst} |"
+                    f"| {row['burst_recorded']}/{args.burst} "
+                    f"| {row['begin_waits']}/{row['begins']}, {row['begin_wait_s']:.1f} s "
+                    f"| {row['turnstile_waits']}, {row['turnstile_wait_s']:.1f} s "
+                    f"| {row['held_ms']:.1f} ms |"
                 )
 
 

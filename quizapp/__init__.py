@@ -61,7 +61,10 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     with app.app_context():
         configure_engine(
-            db.engine, app.config["DATABASE_BUSY_TIMEOUT"], app.config["SQLITE_SYNCHRONOUS"]
+            db.engine,
+            app.config["DATABASE_BUSY_TIMEOUT"],
+            app.config["SQLITE_SYNCHRONOUS"],
+            turnstile=app.config["SQLITE_WRITE_TURNSTILE"],
         )
 
     @app.teardown_request

@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     # SQLite only: PRAGMA synchronous in WAL mode ("FULL": every commit waits for the disk;
     # "NORMAL": a power cut may lose the last commits, never corrupts). See the README.
     "SQLITE_SYNCHRONOUS": "FULL",
+    # SQLite only: the app's writers queue at a turnstile instead of in SQLite's sleeping busy
+    # handler (quizapp/write_turnstile.py); False leaves it to SQLite, as before (measurements).
+    "SQLITE_WRITE_TURNSTILE": True,
     # Outgoing mail, for "Forgot your password?" (quizapp/mail.py); no MAIL_SERVER, no mail.
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,

@@ -26,7 +26,10 @@ SYNCHRONOUS = ("FULL", "NORMAL")
 
 
 def configure_engine(
-    engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, synchronous: str = "FULL"
+    engine: Engine,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    synchronous: str = "FULL",
+    turnstile: bool = True,
 ) -> None:
     """How long a writer waits for another's lock, and on SQLite: foreign keys on, WAL, and
     writers that queue instead of failing.
@@ -47,20 +50,39 @@ def configure_engine(
     other writer waits for it too); with ``NORMAL`` the WAL is synced only at checkpoints,
     and a power cut or an OS crash (not a crash of the app) may lose the last commits, never
     corrupting the database. The README's configuration weighs the two.
+
+    ``turnstile`` (``SQLITE_WRITE_TURNSTILE``, SQLite files only): our writers queue at
+    ``write_turnstile`` before ``BEGIN IMMEDIATE``, so that a writer starts the moment the one
+    before it commits instead of when SQLite's busy handler next wakes it (see that module).
     """
     milliseconds = _milliseconds(busy_timeout)
     pragma = _synchronous(synchronous)
+    if not isinstance(turnstile, bool):
+        raise ValueError(f"SQLITE_WRITE_TURNSTILE must be true or false (got {turnstile!r}).")
     if engine.dialect.name == "postgresql":
         _set_postgres_lock_timeout(engine, milliseconds)
     if engine.dialect.name != "sqlite":
         return
+    # Here, not at the top: a PostgreSQL worker never loads sqlite3 (0.9 MB).
+    import sqlite3
 
-    import sqlite3  # here, not at the top: a PostgreSQL worker never loads it (0.9 MB)
+    from quizapp.write_turnstile import TurnstileConnection, turnstile_of
+
+    gate = turnstile_of(engine) if turnstile else None
+    if gate is not None:
+
+        @event.listens_for(engine, "do_connect")
+        def _queueing_connection(
+            _dialect: Any, _record: Any, _args: Any, params: dict[str, Any]
+        ) -> None:
+            params["factory"] = TurnstileConnection
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         if not isinstance(dbapi_connection, sqlite3.Connection):
             return
+        if isinstance(dbapi_connection, TurnstileConnection):
+            dbapi_connection.turnstile = gate
         dbapi_connection.isolation_level = None  # SQLAlchemy's begin event issues BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -72,8 +94,14 @@ def configure_engine(
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        writing = connection.get_execution_options().get(WRITE_OPTION)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        if not connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN")
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        if not isinstance(dbapi_connection, TurnstileConnection) or dbapi_connection.turn:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        dbapi_connection.begin_in_turn(connection, milliseconds)
 
 
 def _milliseconds(seconds: Any) -> int:
