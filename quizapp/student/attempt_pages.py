@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from quizapp.attempts import is_answered, slot_field_prefix
+from quizapp.attempts import PageAttempt, PageSlot, is_answered, slot_field_prefix
 from quizapp.i18n import N_, page_translations, time_zone_label
 from quizapp.models import Attempt, AttemptSlot
 from quizapp.paging import Paging
@@ -26,7 +26,7 @@ from quizapp.questions import quiz_settings, shown_question, version_languages
 from quizapp.student import question_html
 
 
-def paging_of(attempt: Attempt) -> Paging:
+def paging_of(attempt: Attempt | PageAttempt) -> Paging:
     """The pages of an attempt, by its quiz's ``per_page`` and its number of questions."""
     return Paging.of(quiz_settings(attempt.quiz).per_page, len(attempt.slots))
 
@@ -102,7 +102,7 @@ _QUESTION_STATE = N_("Question %(position)s, %(state)s")
 _FLAGGED = N_(", flagged")
 
 
-def navigator(attempt: Attempt, paging: Paging, page: int | None) -> list[NavItem]:
+def navigator(attempt: Attempt | PageAttempt, paging: Paging, page: int | None) -> list[NavItem]:
     """Every question with its state and a link to it (on ``page``, a link within the page).
 
     The texts are looked up once per page, not once per question; each label is the
@@ -216,7 +216,7 @@ class QuestionItem:
     (attributes, not dict keys: Jinja looks an attribute up first, so a dict would cost a
     failed lookup per use)."""
 
-    slot: AttemptSlot
+    slot: AttemptSlot | PageSlot
     question: QuestionBase
     view: dict[str, Any]
     prefix: str
@@ -249,7 +249,7 @@ class QuestionTexts:
         texts = page_translations()
         return cls(*(Markup(texts.ugettext(text)) for text in (_QUESTION, _MARKS, _FLAG)))  # noqa: S704
 
-    def item(self, slot: AttemptSlot, response: dict[str, Any]) -> QuestionItem:
+    def item(self, slot: AttemptSlot | PageSlot, response: dict[str, Any]) -> QuestionItem:
         """The page's item for ``slot``, with its saved ``response``."""
         position, mark = slot.position, slot.max_mark
         question = shown_question(slot)
@@ -271,12 +271,12 @@ class PageQuestion:
     """A question as the attempt page shows it: its HTML, and the slot and saved response
     that a refused save compares with what the student typed."""
 
-    slot: AttemptSlot
+    slot: AttemptSlot | PageSlot
     response: dict[str, Any]
     html: Markup
 
 
-def page_questions(attempt: Attempt, positions: set[int]) -> list[PageQuestion]:
+def page_questions(attempt: Attempt | PageAttempt, positions: set[int]) -> list[PageQuestion]:
     """The questions of the attempt at ``positions``, each rendered by
     ``student/attempt_question.html`` or taken from ``question_html`` when the same was
     rendered before.
@@ -311,7 +311,9 @@ def page_questions(attempt: Attempt, positions: set[int]) -> list[PageQuestion]:
             (attempt.id, script_root) if several else None,
         )
 
-        def render(slot: AttemptSlot = slot, response: dict[str, Any] = response) -> Markup:
+        def render(
+            slot: AttemptSlot | PageSlot = slot, response: dict[str, Any] = response
+        ) -> Markup:
             if not texts:
                 texts.append(QuestionTexts.of_page())
             return _macros("student/attempt_question.html").fieldset(

@@ -148,6 +148,8 @@ def start(quiz_id: int) -> ResponseReturnValue:
 def attempt(attempt_id: int) -> ResponseReturnValue:
     """The attempt page: one page of questions with the navigator; save as you go (a fetch
     from static/attempt.js gets JSON), move between pages, then finish on the summary."""
+    if request.method == "GET" and _language_switch() is None:
+        return _show_attempt(attempt_id)
     attempt = _own_attempt(attempt_id)
     applied = attempt_service.applied_to(attempt)
     if applied is not None and not applied.visible:
@@ -167,6 +169,28 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         return _switch_language(attempt, paging, *switch)
     page = paging.clamp(_number_of(request.args.get("page", "")) or 1)
     return _attempt_page(attempt, form, paging, page)
+
+
+def _show_attempt(attempt_id: int) -> ResponseReturnValue:
+    """The attempt page itself (a GET without a language switch): the attempt read as rows
+    (``attempts.load_attempt_page``), not ORM objects, since the page writes nothing; the
+    same checks as a save's, in the same order: whose it is, whether the class still shows
+    the quiz, submitted, overdue."""
+    attempt = attempt_service.load_attempt_page(attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    applied = attempt_service.applied_to(attempt)
+    if applied is not None and not applied.visible:
+        abort(404)  # taken out of the class, or the quiz withdrawn from it
+    if attempt.is_submitted:
+        return redirect(url_for("student.review", attempt_id=attempt.id))
+    if attempt_service.is_overdue(attempt):
+        attempt_service.expire_overdue(current_user)
+        flash(attempt_service.overdue_message(attempt), "info")
+        return redirect(url_for("student.review", attempt_id=attempt.id))
+    paging = attempt_pages.paging_of(attempt)
+    page = paging.clamp(_number_of(request.args.get("page", "")) or 1)
+    return _attempt_page(attempt, ActionForm(), paging, page)
 
 
 def _language_switch() -> tuple[str, str] | None:
@@ -299,7 +323,7 @@ def _number_of(value: str) -> int | None:
 
 
 def _attempt_page(
-    attempt: Attempt,
+    attempt: Attempt | attempt_service.PageAttempt,
     form: ActionForm,
     paging: attempt_pages.Paging,
     page: int,
