@@ -7,8 +7,10 @@ Only whether a question is answered ever reaches the page, never whether it is r
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app, request, url_for
@@ -192,6 +194,51 @@ def navigator_save_texts() -> Markup:
     return question_html.keeper()(
         key, lambda: _macros("student/attempt_navigator.html").save_texts()
     )
+
+
+_PAGE_TEXTS = {
+    "attempt": N_("attempt"),
+    "questions_count": N_("%(navigator)s question%(s)s"),
+    "per_page": N_(", %(size)s to a page: this is page %(page)s of %(pages)s"),
+    "saved_as_you_go": N_(
+        ". Your answers are saved as you go, and when you press “Save and continue later” or "
+        "change page."
+    ),
+    "page_of": N_("Page %(page)s of %(pages)s"),
+    "save": N_("Save and continue later"),
+    "previous": N_("Previous page"),
+    "next": N_("Next page"),
+    "done": N_("Done? The summary shows every question's state before you submit."),
+    "finish": N_("Finish attempt…"),
+    "questions": N_("Questions"),
+    "of_answered": N_("of %(navigator)s answered"),
+    "answered": N_("answered"),
+    "not_answered": N_("not answered"),
+    "flagged": N_("flagged"),
+}
+"""The attempt page's and its navigator's fixed texts (``page_texts``): the ones every page
+shows, looked up once per catalogue rather than a dozen times on every page."""
+
+_kept_texts: weakref.WeakKeyDictionary[Any, SimpleNamespace] = weakref.WeakKeyDictionary()
+
+
+def page_texts() -> SimpleNamespace:
+    """The fixed texts of the attempt page in the page's language (``t.save``, ...), each as a
+    template's ``_()`` makes it: the catalogue's text as ``Markup``, so that the values a
+    template fills in with ``%`` are escaped. Kept per catalogue object, so a page in another
+    language (the account's language changed, a browser asking for another) gets that
+    language's table at once; a catalogue is the same object for the life of the process."""
+    translations = page_translations()
+    texts = _kept_texts.get(translations)
+    if texts is None:
+        texts = SimpleNamespace(
+            **{
+                name: Markup(translations.ugettext(message))  # noqa: S704  (our own catalogue)
+                for name, message in _PAGE_TEXTS.items()
+            }
+        )
+        _kept_texts[translations] = texts
+    return texts
 
 
 class _Macros:
