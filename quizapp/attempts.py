@@ -513,8 +513,9 @@ def load_attempt_page(attempt_id: int) -> PageAttempt | None:
     """An attempt with its quiz, slots, versions and saved responses, for its page, in two
     statements (and ``parse_versions``' one for versions not parsed yet), as rows: the ORM
     objects ``load_attempt`` makes (an attempt, a quiz, and a slot, version and answer per
-    question) were a fifth of the page's CPU, and the page writes nothing. The rows are read
-    afresh on every request: nothing of an attempt is kept between requests."""
+    question) cost three times as much (1.1 ms against 0.34 for 20 questions,
+    docs/performance.md, session 8), and the page writes nothing. The rows are read afresh
+    on every request: nothing of an attempt is kept between requests."""
     params = {"attempt_id": attempt_id}
     connection = db.session.connection()
     row = connection.execute(_PAGE_ATTEMPT, params).first()
