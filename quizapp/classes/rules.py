@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.extensions import db
@@ -109,8 +109,12 @@ def _open_quizzes() -> bool:
 
 
 _ASSIGNMENTS = (
-    select(ClassMember.user_id, Assignment)
+    select(ClassMember.user_id, Assignment, Override)
     .join(Assignment, Assignment.class_id == ClassMember.class_id)
+    .outerjoin(
+        Override,
+        and_(Override.assignment_id == Assignment.id, Override.user_id == ClassMember.user_id),
+    )
     .where(
         ClassMember.user_id.in_(bindparam("user_ids", expanding=True)),
         Assignment.quiz_id.in_(bindparam("quiz_ids", expanding=True)),
@@ -118,33 +122,29 @@ _ASSIGNMENTS = (
     )
     .order_by(Assignment.id)
 )
-"""Built once: every page and action of an attempt asks (see ``attempts._LOAD_ATTEMPT``)."""
+"""Built once: every page and action of an attempt asks (see ``attempts._LOAD_ATTEMPT``). Each
+assignment comes with the student's override of it, if any (one per assignment and student):
+one statement, where the overrides were a second one for every assigned quiz."""
 
 
 def applied_for(pairs: Iterable[tuple[int, Quiz]]) -> dict[tuple[int, int], Applied]:
-    """What applies to each (user id, quiz), in at most three statements however many pairs:
-    their classes' assignments of these quizzes, their overrides (if assigned), and the
-    users' roles (only where no class assigns the quiz and quizzes are not open)."""
+    """What applies to each (user id, quiz), in at most two statements however many pairs:
+    their classes' assignments of these quizzes with their overrides, and the users' roles
+    (only where no class assigns the quiz and quizzes are not open)."""
     wanted = list({(user_id, quiz.id): (user_id, quiz) for user_id, quiz in pairs}.values())
     if not wanted:
         return {}
     user_ids = {user_id for user_id, _ in wanted}
     quiz_ids = {quiz.id for _, quiz in wanted}
     by_pair: dict[tuple[int, int], list[Assignment]] = {}
-    for user_id, assignment in db.session.execute(
+    overrides: dict[tuple[int, int], Override] = {}
+    for user_id, assignment, override in db.session.execute(
         _ASSIGNMENTS, {"user_ids": list(user_ids), "quiz_ids": list(quiz_ids)}
     ):
         by_pair.setdefault((user_id, assignment.quiz_id), []).append(assignment)
+        if override is not None:
+            overrides[(user_id, assignment.id)] = override
     chosen = {pair: _choose(found) for pair, found in by_pair.items()}
-    overrides: dict[tuple[int, int], Override] = {}
-    assignment_ids = {a.id for a in chosen.values() if a is not None}
-    if assignment_ids:
-        for override in db.session.scalars(
-            select(Override).where(
-                Override.assignment_id.in_(assignment_ids), Override.user_id.in_(user_ids)
-            )
-        ):
-            overrides[(override.user_id, override.assignment_id)] = override
     open_quizzes = _open_quizzes()
     # Roles matter only for a quiz no class of the user assigns, on a site without open quizzes.
     unassigned = {uid for uid, quiz in wanted if chosen.get((uid, quiz.id)) is None}

@@ -7,8 +7,10 @@ Only whether a question is answered ever reaches the page, never whether it is r
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app, request, url_for
@@ -16,7 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from quizapp.attempts import is_answered, slot_field_prefix
+from quizapp.attempts import PageAttempt, PageSlot, is_answered, slot_field_prefix
 from quizapp.i18n import N_, page_translations, time_zone_label
 from quizapp.models import Attempt, AttemptSlot
 from quizapp.paging import Paging
@@ -26,7 +28,7 @@ from quizapp.questions import quiz_settings, shown_question, version_languages
 from quizapp.student import question_html
 
 
-def paging_of(attempt: Attempt) -> Paging:
+def paging_of(attempt: Attempt | PageAttempt) -> Paging:
     """The pages of an attempt, by its quiz's ``per_page`` and its number of questions."""
     return Paging.of(quiz_settings(attempt.quiz).per_page, len(attempt.slots))
 
@@ -102,7 +104,7 @@ _QUESTION_STATE = N_("Question %(position)s, %(state)s")
 _FLAGGED = N_(", flagged")
 
 
-def navigator(attempt: Attempt, paging: Paging, page: int | None) -> list[NavItem]:
+def navigator(attempt: Attempt | PageAttempt, paging: Paging, page: int | None) -> list[NavItem]:
     """Every question with its state and a link to it (on ``page``, a link within the page).
 
     The texts are looked up once per page, not once per question; each label is the
@@ -194,6 +196,51 @@ def navigator_save_texts() -> Markup:
     )
 
 
+_PAGE_TEXTS = {
+    "attempt": N_("attempt"),
+    "questions_count": N_("%(navigator)s question%(s)s"),
+    "per_page": N_(", %(size)s to a page: this is page %(page)s of %(pages)s"),
+    "saved_as_you_go": N_(
+        ". Your answers are saved as you go, and when you press “Save and continue later” or "
+        "change page."
+    ),
+    "page_of": N_("Page %(page)s of %(pages)s"),
+    "save": N_("Save and continue later"),
+    "previous": N_("Previous page"),
+    "next": N_("Next page"),
+    "done": N_("Done? The summary shows every question's state before you submit."),
+    "finish": N_("Finish attempt…"),
+    "questions": N_("Questions"),
+    "of_answered": N_("of %(navigator)s answered"),
+    "answered": N_("answered"),
+    "not_answered": N_("not answered"),
+    "flagged": N_("flagged"),
+}
+"""The attempt page's and its navigator's fixed texts (``page_texts``): the ones every page
+shows, looked up once per catalogue rather than a dozen times on every page."""
+
+_kept_texts: weakref.WeakKeyDictionary[Any, SimpleNamespace] = weakref.WeakKeyDictionary()
+
+
+def page_texts() -> SimpleNamespace:
+    """The fixed texts of the attempt page in the page's language (``t.save``, ...), each as a
+    template's ``_()`` makes it: the catalogue's text as ``Markup``, so that the values a
+    template fills in with ``%`` are escaped. Kept per catalogue object, so a page in another
+    language (the account's language changed, a browser asking for another) gets that
+    language's table at once; a catalogue is the same object for the life of the process."""
+    translations = page_translations()
+    texts = _kept_texts.get(translations)
+    if texts is None:
+        texts = SimpleNamespace(
+            **{
+                name: Markup(translations.ugettext(message))  # noqa: S704  (our own catalogue)
+                for name, message in _PAGE_TEXTS.items()
+            }
+        )
+        _kept_texts[translations] = texts
+    return texts
+
+
 class _Macros:
     """A template's macros, each returning its HTML as ``Markup`` (autoescaped)."""
 
@@ -216,7 +263,7 @@ class QuestionItem:
     (attributes, not dict keys: Jinja looks an attribute up first, so a dict would cost a
     failed lookup per use)."""
 
-    slot: AttemptSlot
+    slot: AttemptSlot | PageSlot
     question: QuestionBase
     view: dict[str, Any]
     prefix: str
@@ -249,7 +296,7 @@ class QuestionTexts:
         texts = page_translations()
         return cls(*(Markup(texts.ugettext(text)) for text in (_QUESTION, _MARKS, _FLAG)))  # noqa: S704
 
-    def item(self, slot: AttemptSlot, response: dict[str, Any]) -> QuestionItem:
+    def item(self, slot: AttemptSlot | PageSlot, response: dict[str, Any]) -> QuestionItem:
         """The page's item for ``slot``, with its saved ``response``."""
         position, mark = slot.position, slot.max_mark
         question = shown_question(slot)
@@ -271,12 +318,12 @@ class PageQuestion:
     """A question as the attempt page shows it: its HTML, and the slot and saved response
     that a refused save compares with what the student typed."""
 
-    slot: AttemptSlot
+    slot: AttemptSlot | PageSlot
     response: dict[str, Any]
     html: Markup
 
 
-def page_questions(attempt: Attempt, positions: set[int]) -> list[PageQuestion]:
+def page_questions(attempt: Attempt | PageAttempt, positions: set[int]) -> list[PageQuestion]:
     """The questions of the attempt at ``positions``, each rendered by
     ``student/attempt_question.html`` or taken from ``question_html`` when the same was
     rendered before.
@@ -311,7 +358,9 @@ def page_questions(attempt: Attempt, positions: set[int]) -> list[PageQuestion]:
             (attempt.id, script_root) if several else None,
         )
 
-        def render(slot: AttemptSlot = slot, response: dict[str, Any] = response) -> Markup:
+        def render(
+            slot: AttemptSlot | PageSlot = slot, response: dict[str, Any] = response
+        ) -> Markup:
             if not texts:
                 texts.append(QuestionTexts.of_page())
             return _macros("student/attempt_question.html").fieldset(

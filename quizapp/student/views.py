@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -147,26 +148,57 @@ def start(quiz_id: int) -> ResponseReturnValue:
 @login_required
 def attempt(attempt_id: int) -> ResponseReturnValue:
     """The attempt page: one page of questions with the navigator; save as you go (a fetch
-    from static/attempt.js gets JSON), move between pages, then finish on the summary."""
+    from static/attempt.js gets JSON), move between pages, then finish on the summary.
+
+    The page itself is read as rows (``attempts.load_attempt_page``): it writes nothing. A
+    save, a submit and a language switch write, and load the attempt's ORM objects."""
+    switch = _language_switch() if request.method == "GET" else None
+    if request.method == "GET" and switch is None:
+        return _show_attempt(attempt_id)
     attempt = _own_attempt(attempt_id)
+    _still_shown(attempt)
+    paging = attempt_pages.paging_of(attempt)
+    if switch is None:
+        return _post_answers(attempt, ActionForm(), paging)
+    ended = _ended(attempt)
+    if ended is not None:
+        return ended
+    return _switch_language(attempt, paging, *switch)
+
+
+def _show_attempt(attempt_id: int) -> ResponseReturnValue:
+    """One page of an open attempt (a GET without a language switch), after the same checks
+    as a save's: whose it is, whether the class still shows the quiz, submitted, overdue."""
+    attempt = attempt_service.load_attempt_page(attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    _still_shown(attempt)
+    ended = _ended(attempt)
+    if ended is not None:
+        return ended
+    paging = attempt_pages.paging_of(attempt)
+    page = paging.clamp(_number_of(request.args.get("page", "")) or 1)
+    return _attempt_page(attempt, paging, page)
+
+
+def _still_shown(attempt: Attempt | attempt_service.PageAttempt) -> None:
+    """A 404 for an attempt at a quiz the student was taken out of (their class, or the quiz
+    withdrawn from it)."""
     applied = attempt_service.applied_to(attempt)
     if applied is not None and not applied.visible:
-        abort(404)  # taken out of the class, or the quiz withdrawn from it
-    form = ActionForm()
-    paging = attempt_pages.paging_of(attempt)
-    if request.method == "POST":
-        return _post_answers(attempt, form, paging)
+        abort(404)
+
+
+def _ended(attempt: Attempt | attempt_service.PageAttempt) -> ResponseReturnValue | None:
+    """To the review for an attempt submitted, or overdue (then finished here, and the
+    student told why); None for an open attempt."""
     if attempt.is_submitted:
         return redirect(url_for("student.review", attempt_id=attempt.id))
     if attempt_service.is_overdue(attempt):
         attempt_service.expire_overdue(current_user)
         flash(attempt_service.overdue_message(attempt), "info")
         return redirect(url_for("student.review", attempt_id=attempt.id))
-    switch = _language_switch()
-    if switch is not None:
-        return _switch_language(attempt, paging, *switch)
-    page = paging.clamp(_number_of(request.args.get("page", "")) or 1)
-    return _attempt_page(attempt, form, paging, page)
+    return None
 
 
 def _language_switch() -> tuple[str, str] | None:
@@ -247,7 +279,7 @@ def _post_answers(
     except attempt_service.StaleAttempt as refusal:
         if _wants_json():
             return jsonify(status="stale", message=str(refusal)), 409
-        return _attempt_page(attempt, form, paging, page or 1, (str(refusal), typed)), 409
+        return _attempt_page(attempt, paging, page or 1, (str(refusal), typed)), 409
     except attempt_service.AttemptRefused as refusal:
         if _wants_json():
             review = url_for("student.review", attempt_id=attempt.id)
@@ -299,8 +331,7 @@ def _number_of(value: str) -> int | None:
 
 
 def _attempt_page(
-    attempt: Attempt,
-    form: ActionForm,
+    attempt: Attempt | attempt_service.PageAttempt,
     paging: attempt_pages.Paging,
     page: int,
     conflict: tuple[str, dict[int, dict[str, Any]]] | None = None,
@@ -325,13 +356,19 @@ def _attempt_page(
             for value in values
         ]
     navigator = attempt_pages.navigator(attempt, paging, page)
+    attempt_url = url_for("student.attempt", attempt_id=attempt.id)
     return render_template(
         "student/attempt.html",
         language_name=language_name,
         attempt=attempt,
         quiz=attempt.quiz,
         slots=slots,
-        form=form,
+        questions_html=Markup("\n").join(item.html for item in slots),
+        t=attempt_pages.page_texts(),
+        attempt_url=attempt_url,
+        # The summary's route is the attempt's with "/summary" (``summary`` below): one URL
+        # built for the page, not two.
+        summary_url=f"{attempt_url}/summary",
         page=page,
         paging=paging,
         navigator=navigator,
