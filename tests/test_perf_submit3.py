@@ -32,8 +32,12 @@ from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.models import User
 from quizapp.write_turnstile import for_database
-from tests.conftest import DEMO_BANK, TEST_DATABASE_URL
+from tests import test_faults
+from tests.conftest import TEST_DATABASE_URL
 from tests.test_faults import Student, assert_unavailable_page, make_app, saved_state
+
+fault_app = test_faults.fault_app
+"""The demo quiz on a database with a busy timeout of 0.2 s (the fault tests' fixture)."""
 
 pytestmark = pytest.mark.skipif(
     bool(TEST_DATABASE_URL), reason="the write turnstile is SQLite's (PostgreSQL locks rows)"
@@ -213,26 +217,10 @@ def test_the_threads_of_a_worker_queue_at_the_turnstile_not_in_sqlite(app: Flask
         assert db.session.scalar(select(func.count(User.id))) == len(names) + 1
 
 
-@pytest.fixture
-def short_timeout_app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
-    """The demo quiz on a database with a busy timeout of 0.2 s."""
-    instance = tmp_path / "short-timeout-instance"
-    instance.mkdir()
-    app = make_app(instance, database_url)
-    with app.app_context():
-        upgrade()
-    result = app.test_cli_runner().invoke(args=["quiz", "import", str(DEMO_BANK)])
-    assert result.exit_code == 0, result.output
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
 def test_a_turn_not_had_within_the_busy_timeout_is_the_503_page(
-    short_timeout_app: Flask, database_url: str, tmp_path: Path
+    fault_app: Flask, database_url: str, tmp_path: Path
 ):
-    app = short_timeout_app
+    app = fault_app
     student = Student(app)
     before = saved_state(app, student.attempt_id)
     turnstile = for_database(database_path(app))
