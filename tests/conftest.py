@@ -18,8 +18,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, NullPool, create_engine, event, make_url, text
+from sqlalchemy.exc import ProgrammingError, SQLAlchemyError
 from werkzeug.test import TestResponse
 
 from quizapp import create_app
@@ -30,10 +30,55 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_BANK = REPO / "questions" / "demo"
-TEST_DATABASE_URL = os.environ.get("QUIZAPP_TEST_DATABASE_URL")
+
+
+def worker_database_url(url: str | None, worker: str | None) -> str | None:
+    """The database a pytest process uses: the one QUIZAPP_TEST_DATABASE_URL names, or, in
+    pytest-xdist's worker ``gw0``, ``gw1``..., a database of that worker's own beside it
+    (quizapp_test -> quizapp_test_gw0): each test empties its database, and two workers on one
+    would empty each other's mid-test. Created on first use (``_ensure_database``)."""
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = worker_database_url(
+    os.environ.get("QUIZAPP_TEST_DATABASE_URL"), os.environ.get("PYTEST_XDIST_WORKER")
+)
+
+
+@functools.cache
+def _ensure_database(url: str) -> None:
+    """Create a worker's database when the server lacks it, from a connection to the database
+    QUIZAPP_TEST_DATABASE_URL names (its role needs CREATEDB, as `.ci/run` gives it; else
+    create the worker databases by hand)."""
+    named = os.environ.get("QUIZAPP_TEST_DATABASE_URL")
+    if not named or url == named:
+        return
+    name = make_url(url).database
+    engine = create_engine(named, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if found is None:
+                try:
+                    connection.execute(text(f'CREATE DATABASE "{name}"'))
+                except ProgrammingError as error:
+                    if getattr(error.orig, "sqlstate", None) != "42P04":  # made meanwhile
+                        raise RuntimeError(
+                            f"The test database {name!r} is missing and could not be created"
+                            f" ({error.orig}): give the role CREATEDB (ALTER ROLE ... CREATEDB)"
+                            f" or create it, one per pytest-xdist worker (_gw0, _gw1)."
+                        ) from error
+    finally:
+        engine.dispose()
 
 
 def _empty_postgres(url: str) -> None:
+    _ensure_database(url)
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -137,6 +182,7 @@ need not ask Alembic again)."""
 def database_url(tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """An empty database at the newest migration, for this test alone."""
     if TEST_DATABASE_URL:
+        _ensure_database(TEST_DATABASE_URL)
         if not _emptied_postgres(TEST_DATABASE_URL):
             _empty_postgres(TEST_DATABASE_URL)
             _migrate(TEST_DATABASE_URL, tmp_path)
