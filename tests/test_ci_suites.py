@@ -7,7 +7,9 @@ start. The script runs here as `make test` runs it, with a stand-in venv whose `
 
 Its SQLite run (all but the browser tests) is two processes, pytest-xdist's two workers, each
 given whole test files: the real pytest, asked what each worker would run, shows every test
-file run exactly once."""
+file run exactly once. So is its PostgreSQL run, each worker on a database of its own (a test
+empties its database first), which it creates when the server lacks it; a test's database is
+emptied with DELETEs, the tables keeping their files."""
 
 from __future__ import annotations
 
