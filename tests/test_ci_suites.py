@@ -7,7 +7,9 @@ start. The script runs here as `make test` runs it, with a stand-in venv whose `
 
 Its SQLite run (all but the browser tests) is two processes, pytest-xdist's two workers, each
 given whole test files: the real pytest, asked what each worker would run, shows every test
-file run exactly once."""
+file run exactly once. So is its PostgreSQL run, each worker on a database of its own (a test
+empties its database first), which it creates when the server lacks it; a test's database is
+emptied with DELETEs, the tables keeping their files."""
 
 from __future__ import annotations
 
@@ -18,7 +20,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO
+import pytest
+from sqlalchemy import NullPool, create_engine, make_url, text
+
+from tests.conftest import (
+    REPO,
+    TEST_DATABASE_URL,
+    AuthActions,
+    _emptied_postgres,
+    _ensure_database,
+    worker_database_url,
+)
 
 RECORDER = """#!/usr/bin/env bash
 echo "$(basename "$0") [$*] bytecode-off=${PYTHONDONTWRITEBYTECODE:-} \
@@ -64,14 +76,32 @@ def test_without_postgresql_the_one_suite_may_write_bytecode(tmp_path: Path) -> 
     ]
 
 
-def test_the_sqlite_run_is_two_workers_and_the_others_one(tmp_path: Path) -> None:
+def test_the_sqlite_and_postgresql_runs_are_two_workers_and_the_browser_run_one(
+    tmp_path: Path,
+) -> None:
     url = "postgresql+psycopg://quizapp:quizapp@127.0.0.1:1/none"
     runs = run_suites(tmp_path, QUIZAPP_TEST_DATABASE_URL=url)[1:]
     sqlite_runs = [run for run in runs if "-m not browser" in run and run.endswith("database=")]
-    assert len(sqlite_runs) == 1, runs
-    assert "-n 2 --dist loadfile" in sqlite_runs[0]
-    others = [run for run in runs if run not in sqlite_runs]
-    assert len(others) == 2 and not any(" -n " in run for run in others), others
+    postgresql_runs = [run for run in runs if run.endswith("database=" + url)]
+    assert len(sqlite_runs) == 1 and len(postgresql_runs) == 1, runs
+    assert "-m not browser -n 2 --dist loadfile" in sqlite_runs[0]
+    assert "-m not browser -n 2 --dist loadfile" in postgresql_runs[0]
+    others = [run for run in runs if run not in sqlite_runs + postgresql_runs]
+    assert len(others) == 1 and "-m browser" in others[0] and " -n " not in others[0], others
+
+
+def test_each_worker_of_a_run_gets_a_database_of_its_own() -> None:
+    """pytest-xdist names its workers gw0, gw1... in PYTEST_XDIST_WORKER; a test empties its
+    database first, so two workers on one database would empty each other's mid-test."""
+    url = "postgresql+psycopg://quizapp:p%40ss@127.0.0.1:5433/quizapp_test"
+    assert worker_database_url(url, None) == url, "one process: the database named"
+    assert worker_database_url(url, "gw0") == (
+        "postgresql+psycopg://quizapp:p%40ss@127.0.0.1:5433/quizapp_test_gw0"
+    )
+    assert worker_database_url(url, "gw1") == (
+        "postgresql+psycopg://quizapp:p%40ss@127.0.0.1:5433/quizapp_test_gw1"
+    )
+    assert worker_database_url(None, "gw0") is None, "SQLite: a file per test, as before"
 
 
 def _sqlite_run_arguments() -> list[str]:
@@ -105,3 +135,97 @@ def test_the_two_workers_run_every_test_of_their_files_exactly_once(tmp_path: Pa
     for file in files:
         workers = {worker for worker, test in passed if test.startswith(file + "::")}
         assert len(workers) == 1, (file, workers)
+
+
+on_postgresql = pytest.mark.skipif(
+    not TEST_DATABASE_URL, reason="PostgreSQL's run: on SQLite each test has a file of its own"
+)
+
+
+def _database_names(url: str) -> set[str]:
+    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        return set(connection.execute(text("SELECT datname FROM pg_database")).scalars())
+
+
+@on_postgresql
+def test_a_postgresql_worker_runs_its_tests_on_a_database_of_its_own(database_url: str) -> None:
+    named = os.environ["QUIZAPP_TEST_DATABASE_URL"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.connect() as connection:
+        in_use = connection.scalar(text("SELECT current_database()"))
+    expected = make_url(named).database
+    assert in_use == (f"{expected}_{worker}" if worker else expected)
+
+
+@on_postgresql
+def test_a_missing_worker_database_is_created_on_first_use(database_url: str) -> None:
+    """As a developer's server has none of the workers' databases until the first run."""
+    named = os.environ["QUIZAPP_TEST_DATABASE_URL"]
+    url = worker_database_url(named, "gw_created_by_test")
+    assert url is not None
+    name = make_url(url).database
+    dropper = create_engine(named, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with dropper.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    try:
+        _ensure_database.__wrapped__(url)
+        assert name in _database_names(named)
+        _ensure_database.__wrapped__(url)  # found: left as it is
+        engine = create_engine(url, poolclass=NullPool)
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT current_database()")) == name
+    finally:
+        with dropper.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+
+
+def _files_and_rows(url: str, tables: list[str]) -> dict[str, tuple[int, int]]:
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        return {
+            table: (
+                connection.scalar(text(f"SELECT pg_relation_filenode('{table}')")),
+                connection.scalar(text(f'SELECT count(*) FROM "{table}"')),
+            )
+            for table in tables
+        }
+
+
+@on_postgresql
+def test_a_postgresql_database_is_emptied_row_by_row_keeping_its_files(
+    database_url: str, auth: AuthActions
+) -> None:
+    """The rows a test left are deleted, children before parents, and the ids start at 1
+    again; the tables keep their files (a TRUNCATE gives each table and index new ones, the
+    server's costliest part of emptying)."""
+    auth.register("ada")
+    tables = ["users", "login_sessions"]
+    before = _files_and_rows(database_url, tables)
+    assert all(rows > 0 for _, rows in before.values()), before
+    assert _emptied_postgres(database_url)
+    after = _files_and_rows(database_url, tables)
+    assert after == {table: (before[table][0], 0) for table in tables}
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT nextval('users_id_seq')")) == 1
+
+
+@on_postgresql
+def test_rows_of_a_table_the_models_do_not_know_are_truncated(
+    database_url: str, auth: AuthActions
+) -> None:
+    auth.register("ada")
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE stray (id integer PRIMARY KEY)"))
+            connection.execute(text("INSERT INTO stray VALUES (1)"))
+        assert _emptied_postgres(database_url)
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM stray")) == 0
+            assert connection.scalar(text("SELECT count(*) FROM users")) == 0
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS stray"))
