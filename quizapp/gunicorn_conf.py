@@ -13,6 +13,7 @@ import functools
 import gc
 import itertools
 import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -61,26 +62,52 @@ TRIM_AFTER_GROWTH = 4 * 1024 * 1024
 """Bytes a worker's resident size may grow past its size after the last trim before it trims
 at once, without waiting for the ``TRIM_EVERY``-th request (see ``post_request``)."""
 
+TRIM_WHEN_IDLE = 1024 * 1024
+"""Bytes a worker's resident size may grow past its size after the last trim before it trims
+as its last request in flight ends (see ``post_request``)."""
+
 _requests = itertools.count(1)
 """The worker's requests, counted by its threads (``next`` is atomic under the GIL)."""
 
 _after_last_trim = [0]
 """The worker's resident size in bytes after its last trim (0: none yet)."""
 
+_in_flight = [0]
+_in_flight_lock = threading.Lock()
+"""The worker's requests begun and not yet ended (its threads count them under the lock)."""
+
+
+def pre_request(worker: Any, req: Any) -> None:
+    """Count the request in flight (see ``post_request``); logged as gunicorn's own hook
+    logs it."""
+    worker.log.debug("%s %s", req.method, req.path)
+    with _in_flight_lock:
+        _in_flight[0] += 1
+
 
 def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
     """Give the C heap's free pages back to the system (glibc's ``malloc_trim``) every
-    ``TRIM_EVERY`` requests, and at once after a request that left the worker
-    ``TRIM_AFTER_GROWTH`` bytes larger than its last trim did.
+    ``TRIM_EVERY`` requests; at once after a request that left the worker
+    ``TRIM_AFTER_GROWTH`` bytes larger than its last trim did; and when the worker falls idle
+    (its last request in flight ends, the response already sent) ``TRIM_WHEN_IDLE`` larger.
 
     A big page or export leaves freed memory in the heap, which glibc keeps for later and the
     worker's resident size keeps counting; trimmed, it returns to the system for the other
     workers. The statistics page left about 4 MB so (docs/performance.md, session 8), kept
-    until the 64th request after it; now the request that grew the worker gives it back. One
-    trim costs about a millisecond; reading the resident size (``/proc/self/statm``) 1.5 µs
-    of CPU a request. Nothing to do where the C library is not glibc."""
-    resident = _resident_bytes()
-    if next(_requests) % TRIM_EVERY == 0 or resident - _after_last_trim[0] >= TRIM_AFTER_GROWTH:
+    until the 64th request after it; now the request that grew the worker gives it back. What
+    a busy spell leaves below that (a burst of submits: 1-3 MB a worker) is given back as soon
+    as the worker has nothing to do, when the trim's millisecond delays no one. Reading the
+    resident size (``/proc/self/statm``) costs 1.5 µs of CPU a request. Nothing to do where
+    the C library is not glibc."""
+    with _in_flight_lock:
+        _in_flight[0] -= 1
+        idle = _in_flight[0] <= 0
+    grown = _resident_bytes() - _after_last_trim[0]
+    if (
+        next(_requests) % TRIM_EVERY == 0
+        or grown >= TRIM_AFTER_GROWTH
+        or (idle and grown >= TRIM_WHEN_IDLE)
+    ):
         trim = _glibc("malloc_trim")
         if trim is not None:
             trim(0)
