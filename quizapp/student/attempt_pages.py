@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import current_app, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from quizapp.attempts import PageAttempt, PageSlot, is_answered, slot_field_prefix
@@ -102,17 +101,68 @@ class NavItem:
 
 _QUESTION_STATE = N_("Question %(position)s, %(state)s")
 _FLAGGED = N_(", flagged")
+_QUESTION = N_("Question %(position)s")
+_MARKS = N_("(%(value)s mark%(s)s)")
+_FLAG = N_("Flag question %(position)s for review before you submit")
+
+_PAGE_TEXTS = {
+    "attempt": N_("attempt"),
+    "questions_count": N_("%(navigator)s question%(s)s"),
+    "per_page": N_(", %(size)s to a page: this is page %(page)s of %(pages)s"),
+    "saved_as_you_go": N_(
+        ". Your answers are saved as you go, and when you press “Save and continue later” or "
+        "change page."
+    ),
+    "page_of": N_("Page %(page)s of %(pages)s"),
+    "save": N_("Save and continue later"),
+    "previous": N_("Previous page"),
+    "next": N_("Next page"),
+    "done": N_("Done? The summary shows every question's state before you submit."),
+    "finish": N_("Finish attempt…"),
+    "questions": N_("Questions"),
+    "of_answered": N_("of %(navigator)s answered"),
+    "answered": N_("answered"),
+    "not_answered": N_("not answered"),
+    "flagged": N_("flagged"),
+    "question_state": _QUESTION_STATE,
+    "flagged_suffix": _FLAGGED,
+    "question": _QUESTION,
+    "marks": _MARKS,
+    "flag": _FLAG,
+}
+"""The attempt page's, its navigator's and its questions' fixed texts (``page_texts``): the
+ones every page shows, looked up once per catalogue rather than a dozen times on every page."""
+
+_kept_texts: weakref.WeakKeyDictionary[Any, SimpleNamespace] = weakref.WeakKeyDictionary()
+
+
+def page_texts() -> SimpleNamespace:
+    """The fixed texts of the attempt page in the page's language (``t.save``, ...), each as a
+    template's ``_()`` makes it: the catalogue's text as ``Markup``, so that the values a
+    template fills in with ``%`` are escaped. Kept per catalogue object, so a page in another
+    language (the account's language changed, a browser asking for another) gets that
+    language's table at once; a catalogue is the same object for the life of the process."""
+    translations = page_translations()
+    texts = _kept_texts.get(translations)
+    if texts is None:
+        texts = SimpleNamespace(
+            **{
+                name: Markup(translations.ugettext(message))  # noqa: S704  (our own catalogue)
+                for name, message in _PAGE_TEXTS.items()
+            }
+        )
+        _kept_texts[translations] = texts
+    return texts
 
 
 def navigator(attempt: Attempt | PageAttempt, paging: Paging, page: int | None) -> list[NavItem]:
     """Every question with its state and a link to it (on ``page``, a link within the page).
 
-    The texts are looked up once per page, not once per question; each label is the
-    catalogue's text with its values escaped, as a template's ``_()`` makes it."""
-    texts = page_translations()
-    question_state = Markup(texts.ugettext(_QUESTION_STATE))  # noqa: S704  (our own catalogue)
-    flagged_text = Markup(texts.ugettext(_FLAGGED))  # noqa: S704
-    states = {True: _("answered"), False: _("not answered")}
+    The texts come from ``page_texts`` (kept per catalogue), not looked up per question; each
+    label is the catalogue's text with its values escaped, as a template's ``_()`` makes it."""
+    texts = page_texts()
+    question_state, flagged_text = texts.question_state, texts.flagged_suffix
+    states = {True: texts.answered, False: texts.not_answered}
     items = []
     for slot in attempt.slots:
         slot_page = paging.page_of(slot.position)
@@ -196,51 +246,6 @@ def navigator_save_texts() -> Markup:
     )
 
 
-_PAGE_TEXTS = {
-    "attempt": N_("attempt"),
-    "questions_count": N_("%(navigator)s question%(s)s"),
-    "per_page": N_(", %(size)s to a page: this is page %(page)s of %(pages)s"),
-    "saved_as_you_go": N_(
-        ". Your answers are saved as you go, and when you press “Save and continue later” or "
-        "change page."
-    ),
-    "page_of": N_("Page %(page)s of %(pages)s"),
-    "save": N_("Save and continue later"),
-    "previous": N_("Previous page"),
-    "next": N_("Next page"),
-    "done": N_("Done? The summary shows every question's state before you submit."),
-    "finish": N_("Finish attempt…"),
-    "questions": N_("Questions"),
-    "of_answered": N_("of %(navigator)s answered"),
-    "answered": N_("answered"),
-    "not_answered": N_("not answered"),
-    "flagged": N_("flagged"),
-}
-"""The attempt page's and its navigator's fixed texts (``page_texts``): the ones every page
-shows, looked up once per catalogue rather than a dozen times on every page."""
-
-_kept_texts: weakref.WeakKeyDictionary[Any, SimpleNamespace] = weakref.WeakKeyDictionary()
-
-
-def page_texts() -> SimpleNamespace:
-    """The fixed texts of the attempt page in the page's language (``t.save``, ...), each as a
-    template's ``_()`` makes it: the catalogue's text as ``Markup``, so that the values a
-    template fills in with ``%`` are escaped. Kept per catalogue object, so a page in another
-    language (the account's language changed, a browser asking for another) gets that
-    language's table at once; a catalogue is the same object for the life of the process."""
-    translations = page_translations()
-    texts = _kept_texts.get(translations)
-    if texts is None:
-        texts = SimpleNamespace(
-            **{
-                name: Markup(translations.ugettext(message))  # noqa: S704  (our own catalogue)
-                for name, message in _PAGE_TEXTS.items()
-            }
-        )
-        _kept_texts[translations] = texts
-    return texts
-
-
 class _Macros:
     """A template's macros, each returning its HTML as ``Markup`` (autoescaped)."""
 
@@ -276,15 +281,10 @@ class QuestionItem:
     flag_label: Markup
 
 
-_QUESTION = N_("Question %(position)s")
-_MARKS = N_("(%(value)s mark%(s)s)")
-_FLAG = N_("Flag question %(position)s for review before you submit")
-
-
 @dataclass(frozen=True, slots=True)
 class QuestionTexts:
-    """The texts written beside every question of the attempt page, looked up in the
-    catalogue once per page rather than three times per question (60 lookups on a page of
+    """The texts written beside every question of the attempt page, from ``page_texts`` (kept
+    per catalogue) rather than looked up three times per question (60 lookups on a page of
     20); filled in as a template's ``_()`` fills them: the catalogue's text, values escaped."""
 
     question: Markup
@@ -293,8 +293,8 @@ class QuestionTexts:
 
     @classmethod
     def of_page(cls) -> QuestionTexts:
-        texts = page_translations()
-        return cls(*(Markup(texts.ugettext(text)) for text in (_QUESTION, _MARKS, _FLAG)))  # noqa: S704
+        texts = page_texts()
+        return cls(texts.question, texts.marks, texts.flag)
 
     def item(self, slot: AttemptSlot | PageSlot, response: dict[str, Any]) -> QuestionItem:
         """The page's item for ``slot``, with its saved ``response``."""
