@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import Engine, Executable, event
@@ -60,7 +61,7 @@ def configure_engine(
     if not isinstance(turnstile, bool):
         raise ValueError(f"SQLITE_WRITE_TURNSTILE must be true or false (got {turnstile!r}).")
     if engine.dialect.name == "postgresql":
-        _set_postgres_lock_timeout(engine, milliseconds)
+        _configure_postgres(engine, milliseconds)
     if engine.dialect.name != "sqlite":
         return
     # Here, not at the top: a PostgreSQL worker never loads sqlite3 (0.9 MB).
@@ -123,16 +124,75 @@ def _synchronous(value: Any) -> str:
     return value.upper()
 
 
-def _set_postgres_lock_timeout(engine: Engine, milliseconds: int) -> None:
+_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b|\bFOR\s+KEY\s+SHARE\b", re.I)
+"""A plain read (``SELECT``, no row lock): the only statement a PostgreSQL read transaction
+runs outside ``BEGIN`` (``_configure_postgres``). ``WITH`` (which may modify data), a
+locking ``SELECT`` and everything else begins the transaction first."""
+
+
+def _configure_postgres(engine: Engine, milliseconds: int) -> None:
+    """PostgreSQL: the lock timeout, and reads that cost no ``BEGIN`` and no ``ROLLBACK``.
+
+    psycopg begins a transaction with a ``BEGIN`` of its own (a round trip) before a
+    connection's first statement, and a read-only page ends it with a ``ROLLBACK`` (another
+    one, when the session is closed at the end of the request). That ``ROLLBACK`` also empties
+    psycopg's cache of prepared statements (``DEALLOCATE ALL`` after a request that prepared
+    one): a statement is prepared on the server after ``prepare_threshold`` (5) uses on one
+    connection, so with every request ending in a rollback, no statement ever was, and the
+    server parsed and planned every statement of every page again.
+
+    So the driver's connections run in autocommit mode, and ``BEGIN`` is sent by us:
+    - at once for a writer's transaction (``begin_write``), as the driver did before;
+    - otherwise just before the transaction's first statement that is not a plain ``SELECT``
+      (a write, a ``SELECT ... FOR UPDATE``, a server-side cursor, anything else), so that a
+      transaction that writes without ``begin_write`` is still one transaction from there on.
+    A transaction that only reads sends its statements alone: no ``BEGIN``, and its commit or
+    rollback sends nothing (psycopg sends ``COMMIT``/``ROLLBACK`` only inside a transaction).
+
+    Why that is safe: PostgreSQL runs at READ COMMITTED (the app sets no other level), where
+    every statement of a transaction takes a snapshot of its own anyway; a read-only
+    transaction's statements see exactly what they would see outside one, and take no lock
+    that outlives them either way. What a transaction does change: from its ``BEGIN`` on, as
+    before. Only ``now()`` in a read differs (the statement's time, not the transaction's);
+    the app takes its times from Python.
+    """
+    # Here, not at the top: a SQLite worker never loads psycopg.
+    from psycopg import ServerCursor
+    from psycopg.pq import TransactionStatus
+
+    idle = TransactionStatus.IDLE
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Outside any transaction, so the setting holds for the connection's whole life.
-        autocommit = dbapi_connection.autocommit
         dbapi_connection.autocommit = True
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"SET SESSION lock_timeout = {milliseconds:d}")
-        cursor.close()
-        dbapi_connection.autocommit = autocommit
+        # Outside any transaction, so the setting holds for the connection's whole life.
+        dbapi_connection.execute(f"SET SESSION lock_timeout = {milliseconds:d}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.connection.dbapi_connection.execute("BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_before_writing(
+        connection: Any,
+        cursor: Any,
+        statement: str,
+        _parameters: Any,
+        _context: Any,
+        _executemany: bool,
+    ) -> None:
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection.info.transaction_status != idle or not connection.in_transaction():
+            return  # in the transaction already, or a statement of SQLAlchemy's own
+        if (
+            _READ.match(statement)
+            and not _LOCKING.search(statement)
+            and not isinstance(cursor, ServerCursor)  # DECLARE needs a transaction
+        ):
+            return
+        dbapi_connection.execute("BEGIN")
 
 
 def begin_write(*, keep_loaded: bool = False) -> None:
