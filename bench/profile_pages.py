@@ -3,6 +3,7 @@
     .venv/bin/python bench/profile_pages.py                  # CPU-ms per request, medians
     .venv/bin/python bench/profile_pages.py --profile exam   # and a cProfile of one path
     .venv/bin/python bench/profile_pages.py --repeat 200     # more requests per path
+    .venv/bin/python bench/profile_pages.py --database-url postgresql+psycopg://...  # EMPTIED
 
 It seeds the load bench's database (``load_bench.seed_database``: the article bank and the
 20-question bench bank, imported by the real CLI) in a temporary directory, logs one student
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import random
 import statistics
@@ -51,6 +53,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--language", default="", help="the student's Accept-Language")
     parser.add_argument("--sql", action="store_true", help="print each path's SQL statements")
     parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="a PostgreSQL database to use (EMPTIED first), as load_bench.py's; default a "
+        "temporary SQLite file",
+    )
+    parser.add_argument(
         "--paths", nargs="+", choices=PATHS, default=list(PATHS), help="the paths to time"
     )
     parser.add_argument(
@@ -63,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="quizapp-profile-") as tmp:
-        site = seed_database(Path(tmp), students=1)
+        site = seed_database(Path(tmp), students=1, database_url=args.database_url)
         app = site.app()
         client = app.test_client()
         client.environ_base["HTTP_USER_AGENT"] = AGENT

@@ -61,7 +61,9 @@ def configure_engine(
     if not isinstance(turnstile, bool):
         raise ValueError(f"SQLITE_WRITE_TURNSTILE must be true or false (got {turnstile!r}).")
     if engine.dialect.name == "postgresql":
-        _configure_postgres(engine, milliseconds)
+        _set_postgres_lock_timeout(engine, milliseconds)
+        if engine.dialect.driver == "psycopg":
+            _read_outside_transactions(engine)
     if engine.dialect.name != "sqlite":
         return
     # Here, not at the top: a PostgreSQL worker never loads sqlite3 (0.9 MB).
@@ -127,12 +129,24 @@ def _synchronous(value: Any) -> str:
 _READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 _LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b|\bFOR\s+KEY\s+SHARE\b", re.I)
 """A plain read (``SELECT``, no row lock): the only statement a PostgreSQL read transaction
-runs outside ``BEGIN`` (``_configure_postgres``). ``WITH`` (which may modify data), a
+runs outside ``BEGIN`` (``_read_outside_transactions``). ``WITH`` (which may modify data), a
 locking ``SELECT`` and everything else begins the transaction first."""
 
 
-def _configure_postgres(engine: Engine, milliseconds: int) -> None:
-    """PostgreSQL: the lock timeout, and reads that cost no ``BEGIN`` and no ``ROLLBACK``.
+def _set_postgres_lock_timeout(engine: Engine, milliseconds: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Outside any transaction, so the setting holds for the connection's whole life.
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET SESSION lock_timeout = {milliseconds:d}")
+        cursor.close()
+        dbapi_connection.autocommit = autocommit
+
+
+def _read_outside_transactions(engine: Engine) -> None:
+    """PostgreSQL with psycopg 3: reads that cost no ``BEGIN`` and no ``ROLLBACK``.
 
     psycopg begins a transaction with a ``BEGIN`` of its own (a round trip) before a
     connection's first statement, and a read-only page ends it with a ``ROLLBACK`` (another
@@ -164,10 +178,8 @@ def _configure_postgres(engine: Engine, milliseconds: int) -> None:
     idle = TransactionStatus.IDLE
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.autocommit = True
-        # Outside any transaction, so the setting holds for the connection's whole life.
-        dbapi_connection.execute(f"SET SESSION lock_timeout = {milliseconds:d}")
+    def _autocommit(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.autocommit = True  # after _set_postgres_lock_timeout's listener
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

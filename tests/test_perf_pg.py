@@ -6,7 +6,7 @@ connections (``PGconn.trace``: every message the client sends, as the server rec
 not only the statements SQLAlchemy executes. A round trip is a message the client then waits
 on: a simple ``Query``, or the ``Sync`` that ends a statement's Parse/Bind/Execute.
 
-And what reading outside a transaction must not change (``database._configure_postgres``): a
+And what reading outside a transaction must not change (``database._read_outside_transactions``): a
 write without ``begin_write`` is still one transaction, a ``SELECT ... FOR UPDATE`` still holds
 its lock until the commit, and a streamed read (a server-side cursor) still works.
 """
@@ -23,7 +23,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from psycopg import errors as pg_errors
 from sqlalchemy import create_engine, event, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
@@ -188,6 +187,8 @@ def test_a_write_without_begin_write_is_still_one_transaction(demo_app: Flask) -
 def test_a_locking_read_holds_its_lock_until_the_commit(demo_app: Flask) -> None:
     """``SELECT ... FOR UPDATE`` outside ``begin_write`` begins the transaction: its row lock
     is held until the commit, as before (outside a transaction it would end with the read)."""
+    from psycopg import errors as pg_errors
+
     assert TEST_DATABASE_URL is not None
     other = create_engine(TEST_DATABASE_URL, poolclass=NullPool)
     locked = text("SELECT id FROM users WHERE username = 'locked' FOR UPDATE NOWAIT")
