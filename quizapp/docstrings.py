@@ -14,24 +14,19 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import sys
 from typing import Any
 
 
 def docstring(obj: Any) -> str | None:
     """The docstring of a module-level function or class (or a method of one), as written in
     its source; None where it has none."""
-    if obj.__doc__ is not None or not _optimised():
+    if obj.__doc__ is not None or sys.flags.optimize < 2:
         return obj.__doc__  # type: ignore[no-any-return]
     path = inspect.getsourcefile(obj)
     if path is None:
         return None
     return _docstrings_in(path).get(obj.__qualname__)
-
-
-def _optimised() -> bool:
-    import sys
-
-    return sys.flags.optimize >= 2
 
 
 @functools.cache
