@@ -96,6 +96,9 @@ no connection already answered is closed under wrk while the others are still se
 GUNICORN_CONFIG = "python:quizapp.gunicorn_conf"
 """gunicorn's -c, as the README deploys it: its hooks (``gc.freeze`` once a worker has loaded
 the app) are part of what is measured."""
+OPTIMIZE = 2
+"""``PYTHONOPTIMIZE`` as the README's deploy command sets it for gunicorn (``-OO``: the workers
+keep no docstrings, 5-6 MB each; docs/performance.md, session 9)."""
 SUBMIT_QUIZZES = ("bench-s1", "bench-s2", "bench-s3", "bench-s4", "bench-s5")
 """Quizzes whose attempts are prepared for the submit rounds: one unfinished attempt per
 student and quiz, so the class size times these bounds the submits a run can post."""
@@ -1123,6 +1126,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"gunicorn -c for the app (default {GUNICORN_CONFIG}, as the README deploys it)",
     )
     parser.add_argument(
+        "--optimize",
+        type=int,
+        choices=(0, 1, 2),
+        default=OPTIMIZE,
+        help=f"PYTHONOPTIMIZE for gunicorn (default {OPTIMIZE}, as the README's deploy command)",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL"),
         help="a PostgreSQL database to use (EMPTIED first); default a temporary SQLite file",
@@ -1191,6 +1201,8 @@ def bench(args: argparse.Namespace) -> None:
         # once, and gunicorn 27's gthread worker then gives that connection a thread for up to
         # 5 s to send its first bytes (--keep-alive 0 does the same after every answer): the
         # submits still queued wait behind them. See "The burst" in docs/performance.md.
+        # Both servers run with the README's PYTHONOPTIMIZE (0 is Python's default: unset).
+        env = {**site.env(), "PYTHONOPTIMIZE": str(args.optimize)} if args.optimize else site.env()
         server_args: dict[str, Any] = {
             "workers": args.workers,
             "threads": args.threads,
@@ -1199,10 +1211,10 @@ def bench(args: argparse.Namespace) -> None:
         with (
             Gunicorn(
                 "quizapp:create_app()",
-                site.env(),
+                env,
                 **{**server_args, "extra": ("-c", args.config, *server_args["extra"])},
             ) as app_server,
-            Gunicorn("hello_app:app", site.env(), pythonpath=BENCH, **server_args) as ceiling,
+            Gunicorn("hello_app:app", env, pythonpath=BENCH, **server_args) as ceiling,
         ):
             prepared_at = time.perf_counter()
             students = prepare_class(app_server.url, site, args.students, len(SUBMIT_QUIZZES))
@@ -1264,7 +1276,8 @@ def bench(args: argparse.Namespace) -> None:
         f"- Machine: {machine()}.",
         f"- Load average (1 / 5 / 15 min): {load_before} before, {load()} after.",
         f"- Database: {dialect}; gunicorn {args.workers} workers × {args.threads} threads "
-        f"(gthread, -c {args.config}, --keep-alive {args.keep_alive}) on 127.0.0.1; "
+        f"(gthread, -c {args.config}, --keep-alive {args.keep_alive}, "
+        f"PYTHONOPTIMIZE={args.optimize}) on 127.0.0.1; "
         + (
             f"wrk -t{args.wrk_threads} -c{args.connections}, {args.duration:g} s a run, "
             f"{args.rounds} interleaved round{'s' if args.rounds != 1 else ''} "

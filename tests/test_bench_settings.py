@@ -14,11 +14,26 @@ sys.path.insert(0, str(REPO / "bench"))
 import load_bench  # bench/ is not a package: its scripts import each other by name
 
 
-def deploy_command() -> list[str]:
+def deploy_line() -> list[str]:
+    """The README's gunicorn command with the environment it sets (``NAME=value`` first)."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    lines = [line for line in readme.splitlines() if re.match(r"\S*bin/gunicorn ", line)]
+    lines = [
+        line
+        for line in readme.splitlines()
+        if re.match(r"(?:[A-Z_]+=\S+ +)*\S*bin/gunicorn ", line)
+    ]
     assert len(lines) == 1, lines
     return shlex.split(lines[0])
+
+
+def deploy_command() -> list[str]:
+    return [word for word in deploy_line() if not re.match(r"[A-Z_]+=", word)]
+
+
+def deploy_environment() -> dict[str, str]:
+    words = deploy_line()
+    settings = words[: next(i for i, word in enumerate(words) if word.endswith("gunicorn"))]
+    return dict(word.split("=", 1) for word in settings)
 
 
 def option(command: list[str], *names: str) -> str:
@@ -32,9 +47,10 @@ def served_with_the_readmes_config(
     probe_app: str, unset: tuple[str, ...] = (), paths: tuple[str, ...] = ("/",)
 ) -> str:
     """What a probe app of tests/data answers to the last of ``paths`` (each asked with ``GET``
-    in turn, on one connection) when a real gunicorn, started with the README's config (one
-    worker, one thread), serves it; ``unset``: environment variables the worker must not see."""
-    env = {**load_bench.os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    in turn, on one connection) when a real gunicorn, started with the README's config and
+    environment (one worker, one thread), serves it; ``unset``: environment variables the
+    worker must not see."""
+    env = {**load_bench.os.environ, "PYTHONDONTWRITEBYTECODE": "1", **deploy_environment()}
     for name in unset:
         env.pop(name, None)
     probe = load_bench.Gunicorn(
@@ -72,6 +88,19 @@ def test_the_bench_serves_with_the_readmes_gunicorn_config() -> None:
     config = option(deploy_command(), "-c")
     assert config == load_bench.GUNICORN_CONFIG
     assert load_bench.parse_args([]).config == config
+
+
+def test_the_bench_runs_gunicorn_with_the_readmes_environment() -> None:
+    assert deploy_environment() == {"PYTHONOPTIMIZE": str(load_bench.OPTIMIZE)}
+    assert load_bench.parse_args([]).optimize == load_bench.OPTIMIZE
+
+
+def test_workers_deployed_as_the_readme_says_keep_no_docstrings() -> None:
+    """Issue 10, a worker's memory: the libraries' docstrings (SQLAlchemy's, Werkzeug's,
+    pydantic's...) cost each worker 5-6 MB it never serves (docs/performance.md, session 9).
+    A real gunicorn started as the README says serves a probe app that answers its
+    optimisation level and whether Jinja's ``Environment.get_template`` kept its docstring."""
+    assert served_with_the_readmes_config("optimize_probe_app:app") == "2 False"
 
 
 def test_workers_deployed_as_the_readme_says_take_what_they_loaded_out_of_gc_walks() -> None:

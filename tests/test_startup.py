@@ -177,3 +177,87 @@ def test_a_postgresql_worker_never_loads_sqlite3(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [200, False]
+
+
+TEACHER_PAGES = r"""
+from tests.class_actions import teacher_client
+teacher = teacher_client(app)
+quiz_id = actions.quiz_id("tour")
+for name, path in [("statistics", f"/teach/reports/quizzes/{quiz_id}"),
+                   ("answers.csv", f"/teach/reports/quizzes/{quiz_id}/answers.csv"),
+                   ("attempts.csv", f"/teach/reports/quizzes/{quiz_id}/attempts.csv"),
+                   ("banks", "/teach/")]:
+    response = teacher.get(path)
+    statuses[name] = response.status_code
+statuses["chart"] = int("<svg" in client.get("/history").get_data(as_text=True))
+statuses["optimize"] = sys.flags.optimize
+print(json.dumps({"statuses": statuses}))
+"""
+
+
+def test_a_worker_without_docstrings_or_asserts_serves_the_students_and_teachers_pages(
+    demo_app, database_url, tmp_path
+):
+    """The README runs the workers with ``PYTHONOPTIMIZE=2`` (``-OO``: no docstrings, no
+    asserts; 5-6 MB less in each worker, docs/performance.md, session 9): a fresh interpreter
+    so optimised serves a student's pages and a teacher's statistics, CSV exports and charts
+    (pygal, Babel, WTForms, pydantic, markdown-it and Jinja without their docstrings)."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-OO",
+            "-c",
+            STUDENT_PAGES + TEACHER_PAGES,
+            str(tmp_path / "instance"),
+            database_url,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["statuses"] == {
+        "register": 302,
+        "quiz list": 200,
+        "attempt page": 200,
+        "save": 302,
+        "submit": 302,
+        "result": 200,
+        "history": 200,
+        "statistics": 200,
+        "answers.csv": 200,
+        "attempts.csv": 200,
+        "banks": 200,
+        "chart": 1,
+        "optimize": 2,
+    }
+
+
+OPENAPI = (
+    "import sys; from quizapp import create_app; "
+    "app = create_app({'INSTANCE_PATH': sys.argv[1], 'SECRET_KEY': 'x'}); "
+    "print(app.test_client().get('/api/v1/openapi.json').get_data(as_text=True))"
+)
+
+
+def test_the_api_document_keeps_its_summaries_and_descriptions_without_docstrings(tmp_path):
+    """The OpenAPI document's summaries and descriptions are the views' and the models'
+    docstrings, which ``-OO`` (the README's workers) leaves out of the code: a worker so
+    optimised serves the same document as one with docstrings (read from the source)."""
+
+    def document(*flags: str) -> dict:
+        result = subprocess.run(
+            [sys.executable, *flags, "-c", OPENAPI, str(tmp_path)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=True,
+        )
+        return json.loads(result.stdout)
+
+    plain = document()
+    operations = [op for path in plain["paths"].values() for op in path.values()]
+    assert all(op["summary"] for op in operations)
+    assert plain["components"]["schemas"]["QuizSummary"]["description"]
+    assert document("-OO") == plain

@@ -10,6 +10,7 @@ names the field otherwise), and the response model serialised as JSON.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,11 +19,13 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, ValidationError
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
+from pydantic_core import core_schema
 
 from quizapp.api import tokens
 from quizapp.api.problems import ApiProblem
 from quizapp.bounded_ints import MAX_ID
+from quizapp.docstrings import docstring
 from quizapp.models import User
 
 BEARER = "Bearer"
@@ -34,8 +37,10 @@ class Operation:
     rule: str
     method: str
     endpoint: str
-    summary: str
-    description: str
+    view: Callable[..., Any]
+    """The view as written: its docstring is the operation's summary (first line) and
+    description (the rest), read when the document is built (``quizapp.docstrings``: workers
+    run without docstrings)."""
     scope: str
     response: type[BaseModel]
     status: int
@@ -45,6 +50,14 @@ class Operation:
     query: tuple[str, ...] = ()
     """Optional whole-number query parameters from 1 (``bounded_ints.int_arg``: else 400)."""
     tags: tuple[str, ...] = field(default=())
+
+    @property
+    def summary(self) -> str:
+        return (docstring(self.view) or "").strip().partition("\n")[0].strip()
+
+    @property
+    def description(self) -> str:
+        return " ".join((docstring(self.view) or "").strip().partition("\n")[2].split())
 
     @property
     def path(self) -> str:
@@ -165,15 +178,12 @@ def operation(
             return Response(result.model_dump_json(), status=status, mimetype="application/json")
 
         blueprint.add_url_rule(rule, view.__name__, wrapped, methods=[method])
-        doc = (view.__doc__ or "").strip()
-        summary, _, description = doc.partition("\n")
         OPERATIONS.append(
             Operation(
                 rule=rule,
                 method=method.lower(),
                 endpoint=view.__name__,
-                summary=summary.strip(),
-                description=" ".join(description.split()),
+                view=view,
                 scope=scope,
                 response=response,
                 status=status,
@@ -217,6 +227,18 @@ class Problem(BaseModel):
     detail: str
 
 
+class _Schemas(GenerateJsonSchema):
+    """pydantic's JSON schemas, a model's description read from its docstring even where the
+    worker runs without docstrings (``quizapp.docstrings``)."""
+
+    def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        json_schema = super().model_schema(schema)
+        text = docstring(schema["cls"]) if "description" not in json_schema else None
+        if text:
+            json_schema["description"] = inspect.cleandoc(text)
+        return json_schema
+
+
 def _name(model: type[BaseModel]) -> str:
     return model.__name__
 
@@ -227,7 +249,9 @@ def openapi_document(prefix: str) -> dict[str, Any]:
     inputs = {op.body for op in OPERATIONS if op.body is not None}
     pairs = [(model, "serialization") for model in sorted(outputs, key=_name)]
     pairs += [(model, "validation") for model in sorted(inputs, key=_name)]
-    keyed, defs = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
+    keyed, defs = models_json_schema(
+        pairs, ref_template="#/components/schemas/{model}", schema_generator=_Schemas
+    )
     schemas = defs.get("$defs", {})
 
     def ref(model: type[BaseModel], mode: str = "serialization") -> dict[str, Any]:
