@@ -12,9 +12,8 @@ import random
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Insert, Select, bindparam, delete, func, select, update
+from sqlalchemy import Insert, Select, bindparam, case, delete, func, select, update
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
@@ -44,63 +43,77 @@ PRACTICE_SIZE = 10
 
 
 _CARDS = PracticeCard.__table__
-_CARDS_OF = select(_CARDS.c.id, _CARDS.c.question_id, _CARDS.c.box).where(
-    _CARDS.c.user_id == bindparam("user_id"),
-    _CARDS.c.question_id.in_(bindparam("question_ids", expanding=True)),
+_MOVE_RIGHT = (
+    update(_CARDS)
+    .where(
+        _CARDS.c.user_id == bindparam("user_id_"),
+        _CARDS.c.question_id.in_(bindparam("question_ids", expanding=True)),
+        _CARDS.c.box < TOP_BOX,
+    )
+    .values(
+        box=_CARDS.c.box + 1,
+        due_at=case(
+            {
+                box: bindparam(f"due_{box + 1}", type_=_CARDS.c.due_at.type)
+                for box in range(1, TOP_BOX)
+            },
+            value=_CARDS.c.box,
+        ),
+        updated_at=bindparam("now_", type_=_CARDS.c.updated_at.type),
+    )
 )
-_MOVE_CARD = update(_CARDS).where(_CARDS.c.id == bindparam("card_id"))
-_RETIRE_CARDS = delete(_CARDS).where(_CARDS.c.id.in_(bindparam("card_ids", expanding=True)))
-"""Core statements, built once: every submit schedules its questions, and the ORM's bulk
-update by primary key cost more than the statements themselves (and a statement built anew
-is built and hashed again for SQLAlchemy's compiled cache each time)."""
+_RETIRE_RIGHT = delete(_CARDS).where(
+    _CARDS.c.user_id == bindparam("user_id_"),
+    _CARDS.c.question_id.in_(bindparam("question_ids", expanding=True)),
+    _CARDS.c.box >= TOP_BOX,
+)
+"""Core statements, built once (a statement built anew is built and hashed again for
+SQLAlchemy's compiled cache each time): the cards of the questions answered right move up a
+box, or retire from the top box, in the database itself: nothing is read under the write
+lock. The retirement runs first, so that a card the move takes to the top box stays there."""
 
 
 @functools.cache
-def _new_cards(dialect: str) -> Insert:
-    """New cards, skipping any that another transaction made since ``schedule`` read the
-    student's cards: on PostgreSQL two submits of one student (two tabs, two quizzes sharing
-    a question) run side by side, and both may find no card for a question they missed; the
-    second insert would break the one-card-per-question rule and fail the submit. (SQLite's
-    single writer never interleaves them.) Both dialects say ``ON CONFLICT DO NOTHING``; each
-    is imported on first use, as a worker uses one."""
+def _missed_cards(dialect: str) -> Insert:
+    """The cards of the questions missed, back to box 1 and due at once, as one upsert
+    (``INSERT ... ON CONFLICT (user_id, question_id) DO UPDATE``): a card that exists is
+    moved, one that does not is made, without reading first. Two submits of one student side
+    by side on PostgreSQL (two tabs, two quizzes sharing a question) may both make a card for
+    one question: the second moves the first's card instead of breaking the one-card rule.
+    Each dialect's ``insert`` is imported on first use, as a worker uses one."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(_CARDS).on_conflict_do_nothing(index_elements=["user_id", "question_id"])
+    statement = insert(_CARDS)
+    return statement.on_conflict_do_update(
+        index_elements=[_CARDS.c.user_id, _CARDS.c.question_id],
+        set_={
+            "box": statement.excluded.box,
+            "due_at": statement.excluded.due_at,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
 
 
 def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
     """Move each answered question's card by the answer's outcome (``outcomes``: question id
-    to right or not), in a few bulk statements whatever the number of questions."""
-    cards = {
-        question_id: (card_id, box)
-        for card_id, question_id, box in db.session.execute(
-            _CARDS_OF, {"user_id": user_id, "question_ids": list(outcomes)}
+    to right or not), in at most three statements whatever the number of questions, none of
+    them a read: a wrong answer puts the card in box 1 (made if need be); a right one moves an
+    existing card up a box, or retires it from the top box (and makes none)."""
+    right = [question_id for question_id, ok in outcomes.items() if ok]
+    missed = [question_id for question_id, ok in outcomes.items() if not ok]
+    if right:
+        chosen = {"user_id_": user_id, "question_ids": right}
+        db.session.execute(_RETIRE_RIGHT, chosen)
+        dues = {f"due_{box}": now + BOX_INTERVALS[box] for box in range(2, TOP_BOX + 1)}
+        db.session.execute(_MOVE_RIGHT, {**chosen, **dues, "now_": now})
+    if missed:
+        values = {"user_id": user_id, "box": 1, "due_at": now + BOX_INTERVALS[1], "updated_at": now}
+        db.session.execute(
+            _missed_cards(db.session.get_bind().dialect.name),
+            [{**values, "question_id": question_id} for question_id in missed],
         )
-    }
-    new: list[dict[str, Any]] = []
-    moved: list[dict[str, Any]] = []
-    retired: list[int | None] = []
-    for question_id, right in outcomes.items():
-        card_id, box = cards.get(question_id, (None, 0))
-        if right and card_id is None:
-            continue
-        if right and box >= TOP_BOX:
-            retired.append(card_id)
-            continue
-        box = box + 1 if right else 1
-        values = {"box": box, "due_at": now + BOX_INTERVALS[box], "updated_at": now}
-        if card_id is None:
-            new.append({"user_id": user_id, "question_id": question_id, **values})
-        else:
-            moved.append({"card_id": card_id, **values})
-    if new:
-        db.session.execute(_new_cards(db.session.get_bind().dialect.name), new)
-    if moved:
-        db.session.execute(_MOVE_CARD, moved)
-    if retired:
-        db.session.execute(_RETIRE_CARDS, {"card_ids": retired})
 
 
 def _live_cards(user: User) -> Select[tuple[PracticeCard]]:
