@@ -270,7 +270,6 @@ def _post_answers(
         responses = attempt_service.with_page_answers(attempt, typed, positions)
     else:
         responses = typed
-    changed = attempt_pages.changed_positions(attempt, responses, flags if page else None)
     sequence = _number_of(request.form.get("sequence", ""))
     try:
         if "submit" in request.form:
@@ -301,6 +300,7 @@ def _post_answers(
             sequence=new_sequence,
             questions=attempt_pages.states_after_save(attempt, responses, flags if page else None),
         )
+    changed = attempt_pages.changed_positions(attempt, responses, flags if page else None)
     return redirect(_after_save(attempt, paging, page, changed))
 
 
