@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import Insert, Select, bindparam, case, delete, func, select, update
+from sqlalchemy import Insert, Select, bindparam, case, delete, func, select
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
@@ -43,77 +43,81 @@ PRACTICE_SIZE = 10
 
 
 _CARDS = PracticeCard.__table__
-_MOVE_RIGHT = (
-    update(_CARDS)
-    .where(
-        _CARDS.c.user_id == bindparam("user_id_"),
-        _CARDS.c.question_id.in_(bindparam("question_ids", expanding=True)),
-        _CARDS.c.box < TOP_BOX,
-    )
-    .values(
-        box=_CARDS.c.box + 1,
-        due_at=case(
-            {
-                box: bindparam(f"due_{box + 1}", type_=_CARDS.c.due_at.type)
-                for box in range(1, TOP_BOX)
-            },
-            value=_CARDS.c.box,
-        ),
-        updated_at=bindparam("now_", type_=_CARDS.c.updated_at.type),
-    )
+_UNSEEN = 0
+"""The box a right answer's row carries into the upsert: kept by an existing card (moved up
+a box), or, for a question with no card, inserted and deleted by ``_DROP`` in the same
+transaction (a right answer makes no card)."""
+_RETIRED = TOP_BOX + 1
+"""Where a right answer moves a card from the top box: deleted by ``_DROP`` (retired)."""
+_DROP = delete(_CARDS).where(
+    _CARDS.c.user_id == bindparam("user_id_"), _CARDS.c.box.in_([_UNSEEN, _RETIRED])
 )
-_RETIRE_RIGHT = delete(_CARDS).where(
-    _CARDS.c.user_id == bindparam("user_id_"),
-    _CARDS.c.question_id.in_(bindparam("question_ids", expanding=True)),
-    _CARDS.c.box >= TOP_BOX,
-)
-"""Core statements, built once (a statement built anew is built and hashed again for
-SQLAlchemy's compiled cache each time): the cards of the questions answered right move up a
-box, or retire from the top box, in the database itself: nothing is read under the write
-lock. The retirement runs first, so that a card the move takes to the top box stays there."""
+"""Built once, like the upsert (a statement built anew is built and hashed again for
+SQLAlchemy's compiled cache each time)."""
 
 
 @functools.cache
-def _missed_cards(dialect: str) -> Insert:
-    """The cards of the questions missed, back to box 1 and due at once, as one upsert
-    (``INSERT ... ON CONFLICT (user_id, question_id) DO UPDATE``): a card that exists is
-    moved, one that does not is made, without reading first. Two submits of one student side
-    by side on PostgreSQL (two tabs, two quizzes sharing a question) may both make a card for
-    one question: the second moves the first's card instead of breaking the one-card rule.
-    Each dialect's ``insert`` is imported on first use, as a worker uses one."""
+def _upsert(dialect: str) -> Insert:
+    """Every answered question's card moved by the answer, in one statement that reads
+    nothing first: ``INSERT ... ON CONFLICT (user_id, question_id) DO UPDATE``. A missed
+    question's row (box 1) makes its card or puts the existing one back in box 1, due at once;
+    a right one's (box ``_UNSEEN``) moves an existing card up a box, due after that box's
+    interval (``due_<box>``), or past the top box (``_RETIRED``); ``_DROP`` then deletes the
+    rows of right answers that found no card and of retired cards.
+
+    One statement with its rows in the order of the question ids, so two submits of one
+    student side by side on PostgreSQL (two tabs, two quizzes sharing questions) lock the cards
+    they share in the same order: the second waits for the first, then moves the first's card
+    (a card made meanwhile by the other is moved, not inserted twice). Separate statements
+    for the right and the missed answers deadlocked there. Each dialect's ``insert`` is
+    imported on first use, as a worker uses one."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     statement = insert(_CARDS)
+    cards, sent = _CARDS.c, statement.excluded
+    missed = sent.box == 1
+    due_type = cards.due_at.type
     return statement.on_conflict_do_update(
-        index_elements=[_CARDS.c.user_id, _CARDS.c.question_id],
+        index_elements=[cards.user_id, cards.question_id],
         set_={
-            "box": statement.excluded.box,
-            "due_at": statement.excluded.due_at,
-            "updated_at": statement.excluded.updated_at,
+            "box": case((missed, 1), else_=cards.box + 1),
+            "due_at": case(
+                (missed, sent.due_at),
+                *(
+                    (cards.box == box, bindparam(f"due_{box + 1}", type_=due_type))
+                    for box in range(1, TOP_BOX)
+                ),
+                else_=sent.due_at,
+            ),
+            "updated_at": sent.updated_at,
         },
     )
 
 
 def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
     """Move each answered question's card by the answer's outcome (``outcomes``: question id
-    to right or not), in at most three statements whatever the number of questions, none of
-    them a read: a wrong answer puts the card in box 1 (made if need be); a right one moves an
-    existing card up a box, or retires it from the top box (and makes none)."""
-    right = [question_id for question_id, ok in outcomes.items() if ok]
-    missed = [question_id for question_id, ok in outcomes.items() if not ok]
-    if right:
-        chosen = {"user_id_": user_id, "question_ids": right}
-        db.session.execute(_RETIRE_RIGHT, chosen)
-        dues = {f"due_{box}": now + BOX_INTERVALS[box] for box in range(2, TOP_BOX + 1)}
-        db.session.execute(_MOVE_RIGHT, {**chosen, **dues, "now_": now})
-    if missed:
-        values = {"user_id": user_id, "box": 1, "due_at": now + BOX_INTERVALS[1], "updated_at": now}
-        db.session.execute(
-            _missed_cards(db.session.get_bind().dialect.name),
-            [{**values, "question_id": question_id} for question_id in missed],
-        )
+    to right or not): a wrong answer puts the card in box 1 (made if need be), due at once; a
+    right one moves an existing card up a box, or retires it from the top box, and makes none.
+    One upsert, and one DELETE when an answer was right; nothing is read under the lock."""
+    if not outcomes:
+        return
+    dues = {f"due_{box}": now + BOX_INTERVALS[box] for box in range(2, TOP_BOX + 1)}
+    rows = [
+        {
+            "user_id": user_id,
+            "question_id": question_id,
+            "box": _UNSEEN if outcomes[question_id] else 1,
+            "due_at": now + BOX_INTERVALS[1],
+            "updated_at": now,
+            **dues,
+        }
+        for question_id in sorted(outcomes)
+    ]
+    db.session.execute(_upsert(db.session.get_bind().dialect.name), rows)
+    if any(outcomes.values()):
+        db.session.execute(_DROP, {"user_id_": user_id})
 
 
 def _live_cards(user: User) -> Select[tuple[PracticeCard]]:
