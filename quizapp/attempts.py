@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +31,7 @@ from quizapp.models import (
     Answer,
     Attempt,
     AttemptSlot,
+    LtiResourceLink,
     Question,
     QuestionVersion,
     Quiz,
@@ -549,6 +550,110 @@ def load_attempt_page(attempt_id: int) -> PageAttempt | None:
     return PageAttempt(id_, user_id, quiz_id, deadline, submitted_at, sequence, quiz, slots)
 
 
+# -- a save's and a submit's read-only load -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PostVersion:
+    """A slot's question version as a save or a submit needs it: the page's, and the question
+    whose practice card a grade moves."""
+
+    id: int
+    content_hash: str
+    question_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostAnswer:
+    """A slot's saved answer as a save or a submit needs it (``slot.answer`` on an ``Answer``):
+    which row to update, and when its response was saved."""
+
+    id: int
+    response: dict[str, Any]
+    saved_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PostSlot:
+    """One slot as a save or a submit reads it: a ``PageSlot`` with the ids the writes need."""
+
+    id: int
+    position: int
+    question_version_id: int
+    question_version: PostVersion
+    layout: dict[str, Any]
+    max_mark: float
+    flagged: bool
+    language: str | None
+    answer: PostAnswer | None
+
+
+@dataclass
+class PostAttempt(PageAttempt):
+    """An open attempt as a save or a submit of its page reads it, as rows (``PageAttempt``,
+    with ``PostSlot`` slots): whatever the POST then does (re-show the page, save, submit) it
+    writes with Core statements and reads nothing of it again. ``linked``: whether an LMS
+    links its quiz (a submit's grade then goes to the LMS's outbox, ``lti.grades``)."""
+
+    linked: bool = False
+
+
+_POST_ATTEMPT = _PAGE_ATTEMPT.add_columns(
+    select(LtiResourceLink.__table__.c.id)
+    .where(LtiResourceLink.__table__.c.quiz_id == _attempts.quiz_id)
+    .exists()
+    .label("linked")
+)
+_POST_SLOTS = _PAGE_SLOTS.add_columns(_slots.id, _versions.question_id, _answers.saved_at)
+"""The page's two statements (``_PAGE_ATTEMPT``, ``_PAGE_SLOTS``) with the ids a write needs
+and whether an LMS links the quiz; built once."""
+
+
+def load_attempt_post(attempt_id: int) -> PostAttempt | None:
+    """An attempt as a POST of its page reads it (a save, a submit), in the page's two
+    statements: rows, not ORM objects. A submit loading an ``Attempt`` with its slots,
+    versions and answers (``load_attempt``) spent a seventh of its CPU making, expiring and
+    snapshotting objects it never wrote through (docs/performance.md, session 9)."""
+    params = {"attempt_id": attempt_id}
+    connection = db.session.connection()
+    row = connection.execute(_POST_ATTEMPT, params).first()
+    if row is None:
+        return None
+    (id_, user_id, quiz_id, deadline, submitted_at, sequence, *quiz_columns, linked) = row
+    quiz = PageQuiz(quiz_id, *quiz_columns) if quiz_id is not None else None
+    slots = [
+        PostSlot(
+            id=slot_id,
+            position=position,
+            question_version_id=version_id,
+            question_version=PostVersion(version_id, content_hash, question_id),
+            layout=layout,
+            max_mark=max_mark,
+            flagged=bool(flagged),
+            language=language,
+            answer=PostAnswer(answer_id, response, saved_at) if answer_id is not None else None,
+        )
+        for (
+            position,
+            version_id,
+            content_hash,
+            layout,
+            max_mark,
+            flagged,
+            language,
+            answer_id,
+            response,
+            slot_id,
+            question_id,
+            saved_at,
+        ) in connection.execute(_POST_SLOTS, params)
+    ]
+    parse_versions(slot.question_version for slot in slots)
+    return PostAttempt(
+        id_, user_id, quiz_id, deadline, submitted_at, sequence, quiz, slots, bool(linked)
+    )
+
+
 @dataclass(frozen=True)
 class _Locked:
     """The attempt's row as read under the write lock."""
@@ -573,6 +678,11 @@ _LOCK_ATTEMPT = (
     .with_for_update()
 )
 """Built once, like ``_LOAD_ATTEMPT``: every save and submit runs it."""
+
+
+class AttemptFinished(AttemptRefused):
+    """A save or submit of an attempt that is finished: submitted before, or found overdue
+    (and finished with its saved answers): the student goes to its review."""
 
 
 class StaleAttempt(AttemptRefused):
@@ -641,30 +751,53 @@ def overdue_message(attempt: Attempt | PageAttempt) -> str:
     return _("Time was up, so your attempt was submitted with the answers saved before then.")
 
 
-def _check(attempt: Attempt, sequence: int | None) -> _Locked:
-    """Lock the attempt and refuse what its rules do not allow now; an attempt found overdue
-    is finished with its saved answers (and the student told why)."""
-    loaded_sequence = attempt.sequence
-    overdue = is_overdue(attempt)
-    message = overdue_message(attempt) if overdue else ""
+_CLAIM = update(Attempt.__table__).where(
+    _attempts.id == bindparam("attempt_id_"),
+    _attempts.submitted_at.is_(None),
+    _attempts.sequence == bindparam("sequence_"),
+)
+"""A save's or a submit's first write, built once: it sets the attempt's save count (and a
+submit's marks and finish time) only if the attempt is still open and still at the save count
+the student's page showed. Its row count decides, so nothing is read under the write lock; on
+PostgreSQL it takes the attempt's row lock, so a second submit of the attempt waits for the
+first and then finds it submitted."""
+
+
+def _claim(attempt: Attempt | PostAttempt, sequence: int | None, **values: Any) -> int:
+    """Take the write lock and claim the attempt for this save or submit (``values``: the
+    attempt's columns a submit sets); returns its new save count. Refuses what its rules do not
+    allow now: an attempt submitted, or found overdue (then finished with its saved answers,
+    and the student told why), or saved from another page since ``sequence`` (stale)."""
     attempt_id = attempt.id
-    locked = _lock(attempt_id)
-    if locked.submitted:
-        db.session.rollback()
-        raise AttemptRefused(_("This attempt was already submitted; nothing was changed."))
-    if overdue:
-        _finish_saved(attempt_id)
+    if attempt.submitted_at is not None:
+        raise AttemptFinished(_("This attempt was already submitted; nothing was changed."))
+    if is_overdue(attempt):
+        message = overdue_message(attempt)
+        begin_write(keep_loaded=True)
+        finished = _finish_saved(attempt_id)
         db.session.commit()
-        raise AttemptRefused(message)
-    if sequence != locked.sequence or loaded_sequence != locked.sequence:
+        if finished:
+            raise AttemptFinished(message)
+    if sequence is not None and sequence == attempt.sequence:
+        begin_write(keep_loaded=True)
+        claimed = db.session.execute(
+            _CLAIM,
+            {"attempt_id_": attempt_id, "sequence_": sequence, "sequence": sequence + 1, **values},
+        ).rowcount
+        if claimed:
+            return sequence + 1
         db.session.rollback()
-        raise StaleAttempt(
-            _(
-                "Your answers were saved from another page or device after this page was loaded, "
-                "so nothing was changed."
-            )
+    # Refused: whether someone else submitted first decides the message (read after the lock).
+    submitted_at = db.session.scalar(select(Attempt.submitted_at).where(Attempt.id == attempt_id))
+    db.session.rollback()
+    if submitted_at is not None:
+        raise AttemptFinished(_("This attempt was already submitted; nothing was changed."))
+    raise StaleAttempt(
+        _(
+            "Your answers were saved from another page or device after this page was loaded, "
+            "so nothing was changed."
         )
-    return locked
+    )
 
 
 def switch_language(attempt: Attempt, position: int, language: str) -> None:
@@ -707,7 +840,7 @@ def switch_language(attempt: Attempt, position: int, language: str) -> None:
 
 
 def save_answers(
-    attempt: Attempt,
+    attempt: Attempt | PostAttempt,
     responses: Mapping[int, Mapping[str, Any]],
     sequence: int | None,
     flags: Mapping[int, bool] | None = None,
@@ -730,12 +863,11 @@ def save_answers(
         if flags is not None and slot.position in flags and slot.flagged != flags[slot.position]
     }
     attempt_id = attempt.id
-    locked = _check(attempt, sequence)
+    new_sequence = _claim(attempt, sequence)
     write_answers(attempt_id, changed)
     write_flags(flag_changes)
-    update_attempt(attempt_id, sequence=locked.sequence + 1)
     db.session.commit()
-    return locked.sequence + 1
+    return new_sequence
 
 
 def is_answered(slot: AttemptSlot | PageSlot) -> bool:
@@ -757,16 +889,23 @@ def with_page_answers(
 
 
 def submit_attempt(
-    attempt: Attempt, responses: Mapping[int, Mapping[str, Any]], sequence: int | None
+    attempt: Attempt | PostAttempt, responses: Mapping[int, Mapping[str, Any]], sequence: int | None
 ) -> None:
-    """Store the last answers and grade the attempt, once (graded before the write lock)."""
+    """Store the last answers and grade the attempt, once: read and graded before the write
+    lock, then written in one short transaction of statements constant in the number of
+    questions (the attempt claimed, the answers, their picks, the practice cards), none of them
+    a read. ``announce`` is told whether an LMS links the quiz when the load read it (a
+    ``PostAttempt``), so a quiz no LMS links costs no second transaction."""
     now = now_utc()
     graded = _graded(attempt, responses, now)
     attempt_id, user_id, quiz_id = attempt.id, attempt.user_id, attempt.quiz_id
-    locked = _check(attempt, sequence)
-    _write_grades(attempt_id, user_id, graded, now, sequence=locked.sequence + 1)
+    linked = attempt.linked if isinstance(attempt, PostAttempt) else None
+    marks = sum(answer.mark or 0.0 for answer in graded)
+    _claim(attempt, sequence, marks=marks, submitted_at=now)
+    write_answers(attempt_id, graded)
+    _schedule(user_id, graded, now)
     db.session.commit()
-    announce(quiz_id, [user_id])
+    announce(quiz_id, [user_id], linked=linked)
 
 
 def with_saved_answers(
@@ -827,45 +966,51 @@ def expire_overdue(user: User) -> None:
 
 
 def _answers(
-    attempt: Attempt, responses: Mapping[int, Mapping[str, Any]], now: datetime
-) -> list[tuple[AttemptSlot, SlotAnswer]]:
+    attempt: Attempt | PostAttempt, responses: Mapping[int, Mapping[str, Any]], now: datetime
+) -> list[tuple[AttemptSlot | PostSlot, SlotAnswer]]:
     """Each slot with the answer to store for it: the new response, or the stored one."""
-    answers = []
-    for slot in attempt.slots:
-        stored = slot.answer
-        response = dict(responses.get(slot.position, {}))
-        unchanged = stored is not None and stored.response == response
-        answers.append(
-            (
-                slot,
-                SlotAnswer(
-                    slot_id=slot.id,
-                    question_version_id=slot.question_version_id,
-                    question_id=slot.question_version.question_id,
-                    stored_id=stored.id if stored is not None else None,
-                    response=response,
-                    saved_at=stored.saved_at if unchanged and stored is not None else now,
-                ),
-            )
-        )
-    return answers
+    return [
+        (slot, _slot_answer(slot, dict(responses.get(slot.position, {})), now))
+        for slot in attempt.slots
+    ]
+
+
+def _slot_answer(
+    slot: AttemptSlot | PostSlot, response: dict[str, Any], now: datetime, **grade: Any
+) -> SlotAnswer:
+    """A slot's answer to store: ``response``, saved ``now`` unless it is the stored one."""
+    stored = slot.answer
+    unchanged = stored is not None and stored.response == response
+    return SlotAnswer(
+        slot_id=slot.id,
+        question_version_id=slot.question_version_id,
+        question_id=slot.question_version.question_id,
+        stored_id=stored.id if stored is not None else None,
+        response=response,
+        saved_at=stored.saved_at if unchanged and stored is not None else now,
+        **grade,
+    )
 
 
 def _graded(
-    attempt: Attempt, responses: Mapping[int, Mapping[str, Any]], now: datetime
+    attempt: Attempt | PostAttempt, responses: Mapping[int, Mapping[str, Any]], now: datetime
 ) -> list[SlotAnswer]:
-    """Every slot's answer with its grade and the options it picked."""
+    """Every slot's answer with its grade and the options it picked (each answer made once,
+    graded: not made and then copied by ``dataclasses.replace``)."""
     graded = []
-    for slot, answer in _answers(attempt, responses, now):
+    for slot in attempt.slots:
+        response = dict(responses.get(slot.position, {}))
         question = question_from_version(slot.question_version)
-        grade = question.grade(answer.response)
+        grade = question.grade(response)
         graded.append(
-            replace(
-                answer,
+            _slot_answer(
+                slot,
+                response,
+                now,
                 fraction=grade.fraction,
                 mark=grade.fraction * slot.max_mark,
                 state=grade.state,
-                picks=tuple(dict.fromkeys(question.picked_options(answer.response))),
+                picks=tuple(dict.fromkeys(question.picked_options(response))),
             )
         )
     return graded
@@ -879,6 +1024,11 @@ def _write_grades(
     update_attempt(
         attempt_id, marks=sum(answer.mark or 0.0 for answer in graded), submitted_at=at, **values
     )
+    _schedule(user_id, graded, at)
+
+
+def _schedule(user_id: int, graded: Sequence[SlotAnswer], at: datetime) -> None:
+    """Move the practice cards of the graded questions (``practice.schedule``)."""
     schedule_practice(
         user_id, {answer.question_id: answer.state == "right" for answer in graded}, at
     )

@@ -13,10 +13,18 @@ from blinker import Namespace
 
 _signals = Namespace()
 grades_changed = _signals.signal("grades-changed")
-"""Sent with ``quiz_id`` and ``user_ids`` (None: every student of the quiz)."""
+"""Sent with ``quiz_id``, ``user_ids`` (None: every student of the quiz) and ``linked``
+(whether an LMS links the quiz; None: not known)."""
 
 
-def announce(quiz_id: int | None, user_ids: Collection[int] | None) -> None:
-    """Tell the listeners; practice attempts (no quiz) have no grade to tell."""
+def announce(
+    quiz_id: int | None, user_ids: Collection[int] | None, *, linked: bool | None = None
+) -> None:
+    """Tell the listeners; practice attempts (no quiz) have no grade to tell.
+
+    ``linked``: whether an LMS links the quiz, when the caller read it with its own
+    statements (a submit does, ``attempts.load_attempt_post``); None when it is not known. The
+    LTI listener asks the database only when it is None, so a submit of a quiz no LMS links
+    opens no transaction after its commit."""
     if quiz_id is not None:
-        grades_changed.send(None, quiz_id=quiz_id, user_ids=user_ids)
+        grades_changed.send(None, quiz_id=quiz_id, user_ids=user_ids, linked=linked)

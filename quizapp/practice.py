@@ -12,9 +12,8 @@ import random
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Insert, Select, bindparam, delete, func, select, update
+from sqlalchemy import Insert, Select, bindparam, case, delete, func, select
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
@@ -44,63 +43,81 @@ PRACTICE_SIZE = 10
 
 
 _CARDS = PracticeCard.__table__
-_CARDS_OF = select(_CARDS.c.id, _CARDS.c.question_id, _CARDS.c.box).where(
-    _CARDS.c.user_id == bindparam("user_id"),
-    _CARDS.c.question_id.in_(bindparam("question_ids", expanding=True)),
+_UNSEEN = 0
+"""The box a right answer's row carries into the upsert: kept by an existing card (moved up
+a box), or, for a question with no card, inserted and deleted by ``_DROP`` in the same
+transaction (a right answer makes no card)."""
+_RETIRED = TOP_BOX + 1
+"""Where a right answer moves a card from the top box: deleted by ``_DROP`` (retired)."""
+_DROP = delete(_CARDS).where(
+    _CARDS.c.user_id == bindparam("user_id_"), _CARDS.c.box.in_([_UNSEEN, _RETIRED])
 )
-_MOVE_CARD = update(_CARDS).where(_CARDS.c.id == bindparam("card_id"))
-_RETIRE_CARDS = delete(_CARDS).where(_CARDS.c.id.in_(bindparam("card_ids", expanding=True)))
-"""Core statements, built once: every submit schedules its questions, and the ORM's bulk
-update by primary key cost more than the statements themselves (and a statement built anew
-is built and hashed again for SQLAlchemy's compiled cache each time)."""
+"""Built once, like the upsert (a statement built anew is built and hashed again for
+SQLAlchemy's compiled cache each time)."""
 
 
 @functools.cache
-def _new_cards(dialect: str) -> Insert:
-    """New cards, skipping any that another transaction made since ``schedule`` read the
-    student's cards: on PostgreSQL two submits of one student (two tabs, two quizzes sharing
-    a question) run side by side, and both may find no card for a question they missed; the
-    second insert would break the one-card-per-question rule and fail the submit. (SQLite's
-    single writer never interleaves them.) Both dialects say ``ON CONFLICT DO NOTHING``; each
-    is imported on first use, as a worker uses one."""
+def _upsert(dialect: str) -> Insert:
+    """Every answered question's card moved by the answer, in one statement that reads
+    nothing first: ``INSERT ... ON CONFLICT (user_id, question_id) DO UPDATE``. A missed
+    question's row (box 1) makes its card or puts the existing one back in box 1, due at once;
+    a right one's (box ``_UNSEEN``) moves an existing card up a box, due after that box's
+    interval (``due_<box>``), or past the top box (``_RETIRED``); ``_DROP`` then deletes the
+    rows of right answers that found no card and of retired cards.
+
+    One statement with its rows in the order of the question ids, so two submits of one
+    student side by side on PostgreSQL (two tabs, two quizzes sharing questions) lock the cards
+    they share in the same order: the second waits for the first, then moves the first's card
+    (a card made meanwhile by the other is moved, not inserted twice). Separate statements
+    for the right and the missed answers deadlocked there. Each dialect's ``insert`` is
+    imported on first use, as a worker uses one."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(_CARDS).on_conflict_do_nothing(index_elements=["user_id", "question_id"])
+    statement = insert(_CARDS)
+    cards, sent = _CARDS.c, statement.excluded
+    missed = sent.box == 1
+    due_type = cards.due_at.type
+    return statement.on_conflict_do_update(
+        index_elements=[cards.user_id, cards.question_id],
+        set_={
+            "box": case((missed, 1), else_=cards.box + 1),
+            "due_at": case(
+                (missed, sent.due_at),
+                *(
+                    (cards.box == box, bindparam(f"due_{box + 1}", type_=due_type))
+                    for box in range(1, TOP_BOX)
+                ),
+                else_=sent.due_at,
+            ),
+            "updated_at": sent.updated_at,
+        },
+    )
 
 
 def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
     """Move each answered question's card by the answer's outcome (``outcomes``: question id
-    to right or not), in a few bulk statements whatever the number of questions."""
-    cards = {
-        question_id: (card_id, box)
-        for card_id, question_id, box in db.session.execute(
-            _CARDS_OF, {"user_id": user_id, "question_ids": list(outcomes)}
-        )
-    }
-    new: list[dict[str, Any]] = []
-    moved: list[dict[str, Any]] = []
-    retired: list[int | None] = []
-    for question_id, right in outcomes.items():
-        card_id, box = cards.get(question_id, (None, 0))
-        if right and card_id is None:
-            continue
-        if right and box >= TOP_BOX:
-            retired.append(card_id)
-            continue
-        box = box + 1 if right else 1
-        values = {"box": box, "due_at": now + BOX_INTERVALS[box], "updated_at": now}
-        if card_id is None:
-            new.append({"user_id": user_id, "question_id": question_id, **values})
-        else:
-            moved.append({"card_id": card_id, **values})
-    if new:
-        db.session.execute(_new_cards(db.session.get_bind().dialect.name), new)
-    if moved:
-        db.session.execute(_MOVE_CARD, moved)
-    if retired:
-        db.session.execute(_RETIRE_CARDS, {"card_ids": retired})
+    to right or not): a wrong answer puts the card in box 1 (made if need be), due at once; a
+    right one moves an existing card up a box, or retires it from the top box, and makes none.
+    One upsert, and one DELETE when an answer was right; nothing is read under the lock."""
+    if not outcomes:
+        return
+    dues = {f"due_{box}": now + BOX_INTERVALS[box] for box in range(2, TOP_BOX + 1)}
+    rows = [
+        {
+            "user_id": user_id,
+            "question_id": question_id,
+            "box": _UNSEEN if outcomes[question_id] else 1,
+            "due_at": now + BOX_INTERVALS[1],
+            "updated_at": now,
+            **dues,
+        }
+        for question_id in sorted(outcomes)
+    ]
+    db.session.execute(_upsert(db.session.get_bind().dialect.name), rows)
+    if any(outcomes.values()):
+        db.session.execute(_DROP, {"user_id_": user_id})
 
 
 def _live_cards(user: User) -> Select[tuple[PracticeCard]]:

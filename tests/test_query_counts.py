@@ -21,12 +21,17 @@ from tests.quiz_banks import single
 PAGE_BUDGET = 6
 """Statements for the attempt page and the review: the login, the attempt with its quiz, its
 slots with their versions and answers, and room for the session checks."""
-WRITE_BUDGET = 16
-"""Statements for a save or a submit, whatever the number of questions: the login, the attempt
-and its slots (read, and graded, before the write lock), the class assignment and override that
-set the student's deadline, BEGIN IMMEDIATE and the re-read under the lock, the answers (one
-INSERT, one executemany UPDATE), their picks, the flags, the attempt, and the practice cards
-(read, insert, update)."""
+SAVE_BUDGET = 10
+"""Statements for a save, whatever the number of questions (with the test's own two reading
+the save count): the login, the attempt and its slots (read before the write lock), the class
+rules that set the student's deadline, BEGIN IMMEDIATE, the claim of the attempt (one UPDATE
+whose row count decides: nothing is re-read under the lock), the answers (one INSERT, one
+executemany UPDATE). It was 13 with the re-read under the lock and the ORM's loads."""
+WRITE_BUDGET = 13
+"""Statements for a submit: a save's, with the answers' picks and the practice cards (retired,
+moved, missed: written without reading them first); no second transaction afterwards for a
+quiz no LMS links (the link is read with the attempt). It was 15 (docs/performance.md,
+session 9)."""
 
 
 def bank(path: Path, questions: int, quizzes: int = 1) -> str:
@@ -118,7 +123,7 @@ def test_statements_do_not_grow_with_the_questions(fresh_app, tmp_path: Path) ->
     assert small["attempt page"] <= PAGE_BUDGET
     assert small["summary"] <= PAGE_BUDGET
     assert small["review"] <= PAGE_BUDGET
-    assert small["save"] <= WRITE_BUDGET and small["submit"] <= WRITE_BUDGET, small
+    assert small["save"] <= SAVE_BUDGET and small["submit"] <= WRITE_BUDGET, small
 
 
 def test_the_quiz_list_does_not_grow_with_the_quizzes(fresh_app, tmp_path: Path) -> None:

@@ -288,13 +288,16 @@ _LINKED = select(LtiResourceLink.id).where(LtiResourceLink.quiz_id == bindparam(
 
 
 @grades_changed.connect
-def _on_grades_changed(_sender: object, quiz_id: int, user_ids: Collection[int] | None) -> None:
-    if not current_app.config.get("LTI_SEND_GRADES", True):
+def _on_grades_changed(
+    _sender: object, quiz_id: int, user_ids: Collection[int] | None, linked: bool | None = None
+) -> None:
+    if not current_app.config.get("LTI_SEND_GRADES", True) or linked is False:
         return
     try:
         # Without a link there is no grade to queue and none waiting: one small statement
-        # instead of the two joins below (a sixth of a submit's CPU went to them).
-        if db.session.scalar(_LINKED, {"quiz_id": quiz_id}) is None:
+        # instead of the two joins below (a sixth of a submit's CPU went to them), asked only
+        # when the sender did not know (a submit reads it with the attempt: ``linked``).
+        if linked is None and db.session.scalar(_LINKED, {"quiz_id": quiz_id}) is None:
             return
         ids = queue(quiz_id, user_ids)
         # Grades of the quiz still waiting from an earlier failure go along.

@@ -151,15 +151,20 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     from static/attempt.js gets JSON), move between pages, then finish on the summary.
 
     The page itself is read as rows (``attempts.load_attempt_page``): it writes nothing. A
-    save, a submit and a language switch write, and load the attempt's ORM objects."""
+    save and a submit read it as rows too (``attempts.load_attempt_post``) and write with Core
+    statements; a language switch loads the attempt's ORM objects."""
     switch = _language_switch() if request.method == "GET" else None
     if request.method == "GET" and switch is None:
         return _show_attempt(attempt_id)
+    if switch is None:
+        posted = attempt_service.load_attempt_post(attempt_id)
+        if posted is None or posted.user_id != current_user.id:
+            abort(404)
+        _still_shown(posted)
+        return _post_answers(posted, ActionForm(), attempt_pages.paging_of(posted))
     attempt = _own_attempt(attempt_id)
     _still_shown(attempt)
     paging = attempt_pages.paging_of(attempt)
-    if switch is None:
-        return _post_answers(attempt, ActionForm(), paging)
     ended = _ended(attempt)
     if ended is not None:
         return ended
@@ -235,7 +240,7 @@ def _switch_language(
 
 
 def _post_answers(
-    attempt: Attempt, form: ActionForm, paging: attempt_pages.Paging
+    attempt: attempt_service.PostAttempt, form: ActionForm, paging: attempt_pages.Paging
 ) -> ResponseReturnValue:
     """Save (or, from a countdown that ran out, submit) what one page of the attempt sent."""
     attempt_id = attempt.id
@@ -265,13 +270,11 @@ def _post_answers(
         responses = attempt_service.with_page_answers(attempt, typed, positions)
     else:
         responses = typed
-    changed = attempt_pages.changed_positions(attempt, responses, flags if page else None)
     sequence = _number_of(request.form.get("sequence", ""))
     try:
         if "submit" in request.form:
             attempt_service.submit_attempt(attempt, responses, sequence)
             flash(_("Your attempt is submitted."), "success")
-            # attempt_id, not attempt.id: the commit expired the attempt (reading it reloads)
             return redirect(url_for("student.review", attempt_id=attempt_id))
         new_sequence = attempt_service.save_answers(
             attempt, responses, sequence, flags if page else None
@@ -279,13 +282,16 @@ def _post_answers(
     except attempt_service.StaleAttempt as refusal:
         if _wants_json():
             return jsonify(status="stale", message=str(refusal)), 409
-        return _attempt_page(attempt, paging, page or 1, (str(refusal), typed)), 409
+        # What is saved now (the other page's answers, the new save count), read afresh.
+        now_saved = attempt_service.load_attempt_page(attempt_id) or attempt
+        return _attempt_page(now_saved, paging, page or 1, (str(refusal), typed)), 409
     except attempt_service.AttemptRefused as refusal:
         if _wants_json():
             review = url_for("student.review", attempt_id=attempt.id)
             return jsonify(status="ended", message=str(refusal), location=review), 409
         flash(str(refusal), "error")
-        if attempt.is_submitted:
+        # The rows were read before the refusal: the refusal says whether the attempt ended.
+        if isinstance(refusal, attempt_service.AttemptFinished) or attempt.is_submitted:
             return redirect(url_for("student.review", attempt_id=attempt.id))
         return redirect(url_for("student.attempt", attempt_id=attempt.id))
     if _wants_json():
@@ -294,11 +300,15 @@ def _post_answers(
             sequence=new_sequence,
             questions=attempt_pages.states_after_save(attempt, responses, flags if page else None),
         )
+    changed = attempt_pages.changed_positions(attempt, responses, flags if page else None)
     return redirect(_after_save(attempt, paging, page, changed))
 
 
 def _after_save(
-    attempt: Attempt, paging: attempt_pages.Paging, page: int | None, changed: list[int]
+    attempt: attempt_service.PostAttempt,
+    paging: attempt_pages.Paging,
+    page: int | None,
+    changed: list[int],
 ) -> str:
     """Where a page without JavaScript goes after its save: the summary, another page, or
     back to the question the student changed last (not the top of the page)."""
