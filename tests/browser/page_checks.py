@@ -19,8 +19,10 @@ style sheets and the route's template, not by the rows, nor by the width: it run
 route, on the route's first page, at the phone's width. axe is asked for its violations only
 (``resultTypes``: it then skips gathering every node of the rules that pass).
 
-Screenshots (``<page>-<width>.png`` next to the saved page) are taken of each route's first
-page at both widths; every shape's too when ``QUIZAPP_SCREENSHOTS=1`` (``make screenshots``).
+Screenshots (``<page>-<width>.png`` next to the saved page) are taken when
+``QUIZAPP_SCREENSHOTS=1`` (``make screenshots``), of every shape at each width it is checked
+at; ``make test`` takes none of them (nothing in it reads them, and they cost Chromium a
+tenth of the browser run's CPU: each is a rendering of the whole page and a PNG encoding).
 
 A test that adds a page (another branch's classes, admin or guide pages) is checked by merely
 visiting it.
@@ -257,7 +259,7 @@ class _Replay:
             every_rule = first_of_route and width == WIDTHS[0]
             options = _AXE_EVERY_RULE if every_rule else _AXE_NO_CONTRAST
             result = AxeResults(tab.evaluate(f"axe.run(document, {options})"))
-            if first_of_route or _every_screenshot():
+            if _every_screenshot():
                 shot = served.file.with_name(f"{served.file.stem}-{width}.png")
                 tab.screenshot(path=str(shot))
             if result.violations_count:

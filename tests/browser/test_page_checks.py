@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser
 
 from tests.browser import page_checks
@@ -32,7 +33,9 @@ def _page(path: str, body: str, folder: Path) -> page_checks.Served:
     return served
 
 
-def test_low_contrast_on_a_routes_first_page_is_found(browser: Browser, tmp_path: Path) -> None:
+def test_low_contrast_on_a_routes_first_page_is_found(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pale = _page(
         "/page-checks/contrast",
         '<p style="color:#ccc;background:#fff">Hard to read</p>',
@@ -40,7 +43,12 @@ def test_low_contrast_on_a_routes_first_page_is_found(browser: Browser, tmp_path
     )
     problems = page_checks.check_pages(browser, NOWHERE, [pale])
     assert problems and "color-contrast" in problems[0], problems
-    assert (tmp_path / "page-checks-contrast-390.png").exists()
+    assert not list(tmp_path.glob("*.png")), "make test takes no screenshot"
+    monkeypatch.setenv("QUIZAPP_SCREENSHOTS", "1")  # as `make screenshots` runs
+    shot = _page("/page-checks/contrast-shot", "<p>Shot</p>", tmp_path)
+    assert page_checks.check_pages(browser, NOWHERE, [shot]) == []
+    assert (tmp_path / "page-checks-contrast-shot-390.png").exists()
+    assert (tmp_path / "page-checks-contrast-shot-1280.png").exists()
 
 
 def test_a_fault_on_a_later_page_of_the_test_is_found(browser: Browser, tmp_path: Path) -> None:
