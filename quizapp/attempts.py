@@ -11,10 +11,10 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -439,7 +439,7 @@ class PageSlot:
 @dataclass
 class PageAttempt:
     """An open attempt as its page shows it, loaded as rows rather than ORM objects (the
-    page only reads; the saves and the submit load ``Attempt`` with ``load_attempt``). It has
+    page only reads; a save or a submit reads a ``PostAttempt``, ``load_attempt_post``). It has
     the attributes of an ``Attempt`` that the page, its navigator and the rules of time
     (``applied_to``, ``due_at``, ``is_overdue``) read. Not slotted: ``applied_to`` keeps the
     class rules in its ``__dict__`` for the request, as on an ``Attempt``."""
@@ -486,6 +486,8 @@ _PAGE_ATTEMPT = (
     .select_from(Attempt.__table__.outerjoin(Quiz.__table__, _quizzes.id == _attempts.quiz_id))
     .where(_attempts.id == bindparam("attempt_id"))
 )
+_QUIZ_COLUMNS = 5
+"""The quiz's columns in ``_PAGE_ATTEMPT``'s row, after the attempt's six (``PageQuiz``'s)."""
 _PAGE_SLOTS = (
     select(
         _slots.position,
@@ -517,37 +519,56 @@ def load_attempt_page(attempt_id: int) -> PageAttempt | None:
     question) cost three times as much (1.1 ms against 0.34 for 20 questions,
     docs/performance.md, session 8), and the page writes nothing. The rows are read afresh
     on every request: nothing of an attempt is kept between requests."""
+    return _load_as_rows(attempt_id, _PAGE_ATTEMPT, _PAGE_SLOTS, _page_slot, PageAttempt)
+
+
+def _page_slot(
+    position: int,
+    version_id: int,
+    content_hash: str,
+    layout: dict[str, Any],
+    max_mark: float,
+    flagged: bool,
+    language: str | None,
+    answer_id: int | None,
+    response: dict[str, Any],
+) -> PageSlot:
+    """A row of ``_PAGE_SLOTS`` as a ``PageSlot``."""
+    return PageSlot(
+        position=position,
+        question_version=PageVersion(version_id, content_hash),
+        layout=layout,
+        max_mark=max_mark,
+        flagged=bool(flagged),
+        language=language,
+        answer=PageAnswer(response) if answer_id is not None else None,
+    )
+
+
+_Loaded = TypeVar("_Loaded", bound="PageAttempt")
+
+
+def _load_as_rows(
+    attempt_id: int,
+    attempt_statement: Select[Any],
+    slots_statement: Select[Any],
+    slot_of_row: Callable[..., Any],
+    kind: type[_Loaded],
+) -> _Loaded | None:
+    """An attempt read by its two statements (``_PAGE_*`` or ``_POST_*``): its row, the quiz's
+    columns in it, then a slot made of each row of ``slots_statement`` by ``slot_of_row``;
+    columns after the quiz's in the attempt's row go to ``kind``'s own fields."""
     params = {"attempt_id": attempt_id}
     connection = db.session.connection()
-    row = connection.execute(_PAGE_ATTEMPT, params).first()
+    row = connection.execute(attempt_statement, params).first()
     if row is None:
         return None
-    (id_, user_id, quiz_id, deadline, submitted_at, sequence, *quiz_columns) = row
+    (id_, user_id, quiz_id, deadline, submitted_at, sequence, *rest) = row
+    quiz_columns, extra = rest[:_QUIZ_COLUMNS], rest[_QUIZ_COLUMNS:]
     quiz = PageQuiz(quiz_id, *quiz_columns) if quiz_id is not None else None
-    slots = [
-        PageSlot(
-            position=position,
-            question_version=PageVersion(version_id, content_hash),
-            layout=layout,
-            max_mark=max_mark,
-            flagged=bool(flagged),
-            language=language,
-            answer=PageAnswer(response) if answer_id is not None else None,
-        )
-        for (
-            position,
-            version_id,
-            content_hash,
-            layout,
-            max_mark,
-            flagged,
-            language,
-            answer_id,
-            response,
-        ) in connection.execute(_PAGE_SLOTS, params)
-    ]
+    slots = [slot_of_row(*slot_row) for slot_row in connection.execute(slots_statement, params)]
     parse_versions(slot.question_version for slot in slots)
-    return PageAttempt(id_, user_id, quiz_id, deadline, submitted_at, sequence, quiz, slots)
+    return kind(id_, user_id, quiz_id, deadline, submitted_at, sequence, quiz, slots, *extra)
 
 
 # -- a save's and a submit's read-only load -------------------------------------------------
@@ -597,6 +618,9 @@ class PostAttempt(PageAttempt):
 
     linked: bool = False
 
+    def __post_init__(self) -> None:
+        self.linked = bool(self.linked)  # SQLite's EXISTS is 0 or 1
+
 
 _POST_ATTEMPT = _PAGE_ATTEMPT.add_columns(
     select(LtiResourceLink.__table__.c.id)
@@ -614,43 +638,34 @@ def load_attempt_post(attempt_id: int) -> PostAttempt | None:
     statements: rows, not ORM objects. A submit loading an ``Attempt`` with its slots,
     versions and answers (``load_attempt``) spent a seventh of its CPU making, expiring and
     snapshotting objects it never wrote through (docs/performance.md, session 9)."""
-    params = {"attempt_id": attempt_id}
-    connection = db.session.connection()
-    row = connection.execute(_POST_ATTEMPT, params).first()
-    if row is None:
-        return None
-    (id_, user_id, quiz_id, deadline, submitted_at, sequence, *quiz_columns, linked) = row
-    quiz = PageQuiz(quiz_id, *quiz_columns) if quiz_id is not None else None
-    slots = [
-        PostSlot(
-            id=slot_id,
-            position=position,
-            question_version_id=version_id,
-            question_version=PostVersion(version_id, content_hash, question_id),
-            layout=layout,
-            max_mark=max_mark,
-            flagged=bool(flagged),
-            language=language,
-            answer=PostAnswer(answer_id, response, saved_at) if answer_id is not None else None,
-        )
-        for (
-            position,
-            version_id,
-            content_hash,
-            layout,
-            max_mark,
-            flagged,
-            language,
-            answer_id,
-            response,
-            slot_id,
-            question_id,
-            saved_at,
-        ) in connection.execute(_POST_SLOTS, params)
-    ]
-    parse_versions(slot.question_version for slot in slots)
-    return PostAttempt(
-        id_, user_id, quiz_id, deadline, submitted_at, sequence, quiz, slots, bool(linked)
+    return _load_as_rows(attempt_id, _POST_ATTEMPT, _POST_SLOTS, _post_slot, PostAttempt)
+
+
+def _post_slot(
+    position: int,
+    version_id: int,
+    content_hash: str,
+    layout: dict[str, Any],
+    max_mark: float,
+    flagged: bool,
+    language: str | None,
+    answer_id: int | None,
+    response: dict[str, Any],
+    slot_id: int,
+    question_id: int,
+    saved_at: datetime,
+) -> PostSlot:
+    """A row of ``_POST_SLOTS`` as a ``PostSlot``."""
+    return PostSlot(
+        id=slot_id,
+        position=position,
+        question_version_id=version_id,
+        question_version=PostVersion(version_id, content_hash, question_id),
+        layout=layout,
+        max_mark=max_mark,
+        flagged=bool(flagged),
+        language=language,
+        answer=PostAnswer(answer_id, response, saved_at) if answer_id is not None else None,
     )
 
 
