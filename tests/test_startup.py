@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import inspect
 
@@ -85,6 +87,30 @@ def test_the_db_commands_work_and_are_listed(tmp_path):
     assert runner.invoke(args=["db", "current"]).exit_code == 0
 
 
+def _served_in_a_fresh_interpreter(
+    script: list[str], tmp_path: Path, database_url: str, *arguments: str
+) -> dict[str, Any]:
+    """Run ``script`` (Python's options, then the code: ``STUDENT_PAGES`` and the like) in a new
+    interpreter on the test's database; its report, the JSON of its last line."""
+    *options, code = script
+    result = subprocess.run(
+        [
+            sys.executable,
+            *options,
+            "-c",
+            code,
+            str(tmp_path / "instance"),
+            database_url,
+            *arguments,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def test_a_worker_serving_students_never_imports_the_lti_stack_or_the_teachers_reports(
     demo_app, database_url, tmp_path
 ):
@@ -92,22 +118,9 @@ def test_a_worker_serving_students_never_imports_the_lti_stack_or_the_teachers_r
     submit included (its grade change reaches the LTI grade listener): pylti1p3 and what it
     brings stay unimported, for no LMS is involved, and so do the teachers' statistics,
     exports and item-writing checks."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            STUDENT_PAGES,
-            str(tmp_path / "instance"),
-            database_url,
-            *LTI_STACK,
-            *TEACHERS_ONLY,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=True,
+    report = _served_in_a_fresh_interpreter(
+        [STUDENT_PAGES], tmp_path, database_url, *LTI_STACK, *TEACHERS_ONLY
     )
-    report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["statuses"] == {
         "register": 302,
         "quiz list": 200,
@@ -202,21 +215,9 @@ def test_a_worker_without_docstrings_or_asserts_serves_the_students_and_teachers
     asserts; 5-6 MB less in each worker, docs/performance.md, session 9): a fresh interpreter
     so optimised serves a student's pages and a teacher's statistics, CSV exports and charts
     (pygal, Babel, WTForms, pydantic, markdown-it and Jinja without their docstrings)."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-OO",
-            "-c",
-            STUDENT_PAGES + TEACHER_PAGES,
-            str(tmp_path / "instance"),
-            database_url,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=True,
+    report = _served_in_a_fresh_interpreter(
+        ["-OO", STUDENT_PAGES + TEACHER_PAGES], tmp_path, database_url
     )
-    report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["statuses"] == {
         "register": 302,
         "quiz list": 200,
