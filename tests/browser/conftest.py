@@ -18,14 +18,25 @@ from werkzeug.serving import make_server
 
 from tests.browser import page_checks
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
+CHROMIUM = os.environ.get(
+    "CHROMIUM_PATH", HEADLESS_SHELL if Path(HEADLESS_SHELL).exists() else "/usr/bin/chromium"
+)
+"""The browser the tests drive: Debian's Chromium headless shell (package
+chromium-headless-shell, the same Blink as Chromium without its desktop browser's processes)
+where it is installed, as `.ci/run` installs it: two browser files took 38.5 CPU-s against
+61 with the full Chromium in headless mode (docs/performance.md, session 9); else Debian's
+Chromium (package chromium); CHROMIUM_PATH names another."""
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        message = (
+            f"Chromium not found at {CHROMIUM} "
+            "(apt-get install chromium-headless-shell, or chromium)"
+        )
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
