@@ -87,6 +87,18 @@ def test_the_db_commands_work_and_are_listed(tmp_path):
     assert runner.invoke(args=["db", "current"]).exit_code == 0
 
 
+STUDENT_STATUSES = {
+    "register": 302,
+    "quiz list": 200,
+    "attempt page": 200,
+    "save": 302,
+    "submit": 302,
+    "result": 200,
+    "history": 200,
+}
+"""What ``STUDENT_PAGES`` reports when every page answered as it should."""
+
+
 def _served_in_a_fresh_interpreter(
     script: list[str], tmp_path: Path, database_url: str, *arguments: str
 ) -> dict[str, Any]:
@@ -121,15 +133,7 @@ def test_a_worker_serving_students_never_imports_the_lti_stack_or_the_teachers_r
     report = _served_in_a_fresh_interpreter(
         [STUDENT_PAGES], tmp_path, database_url, *LTI_STACK, *TEACHERS_ONLY
     )
-    assert report["statuses"] == {
-        "register": 302,
-        "quiz list": 200,
-        "attempt page": 200,
-        "save": 302,
-        "submit": 302,
-        "result": 200,
-        "history": 200,
-    }
+    assert report["statuses"] == STUDENT_STATUSES
     assert report["loaded"] == []
 
 
@@ -219,13 +223,7 @@ def test_a_worker_without_docstrings_or_asserts_serves_the_students_and_teachers
         ["-OO", STUDENT_PAGES + TEACHER_PAGES], tmp_path, database_url
     )
     assert report["statuses"] == {
-        "register": 302,
-        "quiz list": 200,
-        "attempt page": 200,
-        "save": 302,
-        "submit": 302,
-        "result": 200,
-        "history": 200,
+        **STUDENT_STATUSES,
         "statistics": 200,
         "answers.csv": 200,
         "attempts.csv": 200,
