@@ -103,7 +103,12 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterato
 
 
 def attempt_rows(quiz: Quiz, class_id: int | None = None) -> Iterator[tuple[Cell, ...]]:
-    """One row per counted attempt, oldest first."""
+    """One row per counted attempt, oldest first. The quiz's id and title are read now, not
+    as the rows stream (see ``answer_chunks``)."""
+    return _attempt_rows(quiz.id, quiz.title, class_id)
+
+
+def _attempt_rows(quiz_id: int, title: str, class_id: int | None) -> Iterator[tuple[Cell, ...]]:
     result = db.session.execute(
         select(
             Attempt.id,
@@ -114,7 +119,7 @@ def attempt_rows(quiz: Quiz, class_id: int | None = None) -> Iterator[tuple[Cell
             Attempt.max_marks,
         )
         .join(User, User.id == Attempt.user_id)
-        .where(*counted(quiz.id, class_id))
+        .where(*counted(quiz_id, class_id))
         .order_by(Attempt.id)
         .execution_options(yield_per=ROWS_PER_CHUNK)
     )
@@ -125,7 +130,7 @@ def attempt_rows(quiz: Quiz, class_id: int | None = None) -> Iterator[tuple[Cell
             yield (
                 attempt_id,
                 username,
-                quiz.title,
+                title,
                 started,
                 submitted,
                 duration,
@@ -159,11 +164,21 @@ def answer_chunks(quiz: Quiz, class_id: int | None = None) -> Iterator[str]:
     version, answer, mark, out of, state), decoded, summarised and made safe once; only the
     position is written per line. The text is the one ``csv.writer`` would write for the whole
     row (tests/test_exports.py compares them).
+
+    The quiz's id and title are read when the download is asked for, not when its rows
+    stream: by then the request has ended, and a commit at its end (the login's visit,
+    recorded once a minute) expired the quiz and closing its session detached it
+    (``tests/test_exports.py::test_a_download_whose_request_records_the_visit_streams_every_row``).
     """
+    return _answer_chunks(quiz.id, quiz.title, class_id)
+
+
+def _answer_chunks(quiz_id: int, quiz_title: str, class_id: int | None) -> Iterator[str]:
+    """``answer_chunks``' lines, for the quiz ``quiz_id`` titled ``quiz_title``."""
     version_ids = (
         select(AttemptSlot.question_version_id)
         .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
-        .where(*counted(quiz.id, class_id))
+        .where(*counted(quiz_id, class_id))
         .distinct()
     )
     questions = {}
@@ -191,11 +206,11 @@ def answer_chunks(quiz: Quiz, class_id: int | None = None) -> Iterator[str]:
         .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
         .join(User, User.id == Attempt.user_id)
         .join(Answer, Answer.slot_id == AttemptSlot.id)
-        .where(*counted(quiz.id, class_id))
+        .where(*counted(quiz_id, class_id))
         .order_by(Attempt.id, AttemptSlot.position)
         .execution_options(yield_per=ROWS_PER_CHUNK)
     )
-    title = safe_cell(quiz.title)
+    title = safe_cell(quiz_title)
 
     # Bounded, so memory stays constant however long the export.
     @lru_cache(maxsize=MAX_MEMO)

@@ -11,9 +11,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
 from quizapp import exports
+from quizapp.extensions import db
+from quizapp.login_sessions import TOUCH_INTERVAL
+from quizapp.models import LoginSession, now_utc
 from tests.conftest import AuthActions
 from tests.test_stats import build_fixed, import_bank, login_teacher, quiz_id, take
 
@@ -226,3 +230,23 @@ def test_a_download_stopped_early_closes_its_cursor(
     del response
     gc.collect()
     assert len(read_csv(client.get(url))) == 1 + rows, "the next download is whole"
+
+
+@pytest.mark.parametrize("kind", ["attempts", "answers"])
+def test_a_download_whose_request_records_the_visit_streams_every_row(
+    fixed_app: Flask, client: FlaskClient, teacher: AuthActions, kind: str
+) -> None:
+    """A teacher's first request after a minute records the login's visit when the request
+    ends, with a commit, before the CSV's rows stream: the quiz the export was asked for was
+    then expired and detached, and the download broke after its headers
+    (DetachedInstanceError). The rows must not depend on the request's ORM objects."""
+    with fixed_app.app_context():
+        db.session.execute(update(LoginSession).values(last_seen_at=now_utc() - 2 * TOUCH_INTERVAL))
+        db.session.commit()
+    response = client.get(f"/teach/reports/quizzes/{quiz_id(fixed_app)}/{kind}.csv")
+    assert response.status_code == 200
+    rows = read_csv(response)
+    assert len(rows) == 1 + (6 if kind == "attempts" else 6 * 3)
+    with fixed_app.app_context():
+        seen = db.session.scalars(select(LoginSession.last_seen_at)).all()
+    assert all(now_utc() - at < TOUCH_INTERVAL for at in seen if at is not None), "visit recorded"
