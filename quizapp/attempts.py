@@ -863,8 +863,9 @@ def save_answers(
     """Store the student's answers so far (a reload or a crash loses nothing), and the review
     flags of the positions in ``flags``; returns the attempt's new save count.
 
-    ``sequence`` is the attempt's save count as the student's page showed it. The attempt must
-    be loaded with ``load_attempt``; what changed is worked out before the write lock.
+    ``sequence`` is the attempt's save count as the student's page showed it. The attempt is
+    read by ``load_attempt_post`` (a page's save) or ``load_attempt`` (the API's); what changed
+    is worked out before the write lock.
     """
     now = now_utc()
     changed = [

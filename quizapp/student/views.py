@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -37,9 +38,17 @@ from quizapp.student_quizzes import student_quizzes
 blueprint = Blueprint("student", __name__)
 
 
-def _own_attempt(attempt_id: int) -> Attempt:
-    """The current student's attempt; anyone else's is a 404, as if it did not exist."""
-    attempt = attempt_service.load_attempt(attempt_id)
+_Loaded = TypeVar("_Loaded", Attempt, attempt_service.PageAttempt, attempt_service.PostAttempt)
+
+
+def _own_attempt(
+    attempt_id: int,
+    load: Callable[[int], _Loaded | None] = attempt_service.load_attempt,
+) -> _Loaded:
+    """The current student's attempt, read by ``load`` (the ORM's objects by default; rows for
+    the page, ``load_attempt_page``, or for a save or submit, ``load_attempt_post``); anyone
+    else's is a 404, as if it did not exist."""
+    attempt = load(attempt_id)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
@@ -157,9 +166,7 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     if request.method == "GET" and switch is None:
         return _show_attempt(attempt_id)
     if switch is None:
-        posted = attempt_service.load_attempt_post(attempt_id)
-        if posted is None or posted.user_id != current_user.id:
-            abort(404)
+        posted = _own_attempt(attempt_id, attempt_service.load_attempt_post)
         _still_shown(posted)
         return _post_answers(posted, ActionForm(), attempt_pages.paging_of(posted))
     attempt = _own_attempt(attempt_id)
@@ -174,9 +181,7 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
 def _show_attempt(attempt_id: int) -> ResponseReturnValue:
     """One page of an open attempt (a GET without a language switch), after the same checks
     as a save's: whose it is, whether the class still shows the quiz, submitted, overdue."""
-    attempt = attempt_service.load_attempt_page(attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)
+    attempt = _own_attempt(attempt_id, attempt_service.load_attempt_page)
     _still_shown(attempt)
     ended = _ended(attempt)
     if ended is not None:
