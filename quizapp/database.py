@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import select
 from typing import Any
 
 from sqlalchemy import Engine, Executable, event
@@ -64,6 +66,7 @@ def configure_engine(
         _set_postgres_lock_timeout(engine, milliseconds)
         if engine.dialect.driver == "psycopg":
             _read_outside_transactions(engine)
+            _ping_without_a_round_trip(engine)
     if engine.dialect.name != "sqlite":
         return
     # Here, not at the top: a PostgreSQL worker never loads sqlite3 (0.9 MB).
@@ -133,6 +136,14 @@ runs outside ``BEGIN`` (``_read_outside_transactions``). ``WITH`` (which may mod
 locking ``SELECT`` and everything else begins the transaction first."""
 
 
+@functools.lru_cache(maxsize=1024)
+def _plain_read(statement: str) -> bool:
+    """Whether ``statement`` is a plain read (``_READ``, not ``_LOCKING``), decided once per
+    statement text: a page sends the same few texts (SQLAlchemy's compiled cache), and the
+    locking search scanned the whole of each long ``SELECT`` at every execution."""
+    return bool(_READ.match(statement)) and not _LOCKING.search(statement)
+
+
 def _set_postgres_lock_timeout(engine: Engine, milliseconds: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -195,16 +206,55 @@ def _read_outside_transactions(engine: Engine) -> None:
         _context: Any,
         _executemany: bool,
     ) -> None:
+        if _plain_read(statement) and not isinstance(cursor, ServerCursor):
+            return  # DECLARE (a server-side cursor) needs a transaction
+        if not connection.in_transaction():
+            return  # a statement of SQLAlchemy's own
         dbapi_connection = connection.connection.dbapi_connection
-        if dbapi_connection.info.transaction_status != idle or not connection.in_transaction():
-            return  # in the transaction already, or a statement of SQLAlchemy's own
-        if (
-            _READ.match(statement)
-            and not _LOCKING.search(statement)
-            and not isinstance(cursor, ServerCursor)  # DECLARE needs a transaction
-        ):
-            return
+        if dbapi_connection.info.transaction_status != idle:
+            return  # in the transaction already
         dbapi_connection.execute("BEGIN")
+
+
+def _ping_without_a_round_trip(engine: Engine) -> None:
+    """PostgreSQL with psycopg 3: the pool's pre-ping (``pool_pre_ping``) asks the
+    connection's socket, not the server, whenever it can.
+
+    The ping guards against a connection the server has closed while it sat in the pool (a
+    restarted server, ``pg_terminate_backend``, an idle timeout): SQLAlchemy's sends ``;`` and
+    waits for the answer, a round trip at every checkout (one a page, three a submit) for our
+    process and the server's, on the same cores. But a server that closes a connection tells
+    it first (a ``FATAL`` error, then the end of the stream): an idle connection with nothing
+    to read has heard nothing of the kind since its last statement. So the ping is a poll of
+    the socket that does not wait (a microsecond); only when the server did say something
+    (or psycopg holds the connection for broken, or in a transaction) does the round trip
+    decide, as before, and a dead connection empties the pool as before. What neither
+    notices is a server that vanished without a word (a cut cable): the ping would wait as
+    long as the request's first statement does.
+    """
+    from psycopg.pq import ConnStatus, TransactionStatus
+
+    dialect = engine.dialect
+    round_trip = dialect.do_ping  # the dialect's own, kept for a connection that heard something
+
+    def do_ping(dbapi_connection: Any) -> bool:
+        pgconn = dbapi_connection.pgconn
+        if (
+            pgconn.status == ConnStatus.OK
+            and pgconn.transaction_status == TransactionStatus.IDLE
+            and _nothing_to_read(pgconn.socket)
+        ):
+            return True
+        return bool(round_trip(dbapi_connection))
+
+    dialect.do_ping = do_ping  # type: ignore[method-assign]
+
+
+def _nothing_to_read(socket: int) -> bool:
+    """No data, end of stream or error waits on the socket (``poll`` with no timeout)."""
+    poller = select.poll()
+    poller.register(socket, select.POLLIN)
+    return not poller.poll(0)
 
 
 def begin_write(*, keep_loaded: bool = False) -> None:
