@@ -222,8 +222,8 @@ def _ping_without_a_round_trip(engine: Engine) -> None:
 
     The ping guards against a connection the server has closed while it sat in the pool (a
     restarted server, ``pg_terminate_backend``, an idle timeout): SQLAlchemy's sends ``;`` and
-    waits for the answer, a round trip at every checkout (one a page, three a submit) for our
-    process and the server's, on the same cores. But a server that closes a connection tells
+    waits for the answer, a round trip at every checkout (one a page, two or three a submit)
+    for our process and the server's, on the same cores. But a server that closes a connection tells
     it first (a ``FATAL`` error, then the end of the stream): an idle connection with nothing
     to read has heard nothing of the kind since its last statement. So the ping is a poll of
     the socket that does not wait (a microsecond); only when the server did say something
