@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+import sys
 import threading
 import time
 import weakref
@@ -33,6 +34,17 @@ from sqlalchemy import Engine
 POLL_SECONDS = 0.0005
 """How often the thread at the head of a worker's queue retries another worker's ``flock``
 (which has no timeout of its own): half a millisecond, against a write of a few."""
+
+HOLDER_SWITCH_SECONDS = 0.001
+"""The interpreter's switch interval while a thread of this process holds the turn (the
+usual one, 5 ms, is put back when it leaves); 0 leaves it alone.
+
+Why: the holder lets go of the GIL at every statement and through the commit's fsync, and its
+worker's other threads (parsing and grading the next submits, rendering pages) take it; to get
+it back the holder waits a whole switch interval, often several. The lock was held 6–22 ms a
+turn for about 4 ms of work, and every other writer of every worker waits for it meanwhile.
+While the turn is held a waiting thread asks for the GIL after a millisecond instead;
+the other threads switch more often only then (docs/performance.md, session 10)."""
 
 
 class WriteTurnstile:
@@ -53,6 +65,8 @@ class WriteTurnstile:
         self.held_seconds = 0.0
         """Turns had, and their time from the turn to its end (the lock's busy time)."""
         self._turn_began = 0.0
+        self._switch_seconds = 0.0
+        """The switch interval to put back when the turn ends (0: none was changed)."""
 
     def enter(self, timeout: float) -> float | None:
         """Wait at most ``timeout`` seconds for the turn; the seconds waited, or None when the
@@ -82,6 +96,9 @@ class WriteTurnstile:
                     return None
                 time.sleep(POLL_SECONDS)
         self._fd = fd
+        if HOLDER_SWITCH_SECONDS > 0:
+            self._switch_seconds = sys.getswitchinterval()
+            sys.setswitchinterval(HOLDER_SWITCH_SECONDS)
         self._turn_began = now = time.monotonic()
         waited = now - began
         if waited > POLL_SECONDS:
@@ -92,6 +109,9 @@ class WriteTurnstile:
     def leave(self) -> None:
         """End the turn: the next worker, then the next thread of this one, may go."""
         fd, self._fd = self._fd, -1
+        if self._switch_seconds:
+            sys.setswitchinterval(self._switch_seconds)
+            self._switch_seconds = 0.0
         self.turns += 1
         self.held_seconds += time.monotonic() - self._turn_began
         try:
@@ -104,6 +124,9 @@ class WriteTurnstile:
         # A child has one thread: a lock another thread of the parent held would never be
         # released, and the parent's descriptor is not the child's turn.
         self._threads = threading.Lock()
+        if self._switch_seconds:
+            sys.setswitchinterval(self._switch_seconds)
+            self._switch_seconds = 0.0
         if self._fd >= 0:
             os.close(self._fd)  # the child's copy; the parent still holds and releases it
         self._fd = -1
