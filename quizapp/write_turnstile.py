@@ -35,16 +35,17 @@ POLL_SECONDS = 0.0005
 """How often the thread at the head of a worker's queue retries another worker's ``flock``
 (which has no timeout of its own): half a millisecond, against a write of a few."""
 
-HOLDER_SWITCH_SECONDS = 0.001
-"""The interpreter's switch interval while a thread of this process holds the turn (the
-usual one, 5 ms, is put back when it leaves); 0 leaves it alone.
+HOLDER_SWITCH_SECONDS = 0.0
+"""The interpreter's switch interval while a thread of this process holds the turn (the one
+it found, 5 ms by default, is put back when the turn ends); 0, the default, leaves it alone.
 
-Why: the holder lets go of the GIL at every statement and through the commit's fsync, and its
-worker's other threads (parsing and grading the next submits, rendering pages) take it; to get
-it back the holder waits a whole switch interval, often several. The lock was held 6–22 ms a
-turn for about 4 ms of work, and every other writer of every worker waits for it meanwhile.
-While the turn is held a waiting thread asks for the GIL after a millisecond instead;
-the other threads switch more often only then (docs/performance.md, session 10)."""
+Why one might: the holder lets go of the GIL at every statement and through the commit's
+fsync, and its worker's other threads (parsing and grading the next submits, rendering pages)
+take it; to get it back the holder waits a whole switch interval, often several, while every
+other writer of every worker waits for the lock. Off by default: on the shared, busy machine
+of session 10 neither 1 ms nor 0.5 ms shortened the lock's time a turn or the burst beyond the
+noise, and 0.2 ms lengthened both (docs/performance.md, "Session 10: perf-submit5");
+``bench/submit_bench.py --configs readme holder-1ms holder-0.5ms`` measures it again."""
 
 
 class WriteTurnstile:
