@@ -44,8 +44,9 @@ fsync, and its worker's other threads (parsing and grading the next submits, ren
 take it; to get it back the holder waits a whole switch interval, often several, while every
 other writer of every worker waits for the lock. Off by default: on the shared, busy machine
 of session 10 neither 1 ms nor 0.5 ms shortened the lock's time a turn or the burst beyond the
-noise, and 0.2 ms lengthened both (docs/performance.md, "Session 10: perf-submit5");
-``bench/submit_bench.py --configs readme holder-1ms holder-0.5ms`` measures it again."""
+noise, and 0.2 ms lengthened the lock's time a turn (docs/performance.md, "Session 10:
+perf-submit5"); ``bench/submit_bench.py --configs readme holder-1ms holder-0.5ms`` measures
+it again."""
 
 
 class WriteTurnstile:
