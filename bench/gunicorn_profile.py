@@ -112,6 +112,10 @@ def post_worker_init(worker: Any) -> None:
         import sys
 
         sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))
+    if os.environ.get("BENCH_HOLDER_SWITCH"):
+        from quizapp import write_turnstile
+
+        write_turnstile.HOLDER_SWITCH_SECONDS = float(os.environ["BENCH_HOLDER_SWITCH"])
     if os.environ.get("BENCH_GC_THRESHOLD"):
         gc.set_threshold(*map(int, os.environ["BENCH_GC_THRESHOLD"].split(",")))
     gc.callbacks.append(_recorder.on_gc)

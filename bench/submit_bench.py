@@ -53,6 +53,10 @@ CONFIGS: dict[str, tuple[int, int, dict[str, str], tuple[str, ...]]] = {
     "readme": (2, 4, {}, ()),
     "no-turnstile": (2, 4, {"QUIZAPP_SQLITE_WRITE_TURNSTILE": "false"}, ()),
     "switch-1ms": (2, 4, {"BENCH_SWITCH_INTERVAL": "0.001"}, ()),
+    # the switch interval while a worker holds the write turnstile (readme: left at 5 ms)
+    "holder-1ms": (2, 4, {"BENCH_HOLDER_SWITCH": "0.001"}, ()),
+    "holder-0.5ms": (2, 4, {"BENCH_HOLDER_SWITCH": "0.0005"}, ()),
+    "holder-0.2ms": (2, 4, {"BENCH_HOLDER_SWITCH": "0.0002"}, ()),
     "no-freeze": (2, 4, {"BENCH_NO_DEPLOY_HOOKS": "1"}, ()),
     "preload": (2, 4, {}, ("--preload",)),
     "sync-normal": (2, 4, {"QUIZAPP_SQLITE_SYNCHRONOUS": "NORMAL"}, ()),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+import sys
 import threading
 import time
 import weakref
@@ -33,6 +34,19 @@ from sqlalchemy import Engine
 POLL_SECONDS = 0.0005
 """How often the thread at the head of a worker's queue retries another worker's ``flock``
 (which has no timeout of its own): half a millisecond, against a write of a few."""
+
+HOLDER_SWITCH_SECONDS = 0.0
+"""The interpreter's switch interval while a thread of this process holds the turn (the one
+it found, 5 ms by default, is put back when the turn ends); 0, the default, leaves it alone.
+
+Why one might: the holder lets go of the GIL at every statement and through the commit's
+fsync, and its worker's other threads (parsing and grading the next submits, rendering pages)
+take it; to get it back the holder waits a whole switch interval, often several, while every
+other writer of every worker waits for the lock. Off by default: on the shared, busy machine
+of session 10 neither 1 ms nor 0.5 ms shortened the lock's time a turn or the burst beyond the
+noise, and 0.2 ms lengthened the lock's time a turn (docs/performance.md, "Session 10:
+perf-submit5"); ``bench/submit_bench.py --configs readme holder-1ms holder-0.5ms`` measures
+it again."""
 
 
 class WriteTurnstile:
@@ -53,6 +67,8 @@ class WriteTurnstile:
         self.held_seconds = 0.0
         """Turns had, and their time from the turn to its end (the lock's busy time)."""
         self._turn_began = 0.0
+        self._switch_seconds = 0.0
+        """The switch interval to put back when the turn ends (0: none was changed)."""
 
     def enter(self, timeout: float) -> float | None:
         """Wait at most ``timeout`` seconds for the turn; the seconds waited, or None when the
@@ -82,6 +98,9 @@ class WriteTurnstile:
                     return None
                 time.sleep(POLL_SECONDS)
         self._fd = fd
+        if HOLDER_SWITCH_SECONDS > 0:
+            self._switch_seconds = sys.getswitchinterval()
+            sys.setswitchinterval(HOLDER_SWITCH_SECONDS)
         self._turn_began = now = time.monotonic()
         waited = now - began
         if waited > POLL_SECONDS:
@@ -92,6 +111,9 @@ class WriteTurnstile:
     def leave(self) -> None:
         """End the turn: the next worker, then the next thread of this one, may go."""
         fd, self._fd = self._fd, -1
+        if self._switch_seconds:
+            sys.setswitchinterval(self._switch_seconds)
+            self._switch_seconds = 0.0
         self.turns += 1
         self.held_seconds += time.monotonic() - self._turn_began
         try:
@@ -104,6 +126,9 @@ class WriteTurnstile:
         # A child has one thread: a lock another thread of the parent held would never be
         # released, and the parent's descriptor is not the child's turn.
         self._threads = threading.Lock()
+        if self._switch_seconds:
+            sys.setswitchinterval(self._switch_seconds)
+            self._switch_seconds = 0.0
         if self._fd >= 0:
             os.close(self._fd)  # the child's copy; the parent still holds and releases it
         self._fd = -1
