@@ -28,6 +28,19 @@ TEACHERS_ONLY = ("quizapp.stats", "quizapp.exports", "quizapp.bank.lint")
 """The statistics, the CSV exports and the item-writing checks: only a teacher's pages need
 them (about 2 MB of each worker's memory, docs/performance.md, session 8)."""
 
+BANK_AUTHORING = (
+    "quizapp.catalog",
+    "quizapp.bank.loader",
+    "quizapp.bank.reader",
+    "quizapp.bank.writer",
+    "yaml",
+    "quizapp.drafting",
+    "markdown_it",
+)
+"""The import machinery (the catalog, the YAML reader and writer, PyYAML), the drafting rules
+and the guide's Markdown: only a teacher's pages and the commands need them (105 modules,
+about 2.5 MB of each worker with Babel's tables, docs/performance.md, session 10)."""
+
 STUDENT_PAGES = r"""
 import json, sys
 from quizapp import create_app
@@ -123,15 +136,15 @@ def _served_in_a_fresh_interpreter(
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def test_a_worker_serving_students_never_imports_the_lti_stack_or_the_teachers_reports(
+def test_a_worker_serving_students_never_imports_the_lti_stack_or_the_teachers_tools(
     demo_app, database_url, tmp_path
 ):
     """A fresh interpreter (a new worker) creates the app and serves a student's pages, a
     submit included (its grade change reaches the LTI grade listener): pylti1p3 and what it
     brings stay unimported, for no LMS is involved, and so do the teachers' statistics,
-    exports and item-writing checks."""
+    exports and item-writing checks, and the bank import, drafting and guide."""
     report = _served_in_a_fresh_interpreter(
-        [STUDENT_PAGES], tmp_path, database_url, *LTI_STACK, *TEACHERS_ONLY
+        [STUDENT_PAGES], tmp_path, database_url, *LTI_STACK, *TEACHERS_ONLY, *BANK_AUTHORING
     )
     assert report["statuses"] == STUDENT_STATUSES
     assert report["loaded"] == []
