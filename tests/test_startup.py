@@ -39,7 +39,7 @@ BANK_AUTHORING = (
 )
 """The import machinery (the catalog, the YAML reader and writer, PyYAML), the drafting rules
 and the guide's Markdown: only a teacher's pages and the commands need them (105 modules,
-about 2.5 MB of each worker with Babel's tables, docs/performance.md, session 10)."""
+about 2.4 MB of each worker, docs/performance.md, session 10)."""
 
 STUDENT_PAGES = r"""
 import json, sys
