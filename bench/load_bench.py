@@ -1041,6 +1041,19 @@ def dialect_name(dialect: str) -> str:
     return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(dialect, dialect)
 
 
+def driver(dialect: str) -> str:
+    """Which psycopg the workers load, for a PostgreSQL run (they share this process's packages
+    and environment, so they make the same choice): ``binary`` (the ``psycopg[binary]`` wheel,
+    with its own libpq and OpenSSL, as ``make install`` installs it) or ``c`` (the README's
+    optional build against the system's libpq: about 1.5 MB less in each worker,
+    docs/performance.md, session 10); ``python`` where neither is installed."""
+    if dialect != "postgresql":
+        return ""
+    import psycopg
+
+    return f" (psycopg {psycopg.__version__}, {psycopg.pq.__impl__} implementation)"
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
@@ -1275,7 +1288,8 @@ def bench(args: argparse.Namespace) -> None:
         "",
         f"- Machine: {machine()}.",
         f"- Load average (1 / 5 / 15 min): {load_before} before, {load()} after.",
-        f"- Database: {dialect}; gunicorn {args.workers} workers × {args.threads} threads "
+        f"- Database: {dialect}{driver(dialect)}; "
+        f"gunicorn {args.workers} workers × {args.threads} threads "
         f"(gthread, -c {args.config}, --keep-alive {args.keep_alive}, "
         f"PYTHONOPTIMIZE={args.optimize}) on 127.0.0.1; "
         + (

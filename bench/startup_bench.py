@@ -58,6 +58,9 @@ HEAVY = (
     "requests",
     "jwt",
     "cryptography",
+    "quizapp.catalog",
+    "yaml",
+    "markdown_it",
 )
 """Modules that only some commands and pages need; reported if creating the app imports them."""
 

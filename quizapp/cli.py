@@ -11,10 +11,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from quizapp import catalog
 from quizapp.accounts import AccountError, create_user, password_problem, username_problem
 from quizapp.bank.errors import BankError
-from quizapp.bank.loader import load_bank_files
 from quizapp.bank.models import Bank
 from quizapp.bank.report import report_lines
 from quizapp.i18n import translate
@@ -26,6 +24,10 @@ user_cli = AppGroup("user", help="Manage accounts.")
 def _load_all(paths: tuple[str, ...]) -> list[tuple[Bank, Path]]:
     """Load every bank under ``paths``; print the problems (the first 50, and how many more)
     and exit 1 if any bank is bad."""
+    # The import machinery is imported by the commands that use it, not by every worker that
+    # creates the app and so registers the commands (docs/performance.md, session 10).
+    from quizapp.bank.loader import load_bank_files
+
     try:
         banks = load_bank_files(paths, current_app.config["MAX_BANK_BYTES"])
     except BankError as error:
@@ -69,6 +71,8 @@ def import_command(paths: tuple[str, ...]) -> None:
 
     Files are read, validated and compared before the database is locked; a file whose bytes
     are those last imported is not even parsed."""
+    from quizapp import catalog
+
     try:
         files = catalog.read_bank_files(paths, current_app.config["MAX_BANK_BYTES"])
     except BankError as error:

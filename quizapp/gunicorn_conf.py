@@ -31,7 +31,9 @@ cost no more CPU (the threads mostly wait on the GIL, not on each other's alloca
 
 def post_worker_init(worker: Any) -> None:
     """Once the worker has loaded the app: cap its malloc arenas (``limit_malloc_arenas``),
-    and take what it loaded out of the garbage collector's walks (``gc.freeze``).
+    load Babel's data for English without keeping Babel's global tables
+    (``quizapp.i18n.load_the_default_language_without_babels_global_tables``), and take what it
+    loaded out of the garbage collector's walks (``gc.freeze``).
 
     A loaded worker holds about 130,000 objects that live as long as it does (modules,
     SQLAlchemy's mappers and compiled statements, Jinja's templates), and every full
@@ -42,6 +44,9 @@ def post_worker_init(worker: Any) -> None:
     freeze is collected first, so nothing unreachable is frozen.
     """
     limit_malloc_arenas()
+    from quizapp.i18n import load_the_default_language_without_babels_global_tables
+
+    load_the_default_language_without_babels_global_tables()
     gc.collect()
     gc.freeze()
     _after_last_trim[0] = _resident_bytes()  # the loaded app is not growth to trim

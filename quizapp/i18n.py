@@ -15,6 +15,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import available_timezones
 
+import babel.core
+from babel import Locale, localedata
 from babel.dates import format_skeleton, format_time
 from babel.numbers import NumberPattern, parse_pattern
 from babel.support import NullTranslations, Translations
@@ -151,6 +153,23 @@ def _number_pattern(pattern: str) -> NumberPattern:
     statistics page formats about a thousand numbers (a third of its time). ``apply`` changes
     nothing in the pattern, so one serves every thread and language."""
     return parse_pattern(pattern)
+
+
+def load_the_default_language_without_babels_global_tables() -> None:
+    """Load Babel's data for the default language, then let Babel drop its global tables.
+
+    The first time Babel loads a language's data it reads the whole of its ``global.dat``
+    (16 tables: time zones, currencies, aliases...) only to find the language's parent in one
+    small table (``parent_exceptions``), and keeps it all; the pages ask nothing else of those
+    tables. Loaded when a worker starts (``quizapp.gunicorn_conf``), English stays in Babel's
+    own cache and the tables go: 2.6 MB less in a worker after a student's pages
+    (docs/performance.md, session 10). Nothing is lost: ``babel.core.get_global`` reads the
+    file again whenever its cache (the private ``_global_data``) is empty, so a page in
+    another language loads that language as before (and Babel keeps the tables again).
+    Loading every shipped language here instead cost as much as the tables saved."""
+    localedata.load(str(Locale.parse(DEFAULT_LANGUAGE)))
+    if getattr(babel.core, "_global_data", None) is not None:
+        babel.core._global_data = None
 
 
 #: The roles of accounts (``User.role``), as the pages name them.

@@ -28,6 +28,19 @@ TEACHERS_ONLY = ("quizapp.stats", "quizapp.exports", "quizapp.bank.lint")
 """The statistics, the CSV exports and the item-writing checks: only a teacher's pages need
 them (about 2 MB of each worker's memory, docs/performance.md, session 8)."""
 
+BANK_AUTHORING = (
+    "quizapp.catalog",
+    "quizapp.bank.loader",
+    "quizapp.bank.reader",
+    "quizapp.bank.writer",
+    "yaml",
+    "quizapp.drafting",
+    "markdown_it",
+)
+"""The import machinery (the catalog, the YAML reader and writer, PyYAML), the drafting rules
+and the guide's Markdown: only a teacher's pages and the commands need them (105 modules,
+about 2.4 MB of each worker, docs/performance.md, session 10)."""
+
 STUDENT_PAGES = r"""
 import json, sys
 from quizapp import create_app
@@ -123,15 +136,15 @@ def _served_in_a_fresh_interpreter(
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def test_a_worker_serving_students_never_imports_the_lti_stack_or_the_teachers_reports(
+def test_a_worker_serving_students_never_imports_the_lti_stack_or_the_teachers_tools(
     demo_app, database_url, tmp_path
 ):
     """A fresh interpreter (a new worker) creates the app and serves a student's pages, a
     submit included (its grade change reaches the LTI grade listener): pylti1p3 and what it
     brings stay unimported, for no LMS is involved, and so do the teachers' statistics,
-    exports and item-writing checks."""
+    exports and item-writing checks, and the bank import, drafting and guide."""
     report = _served_in_a_fresh_interpreter(
-        [STUDENT_PAGES], tmp_path, database_url, *LTI_STACK, *TEACHERS_ONLY
+        [STUDENT_PAGES], tmp_path, database_url, *LTI_STACK, *TEACHERS_ONLY, *BANK_AUTHORING
     )
     assert report["statuses"] == STUDENT_STATUSES
     assert report["loaded"] == []
@@ -260,3 +273,45 @@ def test_the_api_document_keeps_its_summaries_and_descriptions_without_docstring
     assert all(op["summary"] for op in operations)
     assert plain["components"]["schemas"]["QuizSummary"]["description"]
     assert document("-OO") == plain
+
+
+AS_A_GUNICORN_WORKER = """
+from quizapp import gunicorn_conf
+gunicorn_conf.post_worker_init(None)
+client = app.test_client()
+"""
+"""What gunicorn's worker does between loading the app and its first request (the README's
+``-c python:quizapp.gunicorn_conf``), put into ``STUDENT_PAGES``."""
+
+THEN_IN_RUSSIAN = r"""
+import babel.core, re
+from babel.dates import format_skeleton
+after_english_pages = babel.core._global_data is not None
+client.set_cookie("quizapp_language", "ru")
+history = client.get("/history").get_data(as_text=True)
+shown = re.findall(r'<time datetime="([^"]+)">([^<]+)</time>', history)
+from datetime import datetime
+moment = datetime.strptime(shown[0][0], "%Y-%m-%dT%H:%M:%SZ")
+print(json.dumps({"statuses": statuses, "tables kept after the English pages": after_english_pages,
+                  "date shown": shown[0][1], "date in Russian": format_skeleton("yMMMd", moment,
+                  locale="ru") + moment.strftime(" %H:%M")}))
+"""
+
+
+def test_a_worker_keeps_no_babel_global_tables_for_english_pages_and_still_serves_russian(
+    demo_app, database_url, tmp_path
+):
+    """Babel reads its whole ``global.dat`` (about 1.5 MB of tables) the first time it loads a
+    language, for one small table; a gunicorn worker loads English at start and lets the
+    tables go (``quizapp.i18n.load_the_default_language_without_babels_global_tables``, 2.6 MB
+    less, docs/performance.md, session 10): a student's English pages never bring them back,
+    and a page in Russian afterwards still shows its dates in Russian (Babel reads the file
+    again for it)."""
+    script = STUDENT_PAGES.replace("client = app.test_client()\n", AS_A_GUNICORN_WORKER, 1)
+    report = _served_in_a_fresh_interpreter(
+        ["-OO", script + THEN_IN_RUSSIAN], tmp_path, database_url
+    )
+    assert report["statuses"] == STUDENT_STATUSES
+    assert report["tables kept after the English pages"] is False
+    assert report["date shown"] == report["date in Russian"]
+    assert "г." in report["date shown"]

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from quizapp import attempts as attempt_service
-from quizapp import bank_access, catalog
+from quizapp import bank_access
 from quizapp import gradebook as gradebook_service
 from quizapp.api import blueprint
 from quizapp.api.problems import ApiProblem
@@ -99,6 +99,9 @@ def import_bank(caller: Caller) -> ImportResult:
     The same checks and messages: a bank with problems is a 422 listing them (file:line:
     column), and nothing is imported; another teacher's bank of the same id is a 403; an
     import that raced another is a 409. ``?filename=`` names the file in messages."""
+    # On first use: a worker that serves only students never loads the import machinery.
+    from quizapp import catalog
+
     if request.mimetype not in YAML_TYPES:
         raise ApiProblem(415, "Send the bank's YAML with 'Content-Type: application/yaml'.")
     limit = int(current_app.config["MAX_BANK_BYTES"])

@@ -11,7 +11,6 @@ from flask import Blueprint, Response, render_template
 from flask.typing import ResponseReturnValue
 
 from quizapp.bank.schema import bank_json_schema_text
-from quizapp.guide.render import EXAMPLE_BANK_FILE, packaged_guide, read_packaged
 from quizapp.teacher.views import teacher_required
 
 blueprint = Blueprint("guide", __name__, url_prefix="/guide")
@@ -20,6 +19,10 @@ blueprint = Blueprint("guide", __name__, url_prefix="/guide")
 @blueprint.route("/")
 def guide() -> ResponseReturnValue:
     """The authoring guide, rendered from docs/authoring.md."""
+    # On first use: markdown-it (70 modules) is for this page only (docs/performance.md,
+    # session 10).
+    from quizapp.guide.render import packaged_guide
+
     return render_template("guide/guide.html", guide=packaged_guide())
 
 
@@ -27,6 +30,8 @@ def guide() -> ResponseReturnValue:
 @teacher_required
 def example_bank() -> ResponseReturnValue:
     """The demo bank (one question of every type), to download and edit."""
+    from quizapp.guide.render import EXAMPLE_BANK_FILE, read_packaged
+
     return _download(read_packaged(EXAMPLE_BANK_FILE), "example-bank.yaml", "application/yaml")
 
 

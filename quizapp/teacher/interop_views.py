@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 
-from quizapp import catalog, uploads
+from quizapp import uploads
 from quizapp.bank.models import Bank as BankModel
 from quizapp.bank_access import readable_bank_or_404
 from quizapp.bank_edits import current_document
@@ -93,6 +93,7 @@ def export_notes(bank_id: int) -> ResponseReturnValue:
 @teacher_required
 def import_file() -> ResponseReturnValue:
     """Convert a Moodle or Canvas file, then show the bank, its report and the usual diff."""
+    from quizapp import catalog
     from quizapp.interop import ConversionError, convert, detect_format
 
     form = ConvertForm()

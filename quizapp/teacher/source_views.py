@@ -23,8 +23,6 @@ from sqlalchemy import select
 from quizapp import bank_edits, source_texts
 from quizapp.bank.models import Bank as BankModel
 from quizapp.bank.sources import split_paragraphs
-from quizapp.bank.writer import bank_yaml
-from quizapp.drafting import draft_text
 from quizapp.extensions import db
 from quizapp.models import Bank, Question
 from quizapp.teacher.source_forms import (
@@ -43,6 +41,15 @@ blueprint = Blueprint("texts", __name__, url_prefix="/teach/texts")
 
 MAX_DRAFT_YAML = 20_000
 """One question's YAML, as a teacher edits it in the browser."""
+
+
+def _bank_yaml(document: Any) -> str:
+    """``quizapp.bank.writer.bank_yaml``, imported on first use: PyYAML and the writer (and
+    the drafting rules, in ``generate``) are loaded by the teacher's text pages, not by every
+    worker (docs/performance.md, session 10)."""
+    from quizapp.bank.writer import bank_yaml
+
+    return bank_yaml(document)
 
 
 def _bank(bank_id: int) -> Bank:
@@ -147,7 +154,7 @@ def _drafts_page(
                 "question": question,
                 "form": refused[1]
                 if refused is not None and is_refused
-                else EditDraftForm(formdata=None, yaml_text=bank_yaml(body)),
+                else EditDraftForm(formdata=None, yaml_text=_bank_yaml(body)),
                 "refused": is_refused,
                 "warnings": warnings.get(question_id, []),
             }
@@ -186,6 +193,8 @@ def _warnings_by_question(document: bank_edits.Document) -> dict[str, list[LintW
 @teacher_required
 def generate(bank_id: int) -> ResponseReturnValue:
     """Draft questions from the attached text and show what adding them would change."""
+    from quizapp.drafting import draft_text
+
     bank = _bank(bank_id)
     stored = source_texts.text_of(bank.id)
     if stored is None or not GenerateDraftsForm().validate_on_submit():
@@ -193,7 +202,7 @@ def generate(bank_id: int) -> ResponseReturnValue:
     taken = set(db.session.scalars(select(Question.key).where(Question.bank_id == bank.id)))
     new = draft_text(stored.body, taken)
     document = bank_edits.with_questions_added(bank_edits.current_document(bank), new)
-    return _preview(bank, bank_yaml(document))
+    return _preview(bank, _bank_yaml(document))
 
 
 def _draft_of(bank: Bank, question_id: str) -> tuple[bank_edits.Document, dict[str, Any]]:
@@ -215,7 +224,7 @@ def accept(bank_id: int, question_id: str) -> ResponseReturnValue:
     changed = bank_edits.with_question_replaced(
         document, question_id, bank_edits.accepted(question)
     )
-    return _preview(bank, bank_yaml(changed))
+    return _preview(bank, _bank_yaml(changed))
 
 
 @blueprint.route(
@@ -228,7 +237,9 @@ def discard(bank_id: int, question_id: str) -> ResponseReturnValue:
     document, _question = _draft_of(bank, question_id)
     if not DraftActionForm().validate_on_submit():
         abort(400, _("The form was missing its security token; reload the page and try again."))
-    return _preview(bank, bank_yaml(bank_edits.with_question_replaced(document, question_id, None)))
+    return _preview(
+        bank, _bank_yaml(bank_edits.with_question_replaced(document, question_id, None))
+    )
 
 
 @blueprint.route("/<id:bank_id>/drafts/<string(maxlength=80):question_id>/edit", methods=["POST"])
@@ -251,10 +262,10 @@ def _with_typed_question(document: bank_edits.Document, question_id: str, typed:
     """The bank file with one question's entry replaced by the typed YAML, indented as a list
     item and marked ``draft: true`` again (accepting is its own button)."""
     head = {key: value for key, value in document.items() if key != "questions"}
-    lines = [bank_yaml(head).rstrip("\n"), "questions:"]
+    lines = [_bank_yaml(head).rstrip("\n"), "questions:"]
     for question in document["questions"]:
         if question["id"] != question_id:
-            lines.append(bank_yaml([question]).rstrip("\n"))
+            lines.append(_bank_yaml([question]).rstrip("\n"))
             continue
         typed_lines = typed.replace("\r\n", "\n").strip("\n").split("\n")
         lines.append("- draft: true")
@@ -272,7 +283,7 @@ def download(bank_id: int) -> ResponseReturnValue:
     """The bank as last imported, as a YAML file (drafts and accepted drafts included), to keep
     the file a bank came from up to date."""
     bank = _bank(bank_id)
-    body = bank_yaml(bank_edits.current_document(bank))
+    body = _bank_yaml(bank_edits.current_document(bank))
     response = Response(body, mimetype="application/yaml")
     response.headers["Content-Disposition"] = f'attachment; filename="{bank.slug}.yaml"'
     return response

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from quizapp import catalog, uploads
+from quizapp import uploads
 from quizapp.bank.errors import BankError
 from quizapp.bank.report import cut, excerpt, more_line, shown_problems
 from quizapp.bank_access import (
@@ -50,6 +50,7 @@ from quizapp.teaching.bank_questions import bank_questions
 from quizapp.teaching.preview import PreviewChanged, draw_preview, grade_preview, versions_field
 
 if TYPE_CHECKING:
+    from quizapp import catalog
     from quizapp.bank.lint import PlacedWarning
 
 blueprint = Blueprint("teacher", __name__, url_prefix="/teach")
@@ -159,7 +160,10 @@ def _bank_warnings(row: Bank) -> tuple[list[PlacedWarning] | None, str]:
     Only a file under the questions folder is read (as the re-import does): an uploaded bank
     keeps no file, and ``origin`` must not let a page read any other path. ``None``: no file
     to check, the note says why."""
-    # Imported here, as the statistics are: a worker serving only students never loads it.
+    # Imported here, as the statistics are: a worker serving only students never loads them.
+    # The import machinery (the catalog, the YAML reader and PyYAML: about 1 MB of each
+    # worker, docs/performance.md, session 10) is imported on first use in every view.
+    from quizapp import catalog
     from quizapp.bank.lint import lint_file_cached
 
     folder = _questions_folder().resolve()
@@ -216,6 +220,8 @@ def upload() -> ResponseReturnValue:
 
 
 def _check_and_preview(data: bytes, filename: str) -> ResponseReturnValue:
+    from quizapp import catalog  # on first use: see ``_bank_warnings``
+
     limit = current_app.config["MAX_BANK_BYTES"]
     try:
         bank_file = catalog.read_bank_bytes(data, filename, f"upload:{filename}", limit)
@@ -231,6 +237,8 @@ def _conflict(
     conflict: catalog.ImportConflict, files: list[catalog.BankFile], action: str, confirm: Any
 ) -> ResponseReturnValue:
     """Another import won the race: say so, and show what importing would change now."""
+    from quizapp import catalog  # on first use: see ``_bank_warnings``
+
     flash(str(conflict), "error")
     diffs = catalog.diff_files(files)
     return render_template("teacher/diff.html", diffs=diffs, confirm=confirm, action=action), 409
@@ -240,6 +248,8 @@ def _conflict(
 @teacher_required
 def confirm_upload() -> ResponseReturnValue:
     """Import an uploaded bank after its diff was seen; it is checked again first."""
+    from quizapp import catalog  # on first use: see ``_bank_warnings``
+
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400, _("The import form was incomplete; upload the file again."))
@@ -292,6 +302,8 @@ def _flash_regrade_hint(diffs: list[catalog.BankDiff]) -> None:
 
 
 def _questions_dir_banks() -> tuple[list[catalog.BankFile], BankError | None]:
+    from quizapp import catalog  # on first use: see ``_bank_warnings``
+
     folder = _questions_folder()
     try:
         return catalog.read_bank_files([folder], current_app.config["MAX_BANK_BYTES"]), None
@@ -303,6 +315,8 @@ def _questions_dir_banks() -> tuple[list[catalog.BankFile], BankError | None]:
 @teacher_required
 def reimport() -> ResponseReturnValue:
     """Check every bank under questions/ and show what importing would change."""
+    from quizapp import catalog  # on first use: see ``_bank_warnings``
+
     if not ReimportForm().validate_on_submit():
         abort(400, _("The form was missing its security token; reload the page and try again."))
     loaded, error = _questions_dir_banks()
@@ -318,6 +332,8 @@ def reimport() -> ResponseReturnValue:
 @teacher_required
 def confirm_reimport() -> ResponseReturnValue:
     """Import every bank under questions/ (checked again first)."""
+    from quizapp import catalog  # on first use: see ``_bank_warnings``
+
     form = ConfirmReimportForm()
     if not form.validate_on_submit():
         abort(400, _("The form was missing its security token; reload the page and try again."))

@@ -28,12 +28,12 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
 
-from quizapp.catalog.field_diff import FieldChange, field_changes
 from quizapp.database import begin_write
 from quizapp.extensions import db
 from quizapp.grade_events import announce
@@ -53,6 +53,9 @@ from quizapp.models import (
 from quizapp.qtypes import QuestionBase
 from quizapp.questions import question_from_version
 from quizapp.teaching.corrections import attempt_total
+
+if TYPE_CHECKING:
+    from quizapp.catalog.field_diff import FieldChange
 
 MODES = ("all", "from_now_on")
 CHUNK = 500
@@ -131,6 +134,10 @@ def regradable(old: QuestionBase, new: QuestionBase) -> bool:
 def pending_questions(quiz: Quiz) -> list[PendingQuestion]:
     """The questions of the quiz with attempts on an old version, not yet decided: three
     statements (the versions in use, the versions themselves, the decisions)."""
+    # Imported here: ``quizapp.catalog`` (the import machinery, with the YAML reader) is not
+    # loaded by a worker that serves only students (docs/performance.md, session 10).
+    from quizapp.catalog.field_diff import field_changes
+
     in_use = db.session.execute(
         select(AttemptSlot.question_version_id, func.count(func.distinct(AttemptSlot.attempt_id)))
         .join(Attempt, Attempt.id == AttemptSlot.attempt_id)
