@@ -111,10 +111,10 @@ def _every_screenshot() -> bool:
 
 def screenshot(page: Page, path: str | Path, *, full_page: bool = False) -> None:
     """A picture of ``page`` as it is now, for people to look at, taken only for ``make
-    screenshots`` (``QUIZAPP_SCREENSHOTS=1``): no test reads them, and in ``make test`` the
-    tests' own 57 shots (most of the whole page, at both widths) cost Chromium a rendering and
-    a PNG encoding each, about a fifth of the browser run's time (docs/performance.md,
-    session 10). What the test checks (axe, the layout's width) it checks without them."""
+    screenshots`` (``QUIZAPP_SCREENSHOTS=1``): no test reads them, and the tests' own 57 shots
+    (most of the whole page, many at both widths) cost Chromium a rendering and a PNG encoding
+    each (docs/performance.md, session 10). What a test checks (axe, the layout's width) it
+    checks without them."""
     if _every_screenshot():
         page.screenshot(path=str(path), full_page=full_page)
 
