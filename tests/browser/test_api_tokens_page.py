@@ -48,7 +48,7 @@ def test_a_teacher_makes_uses_and_revokes_a_token(app, live_server, page: Page, 
     )
     result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
-    page.screenshot(path=str(artifacts / "account-api-token.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "account-api-token.png", full_page=True)
 
     status, body = call(live_server.url("/api/v1/banks"), token)
     assert status == 200 and body == {"banks": []}

@@ -11,6 +11,8 @@ from pathlib import Path
 from flask.testing import FlaskCliRunner
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser import page_checks
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE_BANK = ROOT / "questions" / "china-belarus-2015" / "bank.yaml"
 
@@ -37,7 +39,7 @@ def test_the_overview_quiz_in_chinese_with_one_question_in_russian(
     expect(first).to_have_attribute("lang", "zh")
     chinese = first.locator(".qtext").inner_text()
     assert re.search(r"[\u4e00-\u9fff]", chinese), chinese
-    page.screenshot(path=str(artifacts / "bank-languages-attempt-zh.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "bank-languages-attempt-zh.png", full_page=True)
 
     # answer question 1 (the quiz draws it: a choice to tick, a list to pick from, or a typed
     # answer) and save it
@@ -55,9 +57,9 @@ def test_the_overview_quiz_in_chinese_with_one_question_in_russian(
     expect(first.locator(".question-languages strong")).to_have_text("Русский")
     assert answer_state(first) == saved  # the answer kept
     expect(page.locator("#question-2")).to_have_attribute("lang", "zh")
-    page.screenshot(path=str(artifacts / "bank-languages-attempt-ru.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "bank-languages-attempt-ru.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(artifacts / "bank-languages-attempt-phone.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "bank-languages-attempt-phone.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("button", name=re.compile("结束作答")).click()
@@ -66,7 +68,7 @@ def test_the_overview_quiz_in_chinese_with_one_question_in_russian(
     expect(page.locator("#question-1")).to_have_attribute("lang", "ru")
     expect(page.locator("#question-2")).to_have_attribute("lang", "zh")
     expect(page.locator("#question-1 .question-language")).to_have_text("(Русский)")
-    page.screenshot(path=str(artifacts / "bank-languages-review.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "bank-languages-review.png", full_page=True)
 
 
 ANSWER_KINDS = ("input[type=radio]", "input[type=checkbox]", "input[type=text]", "input[inputmode]")

@@ -41,4 +41,4 @@ def test_a_one_line_bank_upload_shows_fifty_short_problems(
     assert viewport and max(widths) <= viewport["width"]
     result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
-    page.screenshot(path=str(artifacts / "bank-problems.png"), full_page=False)
+    page_checks.screenshot(page, artifacts / "bank-problems.png", full_page=False)

@@ -34,7 +34,7 @@ def accessible(page: Page, artifacts: Path, name: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         result = page_checks.run_axe(page)
         assert result.violations_count == 0, f"{name} at {width}px\n{result.generate_report()}"
-        page.screenshot(path=str(artifacts / f"class-{name}-{width}.png"), full_page=True)
+        page_checks.screenshot(page, artifacts / f"class-{name}-{width}.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

@@ -120,7 +120,7 @@ def test_every_page_keeps_the_policy(school, watched, artifacts: Path):
         assert_axe_runs_clean(student.page)
         if path == "/history":
             expect(student.page.locator("svg[role=img]")).to_be_visible()
-            student.page.screenshot(path=str(artifacts / "csp-history.png"), full_page=True)
+            page_checks.screenshot(student.page, artifacts / "csp-history.png", full_page=True)
 
     # A timed attempt: the countdown is static/attempt.js, allowed by script-src 'self'.
     student.visit(f"/quizzes/{school['quick']}")
@@ -147,7 +147,7 @@ def test_every_page_keeps_the_policy(school, watched, artifacts: Path):
         assert_axe_runs_clean(teacher.page)
         if path == f"/teach/reports/quizzes/{school['tour']}":
             expect(teacher.page.locator("svg[role=img]")).to_be_visible()
-            teacher.page.screenshot(path=str(artifacts / "csp-statistics.png"), full_page=True)
+            page_checks.screenshot(teacher.page, artifacts / "csp-statistics.png", full_page=True)
 
     assert student.violations == []
     assert teacher.violations == []

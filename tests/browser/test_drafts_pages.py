@@ -79,7 +79,7 @@ def test_text_to_draft_to_review(app, runner, live_server, page: Page, artifacts
     page.get_by_role("button", name="Attach the text").click()
     expect(page.get_by_text("paragraphs", exact=False).first).to_be_visible()
     expect(page.locator("#p10")).to_contain_text("US$5.5 billion")
-    page.screenshot(path=artifacts / "source-text-laptop.png", full_page=False)
+    page_checks.screenshot(page, artifacts / "source-text-laptop.png", full_page=False)
     _axe_clean(page)
 
     page.get_by_role("button", name="Drafts from this text").click()
@@ -90,10 +90,10 @@ def test_text_to_draft_to_review(app, runner, live_server, page: Page, artifacts
     drafts = page.locator("article.draft")
     assert drafts.count() > 30
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path=artifacts / "drafts-laptop.png")
+    page_checks.screenshot(page, artifacts / "drafts-laptop.png")
     _axe_clean(page)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=artifacts / "drafts-phone.png")
+    page_checks.screenshot(page, artifacts / "drafts-phone.png")
     _axe_clean(page)
     page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -137,8 +137,8 @@ def test_text_to_draft_to_review(app, runner, live_server, page: Page, artifacts
     page.get_by_role("button", name="Submit all and finish").click()
     page.get_by_role("link", name="paragraph 11").click()
     expect(page.locator("li.cited mark")).to_contain_text("More than 2,000")
-    page.screenshot(path=artifacts / "cited-paragraph-laptop.png")
+    page_checks.screenshot(page, artifacts / "cited-paragraph-laptop.png")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(page.url)  # the fragment (#p11) again, at the phone's width
-    page.screenshot(path=artifacts / "cited-paragraph-phone.png")
+    page_checks.screenshot(page, artifacts / "cited-paragraph-phone.png")
     _axe_clean(page)

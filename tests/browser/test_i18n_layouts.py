@@ -14,6 +14,7 @@ from sqlalchemy import select
 from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import Bank
+from tests.browser import page_checks
 from tests.conftest import AuthActions
 from tests.quiz_actions import QuizActions
 
@@ -37,7 +38,9 @@ def look(page: Page, artifacts: Path, language: str, name: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} in {language} scrolls sideways at {width}px"
-        page.screenshot(path=str(artifacts / f"i18n-{language}-{name}-{width}.png"), full_page=True)
+        page_checks.screenshot(
+            page, artifacts / f"i18n-{language}-{name}-{width}.png", full_page=True
+        )
 
 
 @pytest.mark.parametrize("language", ["zh", "ru"])

@@ -61,7 +61,7 @@ def test_the_autosave_status_and_navigator_are_in_the_page_language(
     status = page.locator("[data-save-status]")
     expect(status).to_have_text(re.compile(saved))
     expect(page.get_by_role("link", name=label, exact=True)).to_be_visible()
-    page.screenshot(path=str(artifacts / f"i18n-pure-autosave-{language}.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / f"i18n-pure-autosave-{language}.png", full_page=True)
     assert "Saved" not in status.inner_text()
     page.context.close()
 
@@ -99,5 +99,5 @@ def test_the_problems_page_in_chinese_shows_each_problem_at_its_line(
     )
     result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
-    page.screenshot(path=str(artifacts / "i18n-pure-problems-zh.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "i18n-pure-problems-zh.png", full_page=True)
     page.context.close()

@@ -12,6 +12,7 @@ from flask import Flask
 from playwright.sync_api import FrameLocator, Page, expect
 
 from quizapp.accounts import create_user
+from tests.browser import page_checks
 from tests.browser.conftest import LiveServer
 from tests.lti import fixtures
 from tests.lti.platform import INSTRUCTOR, Launch, TestPlatform
@@ -56,7 +57,7 @@ def test_a_student_launched_from_the_lms_takes_the_quiz_and_the_grade_reaches_it
 
     expect(page).to_have_url(live_server.url(f"/quizzes/{registered}"))
     expect(page.get_by_role("heading", level=1)).to_have_text("All questions")
-    page.screenshot(path=str(artifacts / "lti-launched-quiz.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "lti-launched-quiz.png", full_page=True)
     take_quiz(page)
     assert graded(lms) == [("student-1", 66.67, 100, "Completed", "FullyGraded")]
     assert lms.score_urls == ["/lineitems/1/lineitem/scores"]
@@ -74,7 +75,7 @@ def test_a_teacher_picks_a_quiz_in_the_page_and_the_lms_receives_the_link(
     page.get_by_label("All questions").check()
     page.get_by_role("button", name="Add this quiz to the LMS").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("is ready for the LMS")
-    page.screenshot(path=str(artifacts / "lti-deep-link-return.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "lti-deep-link-return.png", full_page=True)
     page.get_by_role("button", name="Return to the LMS").click()
 
     expect(page).to_have_url(f"{lms.url}/deep-link-return")
@@ -101,7 +102,7 @@ def test_the_lms_holds_the_tool_in_a_frame_and_another_site_may_not(
 
     framed = page.frame_locator("#tool")
     expect(framed.get_by_role("heading", level=1)).to_have_text("All questions")
-    page.screenshot(path=str(artifacts / "lti-framed-quiz.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "lti-framed-quiz.png", full_page=True)
     take_quiz(framed)
     assert graded(lms) == [("student-1", 66.67, 100, "Completed", "FullyGraded")]
 
@@ -118,7 +119,7 @@ def test_the_lms_holds_the_tool_in_a_frame_and_another_site_may_not(
         assert f'"frame-ancestors {lms.url}"' in refusal.value.text
         assert "has been blocked" in refusal.value.text
         expect(page.frame_locator("#tool").get_by_text("All questions")).to_have_count(0)
-        page.screenshot(path=str(artifacts / "lti-refused-frame.png"))
+        page_checks.screenshot(page, artifacts / "lti-refused-frame.png")
 
 
 def test_with_the_lms_down_the_submit_answers_and_the_admin_sees_the_grade_waiting(
@@ -147,5 +148,5 @@ def test_with_the_lms_down_the_submit_answers_and_the_admin_sees_the_grade_waiti
         "1 grade(s) could not be delivered yet. They are kept and sent again by "
         "flask lti send-grades (run it from cron), or by a teacher's button on the course page."
     )
-    page.screenshot(path=str(artifacts / "lti-admin-grades-waiting.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "lti-admin-grades-waiting.png", full_page=True)
     assert lms.scores == []

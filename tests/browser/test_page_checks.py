@@ -1,7 +1,8 @@
 """The page checks still find what they are there to find, now that they are cheaper (one tab
 replays every page of a test, axe is handed to the context once and asked for violations only,
 colour contrast runs on a route's first page): a low contrast on a route's first page, and a
-fault on a later page of the same test, replayed in the same tab after another page."""
+fault on a later page of the same test, replayed in the same tab after another page; and the
+screenshots, of the replays or a test's own, are taken for ``make screenshots`` only."""
 
 from __future__ import annotations
 
@@ -60,3 +61,19 @@ def test_a_fault_on_a_later_page_of_the_test_is_found(browser: Browser, tmp_path
     assert len(problems) == 1, problems
     assert problems[0].startswith("GET /page-checks/later/2 at 390 px"), problems
     assert "image-alt" in problems[0], problems
+
+
+def test_a_tests_own_screenshot_is_taken_for_make_screenshots_only(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = browser.new_page()
+    try:
+        page.set_content("<!doctype html><title>Shot</title><p>Shot</p>")
+        monkeypatch.delenv("QUIZAPP_SCREENSHOTS", raising=False)
+        page_checks.screenshot(page, tmp_path / "skipped.png", full_page=True)
+        assert not (tmp_path / "skipped.png").exists(), "make test takes no screenshot"
+        monkeypatch.setenv("QUIZAPP_SCREENSHOTS", "1")  # as `make screenshots` runs
+        page_checks.screenshot(page, tmp_path / "taken.png", full_page=True)
+        assert (tmp_path / "taken.png").read_bytes().startswith(b"\x89PNG")
+    finally:
+        page.close()

@@ -31,4 +31,4 @@ def test_practice_review_keeps_the_answers_of_a_never_quiz(
     expect(page.locator(".explanation")).to_have_count(2)  # shared and open-only
     result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
-    page.screenshot(path=str(artifacts / "practice-review.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "practice-review.png", full_page=True)

@@ -33,4 +33,4 @@ def test_teacher_reads_the_demo_quiz_statistics(demo_app, live_server, page: Pag
     expect(page.locator("svg").first).to_be_visible()
     result = page_checks.run_axe(page)
     assert result.violations_count == 0, result.generate_report()
-    page.screenshot(path=str(artifacts / "quiz-statistics.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "quiz-statistics.png", full_page=True)

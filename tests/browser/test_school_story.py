@@ -70,7 +70,7 @@ def checked(page: Page, artifacts: Path, name: str) -> None:
         # Every table fits its box (as cards on a phone), but for a deliberate scroll region.
         cramped = page.evaluate(SCROLLING_TABLES)
         assert not cramped, f"{name} at {width}px: tables scroll sideways: {cramped}"
-        page.screenshot(path=str(artifacts / f"school-{name}-{width}.png"), full_page=True)
+        page_checks.screenshot(page, artifacts / f"school-{name}-{width}.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

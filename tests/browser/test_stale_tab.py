@@ -3,7 +3,6 @@ time runs out, and must not wipe what the newer tab saved."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -34,17 +33,17 @@ def test_a_stale_tab_submitting_on_time_out_loses_no_saved_answer(
     with app.app_context():
         create_user("tess", "a long password")
 
+    # The tabs count down on a clock the test moves (it runs at the real pace until then):
+    # time runs out when the test says, not 25 seconds of waiting later, and never before the
+    # newer tab has saved, however slow the machine.
+    page.context.clock.install()
     page.goto(live_server.url("/auth/login"))
     page.get_by_label("Username").fill("tess")
     page.get_by_label("Password").fill("a long password")
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("button", name="Take the quiz").click()
     page.get_by_role("button", name="Start the quiz").click()
-    # The old tab opens first, with 25 seconds left: its countdown will submit on its own.
-    with app.app_context():
-        attempt = db.session.scalar(select(Attempt))
-        attempt.deadline = now_utc() + timedelta(seconds=25)
-        db.session.commit()
+    # The old tab opens first: its countdown will submit on its own.
     old_tab = page.context.new_page()
     refusals: list[int] = []
     old_tab.on("response", lambda r: refusals.append(r.status) if r.status == 409 else None)
@@ -66,9 +65,14 @@ def test_a_stale_tab_submitting_on_time_out_loses_no_saved_answer(
         assert saved >= 2, "the newer tab saved after the old tab, before the old tab's end"
     page.goto(live_server.url("/"))  # only the old tab counts down now
 
-    # The old tab's time runs out: its submit, built on the older page with one different
-    # answer, is refused (409); the refusal page shows what is saved now and, when its own
-    # countdown ends, submits that.
+    # The old tab's time runs out (the deadline passes; the old tab's clock jumps past its
+    # countdown's end): its submit, built on the older page with one different answer, is
+    # refused (409); the refusal page shows what is saved now and, when its own countdown
+    # ends, submits that.
+    with app.app_context():
+        db.session.scalar(select(Attempt)).deadline = now_utc()
+        db.session.commit()
+    old_tab.clock.fast_forward("05:01")
     expect(old_tab.locator(".score")).to_have_text("100%", timeout=45_000)
     assert refusals == [409]
     with app.app_context():

@@ -67,7 +67,7 @@ def test_student_takes_the_demo_quiz_by_keyboard(demo_app, live_server, page: Pa
     attempt_id = opened_attempt_id(page)
     fields = QuizActions(demo_app, None).right_answers(attempt_id)  # type: ignore[arg-type]
     keyboard_answer(page, fields)
-    page.screenshot(path=str(artifacts / "quiz-page.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "quiz-page.png", full_page=True)
     page.get_by_role("button", name="Finish attempt…").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Summary of your attempt")
@@ -77,10 +77,10 @@ def test_student_takes_the_demo_quiz_by_keyboard(demo_app, live_server, page: Pa
 
     expect(page.locator(".score")).to_have_text("100%")
     assert_accessible(page)
-    page.screenshot(path=str(artifacts / "result-page.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "result-page.png", full_page=True)
 
     page.get_by_role("link", name="My history").first.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_title("My history · Quizapp")
     expect(page.get_by_role("cell", name="100%")).to_be_visible()
-    page.screenshot(path=str(artifacts / "history-page.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / "history-page.png", full_page=True)

@@ -27,7 +27,7 @@ def check(page: Page, artifacts: Path, name: str) -> None:
         assert result.violations_count == 0, f"{name} at {width}px:\n{result.generate_report()}"
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} scrolls sideways at {width}px"
-        page.screenshot(path=str(artifacts / f"teaching-{name}-{width}.png"), full_page=True)
+        page_checks.screenshot(page, artifacts / f"teaching-{name}-{width}.png", full_page=True)
 
 
 def log_in(page: Page, base: str, username: str, password: str) -> None:

@@ -42,7 +42,7 @@ def assert_accessible(page: Page, artifacts: Path, name: str, width: int) -> Non
     assert result.violations_count == 0, f"{name} at {width}px: {result.generate_report()}"
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"{name} scrolls sideways at {width}px"
-    page.screenshot(path=str(artifacts / f"{name}-{width}.png"), full_page=True)
+    page_checks.screenshot(page, artifacts / f"{name}-{width}.png", full_page=True)
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())

