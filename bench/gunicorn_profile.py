@@ -116,6 +116,10 @@ def post_worker_init(worker: Any) -> None:
         from quizapp import write_turnstile
 
         write_turnstile.HOLDER_SWITCH_SECONDS = float(os.environ["BENCH_HOLDER_SWITCH"])
+    if os.environ.get("BENCH_GIVE_WAY"):
+        from quizapp import write_turnstile
+
+        write_turnstile.GIVE_WAY_SECONDS = float(os.environ["BENCH_GIVE_WAY"])
     if os.environ.get("BENCH_GC_THRESHOLD"):
         gc.set_threshold(*map(int, os.environ["BENCH_GC_THRESHOLD"].split(",")))
     gc.callbacks.append(_recorder.on_gc)

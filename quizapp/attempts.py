@@ -22,7 +22,7 @@ from quizapp.answer_store import SlotAnswer, update_attempt, write_answers, writ
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.bank.models import TagSelector
 from quizapp.classes.rules import Applied, applied_for, applied_settings, deadline_for
-from quizapp.database import begin_write
+from quizapp.database import begin_write, give_way_to_a_writer
 from quizapp.extensions import db
 from quizapp.grade_events import announce
 from quizapp.i18n import local_datetime, reason, time_zone_label
@@ -913,6 +913,7 @@ def submit_attempt(
     a read. ``announce`` is told whether an LMS links the quiz when the load read it (a
     ``PostAttempt``), so a quiz no LMS links costs no second transaction."""
     now = now_utc()
+    give_way_to_a_writer()
     graded = _graded(attempt, responses, now)
     attempt_id, user_id, quiz_id = attempt.id, attempt.user_id, attempt.quiz_id
     linked = attempt.linked if isinstance(attempt, PostAttempt) else None

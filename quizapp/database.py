@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import select
+import sys
 from typing import Any
 
 from sqlalchemy import Engine, Executable, event
@@ -72,10 +73,14 @@ def configure_engine(
     # Here, not at the top: a PostgreSQL worker never loads sqlite3 (0.9 MB).
     import sqlite3
 
-    from quizapp.write_turnstile import TurnstileConnection, turnstile_of
+    from quizapp.write_turnstile import TurnstileConnection, give_way, turnstile_of
 
     gate = turnstile_of(engine) if turnstile else None
     if gate is not None:
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _give_way(*_: Any) -> None:
+            give_way()
 
         @event.listens_for(engine, "do_connect")
         def _queueing_connection(
@@ -329,3 +334,12 @@ def _requeue(session: Session) -> None:
     in_flight = session.info.pop(_IN_FLIGHT, None)
     if in_flight:
         session.info[_PENDING] = {**in_flight, **session.info.get(_PENDING, {})}
+
+
+def give_way_to_a_writer() -> None:
+    """Before a stretch of work of its own (grading a submit), a thread lets another thread of
+    this worker that holds SQLite's write turn finish first (``write_turnstile.give_way``);
+    nothing to do on PostgreSQL, or where no SQLite file was opened."""
+    turnstile = sys.modules.get("quizapp.write_turnstile")
+    if turnstile is not None:
+        turnstile.give_way()

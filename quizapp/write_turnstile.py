@@ -48,6 +48,30 @@ noise, and 0.2 ms lengthened the lock's time a turn (docs/performance.md, "Sessi
 perf-submit5"); ``bench/submit_bench.py --configs readme holder-1ms holder-0.5ms`` measures
 it again."""
 
+GIVE_WAY_SECONDS = 0.05
+"""How long, at most, a thread of this process waits at ``give_way`` while another thread of
+it holds a turn (0: it never waits)."""
+
+_no_turn_held = threading.Event()
+_no_turn_held.set()
+_holder = [0]
+"""Whether no thread of this process holds a turn (set), and which one does (its ident)."""
+
+
+def give_way() -> None:
+    """Wait, briefly, while another thread of this process holds the write turn.
+
+    Why: the lock is the one thing every writer of every worker waits for, and its holder
+    shares its worker's GIL with the other threads: they take it at every statement the
+    holder sends (pysqlite lets go of it around each step) and through its commit, so a write
+    of 2-4 ms of work held the lock 8-10 ms a turn with four threads (docs/performance.md,
+    session 10). Threads that are about to start work of their own (a statement, grading a
+    submit) wait here until the turn ends, so the holder runs nearly alone and the next
+    writer gets the lock sooner; the wait is bounded (``GIVE_WAY_SECONDS``) and the holder
+    itself never waits."""
+    if GIVE_WAY_SECONDS > 0 and not _no_turn_held.is_set() and _holder[0] != threading.get_ident():
+        _no_turn_held.wait(GIVE_WAY_SECONDS)
+
 
 class WriteTurnstile:
     """One database file's turnstile in this process (one per file: see ``for_database``)."""
@@ -101,6 +125,8 @@ class WriteTurnstile:
         if HOLDER_SWITCH_SECONDS > 0:
             self._switch_seconds = sys.getswitchinterval()
             sys.setswitchinterval(HOLDER_SWITCH_SECONDS)
+        _holder[0] = threading.get_ident()
+        _no_turn_held.clear()
         self._turn_began = now = time.monotonic()
         waited = now - began
         if waited > POLL_SECONDS:
@@ -116,6 +142,8 @@ class WriteTurnstile:
             self._switch_seconds = 0.0
         self.turns += 1
         self.held_seconds += time.monotonic() - self._turn_began
+        _holder[0] = 0
+        _no_turn_held.set()
         try:
             fcntl.flock(fd, fcntl.LOCK_UN)  # even if a fork meanwhile copied the descriptor
             os.close(fd)
@@ -218,6 +246,8 @@ def for_database(database: str) -> WriteTurnstile:
 def _forget_in_child() -> None:
     global _REGISTRY_LOCK
     _REGISTRY_LOCK = threading.Lock()
+    _holder[0] = 0  # the child's one thread holds no turn: none of its statements waits
+    _no_turn_held.set()
     for turnstile in list(_TURNSTILES.values()):
         turnstile._after_fork()
 
