@@ -64,8 +64,9 @@ def give_way() -> None:
     Why: the lock is the one thing every writer of every worker waits for, and its holder
     shares its worker's GIL with the other threads: they take it at every statement the
     holder sends (pysqlite lets go of it around each step) and through its commit, so a write
-    of 2-4 ms of work held the lock 8-10 ms a turn with four threads (docs/performance.md,
-    session 10). Threads that are about to start work of their own (a statement, grading a
+    of about 4 ms alone held the lock 6-10 ms a turn among four threads; waiting here, 15-27%
+    less, and the burst's submits sooner (docs/performance.md, "Session 10: the lead's runs").
+    Threads that are about to start work of their own (a statement, grading a
     submit) wait here until the turn ends, so the holder runs nearly alone and the next
     writer gets the lock sooner; the wait is bounded (``GIVE_WAY_SECONDS``) and the holder
     itself never waits."""
