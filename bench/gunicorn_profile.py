@@ -112,10 +112,6 @@ def post_worker_init(worker: Any) -> None:
         import sys
 
         sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))
-    if os.environ.get("BENCH_HOLDER_SWITCH"):
-        from quizapp import write_turnstile
-
-        write_turnstile.HOLDER_SWITCH_SECONDS = float(os.environ["BENCH_HOLDER_SWITCH"])
     if os.environ.get("BENCH_GIVE_WAY"):
         from quizapp import write_turnstile
 

@@ -53,10 +53,6 @@ CONFIGS: dict[str, tuple[int, int, dict[str, str], tuple[str, ...]]] = {
     "readme": (2, 4, {}, ()),
     "no-turnstile": (2, 4, {"QUIZAPP_SQLITE_WRITE_TURNSTILE": "false"}, ()),
     "switch-1ms": (2, 4, {"BENCH_SWITCH_INTERVAL": "0.001"}, ()),
-    # the switch interval while a worker holds the write turnstile (readme: left at 5 ms)
-    "holder-1ms": (2, 4, {"BENCH_HOLDER_SWITCH": "0.001"}, ()),
-    "holder-0.5ms": (2, 4, {"BENCH_HOLDER_SWITCH": "0.0005"}, ()),
-    "holder-0.2ms": (2, 4, {"BENCH_HOLDER_SWITCH": "0.0002"}, ()),
     # threads that wait while another thread of their worker holds the turn (readme: 50 ms)
     "no-give-way": (2, 4, {"BENCH_GIVE_WAY": "0"}, ()),
     "no-freeze": (2, 4, {"BENCH_NO_DEPLOY_HOOKS": "1"}, ()),

@@ -23,7 +23,6 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
-import sys
 import threading
 import time
 import weakref
@@ -34,19 +33,6 @@ from sqlalchemy import Engine
 POLL_SECONDS = 0.0005
 """How often the thread at the head of a worker's queue retries another worker's ``flock``
 (which has no timeout of its own): half a millisecond, against a write of a few."""
-
-HOLDER_SWITCH_SECONDS = 0.0
-"""The interpreter's switch interval while a thread of this process holds the turn (the one
-it found, 5 ms by default, is put back when the turn ends); 0, the default, leaves it alone.
-
-Why one might: the holder lets go of the GIL at every statement and through the commit's
-fsync, and its worker's other threads (parsing and grading the next submits, rendering pages)
-take it; to get it back the holder waits a whole switch interval, often several, while every
-other writer of every worker waits for the lock. Off by default: on the shared, busy machine
-of session 10 neither 1 ms nor 0.5 ms shortened the lock's time a turn or the burst beyond the
-noise, and 0.2 ms lengthened the lock's time a turn (docs/performance.md, "Session 10:
-perf-submit5"); ``bench/submit_bench.py --configs readme holder-1ms holder-0.5ms`` measures
-it again."""
 
 GIVE_WAY_SECONDS = 0.05
 """How long, at most, a thread of this process waits at ``give_way`` while another thread of
@@ -66,10 +52,11 @@ def give_way() -> None:
     holder sends (pysqlite lets go of it around each step) and through its commit, so a write
     of about 4 ms alone held the lock 6-10 ms a turn among four threads; waiting here, 15-27%
     less, and the burst's submits sooner (docs/performance.md, "Session 10: the lead's runs").
-    Threads that are about to start work of their own (a statement, grading a
-    submit) wait here until the turn ends, so the holder runs nearly alone and the next
-    writer gets the lock sooner; the wait is bounded (``GIVE_WAY_SECONDS``) and the holder
-    itself never waits."""
+    Threads that are about to start work of their own (a statement, grading a submit) wait
+    here until the turn ends, so the holder runs nearly alone and the next writer gets the
+    lock sooner; the wait is bounded (``GIVE_WAY_SECONDS``) and the holder itself never waits.
+    A shorter switch interval while the turn is held was measured too and did not help: it
+    hands the GIL round sooner, not more of it to the holder."""
     if GIVE_WAY_SECONDS > 0 and not _no_turn_held.is_set() and _holder[0] != threading.get_ident():
         _no_turn_held.wait(GIVE_WAY_SECONDS)
 
@@ -92,8 +79,6 @@ class WriteTurnstile:
         self.held_seconds = 0.0
         """Turns had, and their time from the turn to its end (the lock's busy time)."""
         self._turn_began = 0.0
-        self._switch_seconds = 0.0
-        """The switch interval to put back when the turn ends (0: none was changed)."""
 
     def enter(self, timeout: float) -> float | None:
         """Wait at most ``timeout`` seconds for the turn; the seconds waited, or None when the
@@ -123,9 +108,6 @@ class WriteTurnstile:
                     return None
                 time.sleep(POLL_SECONDS)
         self._fd = fd
-        if HOLDER_SWITCH_SECONDS > 0:
-            self._switch_seconds = sys.getswitchinterval()
-            sys.setswitchinterval(HOLDER_SWITCH_SECONDS)
         _holder[0] = threading.get_ident()
         _no_turn_held.clear()
         self._turn_began = now = time.monotonic()
@@ -138,9 +120,6 @@ class WriteTurnstile:
     def leave(self) -> None:
         """End the turn: the next worker, then the next thread of this one, may go."""
         fd, self._fd = self._fd, -1
-        if self._switch_seconds:
-            sys.setswitchinterval(self._switch_seconds)
-            self._switch_seconds = 0.0
         self.turns += 1
         self.held_seconds += time.monotonic() - self._turn_began
         _holder[0] = 0
@@ -155,9 +134,6 @@ class WriteTurnstile:
         # A child has one thread: a lock another thread of the parent held would never be
         # released, and the parent's descriptor is not the child's turn.
         self._threads = threading.Lock()
-        if self._switch_seconds:
-            sys.setswitchinterval(self._switch_seconds)
-            self._switch_seconds = 0.0
         if self._fd >= 0:
             os.close(self._fd)  # the child's copy; the parent still holds and releases it
         self._fd = -1
