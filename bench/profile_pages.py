@@ -31,6 +31,7 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -60,6 +61,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--paths", nargs="+", choices=PATHS, default=list(PATHS), help="the paths to time"
+    )
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        help="threads of pure-Python work running beside the requests, as a worker's other "
+        "threads render pages: each request's CPU is then its own thread's",
     )
     parser.add_argument(
         "--start-at",
@@ -138,18 +146,32 @@ def main(argv: list[str] | None = None) -> None:
             print_statements(app, makers, paths)
         time.sleep(max(0.0, args.start_at - time.time()))
         results: dict[str, list[float]] = {name: [] for name in paths}
+        turns: list[float] = []
+        turnstile = _turnstile(app)
+        clock = time.thread_time if args.busy else time.process_time
+        stop_busy = _start_busy_threads(args.busy)
         for _ in range(args.repeat):  # interleaved, so a busy minute touches every path alike
             for name in paths:
                 request = makers[name]()
-                began = time.process_time()
+                held = turnstile.held_seconds if turnstile is not None else 0.0
+                began = clock()
                 request()
-                results[name].append(1000 * (time.process_time() - began))
+                results[name].append(1000 * (clock() - began))
+                if name == "submit" and turnstile is not None:
+                    turns.append(1000 * (turnstile.held_seconds - held))
         for name in paths:
             times = results[name]
             print(
                 f"{name:8} median {statistics.median(times):6.2f} CPU-ms  "
                 f"(lowest quartile {statistics.quantiles(times, n=4)[0]:6.2f}, "
                 f"lowest {min(times):6.2f}, n={len(times)})"
+            )
+        stop_busy()
+        if turns:
+            print(
+                f"submit's write turn median {statistics.median(turns):6.2f} ms  "
+                f"(lowest quartile {statistics.quantiles(turns, n=4)[0]:6.2f}, "
+                f"lowest {min(turns):6.2f}; wall time from the turnstile to the commit's end)"
             )
         if args.profile:
             profiler = cProfile.Profile()
@@ -169,6 +191,44 @@ def main(argv: list[str] | None = None) -> None:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def _start_busy_threads(count: int) -> Callable[[], None]:
+    """Start ``count`` threads that compute in pure Python until the returned function is
+    called: they hold the GIL as a worker's other threads do while rendering a page, so that
+    each release of the GIL by a request (pysqlite lets go of it at every statement and at
+    every row of an executemany) may cost it a switch interval (5 ms) to get it back."""
+    stopping = threading.Event()
+
+    def compute() -> None:
+        total = 0
+        while not stopping.is_set():
+            for number in range(1000):
+                total += number
+
+    threads = [threading.Thread(target=compute, daemon=True) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+
+    def stop() -> None:
+        stopping.set()
+        for thread in threads:
+            thread.join()
+
+    return stop
+
+
+def _turnstile(app: Any) -> Any:
+    """The SQLite file's write turnstile (``quizapp.write_turnstile``), whose counters time
+    each write turn; None on PostgreSQL."""
+    from quizapp.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return None
+        from quizapp.write_turnstile import turnstile_of
+
+        return turnstile_of(db.engine)
 
 
 def print_statements(

@@ -6,16 +6,27 @@ statements whatever the number of questions: one INSERT of the new answers, one 
 UPDATE of the changed ones, one INSERT of the options picked, one UPDATE of the attempt. So the
 write lock (SQLite's, or a row lock on PostgreSQL) is held for milliseconds, not for a walk of
 the ORM's unit of work over every slot.
+
+The two INSERTs are single statements of all their rows (``VALUES (...), (...)``), written as
+text once per number of rows: pysqlite lets go of the GIL at every row it steps (each row of
+an executemany, each row a RETURNING sends back), and the writer holding SQLite's write lock
+then waits for its worker's other threads to hand the GIL back, up to a switch interval (5 ms)
+each time; and SQLAlchemy compiles an ``insert().values([...])`` of several rows anew at every
+execution (such a statement has no cache key), where a text is compiled once. The picks find
+their answers by slot (``answers.slot_id`` is unique), so the answers' ids need not come back
+(docs/performance.md, "Session 11"). Only row numbers are written into these texts; every value
+is a bound parameter.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import TextClause, bindparam, text, update
 
 from quizapp.extensions import db
 from quizapp.models import Answer, AnswerPick, Attempt, AttemptSlot
@@ -28,8 +39,6 @@ _SLOTS = AttemptSlot.__table__
 machinery (a tenth of a submit's CPU went to it); nothing here needs the ORM's objects, and
 the caller's objects are expired by the commit as before."""
 
-_INSERT_ANSWERS = insert(_ANSWERS).returning(_ANSWERS.c.id, _ANSWERS.c.slot_id)
-_INSERT_PICKS = insert(_PICKS)
 _UPDATE_ANSWER = update(_ANSWERS).where(_ANSWERS.c.id == bindparam("answer_id"))
 _UPDATE_ATTEMPT = update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id_"))
 _UPDATE_FLAG = update(_SLOTS).where(_SLOTS.c.id == bindparam("slot_id_"))
@@ -61,38 +70,33 @@ def write_answers(attempt_id: int, answers: Sequence[SlotAnswer]) -> None:
     """Insert the new answers and update the stored ones (with their picks, once graded)."""
     new = [answer for answer in answers if answer.stored_id is None]
     stored = [answer for answer in answers if answer.stored_id is not None]
-    ids = {answer.slot_id: answer.stored_id for answer in stored}
     if new:
-        rows = db.session.execute(
-            _INSERT_ANSWERS,
-            [
+        params: dict[str, Any] = {"attempt_id": attempt_id, "corrected": False}
+        for row, answer in enumerate(new):
+            params.update(
                 {
-                    "slot_id": answer.slot_id,
-                    "attempt_id": attempt_id,
-                    "question_version_id": answer.question_version_id,
-                    **_values(answer),
+                    f"slot_of_{row}": answer.slot_id,
+                    f"version_of_{row}": answer.question_version_id,
+                    f"response_of_{row}": answer.response,
+                    f"saved_at_of_{row}": answer.saved_at,
+                    f"fraction_of_{row}": answer.fraction,
+                    f"mark_of_{row}": answer.mark,
+                    f"state_of_{row}": answer.state,
                 }
-                for answer in new
-            ],
-        )
-        ids.update({slot_id: answer_id for answer_id, slot_id in rows})
+            )
+        db.session.execute(_insert_answers(len(new)), params)
     if stored:
         db.session.execute(
             _UPDATE_ANSWER,
             [{"answer_id": answer.stored_id, **_values(answer)} for answer in stored],
         )
-    picks = [
-        {
-            "answer_id": ids[answer.slot_id],
-            "option_key": key,
-            "attempt_id": attempt_id,
-            "question_version_id": answer.question_version_id,
-        }
-        for answer in answers
-        for key in answer.picks
-    ]
+    picks = [(answer.slot_id, key) for answer in answers for key in answer.picks]
     if picks:
-        db.session.execute(_INSERT_PICKS, picks)
+        params = {}
+        for row, (slot_id, key) in enumerate(picks):
+            params[f"slot_of_{row}"] = slot_id
+            params[f"key_of_{row}"] = key
+        db.session.execute(_insert_picks(len(picks)), params)
 
 
 def _values(answer: SlotAnswer) -> dict[str, Any]:
@@ -103,6 +107,40 @@ def _values(answer: SlotAnswer) -> dict[str, Any]:
         "mark": answer.mark,
         "state": answer.state,
     }
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_answers(rows: int) -> TextClause:
+    """``rows`` new answers of one attempt, in one statement (see the module's docstring)."""
+    values = ", ".join(
+        f"(:slot_of_{row}, :attempt_id, :version_of_{row}, :response_of_{row}, "
+        f":saved_at_of_{row}, :fraction_of_{row}, :mark_of_{row}, :state_of_{row}, :corrected)"
+        for row in range(rows)
+    )
+    columns = _ANSWERS.c
+    sql = (
+        "INSERT INTO answers (slot_id, attempt_id, question_version_id, response, saved_at, "  # noqa: S608
+        f"fraction, mark, state, corrected) VALUES {values}"
+    )
+    return text(sql).bindparams(
+        bindparam("corrected", type_=columns.corrected.type),
+        *(bindparam(f"response_of_{row}", type_=columns.response.type) for row in range(rows)),
+        *(bindparam(f"saved_at_of_{row}", type_=columns.saved_at.type) for row in range(rows)),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_picks(rows: int) -> TextClause:
+    """``rows`` options picked (a slot and an option key each), in one statement: each finds
+    its answer by its slot, and takes the answer's attempt and question version."""
+    values = ", ".join(f"(CAST(:slot_of_{row} AS INTEGER), :key_of_{row})" for row in range(rows))
+    sql = (
+        "INSERT INTO answer_picks (answer_id, option_key, attempt_id, question_version_id) "  # noqa: S608
+        f"WITH picked (slot_id, option_key) AS (VALUES {values}) "
+        "SELECT answers.id, picked.option_key, answers.attempt_id, answers.question_version_id "
+        "FROM picked JOIN answers ON answers.slot_id = picked.slot_id"
+    )
+    return text(sql)
 
 
 def update_attempt(attempt_id: int, **values: Any) -> None:

@@ -12,8 +12,9 @@ import random
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Insert, Select, bindparam, case, delete, func, select
+from sqlalchemy import Select, TextClause, bindparam, delete, func, select, text
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
@@ -56,43 +57,51 @@ _DROP = delete(_CARDS).where(
 SQLAlchemy's compiled cache each time)."""
 
 
-@functools.cache
-def _upsert(dialect: str) -> Insert:
-    """Every answered question's card moved by the answer, in one statement that reads
-    nothing first: ``INSERT ... ON CONFLICT (user_id, question_id) DO UPDATE``. A missed
-    question's row (box 1) makes its card or puts the existing one back in box 1, due at once;
-    a right one's (box ``_UNSEEN``) moves an existing card up a box, due after that box's
-    interval (``due_<box>``), or past the top box (``_RETIRED``); ``_DROP`` then deletes the
-    rows of right answers that found no card and of retired cards.
+@functools.lru_cache(maxsize=256)
+def _upsert(cards: int) -> TextClause:
+    """The cards of ``cards`` answered questions moved by their answers, in one statement
+    that reads nothing first: ``INSERT ... VALUES (...), (...) ON CONFLICT (user_id,
+    question_id) DO UPDATE``. A missed question's row (box 1) makes its card or puts the
+    existing one back in box 1, due at once; a right one's (box ``_UNSEEN``) moves an existing
+    card up a box, due after that box's interval (``due_<box>``), or past the top box
+    (``_RETIRED``); ``_DROP`` then deletes the rows of right answers that found no card and of
+    retired cards.
 
     One statement with its rows in the order of the question ids, so two submits of one
     student side by side on PostgreSQL (two tabs, two quizzes sharing questions) lock the cards
     they share in the same order: the second waits for the first, then moves the first's card
     (a card made meanwhile by the other is moved, not inserted twice). Separate statements
-    for the right and the missed answers deadlocked there. Each dialect's ``insert`` is
-    imported on first use, as a worker uses one."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(_CARDS)
-    cards, sent = _CARDS.c, statement.excluded
-    missed = sent.box == 1
-    due_type = cards.due_at.type
-    return statement.on_conflict_do_update(
-        index_elements=[cards.user_id, cards.question_id],
-        set_={
-            "box": case((missed, 1), else_=cards.box + 1),
-            "due_at": case(
-                (missed, sent.due_at),
-                *(
-                    (cards.box == box, bindparam(f"due_{box + 1}", type_=due_type))
-                    for box in range(1, TOP_BOX)
-                ),
-                else_=sent.due_at,
-            ),
-            "updated_at": sent.updated_at,
-        },
+    for the right and the missed answers deadlocked there.
+
+    Why one statement of ``cards`` rows, and not an executemany of one row: pysqlite lets go
+    of the GIL at every row it steps, and the writer holding SQLite's write lock then waits
+    for its worker's other threads to hand it back (up to a switch interval, 5 ms, each
+    time): twenty rows, twenty chances to wait with the lock held (docs/performance.md,
+    "Session 11"). The student, the time and the due dates are one parameter each, not one per
+    row. Written as text (the same SQL on SQLite and PostgreSQL), because SQLAlchemy compiles
+    an ``insert().values([...])`` of several rows anew at every execution (such a statement
+    has no cache key), and a text is compiled once per number of cards."""
+    rows = ", ".join(
+        f"(:user_id, :question_of_{row}, :box_of_{row}, :due_now, :now)" for row in range(cards)
+    )
+    moved = " ".join(
+        f"WHEN practice_cards.box = {box} THEN :due_{box + 1}" for box in range(1, TOP_BOX)
+    )
+    when = _CARDS.c.due_at.type
+    # Only row and box numbers are written into the text; every value is a bound parameter.
+    sql = (
+        "INSERT INTO practice_cards (user_id, question_id, box, due_at, updated_at) "  # noqa: S608
+        f"VALUES {rows} "
+        "ON CONFLICT (user_id, question_id) DO UPDATE SET "
+        "box = CASE WHEN excluded.box = 1 THEN 1 ELSE practice_cards.box + 1 END, "
+        f"due_at = CASE WHEN excluded.box = 1 THEN excluded.due_at {moved} "
+        "ELSE excluded.due_at END, "
+        "updated_at = excluded.updated_at"
+    )
+    return text(sql).bindparams(
+        bindparam("due_now", type_=when),
+        bindparam("now", type_=when),
+        *(bindparam(f"due_{box}", type_=when) for box in range(2, TOP_BOX + 1)),
     )
 
 
@@ -103,19 +112,12 @@ def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
     One upsert, and one DELETE when an answer was right; nothing is read under the lock."""
     if not outcomes:
         return
-    dues = {f"due_{box}": now + BOX_INTERVALS[box] for box in range(2, TOP_BOX + 1)}
-    rows = [
-        {
-            "user_id": user_id,
-            "question_id": question_id,
-            "box": _UNSEEN if outcomes[question_id] else 1,
-            "due_at": now + BOX_INTERVALS[1],
-            "updated_at": now,
-            **dues,
-        }
-        for question_id in sorted(outcomes)
-    ]
-    db.session.execute(_upsert(db.session.get_bind().dialect.name), rows)
+    params: dict[str, Any] = {"user_id": user_id, "now": now, "due_now": now + BOX_INTERVALS[1]}
+    params.update({f"due_{box}": now + BOX_INTERVALS[box] for box in range(2, TOP_BOX + 1)})
+    for row, question_id in enumerate(sorted(outcomes)):
+        params[f"question_of_{row}"] = question_id
+        params[f"box_of_{row}"] = _UNSEEN if outcomes[question_id] else 1
+    db.session.execute(_upsert(len(outcomes)), params)
     if any(outcomes.values()):
         db.session.execute(_DROP, {"user_id_": user_id})
 

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, event, select
 from quizapp import attempts as attempt_service
 from quizapp.extensions import db
 from quizapp.models import Attempt, PracticeCard, Question, Quiz, User, now_utc
-from quizapp.practice import TOP_BOX
+from quizapp.practice import BOX_INTERVALS, TOP_BOX
 from quizapp.questions import quiz_settings
 from tests import test_progress
 from tests.conftest import TEST_DATABASE_URL, csrf_token
@@ -136,7 +136,9 @@ def test_a_right_answer_in_the_top_box_retires_the_card(bank_app, client, auth, 
     for box in range(2, TOP_BOX + 1):
         make_due(bank_app, "ada")
         practise(quiz, {"t2": True})
-        assert cards(bank_app, "ada")["t2"][0] == box
+        # Moved up a box, due after that box's interval (1, 3, 7 and 21 days).
+        hours = BOX_INTERVALS[box].total_seconds() / 3600
+        assert cards(bank_app, "ada")["t2"] == (box, hours)
     make_due(bank_app, "ada")
     practise(quiz, {"t2": True})
     assert cards(bank_app, "ada") == {}

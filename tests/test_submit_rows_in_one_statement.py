@@ -1,0 +1,77 @@
+"""A submit writes each table's rows in one statement, not an executemany of one row each
+(issue 10; docs/performance.md, "Session 11"): pysqlite lets go of the GIL at every row it
+steps, and the writer holding SQLite's write lock then waits for the other threads of its
+worker to hand it back, so each row was one more chance to hold the lock longer. The rows
+still arrive whole: every answer, every option picked, every practice card."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event, func, select
+
+from quizapp.extensions import db
+from quizapp.models import Answer, AnswerPick, AttemptSlot, PracticeCard
+from tests.conftest import TEST_DATABASE_URL
+from tests.quiz_actions import QuizActions
+from tests.test_perf_submit4 import half_right, submit, writes_after_lock
+
+
+@contextmanager
+def executions(app: Flask) -> Iterator[list[tuple[str, bool]]]:
+    """Each statement the database receives while the block runs, and whether it went as an
+    executemany (SQLAlchemy's ``before_cursor_execute`` says so)."""
+    seen: list[tuple[str, bool]] = []
+
+    def record(
+        _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, many: bool
+    ) -> None:
+        seen.append((statement, many))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_submit_sends_each_tables_rows_in_one_statement(demo_app: Flask, quiz: QuizActions, auth):
+    auth.register()
+    attempt_id = quiz.start()
+    post = submit(quiz, attempt_id, half_right(quiz, attempt_id))
+    with executions(demo_app) as seen:
+        response = post()
+    assert response.status_code == 302, response.get_data(as_text=True)
+    locked = writes_after_lock([statement for statement, _ in seen])
+    written = seen[len(seen) - len(locked) :]
+    assert [statement for statement, many in written if many] == []
+    inserts = [statement.split()[2] for statement, _ in written if statement.startswith("INSERT")]
+    assert inserts == ["answers", "answer_picks", "practice_cards"]
+    assert len(locked) == (5 if TEST_DATABASE_URL else 6), locked
+
+    with demo_app.app_context():
+        slots = db.session.scalar(
+            select(func.count(AttemptSlot.id)).where(AttemptSlot.attempt_id == attempt_id)
+        )
+        answers = db.session.execute(
+            select(Answer.id, Answer.slot_id, Answer.question_version_id, Answer.state).where(
+                Answer.attempt_id == attempt_id
+            )
+        ).all()
+        picks = db.session.execute(
+            select(AnswerPick.answer_id, AnswerPick.question_version_id).where(
+                AnswerPick.attempt_id == attempt_id
+            )
+        ).all()
+        cards = db.session.scalar(select(func.count(PracticeCard.id)))
+    # Every slot answered once; each pick belongs to an answer of the attempt, with its
+    # question version; a card for each question not answered right.
+    assert slots > 3 and len(answers) == slots
+    versions = {answer_id: version for answer_id, _, version, _ in answers}
+    assert picks and all(versions[answer_id] == version for answer_id, version in picks)
+    assert cards == sum(1 for *_, state in answers if state != "right") > 0
