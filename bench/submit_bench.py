@@ -3,6 +3,7 @@
     .venv/bin/python bench/submit_bench.py                        # the settings below, 1 round
     .venv/bin/python bench/submit_bench.py --configs readme 2x2 --rounds 2
     .venv/bin/python bench/submit_bench.py --configs readme --profile   # cProfile the workers
+    .venv/bin/python bench/submit_bench.py --configs readme --baseline ../base --rounds 4
 
 It seeds the load bench's database once (``load_bench.seed_database``), prepares every submit
 it will post through one gunicorn (students logged in, attempts opened, forms filled in), then
@@ -16,7 +17,10 @@ warms it up with a few submits, and measures:
   what the in-process profile sees; the rest is the server's own work);
 - the login page for a few seconds at 16 connections (the floor of a real page), CPU-ms each.
 
-Settings run back to back in interleaved rounds, so they meet the same load. No test asserts a
+Settings run back to back in interleaved rounds, so they meet the same load. ``--baseline DIR``
+adds one more setting, ``baseline``: the README's, serving the app from another checkout (a
+``git worktree`` of the commit before a change), so that two versions of the code meet the
+same minutes of a host whose speed moves from one minute to the next. No test asserts a
 time; the figures go into docs/performance.md by hand.
 """
 
@@ -128,7 +132,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--database-url", help="a PostgreSQL database (EMPTIED first)")
     parser.add_argument("--database-workers", type=int, help="workers on PostgreSQL runs")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of the app, served as one more setting (README's) in each round",
+    )
     args = parser.parse_args(argv)
+    if args.baseline is not None:
+        tree = args.baseline.resolve()
+        if not (tree / "quizapp" / "__init__.py").is_file():
+            raise SystemExit(f"--baseline: {tree} holds no quizapp package")
+        # gunicorn puts its --chdir first on sys.path: the app is imported from there.
+        CONFIGS["baseline"] = (2, 4, {"PYTHONPATH": str(tree)}, ("--chdir", str(tree)))
+        args.configs.append("baseline")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     per_run = args.burst + args.warm
