@@ -14,7 +14,9 @@ exam, and then times, after a warm-up (caches as in a running worker):
 - ``attempt``: the 20-question attempt page;
 - ``exam``: the exam's attempt page (102 questions on one page);
 - ``submit``: posting a filled-in 20-question attempt with its submit button (each timed
-  request a fresh attempt; starting it and reading its form are not timed).
+  request a fresh attempt; starting it and reading its form are not timed);
+- ``submit-saved``: the same after a save of the whole page, as the page's autosave leaves an
+  attempt before its submit (every answer stored already; the save is not timed).
 
 Each figure is the median of the CPU time (``time.process_time``) of single requests: steadier
 than wall-clock time on a shared machine, and the same quantity the load bench reports per
@@ -40,7 +42,7 @@ from urllib.parse import urlencode
 
 from load_bench import AGENT, PASSWORD, answer_form, csrf_token, seed_database, student_name
 
-PATHS = ("login", "attempt", "exam", "submit")
+PATHS = ("login", "attempt", "exam", "submit", "submit-saved")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -106,9 +108,18 @@ def main(argv: list[str] | None = None) -> None:
         attempt_20, exam = start("bench-20"), start("exam")
         rng = random.Random(0)
 
-        def prepared_submit() -> Callable[[], object]:
+        def prepared_submit(saved_first: bool = False) -> Callable[[], object]:
             attempt_id = start("bench-s1")
             html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+            if saved_first:
+                saved = client.post(
+                    f"/attempts/{attempt_id}",
+                    data=urlencode([*answer_form(html, rng), ("save", "1")]),
+                    content_type="application/x-www-form-urlencoded",
+                )
+                if saved.status_code != 302:
+                    raise SystemExit(f"save answered {saved.status_code}")
+                html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
             body = urlencode([*answer_form(html, rng), ("submit", "1")])
 
             def post() -> object:
@@ -137,6 +148,7 @@ def main(argv: list[str] | None = None) -> None:
             "attempt": getter(f"/attempts/{attempt_20}"),
             "exam": getter(f"/attempts/{exam}"),
             "submit": prepared_submit,
+            "submit-saved": lambda: prepared_submit(saved_first=True),
         }
         paths = args.paths
         for name in paths:  # warm-up: templates compiled, questions parsed, caches full
@@ -146,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
             print_statements(app, makers, paths)
         time.sleep(max(0.0, args.start_at - time.time()))
         results: dict[str, list[float]] = {name: [] for name in paths}
-        turns: list[float] = []
+        turns: dict[str, list[float]] = {name: [] for name in paths if name.startswith("submit")}
         turnstile = _turnstile(app)
         clock = time.thread_time if args.busy else time.process_time
         stop_busy = _start_busy_threads(args.busy)
@@ -157,22 +169,23 @@ def main(argv: list[str] | None = None) -> None:
                 began = clock()
                 request()
                 results[name].append(1000 * (clock() - began))
-                if name == "submit" and turnstile is not None:
-                    turns.append(1000 * (turnstile.held_seconds - held))
+                if name in turns and turnstile is not None:
+                    turns[name].append(1000 * (turnstile.held_seconds - held))
         for name in paths:
             times = results[name]
             print(
-                f"{name:8} median {statistics.median(times):6.2f} CPU-ms  "
+                f"{name:12} median {statistics.median(times):6.2f} CPU-ms  "
                 f"(lowest quartile {statistics.quantiles(times, n=4)[0]:6.2f}, "
                 f"lowest {min(times):6.2f}, n={len(times)})"
             )
         stop_busy()
-        if turns:
-            print(
-                f"submit's write turn median {statistics.median(turns):6.2f} ms  "
-                f"(lowest quartile {statistics.quantiles(turns, n=4)[0]:6.2f}, "
-                f"lowest {min(turns):6.2f}; wall time from the turnstile to the commit's end)"
-            )
+        for name, held_ms in turns.items():
+            if held_ms:
+                print(
+                    f"{name}'s write turn median {statistics.median(held_ms):6.2f} ms  "
+                    f"(lowest quartile {statistics.quantiles(held_ms, n=4)[0]:6.2f}, "
+                    f"lowest {min(held_ms):6.2f}; wall time from the turnstile to the commit's end)"
+                )
         if args.profile:
             profiler = cProfile.Profile()
             for _ in range(max(10, args.repeat // 3)):

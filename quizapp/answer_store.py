@@ -2,20 +2,20 @@
 
 A save or a submit is worked out before the write lock is taken (reading the form, grading:
 question versions never change, so neither needs a lock), then written here in a handful of
-statements whatever the number of questions: one INSERT of the new answers, one executemany
-UPDATE of the changed ones, one INSERT of the options picked, one UPDATE of the attempt. So the
+statements whatever the number of questions: one upsert of the answers (new ones inserted,
+stored ones replaced), one INSERT of the options picked, one UPDATE of the attempt. So the
 write lock (SQLite's, or a row lock on PostgreSQL) is held for milliseconds, not for a walk of
 the ORM's unit of work over every slot.
 
-The two INSERTs are single statements of all their rows (``VALUES (...), (...)``), written as
-text once per number of rows: pysqlite lets go of the GIL at every row it steps (each row of
-an executemany, each row a RETURNING sends back), and the writer holding SQLite's write lock
-then waits for its worker's other threads to hand the GIL back, up to a switch interval (5 ms)
-each time; and SQLAlchemy compiles an ``insert().values([...])`` of several rows anew at every
-execution (such a statement has no cache key), where a text is compiled once. The picks find
-their answers by slot (``answers.slot_id`` is unique), so the answers' ids need not come back
-(docs/performance.md, "Session 11"). Only row numbers are written into these texts; every value
-is a bound parameter.
+The answers' upsert and the picks' INSERT are single statements of all their rows (``VALUES
+(...), (...)``), written as text once per number of rows: pysqlite lets go of the GIL at every
+row it steps (each row of an executemany, each row a RETURNING sends back), and the writer
+holding SQLite's write lock then waits for its worker's other threads to hand the GIL back, up
+to a switch interval (5 ms) each time; and SQLAlchemy compiles an ``insert().values([...])`` of
+several rows anew at every execution (such a statement has no cache key), where a text is
+compiled once. The picks find their answers by slot (``answers.slot_id`` is unique), so the
+answers' ids need not come back (docs/performance.md, "Session 11"). Only row numbers are
+written into these texts; every value is a bound parameter.
 """
 
 from __future__ import annotations
@@ -39,14 +39,11 @@ _SLOTS = AttemptSlot.__table__
 machinery (a tenth of a submit's CPU went to it); nothing here needs the ORM's objects, and
 the caller's objects are expired by the commit as before."""
 
-_UPDATE_ANSWER = update(_ANSWERS).where(_ANSWERS.c.id == bindparam("answer_id"))
 _UPDATE_ATTEMPT = update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id_"))
 _UPDATE_FLAG = update(_SLOTS).where(_SLOTS.c.id == bindparam("slot_id_"))
 """Built once, with bound parameters (the columns set are those named in each row's values):
 every save and submit runs them, and a statement built anew is built and hashed again for
-SQLAlchemy's compiled cache each time. The stored answers (a student's autosaved ones) are
-updated by one executemany of ``_UPDATE_ANSWER`` rather than the ORM's bulk update by primary
-key. Measured together: docs/performance.md, "Session 6"."""
+SQLAlchemy's compiled cache each time. Measured: docs/performance.md, "Session 6"."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +53,6 @@ class SlotAnswer:
     slot_id: int
     question_version_id: int
     question_id: int
-    stored_id: int | None
-    """The id of the answer already stored for the slot, or None."""
     response: dict[str, Any]
     saved_at: datetime
     fraction: float | None = None
@@ -67,12 +62,12 @@ class SlotAnswer:
 
 
 def write_answers(attempt_id: int, answers: Sequence[SlotAnswer]) -> None:
-    """Insert the new answers and update the stored ones (with their picks, once graded)."""
-    new = [answer for answer in answers if answer.stored_id is None]
-    stored = [answer for answer in answers if answer.stored_id is not None]
-    if new:
+    """Store the answers, new and already stored alike (with their picks, once graded): one
+    upsert by slot, so a submit after the page's autosaves is as short under the lock as one
+    of answers never saved."""
+    if answers:
         params: dict[str, Any] = {"attempt_id": attempt_id, "corrected": False}
-        for row, answer in enumerate(new):
+        for row, answer in enumerate(answers):
             params.update(
                 {
                     f"slot_of_{row}": answer.slot_id,
@@ -84,12 +79,7 @@ def write_answers(attempt_id: int, answers: Sequence[SlotAnswer]) -> None:
                     f"state_of_{row}": answer.state,
                 }
             )
-        db.session.execute(_insert_answers(len(new)), params)
-    if stored:
-        db.session.execute(
-            _UPDATE_ANSWER,
-            [{"answer_id": answer.stored_id, **_values(answer)} for answer in stored],
-        )
+        db.session.execute(_upsert_answers(len(answers)), params)
     picks = [(answer.slot_id, key) for answer in answers for key in answer.picks]
     if picks:
         params = {}
@@ -99,19 +89,11 @@ def write_answers(attempt_id: int, answers: Sequence[SlotAnswer]) -> None:
         db.session.execute(_insert_picks(len(picks)), params)
 
 
-def _values(answer: SlotAnswer) -> dict[str, Any]:
-    return {
-        "response": answer.response,
-        "saved_at": answer.saved_at,
-        "fraction": answer.fraction,
-        "mark": answer.mark,
-        "state": answer.state,
-    }
-
-
 @functools.lru_cache(maxsize=256)
-def _insert_answers(rows: int) -> TextClause:
-    """``rows`` new answers of one attempt, in one statement (see the module's docstring)."""
+def _upsert_answers(rows: int) -> TextClause:
+    """``rows`` answers of one attempt, in one statement (see the module's docstring): a slot
+    with an answer stored already (``answers.slot_id`` is unique) has it replaced, response,
+    time and grade, and keeps its id (its picks refer to it) and its ``corrected`` mark."""
     values = ", ".join(
         f"(:slot_of_{row}, :attempt_id, :version_of_{row}, :response_of_{row}, "
         f":saved_at_of_{row}, :fraction_of_{row}, :mark_of_{row}, :state_of_{row}, :corrected)"
@@ -120,7 +102,10 @@ def _insert_answers(rows: int) -> TextClause:
     columns = _ANSWERS.c
     sql = (
         "INSERT INTO answers (slot_id, attempt_id, question_version_id, response, saved_at, "  # noqa: S608
-        f"fraction, mark, state, corrected) VALUES {values}"
+        f"fraction, mark, state, corrected) VALUES {values} "
+        "ON CONFLICT (slot_id) DO UPDATE SET response = excluded.response, "
+        "saved_at = excluded.saved_at, fraction = excluded.fraction, mark = excluded.mark, "
+        "state = excluded.state"
     )
     return text(sql).bindparams(
         bindparam("corrected", type_=columns.corrected.type),

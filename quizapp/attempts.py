@@ -1002,7 +1002,6 @@ def _slot_answer(
         slot_id=slot.id,
         question_version_id=slot.question_version_id,
         question_id=slot.question_version.question_id,
-        stored_id=stored.id if stored is not None else None,
         response=response,
         saved_at=stored.saved_at if unchanged and stored is not None else now,
         **grade,

@@ -75,3 +75,56 @@ def test_a_submit_sends_each_tables_rows_in_one_statement(demo_app: Flask, quiz:
     versions = {answer_id: version for answer_id, _, version, _ in answers}
     assert picks and all(versions[answer_id] == version for answer_id, version in picks)
     assert cards == sum(1 for *_, state in answers if state != "right") > 0
+
+
+def test_a_submit_after_autosaves_replaces_the_saved_answers_in_the_same_one_statement(
+    demo_app: Flask, quiz: QuizActions, auth
+):
+    """The page autosaves before the student submits, so the answers are stored already when
+    the submit grades them: they are replaced (response and grade) by one upsert (the old code
+    updated them by an executemany, a row at a time under the lock), keep their ids, and every
+    slot still has one answer."""
+    auth.register()
+    attempt_id = quiz.start()
+    fields = half_right(quiz, attempt_id)
+    saved = quiz.client.post(
+        f"/attempts/{attempt_id}",
+        data={
+            "csrf_token": quiz.token,
+            "sequence": str(quiz.sequence(attempt_id)),
+            "save": "1",
+        },
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    with demo_app.app_context():
+        saved_ids = dict(
+            db.session.execute(
+                select(Answer.slot_id, Answer.id).where(Answer.attempt_id == attempt_id)
+            ).all()
+        )
+    assert saved_ids, "the save stored no answer"
+
+    post = submit(quiz, attempt_id, fields)
+    with executions(demo_app) as seen:
+        response = post()
+    assert response.status_code == 302, response.get_data(as_text=True)
+    locked = writes_after_lock([statement for statement, _ in seen])
+    written = seen[len(seen) - len(locked) :]
+    assert [statement for statement, many in written if many] == []
+    inserts = [statement.split()[2] for statement, _ in written if statement.startswith("INSERT")]
+    assert inserts == ["answers", "answer_picks", "practice_cards"]
+
+    with demo_app.app_context():
+        slots = db.session.scalar(
+            select(func.count(AttemptSlot.id)).where(AttemptSlot.attempt_id == attempt_id)
+        )
+        answers = db.session.execute(
+            select(Answer.slot_id, Answer.id, Answer.state, Answer.mark).where(
+                Answer.attempt_id == attempt_id
+            )
+        ).all()
+    assert len(answers) == slots == len(saved_ids)
+    assert {slot_id: answer_id for slot_id, answer_id, *_ in answers} == saved_ids
+    assert all(state is not None and mark is not None for *_, state, mark in answers)
+    answered = {name.partition("-")[0] for name in fields}
+    assert sum(1 for *_, state, _ in answers if state == "right") == len(answered) > 0
