@@ -507,12 +507,28 @@ class Browser:
             raise SystemExit(f"starting quiz {quiz_id} failed: {status} {location}")
         return int(match.group(1))
 
-    def submit_body(self, attempt_id: int, rng: random.Random) -> str:
-        """The attempt page's form, filled as a student might, with the submit button."""
+    def submit_body(self, attempt_id: int, rng: random.Random, saved: bool = False) -> str:
+        """The attempt page's form, filled as a student might, with the submit button; with
+        ``saved``, the same answers are saved first, as the page's autosave leaves them before
+        the student submits (every answer stored: the submit replaces them)."""
         status, _, page = self.request("GET", f"/attempts/{attempt_id}")
         if status != 200:
             raise SystemExit(f"attempt page {attempt_id} answered {status}")
-        return urlencode([*answer_form(page, rng), ("submit", "1")])
+        answers = answer_form(page, rng)
+        if saved:
+            status, location, _ = self.request(
+                "POST", f"/attempts/{attempt_id}", urlencode([*answers, ("save", "1")])
+            )
+            if status != 302:
+                raise SystemExit(f"saving attempt {attempt_id} failed: {status} {location}")
+            # The save moved the attempt's sequence on: the submit carries the page's new
+            # hidden fields (as the autosave's answer updates them) and the same answers.
+            before, after = _FormReader(), _FormReader()
+            before.feed(page)
+            after.feed(self.request("GET", f"/attempts/{attempt_id}")[2])
+            hidden = {name for name, _ in before.hidden}
+            answers = after.hidden + [pair for pair in answers if pair[0] not in hidden]
+        return urlencode([*answers, ("submit", "1")])
 
 
 def csrf_token(html: str) -> str:
@@ -600,7 +616,7 @@ class Student:
     """Prepared submits: (attempt id, form body)."""
 
 
-def prepare_student(base: str, site: Site, n: int, submits: int) -> Student:
+def prepare_student(base: str, site: Site, n: int, submits: int, saved: bool = False) -> Student:
     """Log in; take and submit one Overview attempt (history for the quiz list); open an
     attempt at the 20-question quiz and at the exam (left open: the pages measured); and open
     ``submits`` attempts whose filled-in forms the submit rounds will post."""
@@ -618,23 +634,25 @@ def prepare_student(base: str, site: Site, n: int, submits: int) -> Student:
     student.exam = browser.start(site.quiz_ids["exam"])
     for key in SUBMIT_QUIZZES[:submits]:
         attempt_id = browser.start(site.quiz_ids[key])
-        student.submits.append((attempt_id, browser.submit_body(attempt_id, rng)))
+        student.submits.append((attempt_id, browser.submit_body(attempt_id, rng, saved)))
     student.cookie = browser.cookie_header()
     return student
 
 
-def prepare_burst_student(base: str, site: Site, n: int) -> tuple[str, str, str]:
+def prepare_burst_student(
+    base: str, site: Site, n: int, saved: bool = False
+) -> tuple[str, str, str]:
     """Log a burst student in and open one attempt; its submit, ready to post."""
     browser = Browser(base)
     browser.login(burst_name(n))
     attempt_id = browser.start(site.quiz_ids[BURST_QUIZ])
-    body = browser.submit_body(attempt_id, random.Random(10_000 + n))
+    body = browser.submit_body(attempt_id, random.Random(10_000 + n), saved)
     return f"/attempts/{attempt_id}", browser.cookie_header(), body
 
 
-def prepare_burst(base: str, site: Site, count: int) -> Target:
+def prepare_burst(base: str, site: Site, count: int, saved: bool = False) -> Target:
     with ThreadPoolExecutor(max_workers=8) as pool:
-        futures = [pool.submit(prepare_burst_student, base, site, n) for n in range(count)]
+        futures = [pool.submit(prepare_burst_student, base, site, n, saved) for n in range(count)]
         prepared = [future.result() for future in futures]
     return Target(
         "burst",
@@ -644,9 +662,13 @@ def prepare_burst(base: str, site: Site, count: int) -> Target:
     )
 
 
-def prepare_class(base: str, site: Site, students: int, submits: int) -> list[Student]:
+def prepare_class(
+    base: str, site: Site, students: int, submits: int, saved: bool = False
+) -> list[Student]:
     with ThreadPoolExecutor(max_workers=8) as pool:
-        futures = [pool.submit(prepare_student, base, site, n, submits) for n in range(students)]
+        futures = [
+            pool.submit(prepare_student, base, site, n, submits, saved) for n in range(students)
+        ]
         return [future.result() for future in futures]
 
 
@@ -1161,6 +1183,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--output", type=Path, default=DOC, help="the file whose section is rewritten"
     )
+    parser.add_argument(
+        "--autosaved",
+        action="store_true",
+        help="save the answers of every prepared submit first, as the attempt page's autosave "
+        "leaves them (the submits and the burst then replace stored answers)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument(
         "--smoke", action="store_true", help="tiny class, one short round; wrk optional"
@@ -1230,8 +1258,14 @@ def bench(args: argparse.Namespace) -> None:
             Gunicorn("hello_app:app", env, pythonpath=BENCH, **server_args) as ceiling,
         ):
             prepared_at = time.perf_counter()
-            students = prepare_class(app_server.url, site, args.students, len(SUBMIT_QUIZZES))
-            burst = prepare_burst(app_server.url, site, args.burst) if args.burst else None
+            students = prepare_class(
+                app_server.url, site, args.students, len(SUBMIT_QUIZZES), args.autosaved
+            )
+            burst = (
+                prepare_burst(app_server.url, site, args.burst, args.autosaved)
+                if args.burst
+                else None
+            )
             prepare_seconds = time.perf_counter() - prepared_at
             statements = count_statements(site, student_name(args.students))
             gets, submits = paths_for(students, args.rounds)
@@ -1302,7 +1336,8 @@ def bench(args: argparse.Namespace) -> None:
         f"- Class: {args.students} students, each with a submitted Overview attempt and open "
         f"attempts at the 20-question quiz and the exam; {submits_per_round} prepared "
         f"submits a round (one attempt each, posted once; a round ends early when they run "
-        f"out). Prepared over HTTP in {prepare_seconds:.0f} s; the whole run took "
+        f"out{'; every answer saved first, as the autosave leaves it' if args.autosaved else ''}"
+        f"). Prepared over HTTP in {prepare_seconds:.0f} s; the whole run took "
         f"{total_seconds:.0f} s.",
         "- req/s, p50, p99 and CPU-ms/req (utime + stime of the gunicorn master and workers "
         "per request) are medians over the rounds; × ceiling and × login page are medians of "

@@ -4,6 +4,7 @@
     .venv/bin/python bench/submit_bench.py --configs readme 2x2 --rounds 2
     .venv/bin/python bench/submit_bench.py --configs readme --profile   # cProfile the workers
     .venv/bin/python bench/submit_bench.py --configs readme --baseline ../base --rounds 4
+    .venv/bin/python bench/submit_bench.py --configs readme --autosaved   # answers saved first
 
 It seeds the load bench's database once (``load_bench.seed_database``), prepares every submit
 it will post through one gunicorn (students logged in, attempts opened, forms filled in), then
@@ -16,6 +17,10 @@ warms it up with a few submits, and measures:
   the CPU-ms a submit spent inside the app's WSGI call in its own thread (``time.thread_time``:
   what the in-process profile sees; the rest is the server's own work);
 - the login page for a few seconds at 16 connections (the floor of a real page), CPU-ms each.
+
+With ``--autosaved`` each prepared attempt's answers are saved before its submit is prepared,
+as the attempt page's autosave leaves them when a class submits at the end of an exam: the
+submits then replace stored answers rather than write new ones.
 
 Settings run back to back in interleaved rounds, so they meet the same load. ``--baseline DIR``
 adds one more setting, ``baseline``: the README's, serving the app from another checkout (a
@@ -71,8 +76,11 @@ CONFIGS: dict[str, tuple[int, int, dict[str, str], tuple[str, ...]]] = {
 }
 
 
-def prepare(base: str, site: Any, users: range) -> list[tuple[str, str, str, str]]:
-    """One prepared submit per (user, quiz): the user logged in, the attempt opened."""
+def prepare(
+    base: str, site: Any, users: range, saved: bool = False
+) -> list[tuple[str, str, str, str]]:
+    """One prepared submit per (user, quiz): the user logged in, the attempt opened (and,
+    with ``saved``, its answers saved first, as the page's autosave leaves them)."""
 
     def one(n: int) -> list[tuple[str, str, str, str]]:
         browser = Browser(base)
@@ -81,7 +89,7 @@ def prepare(base: str, site: Any, users: range) -> list[tuple[str, str, str, str
         out = []
         for key in SUBMIT_QUIZZES:
             attempt_id = browser.start(site.quiz_ids[key])
-            body = browser.submit_body(attempt_id, rng)
+            body = browser.submit_body(attempt_id, rng, saved)
             out.append(("POST", f"/attempts/{attempt_id}", browser.cookie_header(), body))
         return out
 
@@ -137,6 +145,12 @@ def main(argv: list[str] | None = None) -> None:
         type=Path,
         help="another checkout of the app, served as one more setting (README's) in each round",
     )
+    parser.add_argument(
+        "--autosaved",
+        action="store_true",
+        help="save each prepared attempt's answers before its submit, as the page's autosave "
+        "does: the submits then replace stored answers",
+    )
     args = parser.parse_args(argv)
     if args.baseline is not None:
         tree = args.baseline.resolve()
@@ -155,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
         site = seed_database(workdir, 1, args.database_url, burst=users)
         began = time.perf_counter()
         with Gunicorn("quizapp:create_app()", site.env()) as server:
-            prepared = prepare(server.url, site, range(users))
+            prepared = prepare(server.url, site, range(users), args.autosaved)
         print(
             f"prepared {len(prepared)} submits in {time.perf_counter() - began:.0f} s",
             file=sys.stderr,
