@@ -10,7 +10,7 @@ import re
 import shutil
 import types
 import weakref
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -372,13 +372,22 @@ def sql_statements(app: Flask) -> Iterator[list[str]]:
     def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
         seen.append(statement)
 
+    with statement_listener(app, record):
+        yield seen
+
+
+@contextmanager
+def statement_listener(app: Flask, listener: Callable[..., None]) -> Iterator[None]:
+    """``listener`` called before each statement the app's engine sends while the block runs
+    (SQLAlchemy's ``before_cursor_execute``: connection, cursor, statement, parameters,
+    context, executemany)."""
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "before_cursor_execute", listener)
     try:
-        yield seen
+        yield
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        event.remove(engine, "before_cursor_execute", listener)
 
 
 def csrf_token(html: str) -> str:

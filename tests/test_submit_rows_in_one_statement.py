@@ -11,11 +11,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Answer, AnswerPick, AttemptSlot, PracticeCard
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, statement_listener
 from tests.quiz_actions import QuizActions
 from tests.test_perf_submit4 import half_right, submit, writes_after_lock
 
@@ -31,13 +31,20 @@ def executions(app: Flask) -> Iterator[list[tuple[str, bool]]]:
     ) -> None:
         seen.append((statement, many))
 
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statement_listener(app, record):
         yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+
+
+def assert_each_tables_rows_in_one_statement(seen: list[tuple[str, bool]]) -> list[str]:
+    """Check the statements sent under the write lock: no executemany, and one INSERT for
+    each of the answers, the options picked and the practice cards, in that order. Returns
+    the statements sent under the lock."""
+    locked = writes_after_lock([statement for statement, _ in seen])
+    written = seen[len(seen) - len(locked) :]
+    assert [statement for statement, many in written if many] == []
+    inserts = [statement.split()[2] for statement, _ in written if statement.startswith("INSERT")]
+    assert inserts == ["answers", "answer_picks", "practice_cards"]
+    return locked
 
 
 def test_a_submit_sends_each_tables_rows_in_one_statement(demo_app: Flask, quiz: QuizActions, auth):
@@ -47,11 +54,7 @@ def test_a_submit_sends_each_tables_rows_in_one_statement(demo_app: Flask, quiz:
     with executions(demo_app) as seen:
         response = post()
     assert response.status_code == 302, response.get_data(as_text=True)
-    locked = writes_after_lock([statement for statement, _ in seen])
-    written = seen[len(seen) - len(locked) :]
-    assert [statement for statement, many in written if many] == []
-    inserts = [statement.split()[2] for statement, _ in written if statement.startswith("INSERT")]
-    assert inserts == ["answers", "answer_picks", "practice_cards"]
+    locked = assert_each_tables_rows_in_one_statement(seen)
     assert len(locked) == (5 if TEST_DATABASE_URL else 6), locked
 
     with demo_app.app_context():
@@ -108,11 +111,7 @@ def test_a_submit_after_autosaves_replaces_the_saved_answers_in_the_same_one_sta
     with executions(demo_app) as seen:
         response = post()
     assert response.status_code == 302, response.get_data(as_text=True)
-    locked = writes_after_lock([statement for statement, _ in seen])
-    written = seen[len(seen) - len(locked) :]
-    assert [statement for statement, many in written if many] == []
-    inserts = [statement.split()[2] for statement, _ in written if statement.startswith("INSERT")]
-    assert inserts == ["answers", "answer_picks", "practice_cards"]
+    assert_each_tables_rows_in_one_statement(seen)
 
     with demo_app.app_context():
         slots = db.session.scalar(
