@@ -587,9 +587,9 @@ class PostVersion:
 @dataclass(frozen=True, slots=True)
 class PostAnswer:
     """A slot's saved answer as a save or a submit needs it (``slot.answer`` on an ``Answer``):
-    which row to update, and when its response was saved."""
+    its response, and when it was saved (kept if the response is sent again unchanged). The
+    write finds the stored row by its slot (``answer_store.write_answers``' upsert)."""
 
-    id: int
     response: dict[str, Any]
     saved_at: datetime
 
@@ -665,7 +665,7 @@ def _post_slot(
         max_mark=max_mark,
         flagged=bool(flagged),
         language=language,
-        answer=PostAnswer(answer_id, response, saved_at) if answer_id is not None else None,
+        answer=PostAnswer(response, saved_at) if answer_id is not None else None,
     )
 
 
