@@ -106,6 +106,13 @@ _recorder = _Recorder()
 
 
 def post_worker_init(worker: Any) -> None:
+    expected = os.environ.get("BENCH_EXPECT_APP_IN")
+    if expected:
+        import quizapp
+
+        served = Path(quizapp.__file__).resolve()
+        if not served.is_relative_to(Path(expected).resolve()):
+            raise SystemExit(f"this worker serves {served}, not the app in {expected}")
     if not os.environ.get("BENCH_NO_DEPLOY_HOOKS"):
         _deployed_post_worker_init(worker)
     if os.environ.get("BENCH_SWITCH_INTERVAL"):

@@ -337,6 +337,7 @@ class Gunicorn:
         threads: int = 4,
         extra: Sequence[str] = (),
         pythonpath: Path | None = None,
+        cwd: Path = REPO,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -358,11 +359,14 @@ class Gunicorn:
             command += ["--pythonpath", str(pythonpath)]
         command.append(app)
         self.command = command
+        self.cwd = cwd
+        """Where gunicorn starts: its config file imports ``quizapp`` from there (the
+        current directory comes first on its ``sys.path``), before any ``--chdir``."""
         self.env = env
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Gunicorn:
-        self.process = subprocess.Popen(self.command, env=self.env, cwd=REPO)
+        self.process = subprocess.Popen(self.command, env=self.env, cwd=self.cwd)
         # Generous: on a shared machine under load, four workers importing the app take a while.
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

@@ -47,6 +47,7 @@ from load_bench import (
     BENCH,
     BURST_SECONDS,
     KEEP_ALIVE,
+    REPO,
     SUBMIT_QUIZZES,
     Browser,
     Gunicorn,
@@ -156,8 +157,14 @@ def main(argv: list[str] | None = None) -> None:
         tree = args.baseline.resolve()
         if not (tree / "quizapp" / "__init__.py").is_file():
             raise SystemExit(f"--baseline: {tree} holds no quizapp package")
-        # gunicorn puts its --chdir first on sys.path: the app is imported from there.
-        CONFIGS["baseline"] = (2, 4, {"PYTHONPATH": str(tree)}, ("--chdir", str(tree)))
+        # gunicorn starts in the tree (its config file imports quizapp from the current
+        # directory, before --chdir applies), and the workers check that they serve it.
+        CONFIGS["baseline"] = (
+            2,
+            4,
+            {"PYTHONPATH": str(tree), "BENCH_EXPECT_APP_IN": str(tree)},
+            ("--chdir", str(tree)),
+        )
         args.configs.append("baseline")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -202,6 +209,7 @@ def main(argv: list[str] | None = None) -> None:
                         str(KEEP_ALIVE),
                         *options,
                     ),
+                    cwd=Path(extra_env.get("BENCH_EXPECT_APP_IN", REPO)),
                 )
                 with server:
                     for _ in range(2):  # every worker imports what a page needs
