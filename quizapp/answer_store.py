@@ -30,6 +30,7 @@ from sqlalchemy import TextClause, bindparam, text, update
 
 from quizapp.extensions import db
 from quizapp.models import Answer, AnswerPick, Attempt, AttemptSlot
+from quizapp.prepared_writes import ReadyStatement, ready, send
 
 _ANSWERS = Answer.__table__
 _PICKS = AnswerPick.__table__
@@ -40,7 +41,9 @@ machinery (a tenth of a submit's CPU went to it); nothing here needs the ORM's o
 the caller's objects are expired by the commit as before."""
 
 _UPDATE_ATTEMPT = update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id_"))
-_UPDATE_FLAG = update(_SLOTS).where(_SLOTS.c.id == bindparam("slot_id_"))
+_UPDATE_FLAG = (
+    update(_SLOTS).where(_SLOTS.c.id == bindparam("slot_id_")).values(flagged=bindparam("flagged"))
+)
 """Built once, with bound parameters (the columns set are those named in each row's values):
 every save and submit runs them, and a statement built anew is built and hashed again for
 SQLAlchemy's compiled cache each time. Measured: docs/performance.md, "Session 6"."""
@@ -65,6 +68,14 @@ def write_answers(attempt_id: int, answers: Sequence[SlotAnswer]) -> None:
     """Store the answers, new and already stored alike (with their picks, once graded): one
     upsert by slot, so a submit after the page's autosaves is as short under the lock as one
     of answers never saved."""
+    for statement in answer_statements(attempt_id, answers):
+        send(statement)
+
+
+def answer_statements(attempt_id: int, answers: Sequence[SlotAnswer]) -> list[ReadyStatement]:
+    """What ``write_answers`` sends, made ready without sending it (``prepared_writes``): a
+    submit makes its statements before it takes the write lock, and only sends them under it."""
+    statements = []
     if answers:
         params: dict[str, Any] = {"attempt_id": attempt_id, "corrected": False}
         for row, answer in enumerate(answers):
@@ -79,14 +90,15 @@ def write_answers(attempt_id: int, answers: Sequence[SlotAnswer]) -> None:
                     f"state_of_{row}": answer.state,
                 }
             )
-        db.session.execute(_upsert_answers(len(answers)), params)
+        statements.append(ready(_upsert_answers(len(answers)), params))
     picks = [(answer.slot_id, key) for answer in answers for key in answer.picks]
     if picks:
         params = {}
         for row, (slot_id, key) in enumerate(picks):
             params[f"slot_of_{row}"] = slot_id
             params[f"key_of_{row}"] = key
-        db.session.execute(_insert_picks(len(picks)), params)
+        statements.append(ready(_insert_picks(len(picks)), params))
+    return statements
 
 
 @functools.lru_cache(maxsize=256)
@@ -133,10 +145,10 @@ def update_attempt(attempt_id: int, **values: Any) -> None:
     db.session.execute(_UPDATE_ATTEMPT, {"attempt_id_": attempt_id, **values})
 
 
-def write_flags(flags: Mapping[int, bool]) -> None:
-    """Set the review flag of slots (by slot id) in one executemany UPDATE."""
-    if flags:
-        db.session.execute(
-            _UPDATE_FLAG,
-            [{"slot_id_": slot_id, "flagged": flagged} for slot_id, flagged in flags.items()],
-        )
+def flag_statements(flags: Mapping[int, bool]) -> list[ReadyStatement]:
+    """The review flags of slots (by slot id) set, one ready UPDATE each (a page changes a
+    few at a time; ``prepared_writes``)."""
+    return [
+        ready(_UPDATE_FLAG, {"slot_id_": slot_id, "flagged": flagged})
+        for slot_id, flagged in flags.items()
+    ]

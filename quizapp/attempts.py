@@ -6,6 +6,7 @@ An attempt is graded against the question versions it was started with.
 
 from __future__ import annotations
 
+import functools
 import random
 import secrets
 from collections.abc import Callable, Mapping, Sequence
@@ -14,11 +15,18 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, Update, bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from quizapp.answer_store import SlotAnswer, update_attempt, write_answers, write_flags
+from quizapp import write_batches
+from quizapp.answer_store import (
+    SlotAnswer,
+    answer_statements,
+    flag_statements,
+    update_attempt,
+    write_answers,
+)
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.bank.models import TagSelector
 from quizapp.classes.rules import Applied, applied_for, applied_settings, deadline_for
@@ -39,6 +47,8 @@ from quizapp.models import (
     now_utc,
 )
 from quizapp.practice import schedule as schedule_practice
+from quizapp.practice import schedule_statements
+from quizapp.prepared_writes import ReadyStatement, ready
 from quizapp.qtypes import InvalidResponse, QuestionBase
 from quizapp.qtypes.languages import LanguageChooser, chosen_language
 from quizapp.questions import (
@@ -778,11 +788,25 @@ PostgreSQL it takes the attempt's row lock, so a second submit of the attempt wa
 first and then finds it submitted."""
 
 
-def _claim(attempt: Attempt | PostAttempt, sequence: int | None, **values: Any) -> int:
-    """Take the write lock and claim the attempt for this save or submit (``values``: the
-    attempt's columns a submit sets); returns its new save count. Refuses what its rules do not
-    allow now: an attempt submitted, or found overdue (then finished with its saved answers,
-    and the student told why), or saved from another page since ``sequence`` (stale)."""
+@functools.lru_cache(maxsize=8)
+def _claim_setting(columns: tuple[str, ...]) -> Update:
+    """``_CLAIM`` setting the save count and ``columns`` (a submit's marks and finish time),
+    each from the parameter of its name: one statement per set of columns, compiled once."""
+    return _CLAIM.values({name: bindparam(name) for name in ("sequence", *columns)})
+
+
+def _claim_and_write(
+    attempt: Attempt | PostAttempt,
+    sequence: int | None,
+    writes: Sequence[ReadyStatement] = (),
+    **values: Any,
+) -> int:
+    """Claim the attempt for this save or submit and write ``writes`` with the claim, in one
+    committed transaction (``write_batches``: with other saves and submits of this worker
+    ready at the same moment); ``values``: the attempt's columns a submit sets. Returns the
+    attempt's new save count. Refuses what its rules do not allow now: an attempt submitted,
+    or found overdue (then finished with its saved answers, and the student told why), or saved
+    from another page since ``sequence`` (stale)."""
     attempt_id = attempt.id
     if attempt.submitted_at is not None:
         raise AttemptFinished(_("This attempt was already submitted; nothing was changed."))
@@ -794,15 +818,15 @@ def _claim(attempt: Attempt | PostAttempt, sequence: int | None, **values: Any) 
         if finished:
             raise AttemptFinished(message)
     if sequence is not None and sequence == attempt.sequence:
-        begin_write(keep_loaded=True)
-        claimed = db.session.execute(
-            _CLAIM,
+        claim = ready(
+            _claim_setting(tuple(sorted(values))),
             {"attempt_id_": attempt_id, "sequence_": sequence, "sequence": sequence + 1, **values},
-        ).rowcount
-        if claimed:
+        )
+        if write_batches.write(claim, writes):
             return sequence + 1
-        db.session.rollback()
-    # Refused: whether someone else submitted first decides the message (read after the lock).
+    # Refused: whether someone else submitted first decides the message, read in a
+    # transaction begun after the claim (not in the snapshot the page was loaded in).
+    db.session.rollback()
     submitted_at = db.session.scalar(select(Attempt.submitted_at).where(Attempt.id == attempt_id))
     db.session.rollback()
     if submitted_at is not None:
@@ -878,11 +902,9 @@ def save_answers(
         for slot in attempt.slots
         if flags is not None and slot.position in flags and slot.flagged != flags[slot.position]
     }
-    attempt_id = attempt.id
-    new_sequence = _claim(attempt, sequence)
-    write_answers(attempt_id, changed)
-    write_flags(flag_changes)
-    db.session.commit()
+    writes = [*answer_statements(attempt.id, changed), *flag_statements(flag_changes)]
+    new_sequence = _claim_and_write(attempt, sequence, writes)
+    db.session.commit()  # a thread whose write another's transaction took ends its read
     return new_sequence
 
 
@@ -907,21 +929,25 @@ def with_page_answers(
 def submit_attempt(
     attempt: Attempt | PostAttempt, responses: Mapping[int, Mapping[str, Any]], sequence: int | None
 ) -> None:
-    """Store the last answers and grade the attempt, once: read and graded before the write
-    lock, then written in one short transaction of statements constant in the number of
-    questions (the attempt claimed, the answers, their picks, the practice cards), none of them
-    a read. ``announce`` is told whether an LMS links the quiz when the load read it (a
-    ``PostAttempt``), so a quiz no LMS links costs no second transaction."""
+    """Store the last answers and grade the attempt, once: read, graded and its statements
+    made ready (``prepared_writes``) before the write lock, then written in one short
+    transaction of statements constant in the number of questions (the attempt claimed, the
+    answers, their picks, the practice cards), none of them a read, with the other saves and
+    submits of this worker ready at the same moment (``write_batches``). ``announce`` is told
+    whether an LMS links the quiz when the load read it (a ``PostAttempt``), so a quiz no LMS
+    links costs no second transaction."""
     now = now_utc()
     give_way_to_a_writer()
     graded = _graded(attempt, responses, now)
     attempt_id, user_id, quiz_id = attempt.id, attempt.user_id, attempt.quiz_id
     linked = attempt.linked if isinstance(attempt, PostAttempt) else None
     marks = sum(answer.mark or 0.0 for answer in graded)
-    _claim(attempt, sequence, marks=marks, submitted_at=now)
-    write_answers(attempt_id, graded)
-    _schedule(user_id, graded, now)
-    db.session.commit()
+    writes = [
+        *answer_statements(attempt_id, graded),
+        *schedule_statements(user_id, _outcomes(graded), now),
+    ]
+    _claim_and_write(attempt, sequence, writes, marks=marks, submitted_at=now)
+    db.session.commit()  # a thread whose write another's transaction took ends its read
     announce(quiz_id, [user_id], linked=linked)
 
 
@@ -1045,9 +1071,12 @@ def _write_grades(
 
 def _schedule(user_id: int, graded: Sequence[SlotAnswer], at: datetime) -> None:
     """Move the practice cards of the graded questions (``practice.schedule``)."""
-    schedule_practice(
-        user_id, {answer.question_id: answer.state == "right" for answer in graded}, at
-    )
+    schedule_practice(user_id, _outcomes(graded), at)
+
+
+def _outcomes(graded: Sequence[SlotAnswer]) -> dict[int, bool]:
+    """Each graded question, and whether its answer was right (what moves its practice card)."""
+    return {answer.question_id: answer.state == "right" for answer in graded}
 
 
 def _finish_saved(attempt_id: int, now: datetime | None = None) -> bool:

@@ -311,6 +311,26 @@ def write_pending() -> None:
     db.session.commit()
 
 
+PendingWrites = list[tuple[str, tuple[Executable, dict[str, Any]]]]
+"""Writes ``take_pending`` took: each key of ``write_with_next`` with its statement and values."""
+
+
+def take_pending() -> PendingWrites:
+    """Take the small writes waiting for the session's next write transaction (see
+    ``write_with_next``), for a write that runs elsewhere (``write_batches``: another thread's
+    transaction writes them); ``put_back_pending`` if that write fails."""
+    if not db.session.registry.has():
+        return []
+    return list(db.session().info.pop(_PENDING, {}).items())
+
+
+def put_back_pending(taken: PendingWrites) -> None:
+    """Queue again writes ``take_pending`` took (newer ones queued since win)."""
+    if taken:
+        session = db.session()
+        session.info[_PENDING] = {**dict(taken), **session.info.get(_PENDING, {})}
+
+
 @event.listens_for(Session, "before_commit")
 def _run_pending(session: Session) -> None:
     pending = session.info.get(_PENDING)

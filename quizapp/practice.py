@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, TextClause, bindparam, delete, func, select, text
+from sqlalchemy import Select, TextClause, bindparam, func, select, text
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
@@ -28,6 +28,7 @@ from quizapp.models import (
     User,
     now_utc,
 )
+from quizapp.prepared_writes import ReadyStatement, ready, send
 from quizapp.qtypes.languages import LanguageChooser, chosen_language
 from quizapp.questions import question_from_version
 
@@ -50,11 +51,11 @@ a box), or, for a question with no card, inserted and deleted by ``_DROP`` in th
 transaction (a right answer makes no card)."""
 _RETIRED = TOP_BOX + 1
 """Where a right answer moves a card from the top box: deleted by ``_DROP`` (retired)."""
-_DROP = delete(_CARDS).where(
-    _CARDS.c.user_id == bindparam("user_id_"), _CARDS.c.box.in_([_UNSEEN, _RETIRED])
+_DROP = text(
+    f"DELETE FROM practice_cards WHERE user_id = :user_id AND box IN ({_UNSEEN}, {_RETIRED})"  # noqa: S608
 )
-"""Built once, like the upsert (a statement built anew is built and hashed again for
-SQLAlchemy's compiled cache each time)."""
+"""Built once, like the upsert, and compiled once (``prepared_writes``); only constants are
+written into the text."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -110,16 +111,26 @@ def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
     to right or not): a wrong answer puts the card in box 1 (made if need be), due at once; a
     right one moves an existing card up a box, or retires it from the top box, and makes none.
     One upsert, and one DELETE when an answer was right; nothing is read under the lock."""
+    for statement in schedule_statements(user_id, outcomes, now):
+        send(statement)
+
+
+def schedule_statements(
+    user_id: int, outcomes: Mapping[int, bool], now: datetime
+) -> list[ReadyStatement]:
+    """What ``schedule`` sends, made ready without sending it (``prepared_writes``): a submit
+    makes its statements before it takes the write lock, and only sends them under it."""
     if not outcomes:
-        return
+        return []
     params: dict[str, Any] = {"user_id": user_id, "now": now, "due_now": now + BOX_INTERVALS[1]}
     params.update({f"due_{box}": now + BOX_INTERVALS[box] for box in range(2, TOP_BOX + 1)})
     for row, question_id in enumerate(sorted(outcomes)):
         params[f"question_of_{row}"] = question_id
         params[f"box_of_{row}"] = _UNSEEN if outcomes[question_id] else 1
-    db.session.execute(_upsert(len(outcomes)), params)
+    statements = [ready(_upsert(len(outcomes)), params)]
     if any(outcomes.values()):
-        db.session.execute(_DROP, {"user_id_": user_id})
+        statements.append(ready(_DROP, {"user_id": user_id}))
+    return statements
 
 
 def _live_cards(user: User) -> Select[tuple[PracticeCard]]:

@@ -1,0 +1,80 @@
+"""Writes made ready before the write lock, so that the turn under it only sends them.
+
+Why: everything a writer does while it holds the write lock (SQLite's, for the whole file)
+every other student's save and submit waits for, and in a worker of several threads each
+moment the holder spends in Python it may also spend waiting for the GIL. SQLAlchemy works
+out a statement's parameters when it runs it: it looks the statement up in its compiled
+cache, builds the parameters' dictionary, converts each value for the driver (a response to
+JSON, a time to SQLite's text), then hands both to the driver. For a submit that work came to
+about half of its turn's time apart from the commit (docs/performance.md, "Session 12").
+
+Here a statement is compiled once per database dialect (``ready``), and its values are
+converted with the dialect's own bind processors (the same functions SQLAlchemy would call,
+so the driver gets the same values) before the lock; ``send`` then runs each through
+``Connection.exec_driver_sql``, which skips compiling and converting but still goes through
+the engine, its events (the tests' statement counters see these statements) and the session's
+transaction.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Dialect, Executable
+
+from quizapp.extensions import db
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyStatement:
+    """A statement in the driver's own terms: its SQL and its converted parameters."""
+
+    sql: str
+    parameters: tuple[Any, ...] | dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]
+    """The parameters' names, in the order a positional driver takes them."""
+    positional: bool
+    converters: tuple[Callable[[Any], Any] | None, ...]
+    """Each parameter's bind processor for the dialect (None: sent as it is)."""
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(statement: Executable, dialect: Dialect) -> _Compiled:
+    """``statement`` compiled for ``dialect``, once (statements are built once and kept: the
+    ``lru_cache``'d texts of ``answer_store`` and ``practice``, and module-level ones)."""
+    compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+    binds = compiled.binds
+    names = tuple(compiled.positiontup) if compiled.positional else tuple(binds)
+    converters = tuple(
+        binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    )
+    return _Compiled(compiled.string, names, bool(compiled.positional), converters)
+
+
+def ready(statement: Executable, values: Mapping[str, Any]) -> ReadyStatement:
+    """``statement`` with ``values`` (by parameter name), compiled for the session's database
+    and converted as the driver takes them; nothing is sent."""
+    compiled = _compiled(statement, db.session.get_bind().dialect)
+    converted = [
+        value if convert is None else convert(value)
+        for convert, value in zip(
+            compiled.converters, (values[name] for name in compiled.names), strict=True
+        )
+    ]
+    if compiled.positional:
+        return ReadyStatement(compiled.sql, tuple(converted))
+    return ReadyStatement(compiled.sql, dict(zip(compiled.names, converted, strict=True)))
+
+
+def send(statement: ReadyStatement) -> int:
+    """Run a ready statement in the session's transaction; returns the rows it changed."""
+    result = db.session.connection().exec_driver_sql(statement.sql, statement.parameters)
+    return result.rowcount

@@ -1,0 +1,133 @@
+"""The saves and submits a worker has ready at once, written in one transaction (group commit).
+
+Why: on SQLite one writer at a time holds the write lock, and each writer's turn costs more
+than its statements: the turnstile's hand-over, ``BEGIN IMMEDIATE``, the commit's fsync, and
+a wait for the GIL each time a statement lets go of it while the worker's other threads
+run. When a class submits together, a worker's threads queue for the lock with their writes
+ready (``prepared_writes``: compiled and converted, nothing left but to send them). So the
+thread whose turn comes takes every write queued in its worker and sends them all in its own
+transaction, one commit for the lot, and each waiting thread finds its write done when it
+wakes; the thread of a write queued after the batch was taken leads the next one. A write
+alone in its queue is a batch of one, as before.
+
+A write is a claim (the attempt's UPDATE: it changes one row only if the attempt is still
+open at the save count its page showed) and the statements that follow it when it holds. A
+claim that fails writes nothing, so it needs no savepoint; the others in its batch go on. If
+a statement fails (a fault of the database, not of a student), the batch is rolled back and
+each of its writes is tried again alone, so that a fault costs only its own write.
+
+PostgreSQL locks rows, not the database: writers there do not wait for each other, and each
+thread writes its own (``batched`` is False).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from quizapp.database import begin_write, put_back_pending, take_pending
+from quizapp.extensions import db
+from quizapp.prepared_writes import ReadyStatement, ready, send
+
+
+@dataclass(eq=False)
+class Write:
+    """One save or submit: its claim, then its statements if the claim holds."""
+
+    claim: ReadyStatement
+    statements: Sequence[ReadyStatement]
+    claimed: bool = False
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass(eq=False)
+class _Queue:
+    """One database's writes waiting in this process, and the lock its batch's leader holds."""
+
+    waiting: list[Write] = field(default_factory=list)
+    waiting_lock: threading.Lock = field(default_factory=threading.Lock)
+    leader: threading.Lock = field(default_factory=threading.Lock)
+
+
+_queues: dict[str, _Queue] = {}
+_queues_lock = threading.Lock()
+
+
+def write(claim: ReadyStatement, statements: Sequence[ReadyStatement]) -> bool:
+    """Claim and, if the claim holds, write ``statements``, committed (with the small writes
+    the session was keeping for its next write transaction, ``database.write_with_next``);
+    returns whether the claim held. A database error is raised as it would be alone."""
+    pending = take_pending()
+    job = Write(claim, [*statements, *(ready(s, p) for _, (s, p) in pending)])
+    engine = db.session.get_bind()
+    try:
+        if engine.dialect.name != "sqlite":
+            _run([job])
+        else:
+            _join(_queue_of(str(engine.url)), job)
+    except BaseException:
+        put_back_pending(pending)
+        raise
+    if job.error is not None:
+        put_back_pending(pending)
+        raise job.error
+    if not job.claimed:
+        put_back_pending(pending)
+    return job.claimed
+
+
+def _queue_of(database: str) -> _Queue:
+    with _queues_lock:
+        return _queues.setdefault(database, _Queue())
+
+
+def _join(queue: _Queue, job: Write) -> None:
+    """Queue the write, then wait until a batch has written it, leading one if need be."""
+    with queue.waiting_lock:
+        queue.waiting.append(job)
+    while not job.done.is_set():
+        with queue.leader:
+            if job.done.is_set():
+                break
+            with queue.waiting_lock:
+                batch, queue.waiting[:] = list(queue.waiting), []
+            _run(batch)
+
+
+def _run(batch: list[Write]) -> None:
+    """Write the batch in the session's own transaction (this thread's), one commit; after
+    an error, each write again alone. Every write of the batch is done when this returns."""
+    try:
+        _write_all(batch)
+    except Exception as error:
+        db.session.rollback()
+        if len(batch) == 1:
+            _failed(batch, error)
+        else:
+            for job in batch:
+                _run([job])
+    except BaseException:
+        # This thread is being stopped (its worker is shutting down): nothing it began is
+        # committed, and the writes it had taken are told so.
+        _failed(batch, RuntimeError("the write was interrupted"))
+        raise
+    finally:
+        for job in batch:
+            job.done.set()
+
+
+def _failed(batch: list[Write], error: BaseException) -> None:
+    for job in batch:
+        job.claimed, job.error = False, error
+
+
+def _write_all(batch: list[Write]) -> None:
+    begin_write(keep_loaded=True)
+    for job in batch:
+        job.claimed = send(job.claim) == 1
+        if job.claimed:
+            for statement in job.statements:
+                send(statement)
+    db.session.commit()

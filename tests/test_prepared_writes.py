@@ -1,0 +1,161 @@
+"""A save's and a submit's writes are made ready before the write lock (issue 10;
+docs/performance.md, "Session 12"): compiled once and their values converted for the driver
+beforehand, so that under the lock they are only sent. What they store is what SQLAlchemy
+would have stored, value for value, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select, text
+from werkzeug.test import TestResponse
+
+from quizapp.answer_store import SlotAnswer, answer_statements
+from quizapp.extensions import db
+from quizapp.models import Answer, AttemptSlot
+from quizapp.prepared_writes import send
+from tests.conftest import statement_listener
+from tests.quiz_actions import QuizActions
+from tests.test_perf_submit4 import half_right, writes_after_lock
+
+
+@contextmanager
+def compiled_or_not(app: Flask) -> Iterator[list[tuple[str, bool]]]:
+    """Each statement sent while the block runs, and whether SQLAlchemy compiled it for this
+    execution (a Core or ORM statement, or a ``text``) or was handed the driver's SQL."""
+    seen: list[tuple[str, bool]] = []
+
+    def record(
+        _conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool
+    ) -> None:
+        seen.append((statement, context.compiled is not None))
+
+    with statement_listener(app, record):
+        yield seen
+
+
+def table(statement: str) -> str:
+    """The table an UPDATE, INSERT INTO or DELETE FROM writes."""
+    words = statement.split()
+    return words[1] if words[0].upper() == "UPDATE" else words[2]
+
+
+def written_under_the_lock(
+    app: Flask, post: Callable[[], TestResponse]
+) -> tuple[TestResponse, list[tuple[str, bool]]]:
+    """The response to ``post``, and the writes (UPDATE, INSERT, DELETE) it sent under the
+    write lock, each with whether SQLAlchemy compiled it there."""
+    with compiled_or_not(app) as seen:
+        response = post()
+    locked = writes_after_lock([statement for statement, _ in seen])
+    written = [
+        (statement, compiled)
+        for statement, compiled in seen[len(seen) - len(locked) :]
+        if statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+    ]
+    return response, written
+
+
+def test_a_submit_compiles_and_converts_nothing_under_the_write_lock(
+    demo_app: Flask, quiz: QuizActions, auth
+) -> None:
+    auth.register()
+    attempt_id = quiz.start()
+    fields = half_right(quiz, attempt_id)
+    response, written = written_under_the_lock(demo_app, lambda: quiz.submit(attempt_id, fields))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    tables = [table(statement) for statement, _ in written]
+    assert tables == ["attempts", "answers", "answer_picks", "practice_cards", "practice_cards"]
+    assert [statement for statement, compiled in written if compiled] == []
+    review = quiz.client.get(response.headers["Location"])
+    assert review.status_code == 200
+
+
+def test_a_save_compiles_and_converts_nothing_under_the_write_lock(
+    demo_app: Flask, quiz: QuizActions, auth
+) -> None:
+    auth.register()
+    attempt_id = quiz.start()
+    fields = half_right(quiz, attempt_id)
+    response, written = written_under_the_lock(demo_app, lambda: quiz.save(attempt_id, fields))
+    assert response.status_code in (200, 302), response.get_data(as_text=True)
+    assert [table(statement) for statement, _ in written] == ["attempts", "answers"]
+    assert [statement for statement, compiled in written if compiled] == []
+    with demo_app.app_context():
+        saved = db.session.scalars(
+            select(Answer.response).where(Answer.attempt_id == attempt_id)
+        ).all()
+    assert len([response for response in saved if response]) == len(
+        {name.partition("-")[0] for name in fields}
+    )
+
+
+def test_a_ready_answer_is_stored_as_sqlalchemy_would_store_it(
+    demo_app: Flask, quiz: QuizActions, auth
+) -> None:
+    """One slot's answer written by the ORM, the next one's by a ready statement, with the
+    same kinds of values (a response with accents, Chinese and nesting; a time with
+    microseconds; a fraction; no mark): the database holds them alike, as text too."""
+    auth.register()
+    attempt_id = quiz.start()
+    moment = datetime(2026, 12, 2, 7, 30, 15, 123456, tzinfo=UTC).replace(tzinfo=None)
+    response = {"text": "Минск 明斯克 café", "choices": ["b", "a"], "nested": {"n": 1.5}}
+    with demo_app.app_context():
+        first, second = db.session.scalars(
+            select(AttemptSlot)
+            .where(AttemptSlot.attempt_id == attempt_id)
+            .order_by(AttemptSlot.position)
+            .limit(2)
+        ).all()
+        db.session.add(
+            Answer(
+                slot_id=first.id,
+                attempt_id=attempt_id,
+                question_version_id=first.question_version_id,
+                response=response,
+                saved_at=moment,
+                fraction=0.5,
+                mark=None,
+                state="partial",
+            )
+        )
+        db.session.commit()
+        ready_answer = SlotAnswer(
+            slot_id=second.id,
+            question_version_id=second.question_version_id,
+            question_id=0,
+            response=response,
+            saved_at=moment,
+            fraction=0.5,
+            mark=None,
+            state="partial",
+        )
+        for statement in answer_statements(attempt_id, [ready_answer]):
+            send(statement)
+        db.session.commit()
+        typed = db.session.execute(
+            select(
+                Answer.response,
+                Answer.saved_at,
+                Answer.fraction,
+                Answer.mark,
+                Answer.state,
+                Answer.corrected,
+            )
+            .where(Answer.slot_id.in_([first.id, second.id]))
+            .order_by(Answer.slot_id)
+        ).all()
+        as_text = db.session.execute(
+            text(
+                "SELECT CAST(response AS TEXT), CAST(saved_at AS TEXT) FROM answers "
+                "WHERE slot_id IN (:first, :second) ORDER BY slot_id"
+            ),
+            {"first": first.id, "second": second.id},
+        ).all()
+    assert len(typed) == 2 and typed[0] == typed[1]
+    assert typed[0] == (response, moment, 0.5, None, "partial", False)
+    assert as_text[0] == as_text[1]
