@@ -47,6 +47,8 @@ class _Queue:
     """One database's writes waiting in this process, and the lock its batch's leader holds."""
 
     waiting: list[Write] = field(default_factory=list)
+    writing: list[Write] = field(default_factory=list)
+    """The batch its leader is writing now (empty between batches)."""
     waiting_lock: threading.Lock = field(default_factory=threading.Lock)
     leader: threading.Lock = field(default_factory=threading.Lock)
 
@@ -92,8 +94,11 @@ def _join(queue: _Queue, job: Write) -> None:
             if job.done.is_set():
                 break
             with queue.waiting_lock:
-                batch, queue.waiting[:] = list(queue.waiting), []
-            _run(batch)
+                queue.writing, queue.waiting = queue.waiting, []
+            try:
+                _run(queue.writing)
+            finally:
+                queue.writing = []
 
 
 def _run(batch: list[Write]) -> None:

@@ -53,11 +53,11 @@ def write_lock_held_elsewhere(app: Flask) -> Iterator[Callable[[], None]]:
         other.close()
 
 
-def queued(app: Flask) -> int:
-    """Writes waiting in this process's queue for the app's database."""
+def queued(app: Flask) -> tuple[int, int]:
+    """Writes in this process's queue for the app's database: waiting, and being written."""
     with app.app_context():
         queue = write_batches._queues.get(str(db.engine.url))
-    return len(queue.waiting) if queue else 0
+    return (len(queue.waiting), len(queue.writing)) if queue else (0, 0)
 
 
 def leading(app: Flask) -> bool:
@@ -124,8 +124,7 @@ def test_submits_ready_at_once_are_written_together_each_as_if_alone(
             thread.start()
         # The first writer to come waits for the lock with the writes queued when it came
         # (its own, perhaps another's); the others queue behind it.
-        wait_for(lambda: queued(demo_app) >= len(posts) - 2)
-        time.sleep(0.3)
+        wait_for(lambda: sum(queued(demo_app)) == len(posts))
         assert leading(demo_app)
         release()
         for thread in threads:
@@ -197,11 +196,11 @@ def test_a_fault_in_a_batch_fails_only_its_own_write(demo_app: Flask) -> None:
         first.start()
         # The first writer leads with its own write and waits for the lock; the next two
         # queue, and are written together after it.
-        wait_for(lambda: leading(demo_app) and queued(demo_app) == 0)
+        wait_for(lambda: queued(demo_app) == (0, 1))
         others = [threading.Thread(target=write, args=(n,)) for n in (1, 2)]
         for thread in others:
             thread.start()
-        wait_for(lambda: queued(demo_app) == 2)
+        wait_for(lambda: queued(demo_app) == (2, 1))
         release()
         for thread in [first, *others]:
             thread.join(60)
