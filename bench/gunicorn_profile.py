@@ -17,6 +17,7 @@ import cProfile
 import gc
 import json
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -112,12 +113,12 @@ def post_worker_init(worker: Any) -> None:
 
         served = Path(quizapp.__file__).resolve()
         if not served.is_relative_to(Path(expected).resolve()):
-            raise SystemExit(f"this worker serves {served}, not the app in {expected}")
+            print(f"this worker serves {served}, not the app in {expected}", file=sys.stderr)
+            # gunicorn's "worker failed to boot" status: the master stops, not respawns it
+            raise SystemExit(3)
     if not os.environ.get("BENCH_NO_DEPLOY_HOOKS"):
         _deployed_post_worker_init(worker)
     if os.environ.get("BENCH_SWITCH_INTERVAL"):
-        import sys
-
         sys.setswitchinterval(float(os.environ["BENCH_SWITCH_INTERVAL"]))
     if os.environ.get("BENCH_GIVE_WAY"):
         from quizapp import write_turnstile

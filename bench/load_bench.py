@@ -372,11 +372,12 @@ class Gunicorn:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn exited at start: {' '.join(self.command)}")
-            with contextlib.suppress(OSError):
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            # Closed whatever happens: a probe that a starting worker resets would otherwise
+            # be left to the garbage collector (a ResourceWarning in whichever test runs then).
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            with contextlib.suppress(OSError), contextlib.closing(connection):
                 connection.request("GET", "/", headers={"User-Agent": AGENT})
                 connection.getresponse().read()
-                connection.close()
                 if len(self.pids()) > 1:
                     return self
             time.sleep(0.2)
@@ -959,10 +960,10 @@ def run_plain(server: Gunicorn, target: Target, count: int) -> Run:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         begin = time.perf_counter()
         connection = http.client.HTTPConnection(host, port, timeout=60)
-        connection.request(method, url, body=body or None, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        connection.close()
+        with contextlib.closing(connection):
+            connection.request(method, url, body=body or None, headers=headers)
+            response = connection.getresponse()
+            response.read()
         times.append(time.perf_counter() - begin)
         location = response.headers.get("Location", "")
         good = (

@@ -3,6 +3,7 @@ was measured with a keep-alive the README advised against, and the two must not 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shlex
 import sys
@@ -61,12 +62,11 @@ def served_with_the_readmes_config(
         extra=("-c", option(deploy_command(), "-c")),
         pythonpath=REPO / "tests" / "data",
     )
-    with probe:
-        connection = load_bench.http.client.HTTPConnection("127.0.0.1", probe.port, timeout=30)
+    connection = load_bench.http.client.HTTPConnection("127.0.0.1", probe.port, timeout=30)
+    with probe, contextlib.closing(connection):
         for path in paths:
             connection.request("GET", path)
             answer = connection.getresponse().read().decode()
-        connection.close()
     return answer
 
 
