@@ -44,6 +44,8 @@ class _Compiled:
     positional: bool
     converters: tuple[Callable[[Any], Any] | None, ...]
     """Each parameter's bind processor for the dialect (None: sent as it is)."""
+    values_in_statement: dict[str, Any]
+    """The values the statement carries itself (``column == 5``), by parameter name."""
 
 
 @functools.lru_cache(maxsize=512)
@@ -51,22 +53,29 @@ def _compiled(statement: Executable, dialect: Dialect) -> _Compiled:
     """``statement`` compiled for ``dialect``, once (statements are built once and kept: the
     ``lru_cache``'d texts of ``answer_store`` and ``practice``, and module-level ones)."""
     compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
-    binds = compiled.binds
-    names = tuple(compiled.positiontup) if compiled.positional else tuple(binds)
+    if compiled.post_compile_params or compiled.literal_execute_params:
+        # An IN list's parameters are only written into the SQL when it runs.
+        raise ValueError(f"a ready statement cannot expand parameters: {compiled.string}")
+    by_name = {name: bind for bind, name in compiled.bind_names.items()}
+    names = tuple(compiled.positiontup) if compiled.positional else tuple(by_name)
     converters = tuple(
-        binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+        by_name[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
     )
-    return _Compiled(compiled.string, names, bool(compiled.positional), converters)
+    carried = {name: bind.value for name, bind in by_name.items() if not bind.required}
+    return _Compiled(compiled.string, names, bool(compiled.positional), converters, carried)
 
 
 def ready(statement: Executable, values: Mapping[str, Any]) -> ReadyStatement:
     """``statement`` with ``values`` (by parameter name), compiled for the session's database
     and converted as the driver takes them; nothing is sent."""
     compiled = _compiled(statement, db.session.get_bind().dialect)
+    carried = compiled.values_in_statement
     converted = [
         value if convert is None else convert(value)
         for convert, value in zip(
-            compiled.converters, (values[name] for name in compiled.names), strict=True
+            compiled.converters,
+            (values[name] if name in values else carried[name] for name in compiled.names),
+            strict=True,
         )
     ]
     if compiled.positional:

@@ -10,14 +10,15 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text, update
 from werkzeug.test import TestResponse
 
 from quizapp.answer_store import SlotAnswer, answer_statements
 from quizapp.extensions import db
-from quizapp.models import Answer, AttemptSlot
-from quizapp.prepared_writes import send
+from quizapp.models import Answer, Attempt, AttemptSlot
+from quizapp.prepared_writes import ready, send
 from tests.conftest import statement_listener
 from tests.quiz_actions import QuizActions
 from tests.test_perf_submit4 import half_right, writes_after_lock
@@ -159,3 +160,26 @@ def test_a_ready_answer_is_stored_as_sqlalchemy_would_store_it(
     assert len(typed) == 2 and typed[0] == typed[1]
     assert typed[0] == (response, moment, 0.5, None, "partial", False)
     assert as_text[0] == as_text[1]
+
+
+def test_a_ready_statement_keeps_the_values_it_carries_and_refuses_an_in_list(
+    demo_app: Flask, quiz: QuizActions, auth
+) -> None:
+    """A statement may carry values of its own (``column == 5``): they are sent with the
+    others. An IN list is written into the SQL only when SQLAlchemy runs it, so a ready
+    statement refuses one at once, before anything is sent."""
+    auth.register()
+    attempt_id = quiz.start()
+    attempts = Attempt.__table__
+    with demo_app.app_context():
+        carried = ready(
+            update(attempts)
+            .where(attempts.c.id == bindparam("attempt"), attempts.c.submitted_at.is_(None))
+            .values(sequence=attempts.c.sequence + 7),
+            {"attempt": attempt_id},
+        )
+        assert send(carried) == 1
+        db.session.commit()
+        assert db.session.scalar(select(Attempt.sequence).where(Attempt.id == attempt_id)) == 7
+        with pytest.raises(ValueError, match="cannot expand"):
+            ready(select(attempts.c.id).where(attempts.c.id.in_([attempt_id])), {})
