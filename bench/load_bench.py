@@ -840,6 +840,9 @@ class Run:
     cpu_ms_per_request: float
     bad_statuses: dict[int, int] = field(default_factory=dict)
     """The HTTP status of each answer counted in ``bad``, by status (wrk only)."""
+    wrk_seconds: float = 0.0
+    """The run's time as wrk reports it (wrk only): for prepared requests posted once, up
+    to a tick of its threads (100 ms) longer than ``seconds``, which ends at the last answer."""
 
     @property
     def rate(self) -> float:
@@ -894,19 +897,24 @@ def run_wrk(
         server.url + "/",
     ]
     cpu_before = server.cpu_seconds()
+    started, answered = time.perf_counter(), None
     with subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as wrk:
         if target.once and done is not None:
-            # wrk runs for its whole -d even when every thread has stopped: end it (SIGINT,
-            # after which it reports the time it really ran) once the prepared requests are
-            # answered.
-            deadline = time.monotonic() + duration
-            while time.monotonic() < deadline and wrk.poll() is None:
+            # wrk runs for its whole -d even when every thread has stopped: end it (SIGINT)
+            # once the prepared requests are answered. The run's time is this loop's, from
+            # wrk's start to the last answer seen (polled every 10 ms): wrk's own count goes
+            # on to the next 100 ms tick of its threads after the signal, which added up to
+            # 150 ms (with the old 50 ms poll) to a round of 100 submits that lasts 0.35-1 s
+            # (docs/performance.md, "Session 12").
+            deadline = started + duration
+            while time.perf_counter() < deadline and wrk.poll() is None:
                 if done() >= len(target.requests):
+                    answered = time.perf_counter()
                     wrk.send_signal(signal.SIGINT)
                     break
-                time.sleep(0.05)
+                time.sleep(0.01)
         stdout, stderr = wrk.communicate(timeout=duration + 60)
     # Requests still in flight when wrk stops are served all the same: wait for them, so
     # their CPU time counts here (and not in the next run), and the next run starts on an
@@ -928,7 +936,8 @@ def run_wrk(
         bad_statuses[int(status)] = bad_statuses.get(int(status), 0) + 1
     return Run(
         requests=counted,
-        seconds=result["duration_us"] / 1e6,
+        seconds=answered - started if answered is not None else result["duration_us"] / 1e6,
+        wrk_seconds=result["duration_us"] / 1e6,
         ok=result["ok"],
         bad=result["bad"],
         socket_errors=socket_errors,
@@ -1304,8 +1313,13 @@ def bench(args: argparse.Namespace) -> None:
                     run = measure(app_server, target)
                     runs[target.name].append(run)
                     print(
-                        f"round {round_number + 1}: {target.name}: {run.rate:,.1f} req/s, "
-                        f"p99 {run.p99_ms:,.0f} ms, {run.cpu_ms_per_request:.2f} CPU-ms, "
+                        f"round {round_number + 1}: {target.name}: {run.rate:,.1f} req/s"
+                        + (
+                            f" in {run.seconds:.2f} s (wrk's clock: {run.wrk_seconds:.2f} s)"
+                            if target.once and run.wrk_seconds
+                            else ""
+                        )
+                        + f", p99 {run.p99_ms:,.0f} ms, {run.cpu_ms_per_request:.2f} CPU-ms, "
                         f"{run.bad} failed{f' {run.bad_statuses}' if run.bad else ''}, "
                         f"socket errors {run.socket_errors}",
                         file=sys.stderr,
