@@ -61,12 +61,18 @@ def written_under_the_lock(
     return response, written
 
 
-def test_a_submit_compiles_and_converts_nothing_under_the_write_lock(
-    demo_app: Flask, quiz: QuizActions, auth
-) -> None:
+@pytest.fixture
+def half_answered(quiz: QuizActions, auth) -> tuple[int, dict[str, list[str]]]:
+    """A student's open attempt and the form answering its first half right."""
     auth.register()
     attempt_id = quiz.start()
-    fields = half_right(quiz, attempt_id)
+    return attempt_id, half_right(quiz, attempt_id)
+
+
+def test_a_submit_compiles_and_converts_nothing_under_the_write_lock(
+    demo_app: Flask, quiz: QuizActions, half_answered: tuple[int, dict[str, list[str]]]
+) -> None:
+    attempt_id, fields = half_answered
     response, written = written_under_the_lock(demo_app, lambda: quiz.submit(attempt_id, fields))
     assert response.status_code == 302, response.get_data(as_text=True)
     tables = [table(statement) for statement, _ in written]
@@ -77,11 +83,9 @@ def test_a_submit_compiles_and_converts_nothing_under_the_write_lock(
 
 
 def test_a_save_compiles_and_converts_nothing_under_the_write_lock(
-    demo_app: Flask, quiz: QuizActions, auth
+    demo_app: Flask, quiz: QuizActions, half_answered: tuple[int, dict[str, list[str]]]
 ) -> None:
-    auth.register()
-    attempt_id = quiz.start()
-    fields = half_right(quiz, attempt_id)
+    attempt_id, fields = half_answered
     response, written = written_under_the_lock(demo_app, lambda: quiz.save(attempt_id, fields))
     assert response.status_code in (200, 302), response.get_data(as_text=True)
     assert [table(statement) for statement, _ in written] == ["attempts", "answers"]
