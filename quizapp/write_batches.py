@@ -107,15 +107,17 @@ def _run(batch: list[Write]) -> None:
     try:
         _write_all(batch)
     except Exception as error:
+        # Failed first, so that no write of the batch passes for done if the rollback fails
+        # too (the error then goes up to this thread's request, and the others raise theirs).
+        _failed(batch, error)
         db.session.rollback()
-        if len(batch) == 1:
-            _failed(batch, error)
-        else:
+        if len(batch) > 1:
             for job in batch:
+                job.error = None
                 _run([job])
     except BaseException:
-        # This thread is being stopped (its worker is shutting down): nothing it began is
-        # committed, and the writes it had taken are told so.
+        # This thread is being stopped (its worker is shutting down): the writes it had
+        # taken are told they failed, and what it began is left to be rolled back.
         _failed(batch, RuntimeError("the write was interrupted"))
         raise
     finally:
