@@ -823,6 +823,8 @@ def _claim_and_write(
             {"attempt_id_": attempt_id, "sequence_": sequence, "sequence": sequence + 1, **values},
         )
         if write_batches.write(claim, writes):
+            # Ends this thread's read too: another thread's transaction may have written it.
+            db.session.commit()
             return sequence + 1
     # Refused: whether someone else submitted first decides the message, read in a
     # transaction begun after the claim (not in the snapshot the page was loaded in).
@@ -903,9 +905,7 @@ def save_answers(
         if flags is not None and slot.position in flags and slot.flagged != flags[slot.position]
     }
     writes = [*answer_statements(attempt.id, changed), *flag_statements(flag_changes)]
-    new_sequence = _claim_and_write(attempt, sequence, writes)
-    db.session.commit()  # a thread whose write another's transaction took ends its read
-    return new_sequence
+    return _claim_and_write(attempt, sequence, writes)
 
 
 def is_answered(slot: AttemptSlot | PageSlot) -> bool:
@@ -947,7 +947,6 @@ def submit_attempt(
         *schedule_statements(user_id, _outcomes(graded), now),
     ]
     _claim_and_write(attempt, sequence, writes, marks=marks, submitted_at=now)
-    db.session.commit()  # a thread whose write another's transaction took ends its read
     announce(quiz_id, [user_id], linked=linked)
 
 

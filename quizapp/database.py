@@ -311,8 +311,9 @@ def write_pending() -> None:
     db.session.commit()
 
 
-PendingWrites = list[tuple[str, tuple[Executable, dict[str, Any]]]]
-"""Writes ``take_pending`` took: each key of ``write_with_next`` with its statement and values."""
+PendingWrites = dict[str, tuple[Executable, dict[str, Any]]]
+"""Small writes waiting for a write transaction: by ``write_with_next``'s key, the statement and
+its values."""
 
 
 def take_pending() -> PendingWrites:
@@ -320,15 +321,21 @@ def take_pending() -> PendingWrites:
     ``write_with_next``), for a write that runs elsewhere (``write_batches``: another thread's
     transaction writes them); ``put_back_pending`` if that write fails."""
     if not db.session.registry.has():
-        return []
-    return list(db.session().info.pop(_PENDING, {}).items())
+        return {}
+    pending: PendingWrites = db.session().info.pop(_PENDING, {})
+    return pending
 
 
 def put_back_pending(taken: PendingWrites) -> None:
-    """Queue again writes ``take_pending`` took (newer ones queued since win)."""
+    """Queue again writes ``take_pending`` took."""
     if taken:
-        session = db.session()
-        session.info[_PENDING] = {**dict(taken), **session.info.get(_PENDING, {})}
+        _queue_again(db.session(), taken)
+
+
+def _queue_again(session: Session, writes: PendingWrites) -> None:
+    """Writes that were taken and not committed wait for the next transaction again; those
+    queued since they were taken are newer and win."""
+    session.info[_PENDING] = {**writes, **session.info.get(_PENDING, {})}
 
 
 @event.listens_for(Session, "before_commit")
@@ -353,7 +360,7 @@ def _requeue(session: Session) -> None:
     session.info.pop(_WRITING, None)
     in_flight = session.info.pop(_IN_FLIGHT, None)
     if in_flight:
-        session.info[_PENDING] = {**in_flight, **session.info.get(_PENDING, {})}
+        _queue_again(session, in_flight)
 
 
 def give_way_to_a_writer() -> None:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Dialect, Executable
+from sqlalchemy import Connection, Dialect, Executable
 
 from quizapp.extensions import db
 
@@ -83,7 +83,9 @@ def ready(statement: Executable, values: Mapping[str, Any]) -> ReadyStatement:
     return ReadyStatement(compiled.sql, dict(zip(compiled.names, converted, strict=True)))
 
 
-def send(statement: ReadyStatement) -> int:
-    """Run a ready statement in the session's transaction; returns the rows it changed."""
-    result = db.session.connection().exec_driver_sql(statement.sql, statement.parameters)
-    return result.rowcount
+def send(statement: ReadyStatement, connection: Connection | None = None) -> int:
+    """Run a ready statement in the session's transaction (on ``connection``, the session's,
+    when the caller has it already: a batch under the lock looks it up once); returns the rows
+    it changed."""
+    on = connection if connection is not None else db.session.connection()
+    return on.exec_driver_sql(statement.sql, statement.parameters).rowcount

@@ -23,8 +23,11 @@ thread writes its own (``batched`` is False).
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
 
 from quizapp.database import begin_write, put_back_pending, take_pending
 from quizapp.extensions import db
@@ -53,7 +56,8 @@ class _Queue:
     leader: threading.Lock = field(default_factory=threading.Lock)
 
 
-_queues: dict[str, _Queue] = {}
+_queues: weakref.WeakKeyDictionary[Engine, _Queue] = weakref.WeakKeyDictionary()
+"""Each engine's queue (an app has one engine for its database)."""
 _queues_lock = threading.Lock()
 
 
@@ -62,27 +66,27 @@ def write(claim: ReadyStatement, statements: Sequence[ReadyStatement]) -> bool:
     the session was keeping for its next write transaction, ``database.write_with_next``);
     returns whether the claim held. A database error is raised as it would be alone."""
     pending = take_pending()
-    job = Write(claim, [*statements, *(ready(s, p) for _, (s, p) in pending)])
+    job = Write(claim, [*statements, *(ready(s, p) for s, p in pending.values())])
     engine = db.session.get_bind()
     try:
-        if engine.dialect.name != "sqlite":
-            _run([job])
+        if engine.dialect.name == "sqlite":
+            _join(_queue_of(engine), job)
         else:
-            _join(_queue_of(str(engine.url)), job)
-    except BaseException:
-        put_back_pending(pending)
-        raise
+            _run([job])
+    finally:
+        if not job.claimed:  # refused, failed, or never run: they wait for the next write
+            put_back_pending(pending)
     if job.error is not None:
-        put_back_pending(pending)
         raise job.error
-    if not job.claimed:
-        put_back_pending(pending)
     return job.claimed
 
 
-def _queue_of(database: str) -> _Queue:
+def _queue_of(engine: Engine) -> _Queue:
     with _queues_lock:
-        return _queues.setdefault(database, _Queue())
+        queue = _queues.get(engine)
+        if queue is None:
+            queue = _queues[engine] = _Queue()
+        return queue
 
 
 def _join(queue: _Queue, job: Write) -> None:
@@ -132,9 +136,10 @@ def _failed(batch: list[Write], error: BaseException) -> None:
 
 def _write_all(batch: list[Write]) -> None:
     begin_write(keep_loaded=True)
+    connection = db.session.connection()
     for job in batch:
-        job.claimed = send(job.claim) == 1
+        job.claimed = send(job.claim, connection) == 1
         if job.claimed:
             for statement in job.statements:
-                send(statement)
+                send(statement, connection)
     db.session.commit()

@@ -56,14 +56,14 @@ def write_lock_held_elsewhere(app: Flask) -> Iterator[Callable[[], None]]:
 def queued(app: Flask) -> tuple[int, int]:
     """Writes in this process's queue for the app's database: waiting, and being written."""
     with app.app_context():
-        queue = write_batches._queues.get(str(db.engine.url))
+        queue = write_batches._queues.get(db.engine)
     return (len(queue.waiting), len(queue.writing)) if queue else (0, 0)
 
 
 def leading(app: Flask) -> bool:
     """Whether a thread of this process is writing a batch to the app's database."""
     with app.app_context():
-        queue = write_batches._queues.get(str(db.engine.url))
+        queue = write_batches._queues.get(db.engine)
     return queue is not None and queue.leader.locked()
 
 
