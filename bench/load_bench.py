@@ -840,6 +840,12 @@ class Run:
     cpu_ms_per_request: float
     bad_statuses: dict[int, int] = field(default_factory=dict)
     """The HTTP status of each answer counted in ``bad``, by status (wrk only)."""
+    database_cpu_ms_per_request: float | None = None
+    """CPU of the PostgreSQL server's processes per request (None on SQLite, which runs in the
+    workers): it shares the machine's cores with the workers."""
+    machine_busy: float = 0.0
+    """The share of all the machine's cores busy during the run (``/proc/stat``): near 100%,
+    the run was bound by CPU (the app's, the server's, wrk's); well under, by waits."""
     wrk_seconds: float = 0.0
     """The run's time as wrk reports it (wrk only): for prepared requests posted once, up
     to a tick of its threads (100 ms) longer than ``seconds``, which ends at the last answer."""
@@ -847,6 +853,67 @@ class Run:
     @property
     def rate(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+class MachineCpu:
+    """The CPU a run cost outside the workers: the PostgreSQL server's processes (every
+    process called ``postgres`` on the machine: the bench's own server, or the one
+    ``--database-url`` names when it runs here) and the machine's cores as a whole."""
+
+    def __init__(self, database_url: str) -> None:
+        self.postgres = database_url.startswith("postgresql")
+        self.busy_ticks, self.all_ticks = _cores_ticks()
+        self.database_seconds = _postgres_cpu_seconds() if self.postgres else 0.0
+
+    def busy(self) -> float:
+        """The share of the machine's cores busy since this object was made."""
+        busy, total = _cores_ticks()
+        if total <= self.all_ticks:
+            return 0.0
+        return (busy - self.busy_ticks) / (total - self.all_ticks)
+
+    def database_ms(self, requests: int) -> float | None:
+        """The server's CPU-ms per request since this object was made (None on SQLite)."""
+        if not self.postgres:
+            return None
+        spent = _postgres_cpu_seconds() - self.database_seconds
+        return 1000 * spent / requests if requests else 0.0
+
+
+def _cores_ticks() -> tuple[int, int]:
+    """(busy, all) ticks of every core since boot, from ``/proc/stat``'s first line."""
+    with contextlib.suppress(OSError, ValueError):
+        fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return sum(fields[:8]) - idle, sum(fields[:8])
+    return 0, 0
+
+
+def _postgres_cpu_seconds() -> float:
+    """utime + stime of every running process called ``postgres`` (a backend that has exited
+    is not counted: the pool keeps its connections for the whole run)."""
+    return sum(postgres_cpu_by_role().values())
+
+
+def postgres_cpu_by_role() -> dict[str, float]:
+    """utime + stime, in seconds, of the running processes called ``postgres``, by what each
+    does: "backend" for a client's connection, else the process's title ("walwriter",
+    "checkpointer", "autovacuum launcher"...; "postmaster" for the server itself)."""
+    ticks, spent = os.sysconf("SC_CLK_TCK"), dict[str, float]()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = (entry / "stat").read_text()
+                name, rest = stat.split("(", 1)[1].rsplit(")", 1)
+                if name != "postgres":
+                    continue
+                fields = rest.split()
+                title = (entry / "cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+                role = title.removeprefix("postgres: ").strip() if ": " in title else "postmaster"
+                if "(" in role:  # "user database host(port) state": a client's backend
+                    role = "backend"
+                spent[role] = spent.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return spent
 
 
 def write_requests(path: Path, requests: list[tuple[str, str, str, str]]) -> None:
@@ -896,7 +963,7 @@ def run_wrk(
         str(LUA),
         server.url + "/",
     ]
-    cpu_before = server.cpu_seconds()
+    cpu_before, around = server.cpu_seconds(), MachineCpu(server.env.get("DATABASE_URL", ""))
     started, answered = time.perf_counter(), None
     with subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -916,6 +983,7 @@ def run_wrk(
                     break
                 time.sleep(0.01)
         stdout, stderr = wrk.communicate(timeout=duration + 60)
+    busy = around.busy()
     # Requests still in flight when wrk stops are served all the same: wait for them, so
     # their CPU time counts here (and not in the next run), and the next run starts on an
     # idle server.
@@ -930,6 +998,7 @@ def run_wrk(
         raise SystemExit(f"wrk failed ({output.returncode}):\n{output.stdout}\n{output.stderr}")
     result = json.loads(match.group(1))
     counted = result["ok"] + result["bad"]
+    database_cpu = around.database_ms(served or counted + connections)
     socket_errors = {k: result[k] for k in ("connect", "read", "write", "timeout")}
     bad_statuses: dict[int, int] = {}
     for status in result.get("bad_statuses", "").split():
@@ -947,6 +1016,8 @@ def run_wrk(
         cpu_ms_per_request=1000 * cpu / (served or counted + connections)
         if (served or counted)
         else 0.0,
+        database_cpu_ms_per_request=database_cpu,
+        machine_busy=busy,
     )
 
 
@@ -1021,7 +1092,13 @@ def run_burst(server: Gunicorn, site: Site, burst: Target, workdir: Path, have_w
         f"{sum(run.socket_errors.values())} socket errors{f' ({errors})' if errors else ''}; "
         f"p50 {run.p50_ms:,.0f} ms, "
         f"p99 {run.p99_ms:,.0f} ms, all done in {run.seconds:.1f} s, "
-        f"{run.cpu_ms_per_request:.1f} CPU-ms a submit. Target: every one recorded, p99 under "
+        f"{run.cpu_ms_per_request:.1f} CPU-ms a submit"
+        + (
+            f" (and {run.database_cpu_ms_per_request:.1f} the database server's)"
+            if run.database_cpu_ms_per_request is not None
+            else ""
+        )
+        + f", cores {run.machine_busy:.0%} busy. Target: every one recorded, p99 under "
         f"{BURST_P99_TARGET_MS / 1000:g} s: {verdict}."
     )
 
@@ -1107,9 +1184,9 @@ def table(
 ) -> list[str]:
     """One row per path: medians over the rounds; ratios are medians of per-round ratios."""
     lines = [
-        "| path | req/s | p50 | p99 | CPU-ms/req | SQL/req | × ceiling | × login page "
-        "| answers | non-2xx | socket errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| path | req/s | p50 | p99 | CPU-ms/req | DB CPU-ms/req | cores busy | SQL/req "
+        "| × ceiling | × login page | answers | non-2xx | socket errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     login = runs.get(LOGIN, [])
 
@@ -1123,7 +1200,8 @@ def table(
             f"| {name} | {median([r.rate for r in these]):,.1f} "
             f"| {median([r.p50_ms for r in these]):,.1f} ms "
             f"| {median([r.p99_ms for r in these]):,.0f} ms "
-            f"| {median([r.cpu_ms_per_request for r in these]):.2f} | {sql} "
+            f"| {median([r.cpu_ms_per_request for r in these]):.2f} "
+            f"| {database_cpu(these)} | {median([r.machine_busy for r in these]):.0%} | {sql} "
             f"| {percent(median(to_ceiling))} | {percent(median(to_login))} "
             f"| {total:,} | {bad} | {errors} |"
         )
@@ -1132,6 +1210,14 @@ def table(
     for name in names:
         lines.append(row(name, runs[name], str(statements.get(name, "?"))))
     return lines
+
+
+def database_cpu(runs: list[Run]) -> str:
+    """The median of the runs' database server CPU-ms per request, or a dash (SQLite)."""
+    spent = [r.database_cpu_ms_per_request for r in runs]
+    if not spent or any(ms is None for ms in spent):
+        return "–"
+    return f"{median([ms for ms in spent if ms is not None]):.2f}"
 
 
 def percent(ratio: float) -> str:
@@ -1249,6 +1335,7 @@ def bench(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="quizapp-load-bench-") as tmp:
         workdir = Path(tmp)
         site = seed_database(workdir, args.students, args.database_url, burst=args.burst)
+
         dialect = site.database_url.split(":", 1)[0].split("+", 1)[0]
         # The README's deploy command: a keep-alive longer than the burst may take. wrk keeps a
         # connection whose prepared submits are used up open and idle; closed under it by
@@ -1319,7 +1406,13 @@ def bench(args: argparse.Namespace) -> None:
                             if target.once and run.wrk_seconds
                             else ""
                         )
-                        + f", p99 {run.p99_ms:,.0f} ms, {run.cpu_ms_per_request:.2f} CPU-ms, "
+                        + f", p99 {run.p99_ms:,.0f} ms, {run.cpu_ms_per_request:.2f} CPU-ms"
+                        + (
+                            f" (+{run.database_cpu_ms_per_request:.2f} the database's)"
+                            if run.database_cpu_ms_per_request is not None
+                            else ""
+                        )
+                        + f", cores {run.machine_busy:.0%} busy, "
                         f"{run.bad} failed{f' {run.bad_statuses}' if run.bad else ''}, "
                         f"socket errors {run.socket_errors}",
                         file=sys.stderr,
@@ -1359,7 +1452,10 @@ def bench(args: argparse.Namespace) -> None:
         f"). Prepared over HTTP in {prepare_seconds:.0f} s; the whole run took "
         f"{total_seconds:.0f} s.",
         "- req/s, p50, p99 and CPU-ms/req (utime + stime of the gunicorn master and workers "
-        "per request) are medians over the rounds; × ceiling and × login page are medians of "
+        "per request) are medians over the rounds, as are DB CPU-ms/req (the PostgreSQL "
+        "server's processes, on the same cores) and cores busy (the share of the machine's "
+        "cores in use during the run, from /proc/stat: near 100% the path was bound by CPU); "
+        "× ceiling and × login page are medians of "
         "the per-round ratios of req/s. SQL/req: statements sent by one request of the page, "
         "counted in-process. answers: responses counted over the rounds; non-2xx: a page that "
         "did not answer 200, or a submit that did not redirect to its review; socket errors: "

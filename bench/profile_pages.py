@@ -21,6 +21,12 @@ exam, and then times, after a warm-up (caches as in a running worker):
 Each figure is the median of the CPU time (``time.process_time``) of single requests: steadier
 than wall-clock time on a shared machine, and the same quantity the load bench reports per
 request under gunicorn (which adds the server's own cost). No test asserts a time.
+
+On PostgreSQL it also prints the server's CPU a request (its processes' utime + stime read
+around each timed request, by role: the app's backend, the WAL writer, autovacuum...): the
+server shares the machine's cores with the app under load. The ``--profile`` is of CPU time
+too (``cProfile.Profile(time.process_time)``): a wall-clock profile counts the waits for the
+server's answers as the app's.
 """
 
 from __future__ import annotations
@@ -40,7 +46,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from load_bench import AGENT, PASSWORD, answer_form, csrf_token, seed_database, student_name
+from load_bench import (
+    AGENT,
+    PASSWORD,
+    answer_form,
+    csrf_token,
+    postgres_cpu_by_role,
+    seed_database,
+    student_name,
+)
 
 PATHS = ("login", "attempt", "exam", "submit", "submit-saved")
 
@@ -160,15 +174,22 @@ def main(argv: list[str] | None = None) -> None:
         results: dict[str, list[float]] = {name: [] for name in paths}
         turns: dict[str, list[float]] = {name: [] for name in paths if name.startswith("submit")}
         turnstile = _turnstile(app)
+        on_postgres = site.database_url.startswith("postgresql")
+        server: dict[str, dict[str, float]] = {name: {} for name in paths}
         clock = time.thread_time if args.busy else time.process_time
         stop_busy = _start_busy_threads(args.busy)
         for _ in range(args.repeat):  # interleaved, so a busy minute touches every path alike
             for name in paths:
                 request = makers[name]()
                 held = turnstile.held_seconds if turnstile is not None else 0.0
+                server_before = postgres_cpu_by_role() if on_postgres else {}
                 began = clock()
                 request()
                 results[name].append(1000 * (clock() - began))
+                if on_postgres:
+                    for role, seconds in postgres_cpu_by_role().items():
+                        spent = seconds - server_before.get(role, 0.0)
+                        server[name][role] = server[name].get(role, 0.0) + spent
                 if name in turns and turnstile is not None:
                     turns[name].append(1000 * (turnstile.held_seconds - held))
         for name in paths:
@@ -179,6 +200,19 @@ def main(argv: list[str] | None = None) -> None:
                 f"lowest {min(times):6.2f}, n={len(times)})"
             )
         stop_busy()
+        for name, by_role in server.items():
+            if by_role:
+                roles = sorted(by_role.items(), key=lambda item: -item[1])
+                print(
+                    f"{name:12} the PostgreSQL server's CPU-ms a request (means: the clock "
+                    f"ticks in 10 ms): {1000 * sum(by_role.values()) / args.repeat:.2f}, of "
+                    "which "
+                    + ", ".join(
+                        f"{role} {1000 * seconds / args.repeat:.2f}"
+                        for role, seconds in roles
+                        if seconds
+                    )
+                )
         for name, held_ms in turns.items():
             if held_ms:
                 print(
@@ -187,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
                     f"lowest {min(held_ms):6.2f}; wall time from the turnstile to the commit's end)"
                 )
         if args.profile:
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)
             for _ in range(max(10, args.repeat // 3)):
                 request = makers[args.profile]()
                 profiler.enable()

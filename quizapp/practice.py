@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, TextClause, bindparam, func, select, text
+from sqlalchemy import Integer, Select, TextClause, bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
@@ -28,7 +29,7 @@ from quizapp.models import (
     User,
     now_utc,
 )
-from quizapp.prepared_writes import ReadyStatement, ready, send
+from quizapp.prepared_writes import ReadyStatement, on_postgresql, ready, send
 from quizapp.qtypes.languages import LanguageChooser, chosen_language
 from quizapp.questions import question_from_version
 
@@ -79,31 +80,57 @@ def _upsert(cards: int) -> TextClause:
     for its worker's other threads to hand it back (up to a switch interval, 5 ms, each
     time): twenty rows, twenty chances to wait with the lock held (docs/performance.md,
     "Session 11"). The student, the time and the due dates are one parameter each, not one per
-    row. Written as text (the same SQL on SQLite and PostgreSQL), because SQLAlchemy compiles
-    an ``insert().values([...])`` of several rows anew at every execution (such a statement
-    has no cache key), and a text is compiled once per number of cards."""
+    row. Written as text, because SQLAlchemy compiles an ``insert().values([...])`` of
+    several rows anew at every execution (such a statement has no cache key), and a text is
+    compiled once per number of cards. PostgreSQL takes the same rows as arrays
+    (``_UPSERT_ARRAYS``)."""
     rows = ", ".join(
         f"(:user_id, :question_of_{row}, :box_of_{row}, :due_now, :now)" for row in range(cards)
     )
+    # Only row and box numbers are written into the text; every value is a bound parameter.
+    return _with_due_dates(
+        "INSERT INTO practice_cards (user_id, question_id, box, due_at, updated_at) "  # noqa: S608
+        f"VALUES {rows} {_MOVE_ON_CONFLICT}"
+    )
+
+
+def _moved_on_conflict() -> str:
     moved = " ".join(
         f"WHEN practice_cards.box = {box} THEN :due_{box + 1}" for box in range(1, TOP_BOX)
     )
-    when = _CARDS.c.due_at.type
-    # Only row and box numbers are written into the text; every value is a bound parameter.
-    sql = (
-        "INSERT INTO practice_cards (user_id, question_id, box, due_at, updated_at) "  # noqa: S608
-        f"VALUES {rows} "
+    return (
         "ON CONFLICT (user_id, question_id) DO UPDATE SET "
         "box = CASE WHEN excluded.box = 1 THEN 1 ELSE practice_cards.box + 1 END, "
         f"due_at = CASE WHEN excluded.box = 1 THEN excluded.due_at {moved} "
         "ELSE excluded.due_at END, "
         "updated_at = excluded.updated_at"
     )
+
+
+_MOVE_ON_CONFLICT = _moved_on_conflict()
+"""How the upsert moves a card that exists (both forms of it): only box numbers are written
+into the text."""
+
+
+def _with_due_dates(sql: str) -> TextClause:
+    when = _CARDS.c.due_at.type
     return text(sql).bindparams(
         bindparam("due_now", type_=when),
         bindparam("now", type_=when),
         *(bindparam(f"due_{box}", type_=when) for box in range(2, TOP_BOX + 1)),
     )
+
+
+_UPSERT_ARRAYS = _with_due_dates(
+    "INSERT INTO practice_cards (user_id, question_id, box, due_at, updated_at) "  # noqa: S608
+    "SELECT :user_id, moved.question_id, moved.box, :due_now, :now "
+    "FROM unnest(CAST(:questions AS INTEGER[]), CAST(:boxes AS INTEGER[])) "
+    "WITH ORDINALITY AS moved (question_id, box, row) ORDER BY moved.row "
+    f"{_MOVE_ON_CONFLICT}"
+).bindparams(bindparam("questions", type_=ARRAY(Integer)), bindparam("boxes", type_=ARRAY(Integer)))
+"""``_upsert`` on PostgreSQL: the rows as two arrays (one text for any number of cards, a
+handful of parameters: see ``answer_store``'s docstring), inserted in the arrays' order,
+which is the question ids' (the lock order ``_upsert`` explains)."""
 
 
 def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
@@ -124,10 +151,15 @@ def schedule_statements(
         return []
     params: dict[str, Any] = {"user_id": user_id, "now": now, "due_now": now + BOX_INTERVALS[1]}
     params.update({f"due_{box}": now + BOX_INTERVALS[box] for box in range(2, TOP_BOX + 1)})
-    for row, question_id in enumerate(sorted(outcomes)):
-        params[f"question_of_{row}"] = question_id
-        params[f"box_of_{row}"] = _UNSEEN if outcomes[question_id] else 1
-    statements = [ready(_upsert(len(outcomes)), params)]
+    questions = sorted(outcomes)
+    boxes = [_UNSEEN if outcomes[question_id] else 1 for question_id in questions]
+    if on_postgresql():
+        statements = [ready(_UPSERT_ARRAYS, {**params, "questions": questions, "boxes": boxes})]
+    else:
+        for row, (question_id, box) in enumerate(zip(questions, boxes, strict=True)):
+            params[f"question_of_{row}"] = question_id
+            params[f"box_of_{row}"] = box
+        statements = [ready(_upsert(len(outcomes)), params)]
     if any(outcomes.values()):
         statements.append(ready(_DROP, {"user_id": user_id}))
     return statements

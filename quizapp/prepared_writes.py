@@ -83,6 +83,12 @@ def ready(statement: Executable, values: Mapping[str, Any]) -> ReadyStatement:
     return ReadyStatement(compiled.sql, dict(zip(compiled.names, converted, strict=True)))
 
 
+def on_postgresql() -> bool:
+    """Whether the session's database is PostgreSQL, whose statements of many rows take them
+    as arrays (``answer_store``, ``practice``)."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def send(statement: ReadyStatement, connection: Connection | None = None) -> int:
     """Run a ready statement in the session's transaction (on ``connection``, the session's,
     when the caller has it already: a batch under the lock looks it up once); returns the rows
