@@ -103,7 +103,7 @@ def answer_statements(attempt_id: int, answers: Sequence[SlotAnswer]) -> list[Re
         statements.append(ready(_upsert_answers(len(answers)), params))
     picks = [(answer.slot_id, key) for answer in answers for key in answer.picks]
     if picks:
-        params = {}
+        params = {"attempt_id": attempt_id}
         for row, (slot_id, key) in enumerate(picks):
             params[f"slot_of_{row}"] = slot_id
             params[f"key_of_{row}"] = key
@@ -129,7 +129,8 @@ def _array_statements(attempt_id: int, answers: Sequence[SlotAnswer]) -> list[Re
     picks = [(answer.slot_id, key) for answer in answers for key in answer.picks]
     if picks:
         slots, keys = (list(column) for column in zip(*picks, strict=True))
-        statements.append(ready(_INSERT_PICK_ARRAYS, {"slots": slots, "keys": keys}))
+        values = {"attempt_id": attempt_id, "slots": slots, "keys": keys}
+        statements.append(ready(_INSERT_PICK_ARRAYS, values))
     return statements
 
 
@@ -161,13 +162,16 @@ def _upsert_answers(rows: int) -> TextClause:
 @functools.lru_cache(maxsize=256)
 def _insert_picks(rows: int) -> TextClause:
     """``rows`` options picked (a slot and an option key each), in one statement: each finds
-    its answer by its slot, and takes the answer's attempt and question version."""
+    its answer by its slot, and takes the answer's attempt and question version. The answers
+    are looked for among the attempt's (``answers.attempt_id`` is indexed): by slot alone,
+    PostgreSQL's planner hashed the whole answers table to join it to a submit's picks."""
     values = ", ".join(f"(CAST(:slot_of_{row} AS INTEGER), :key_of_{row})" for row in range(rows))
     sql = (
         "INSERT INTO answer_picks (answer_id, option_key, attempt_id, question_version_id) "  # noqa: S608
         f"WITH picked (slot_id, option_key) AS (VALUES {values}) "
         "SELECT answers.id, picked.option_key, answers.attempt_id, answers.question_version_id "
-        "FROM picked JOIN answers ON answers.slot_id = picked.slot_id"
+        "FROM picked JOIN answers ON answers.slot_id = picked.slot_id "
+        "AND answers.attempt_id = :attempt_id"
     )
     return text(sql)
 
@@ -203,7 +207,8 @@ _INSERT_PICK_ARRAYS = text(
     "INSERT INTO answer_picks (answer_id, option_key, attempt_id, question_version_id) "
     "SELECT answers.id, picked.option_key, answers.attempt_id, answers.question_version_id "
     "FROM unnest(CAST(:slots AS INTEGER[]), CAST(:keys AS VARCHAR[])) "
-    "AS picked (slot_id, option_key) JOIN answers ON answers.slot_id = picked.slot_id"
+    "AS picked (slot_id, option_key) JOIN answers ON answers.slot_id = picked.slot_id "
+    "AND answers.attempt_id = :attempt_id"
 ).bindparams(bindparam("slots", type_=ARRAY(Integer)), bindparam("keys", type_=ARRAY(String)))
 """``_insert_picks`` on PostgreSQL, for any number of picks."""
 

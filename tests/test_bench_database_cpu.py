@@ -1,0 +1,50 @@
+"""The load bench's measure of the PostgreSQL server's CPU (``load_bench.postgres_cpu_by_role``,
+``MachineCpu``): the server shares the machine's cores with the app, so the bench reports its
+CPU a request beside the workers' (docs/performance.md, "Session 13"). Read from /proc, on a
+real server: the suite's own."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import REPO, TEST_DATABASE_URL
+
+sys.path.insert(0, str(REPO / "bench"))
+
+import load_bench  # bench/ is not a package: its scripts import each other by name
+
+
+@pytest.mark.skipif(
+    not (TEST_DATABASE_URL or "").startswith("postgresql"),
+    reason="reads a PostgreSQL server's processes: set QUIZAPP_TEST_DATABASE_URL",
+)
+def test_a_query_s_cpu_is_counted_for_its_backend() -> None:
+    assert TEST_DATABASE_URL is not None
+    if not load_bench.postgres_cpu_by_role():
+        pytest.skip("the PostgreSQL server runs on another machine: no process of it here")
+    engine = create_engine(TEST_DATABASE_URL)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1")).one()  # its backend is running from here
+            before = load_bench.postgres_cpu_by_role()
+            watch = load_bench.MachineCpu(TEST_DATABASE_URL)
+            # Work for the server alone: the client only waits for one number.
+            connection.execute(text("SELECT count(*) FROM generate_series(1, 4000000)")).one()
+            after = load_bench.postgres_cpu_by_role()
+            spent_ms = watch.database_ms(1)
+            busy = watch.busy()
+    finally:
+        engine.dispose()
+    assert "postmaster" in after, after
+    assert after["backend"] - before["backend"] > 0.05, (before, after)
+    assert spent_ms is not None and spent_ms > 50, spent_ms
+    assert 0.0 < busy <= 1.0
+
+
+def test_on_sqlite_there_is_no_database_server_to_count() -> None:
+    watch = load_bench.MachineCpu("sqlite:///instance/quizapp.db")
+    assert watch.database_ms(100) is None
+    assert 0.0 <= watch.busy() <= 1.0
