@@ -21,16 +21,15 @@ import load_bench  # bench/ is not a package: its scripts import each other by n
     not (TEST_DATABASE_URL or "").startswith("postgresql"),
     reason="reads a PostgreSQL server's processes: set QUIZAPP_TEST_DATABASE_URL",
 )
-def test_a_query_s_cpu_is_counted_for_its_backend() -> None:
-    assert TEST_DATABASE_URL is not None
+def test_a_query_s_cpu_is_counted_for_its_backend(database_url: str) -> None:
     if not load_bench.postgres_cpu_by_role():
         pytest.skip("the PostgreSQL server runs on another machine: no process of it here")
-    engine = create_engine(TEST_DATABASE_URL)
+    engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1")).one()  # its backend is running from here
             before = load_bench.postgres_cpu_by_role()
-            watch = load_bench.MachineCpu(TEST_DATABASE_URL)
+            watch = load_bench.MachineCpu(database_url)
             # Work for the server alone: the client only waits for one number.
             connection.execute(text("SELECT count(*) FROM generate_series(1, 4000000)")).one()
             after = load_bench.postgres_cpu_by_role()
