@@ -15,7 +15,21 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, Update, and_, bindparam, func, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    Integer,
+    Select,
+    Update,
+    and_,
+    bindparam,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -529,13 +543,13 @@ PostgreSQL's planner otherwise read the whole answers table to join it to twenty
 
 
 def load_attempt_page(attempt_id: int) -> PageAttempt | None:
-    """An attempt with its quiz, slots, versions and saved responses, for its page, in two
-    statements (and ``parse_versions``' one for versions not parsed yet), as rows: the ORM
+    """An attempt with its quiz, slots, versions and saved responses, for its page, in one
+    statement (and ``parse_versions``' one for versions not parsed yet), as rows: the ORM
     objects ``load_attempt`` makes (an attempt, a quiz, and a slot, version and answer per
     question) cost three times as much (1.1 ms against 0.34 for 20 questions,
     docs/performance.md, session 8), and the page writes nothing. The rows are read afresh
     on every request: nothing of an attempt is kept between requests."""
-    return _load_as_rows(attempt_id, _PAGE_ATTEMPT, _PAGE_SLOTS, _page_slot, PageAttempt)
+    return _load_as_rows(attempt_id, _PAGE_READ, _page_slot, PageAttempt)
 
 
 def _page_slot(
@@ -564,27 +578,66 @@ def _page_slot(
 _Loaded = TypeVar("_Loaded", bound="PageAttempt")
 
 
+@dataclass(frozen=True, slots=True)
+class _AttemptRead:
+    """An attempt and its slots in one statement (``_attempt_and_slots``)."""
+
+    statement: CompoundSelect
+    attempt_columns: int
+    """How many of a row's columns are the attempt's (the rest: a slot's, then the order)."""
+
+
+def _attempt_and_slots(attempt: Select[Any], slots: Select[Any]) -> _AttemptRead:
+    """One statement of two reads: the attempt's row (``attempt``), then its slots' rows
+    (``slots``), as ``UNION ALL`` of rows as wide as both, each part's columns empty (NULL) in
+    the other's rows, ordered attempt first, then slots by position.
+
+    Why one: each statement is a round trip to PostgreSQL, and a round trip costs CPU on both
+    sides (the server's process wakes for it and wakes the app's thread with the answer: about
+    0.1 ms of the app's and 0.06 of the server's for a bare ``SELECT 1`` on this project's
+    machine), besides SQLAlchemy's work for each execution; every attempt page, save and
+    submit reads both (docs/performance.md, "Session 13"). Not a join of the attempt to each
+    slot, which would send the quiz's settings (JSON) again with every slot, to be parsed
+    again."""
+    attempt_columns = list(attempt.selected_columns)
+    slot_columns = list(slots.selected_columns)
+    first = attempt.with_only_columns(
+        *attempt_columns,
+        *(type_coerce(null(), column.type) for column in slot_columns),
+        literal(-1, Integer).label("read_order"),
+    )
+    then = slots.with_only_columns(
+        *(type_coerce(null(), column.type) for column in attempt_columns),
+        *slot_columns,
+        _slots.position.label("read_order"),
+    ).order_by(None)
+    both = union_all(first, then)
+    return _AttemptRead(both.order_by(both.selected_columns.read_order), len(attempt_columns))
+
+
 def _load_as_rows(
     attempt_id: int,
-    attempt_statement: Select[Any],
-    slots_statement: Select[Any],
+    read: _AttemptRead,
     slot_of_row: Callable[..., Any],
     kind: type[_Loaded],
 ) -> _Loaded | None:
-    """An attempt read by its two statements (``_PAGE_*`` or ``_POST_*``): its row, the quiz's
-    columns in it, then a slot made of each row of ``slots_statement`` by ``slot_of_row``;
+    """An attempt read by its one statement (``_PAGE_READ`` or ``_POST_READ``): the attempt's
+    row with the quiz's columns, then a slot made of each other row by ``slot_of_row``;
     columns after the quiz's in the attempt's row go to ``kind``'s own fields."""
-    params = {"attempt_id": attempt_id}
-    connection = db.session.connection()
-    row = connection.execute(attempt_statement, params).first()
-    if row is None:
+    rows = db.session.connection().execute(read.statement, {"attempt_id": attempt_id}).all()
+    if not rows or rows[0][-1] != -1:
         return None
-    (id_, user_id, quiz_id, deadline, submitted_at, sequence, *rest) = row
+    width = read.attempt_columns
+    (id_, user_id, quiz_id, deadline, submitted_at, sequence, *rest) = rows[0][:width]
     quiz_columns, extra = rest[:_QUIZ_COLUMNS], rest[_QUIZ_COLUMNS:]
     quiz = PageQuiz(quiz_id, *quiz_columns) if quiz_id is not None else None
-    slots = [slot_of_row(*slot_row) for slot_row in connection.execute(slots_statement, params)]
+    slots = [slot_of_row(*row[width:-1]) for row in rows[1:]]
     parse_versions(slot.question_version for slot in slots)
     return kind(id_, user_id, quiz_id, deadline, submitted_at, sequence, quiz, slots, *extra)
+
+
+_PAGE_READ = _attempt_and_slots(_PAGE_ATTEMPT, _PAGE_SLOTS)
+"""The attempt page's read, built once."""
 
 
 # -- a save's and a submit's read-only load -------------------------------------------------
@@ -645,16 +698,17 @@ _POST_ATTEMPT = _PAGE_ATTEMPT.add_columns(
     .label("linked")
 )
 _POST_SLOTS = _PAGE_SLOTS.add_columns(_slots.id, _versions.question_id, _answers.saved_at)
-"""The page's two statements (``_PAGE_ATTEMPT``, ``_PAGE_SLOTS``) with the ids a write needs
-and whether an LMS links the quiz; built once."""
+"""The page's two reads (``_PAGE_ATTEMPT``, ``_PAGE_SLOTS``) with the ids a write needs and
+whether an LMS links the quiz, sent as one statement (``_POST_READ``); built once."""
+_POST_READ = _attempt_and_slots(_POST_ATTEMPT, _POST_SLOTS)
 
 
 def load_attempt_post(attempt_id: int) -> PostAttempt | None:
-    """An attempt as a POST of its page reads it (a save, a submit), in the page's two
-    statements: rows, not ORM objects. A submit loading an ``Attempt`` with its slots,
+    """An attempt as a POST of its page reads it (a save, a submit), in the page's one
+    statement: rows, not ORM objects. A submit loading an ``Attempt`` with its slots,
     versions and answers (``load_attempt``) spent a seventh of its CPU making, expiring and
     snapshotting objects it never wrote through (docs/performance.md, session 9)."""
-    return _load_as_rows(attempt_id, _POST_ATTEMPT, _POST_SLOTS, _post_slot, PostAttempt)
+    return _load_as_rows(attempt_id, _POST_READ, _post_slot, PostAttempt)
 
 
 def _post_slot(

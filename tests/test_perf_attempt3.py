@@ -14,13 +14,14 @@ from pathlib import Path
 
 from flask import Flask, url_for
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp import login_sessions, people
 from quizapp.accounts import create_user
+from quizapp.attempts import load_attempt_page, load_attempt_post
 from quizapp.database import begin_write
 from quizapp.extensions import db
-from quizapp.models import User
+from quizapp.models import Attempt, AttemptSlot, User
 from tests.class_actions import Teacher, join, student_actions, teacher_client
 from tests.conftest import AuthActions, csrf_token, sql_statements
 from tests.quiz_actions import QuizActions
@@ -161,8 +162,8 @@ def test_an_assigned_student_s_rules_and_override_are_read_in_one_statement(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
     """The class rules read the assignments with the student's override of each in one
-    statement; they were two (the overrides on their own), so the page sends four SELECTs:
-    the login, the attempt, its slots and the rules."""
+    statement; they were two (the overrides on their own), so the page sends three SELECTs:
+    the login, the attempt with its slots (one statement since session 13) and the rules."""
     app.config["OPEN_QUIZZES"] = False
     result = runner.invoke(args=["quiz", "import", make_bank(tmp_path, QUIZ, 3)])
     assert result.exit_code == 0, result.output
@@ -182,4 +183,37 @@ def test_an_assigned_student_s_rules_and_override_are_read_in_one_statement(
     selects = [statement for statement in seen if statement.lstrip().upper().startswith("SELECT")]
     rules = [statement for statement in selects if "overrides" in statement]
     assert len(rules) == 1 and "assignments" in rules[0], rules
-    assert len(selects) == 4, selects
+    assert len(selects) == 3, selects
+
+
+def test_an_attempt_read_in_one_statement_is_its_own_or_none(
+    demo_app: Flask, quiz: QuizActions, auth: AuthActions
+) -> None:
+    """The attempt page, a save and a submit read the attempt and its slots in one statement
+    (the attempt's row first, then its slots by position): the slots are the attempt's, in
+    order; an attempt that does not exist is a 404 for its page and its POST, and changes
+    nothing."""
+    auth.register()
+    first, second = quiz.start(), quiz.start("tour")
+    assert first == second  # resumed: one open attempt of the quiz
+    with demo_app.app_context():
+        page, post = load_attempt_page(first), load_attempt_post(first)
+        stored = db.session.scalars(
+            select(AttemptSlot.position)
+            .where(AttemptSlot.attempt_id == first)
+            .order_by(AttemptSlot.position)
+        ).all()
+        assert page is not None and post is not None
+        assert page.id == post.id == first and page.quiz is not None
+        assert [slot.position for slot in page.slots] == list(stored) == sorted(stored)
+        assert [slot.position for slot in post.slots] == list(stored)
+        assert all(slot.id for slot in post.slots)
+        assert load_attempt_page(first + 1000) is None and load_attempt_post(first + 1000) is None
+    assert quiz.client.get(f"/attempts/{first + 1000}").status_code == 404
+    missing = quiz.client.post(
+        f"/attempts/{first + 1000}",
+        data={"csrf_token": quiz.token, "sequence": "0", "submit": "1"},
+    )
+    assert missing.status_code == 404
+    with demo_app.app_context():
+        assert db.session.scalar(select(func.count(Attempt.id))) == 1
