@@ -535,11 +535,12 @@ _PAGE_SLOTS = (
     .where(_slots.attempt_id == bindparam("attempt_id"))
     .order_by(_slots.position)
 )
-"""Built once, like ``_LOAD_ATTEMPT``; the same two statements, of the tables' columns: run
-on the session's connection, they skip the ORM's compile and result steps altogether. The
-answers are those of the attempt (``answers.attempt_id``, indexed) as well as of its slots:
-PostgreSQL's planner otherwise read the whole answers table to join it to twenty slots
-(a hash join: 0.4 ms of the server's time a page with 4,000 answers, growing with them)."""
+"""Built once, like ``_LOAD_ATTEMPT``; the same two reads, of the tables' columns, sent as
+one statement (``_attempt_and_slots``): run on the session's connection, they skip the ORM's
+compile and result steps altogether. The answers are those of the attempt
+(``answers.attempt_id``, indexed) as well as of its slots: PostgreSQL's planner otherwise read
+the whole answers table to join it to twenty slots (a hash join: 0.4 ms of the server's time a
+page with 4,000 answers, growing with them)."""
 
 
 def load_attempt_page(attempt_id: int) -> PageAttempt | None:
