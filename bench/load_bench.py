@@ -863,7 +863,7 @@ class MachineCpu:
     def __init__(self, database_url: str) -> None:
         self.postgres = database_url.startswith("postgresql")
         self.busy_ticks, self.all_ticks = _cores_ticks()
-        self.database_seconds = _postgres_cpu_seconds() if self.postgres else 0.0
+        self.database = postgres_processes() if self.postgres else {}
 
     def busy(self) -> float:
         """The share of the machine's cores busy since this object was made."""
@@ -876,7 +876,7 @@ class MachineCpu:
         """The server's CPU-ms per request since this object was made (None on SQLite)."""
         if not self.postgres:
             return None
-        spent = _postgres_cpu_seconds() - self.database_seconds
+        spent = sum(postgres_cpu_since(self.database).values())
         return 1000 * spent / requests if requests else 0.0
 
 
@@ -889,17 +889,11 @@ def _cores_ticks() -> tuple[int, int]:
     return 0, 0
 
 
-def _postgres_cpu_seconds() -> float:
-    """utime + stime of every running process called ``postgres`` (a backend that has exited
-    is not counted: the pool keeps its connections for the whole run)."""
-    return sum(postgres_cpu_by_role().values())
-
-
-def postgres_cpu_by_role() -> dict[str, float]:
-    """utime + stime, in seconds, of the running processes called ``postgres``, by what each
-    does: "backend" for a client's connection, else the process's title ("walwriter",
+def postgres_processes() -> dict[int, tuple[str, float]]:
+    """Each running process called ``postgres``: its role and its utime + stime in seconds.
+    The role is "backend" for a client's connection, else the process's title ("walwriter",
     "checkpointer", "autovacuum launcher"...; "postmaster" for the server itself)."""
-    ticks, spent = os.sysconf("SC_CLK_TCK"), dict[str, float]()
+    ticks, found = os.sysconf("SC_CLK_TCK"), dict[int, tuple[str, float]]()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with contextlib.suppress(OSError, IndexError, ValueError):
@@ -912,7 +906,19 @@ def postgres_cpu_by_role() -> dict[str, float]:
                 role = title.removeprefix("postgres: ").strip() if ": " in title else "postmaster"
                 if "(" in role:  # "user database host(port) state": a client's backend
                     role = "backend"
-                spent[role] = spent.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+                found[int(entry.name)] = (role, (int(fields[11]) + int(fields[12])) / ticks)
+    return found
+
+
+def postgres_cpu_since(before: dict[int, tuple[str, float]]) -> dict[str, float]:
+    """The CPU seconds the ``postgres`` processes running now spent since ``before``
+    (``postgres_processes``), by role: a process started since counts whole; one that has
+    exited since is not counted (its CPU went with it; the pool keeps its connections for the
+    whole run), rather than taken off the others'."""
+    spent: dict[str, float] = {}
+    for pid, (role, seconds) in postgres_processes().items():
+        earlier = before.get(pid, (role, 0.0))[1]
+        spent[role] = spent.get(role, 0.0) + seconds - earlier
     return spent
 
 
@@ -1335,7 +1341,6 @@ def bench(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="quizapp-load-bench-") as tmp:
         workdir = Path(tmp)
         site = seed_database(workdir, args.students, args.database_url, burst=args.burst)
-
         dialect = site.database_url.split(":", 1)[0].split("+", 1)[0]
         # The README's deploy command: a keep-alive longer than the burst may take. wrk keeps a
         # connection whose prepared submits are used up open and idle; closed under it by

@@ -51,7 +51,8 @@ from load_bench import (
     PASSWORD,
     answer_form,
     csrf_token,
-    postgres_cpu_by_role,
+    postgres_cpu_since,
+    postgres_processes,
     seed_database,
     student_name,
 )
@@ -182,13 +183,12 @@ def main(argv: list[str] | None = None) -> None:
             for name in paths:
                 request = makers[name]()
                 held = turnstile.held_seconds if turnstile is not None else 0.0
-                server_before = postgres_cpu_by_role() if on_postgres else {}
+                server_before = postgres_processes() if on_postgres else {}
                 began = clock()
                 request()
                 results[name].append(1000 * (clock() - began))
                 if on_postgres:
-                    for role, seconds in postgres_cpu_by_role().items():
-                        spent = seconds - server_before.get(role, 0.0)
+                    for role, spent in postgres_cpu_since(server_before).items():
                         server[name][role] = server[name].get(role, 0.0) + spent
                 if name in turns and turnstile is not None:
                     turns[name].append(1000 * (turnstile.held_seconds - held))

@@ -17,12 +17,8 @@ compiled once. The picks find their answers by slot (``answers.slot_id`` is uniq
 answers' ids need not come back (docs/performance.md, "Session 11"). Only row numbers are
 written into these texts; every value is a bound parameter.
 
-On PostgreSQL the same statements take their rows as arrays, one per column
-(``unnest``): one text for any number of rows, with a handful of parameters. psycopg turns a
-statement's ``%(name)s`` into ``$n`` with a regular expression, and remembers the result only
-for statements under 4,096 bytes and 50 parameters: a submit's 20 answers (180 parameters)
-were converted afresh at every submit, a sixth of its CPU; and the server plans one statement
-for every size of attempt instead of one per size (docs/performance.md, "Session 13").
+On PostgreSQL the same statements take their rows as arrays, one per column (``unnest``):
+one text for any number of rows (``prepared_writes.ready_rows`` says why).
 """
 
 from __future__ import annotations
@@ -38,7 +34,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from quizapp.extensions import db
 from quizapp.models import Answer, AnswerPick, Attempt, AttemptSlot
-from quizapp.prepared_writes import ReadyStatement, on_postgresql, ready, send
+from quizapp.prepared_writes import ReadyStatement, ready, ready_rows, send
 
 _ANSWERS = Answer.__table__
 _PICKS = AnswerPick.__table__
@@ -82,56 +78,35 @@ def write_answers(attempt_id: int, answers: Sequence[SlotAnswer]) -> None:
 
 def answer_statements(attempt_id: int, answers: Sequence[SlotAnswer]) -> list[ReadyStatement]:
     """What ``write_answers`` sends, made ready without sending it (``prepared_writes``): a
-    submit makes its statements before it takes the write lock, and only sends them under it."""
-    if on_postgresql():
-        return _array_statements(attempt_id, answers)
+    submit makes its statements before it takes the write lock, and only sends them under it.
+    Each in its database's form (``ready_rows``: rows of ``VALUES``, or arrays on PostgreSQL)."""
     statements = []
     if answers:
-        params: dict[str, Any] = {"attempt_id": attempt_id, "corrected": False}
-        for row, answer in enumerate(answers):
-            params.update(
-                {
-                    f"slot_of_{row}": answer.slot_id,
-                    f"version_of_{row}": answer.question_version_id,
-                    f"response_of_{row}": answer.response,
-                    f"saved_at_of_{row}": answer.saved_at,
-                    f"fraction_of_{row}": answer.fraction,
-                    f"mark_of_{row}": answer.mark,
-                    f"state_of_{row}": answer.state,
-                }
-            )
-        statements.append(ready(_upsert_answers(len(answers)), params))
+        columns = {
+            column: [getattr(answer, field) for answer in answers]
+            for column, field in _ANSWER_FIELDS.items()
+        }
+        shared = {"attempt_id": attempt_id, "corrected": False}
+        statements.append(ready_rows(_upsert_answers, _UPSERT_ANSWER_ARRAYS, columns, shared))
     picks = [(answer.slot_id, key) for answer in answers for key in answer.picks]
     if picks:
-        params = {"attempt_id": attempt_id}
-        for row, (slot_id, key) in enumerate(picks):
-            params[f"slot_of_{row}"] = slot_id
-            params[f"key_of_{row}"] = key
-        statements.append(ready(_insert_picks(len(picks)), params))
+        columns = {"slot": [slot_id for slot_id, _ in picks], "key": [key for _, key in picks]}
+        shared = {"attempt_id": attempt_id}
+        statements.append(ready_rows(_insert_picks, _INSERT_PICK_ARRAYS, columns, shared))
     return statements
 
 
-def _array_statements(attempt_id: int, answers: Sequence[SlotAnswer]) -> list[ReadyStatement]:
-    """``answer_statements`` on PostgreSQL: the same two statements, their rows as arrays."""
-    statements = []
-    if answers:
-        columns: dict[str, list[Any]] = {name: [] for name in _ANSWER_ARRAYS}
-        for answer in answers:
-            columns["slots"].append(answer.slot_id)
-            columns["versions"].append(answer.question_version_id)
-            columns["responses"].append(answer.response)
-            columns["saved_ats"].append(answer.saved_at)
-            columns["fractions"].append(answer.fraction)
-            columns["marks"].append(answer.mark)
-            columns["states"].append(answer.state)
-        values = {"attempt_id": attempt_id, "corrected": False, **columns}
-        statements.append(ready(_UPSERT_ANSWER_ARRAYS, values))
-    picks = [(answer.slot_id, key) for answer in answers for key in answer.picks]
-    if picks:
-        slots, keys = (list(column) for column in zip(*picks, strict=True))
-        values = {"attempt_id": attempt_id, "slots": slots, "keys": keys}
-        statements.append(ready(_INSERT_PICK_ARRAYS, values))
-    return statements
+_ANSWER_FIELDS = {
+    "slot": "slot_id",
+    "version": "question_version_id",
+    "response": "response",
+    "saved_at": "saved_at",
+    "fraction": "fraction",
+    "mark": "mark",
+    "state": "state",
+}
+"""The answers' columns the upsert takes (``ready_rows``' names: ``<column>_of_<row>`` in the
+rows' form, ``<column>`` as an array), and the ``SlotAnswer`` field each is read from."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -177,13 +152,13 @@ def _insert_picks(rows: int) -> TextClause:
 
 
 _ANSWER_ARRAYS = {
-    "slots": Integer(),
-    "versions": Integer(),
-    "responses": _ANSWERS.c.response.type,
-    "saved_ats": _ANSWERS.c.saved_at.type,
-    "fractions": Float(),
-    "marks": Float(),
-    "states": String(),
+    "slot": Integer(),
+    "version": Integer(),
+    "response": _ANSWERS.c.response.type,
+    "saved_at": _ANSWERS.c.saved_at.type,
+    "fraction": Float(),
+    "mark": Float(),
+    "state": String(),
 }
 """The answers' columns sent as arrays on PostgreSQL, with their elements' types."""
 _UPSERT_ANSWER_ARRAYS = text(
@@ -191,9 +166,9 @@ _UPSERT_ANSWER_ARRAYS = text(
     "fraction, mark, state, corrected) "
     "SELECT given.slot_id, :attempt_id, given.version_id, given.response, given.saved_at, "
     "given.fraction, given.mark, given.state, :corrected "
-    "FROM unnest(CAST(:slots AS INTEGER[]), CAST(:versions AS INTEGER[]), "
-    "CAST(:responses AS JSON[]), CAST(:saved_ats AS TIMESTAMP WITHOUT TIME ZONE[]), "
-    "CAST(:fractions AS FLOAT[]), CAST(:marks AS FLOAT[]), CAST(:states AS VARCHAR[])) "
+    "FROM unnest(CAST(:slot AS INTEGER[]), CAST(:version AS INTEGER[]), "
+    "CAST(:response AS JSON[]), CAST(:saved_at AS TIMESTAMP WITHOUT TIME ZONE[]), "
+    "CAST(:fraction AS FLOAT[]), CAST(:mark AS FLOAT[]), CAST(:state AS VARCHAR[])) "
     "AS given (slot_id, version_id, response, saved_at, fraction, mark, state) "
     "ON CONFLICT (slot_id) DO UPDATE SET response = excluded.response, "
     "saved_at = excluded.saved_at, fraction = excluded.fraction, mark = excluded.mark, "
@@ -206,10 +181,10 @@ _UPSERT_ANSWER_ARRAYS = text(
 _INSERT_PICK_ARRAYS = text(
     "INSERT INTO answer_picks (answer_id, option_key, attempt_id, question_version_id) "
     "SELECT answers.id, picked.option_key, answers.attempt_id, answers.question_version_id "
-    "FROM unnest(CAST(:slots AS INTEGER[]), CAST(:keys AS VARCHAR[])) "
+    "FROM unnest(CAST(:slot AS INTEGER[]), CAST(:key AS VARCHAR[])) "
     "AS picked (slot_id, option_key) JOIN answers ON answers.slot_id = picked.slot_id "
     "AND answers.attempt_id = :attempt_id"
-).bindparams(bindparam("slots", type_=ARRAY(Integer)), bindparam("keys", type_=ARRAY(String)))
+).bindparams(bindparam("slot", type_=ARRAY(Integer)), bindparam("key", type_=ARRAY(String)))
 """``_insert_picks`` on PostgreSQL, for any number of picks."""
 
 

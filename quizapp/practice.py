@@ -29,7 +29,7 @@ from quizapp.models import (
     User,
     now_utc,
 )
-from quizapp.prepared_writes import ReadyStatement, on_postgresql, ready, send
+from quizapp.prepared_writes import ReadyStatement, ready, ready_rows, send
 from quizapp.qtypes.languages import LanguageChooser, chosen_language
 from quizapp.questions import question_from_version
 
@@ -124,12 +124,12 @@ def _with_due_dates(sql: str) -> TextClause:
 _UPSERT_ARRAYS = _with_due_dates(
     "INSERT INTO practice_cards (user_id, question_id, box, due_at, updated_at) "  # noqa: S608
     "SELECT :user_id, moved.question_id, moved.box, :due_now, :now "
-    "FROM unnest(CAST(:questions AS INTEGER[]), CAST(:boxes AS INTEGER[])) "
+    "FROM unnest(CAST(:question AS INTEGER[]), CAST(:box AS INTEGER[])) "
     "WITH ORDINALITY AS moved (question_id, box, row) ORDER BY moved.row "
     f"{_MOVE_ON_CONFLICT}"
-).bindparams(bindparam("questions", type_=ARRAY(Integer)), bindparam("boxes", type_=ARRAY(Integer)))
+).bindparams(bindparam("question", type_=ARRAY(Integer)), bindparam("box", type_=ARRAY(Integer)))
 """``_upsert`` on PostgreSQL: the rows as two arrays (one text for any number of cards, a
-handful of parameters: see ``answer_store``'s docstring), inserted in the arrays' order,
+handful of parameters: see ``prepared_writes.ready_rows``), inserted in the arrays' order,
 which is the question ids' (the lock order ``_upsert`` explains)."""
 
 
@@ -152,14 +152,11 @@ def schedule_statements(
     params: dict[str, Any] = {"user_id": user_id, "now": now, "due_now": now + BOX_INTERVALS[1]}
     params.update({f"due_{box}": now + BOX_INTERVALS[box] for box in range(2, TOP_BOX + 1)})
     questions = sorted(outcomes)
-    boxes = [_UNSEEN if outcomes[question_id] else 1 for question_id in questions]
-    if on_postgresql():
-        statements = [ready(_UPSERT_ARRAYS, {**params, "questions": questions, "boxes": boxes})]
-    else:
-        for row, (question_id, box) in enumerate(zip(questions, boxes, strict=True)):
-            params[f"question_of_{row}"] = question_id
-            params[f"box_of_{row}"] = box
-        statements = [ready(_upsert(len(outcomes)), params)]
+    columns = {
+        "question": questions,
+        "box": [_UNSEEN if outcomes[question_id] else 1 for question_id in questions],
+    }
+    statements = [ready_rows(_upsert, _UPSERT_ARRAYS, columns, params)]
     if any(outcomes.values()):
         statements.append(ready(_DROP, {"user_id": user_id}))
     return statements

@@ -19,7 +19,7 @@ transaction.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,10 +83,31 @@ def ready(statement: Executable, values: Mapping[str, Any]) -> ReadyStatement:
     return ReadyStatement(compiled.sql, dict(zip(compiled.names, converted, strict=True)))
 
 
-def on_postgresql() -> bool:
-    """Whether the session's database is PostgreSQL, whose statements of many rows take them
-    as arrays (``answer_store``, ``practice``)."""
-    return db.session.get_bind().dialect.name == "postgresql"
+def ready_rows(
+    by_row: Callable[[int], Executable],
+    as_arrays: Executable,
+    columns: Mapping[str, Sequence[Any]],
+    values: Mapping[str, Any],
+) -> ReadyStatement:
+    """A statement of many rows made ready in its database's form, from the rows' values by
+    column (``columns``, each as long as the others) and the values all rows share
+    (``values``). On PostgreSQL ``as_arrays``, which takes each column as one array
+    parameter named after it (``unnest``): one text for any number of rows, a handful of
+    parameters. psycopg turns a statement's ``%(name)s`` into ``$n`` with a regular
+    expression and keeps the result only for statements under 4,096 bytes and 50 parameters,
+    so a submit's 20 answers in ``VALUES`` rows (180 parameters) were converted afresh at every
+    submit, a sixth of its CPU; and the server plans one statement for every number of rows
+    (docs/performance.md, "Session 13"). Elsewhere ``by_row(rows)``, a statement of one
+    ``VALUES`` row each, which takes row ``n``'s value of column ``c`` as ``c_of_n``."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return ready(as_arrays, {**values, **columns})
+    rows = len(next(iter(columns.values())))
+    by_name = {
+        f"{column}_of_{row}": value
+        for column, column_values in columns.items()
+        for row, value in enumerate(column_values)
+    }
+    return ready(by_row(rows), {**values, **by_name})
 
 
 def send(statement: ReadyStatement, connection: Connection | None = None) -> int:
