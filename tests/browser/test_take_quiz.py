@@ -11,8 +11,13 @@ from tests.quiz_actions import QuizActions
 
 
 def keyboard_answer(page: Page, fields: dict[str, list[str]]) -> None:
-    """Answer each field by focusing it and using keys, as a keyboard-only student would."""
+    """Answer each field by focusing it and using keys, as a keyboard-only student would.
+
+    Each field is waited for first: the kind of field is told by counting (``count`` does not
+    wait), and a page whose address has changed may not have its form yet (a radio group
+    counted 0 was then taken for a text box: CI, 2026-12-02)."""
     for name, values in fields.items():
+        page.locator(f'[name="{name}"]').first.wait_for(state="attached")
         for value in values:
             choice = page.locator(f'input[name="{name}"][value="{value}"]')
             if choice.count():
