@@ -32,6 +32,7 @@ def test_a_teacher_makes_uses_and_revokes_a_token(app, live_server, page: Page, 
     page.get_by_label("Username").fill("ms-lee")
     page.get_by_label("Password", exact=True).fill("a long password")
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
     page.goto(live_server.url("/auth/account"))
     expect(page.get_by_role("heading", name="API tokens")).to_be_visible()
     expect(page.get_by_text("You have no API tokens.")).to_be_visible()

@@ -62,6 +62,7 @@ def start(page: Page, live_server, quiz_id: int) -> None:
     page.get_by_label("Username").fill("tess")
     page.get_by_label("Password").fill("a long password")
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
     page.goto(live_server.url(f"/quizzes/{quiz_id}"))
     page.get_by_role("button", name="Start the quiz").click()
     expect(page.locator("form[data-autosave]")).to_be_visible()

@@ -26,6 +26,7 @@ def test_a_one_line_bank_upload_shows_fifty_short_problems(
     page.get_by_label("Username").fill("ms-lee")
     page.get_by_label("Password").fill("teacher password")
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
     page.goto(live_server.url("/teach/"))
     page.locator("input[type=file]").set_input_files(str(bank))
     page.get_by_role("button", name="Check the file").click(timeout=120_000)

@@ -86,6 +86,7 @@ def test_text_to_draft_to_review(app, runner, live_server, page: Page, artifacts
     page.get_by_role("button", name="Draft questions from the text").click()
     expect(page.get_by_role("heading", name="What importing would change")).to_be_visible()
     page.get_by_role("button", name="Import these changes").click()
+    expect(page.get_by_text("Imported ", exact=False).first).to_be_visible()
     page.goto(live_server.url(f"/teach/texts/{bank_id}/drafts"))
     drafts = page.locator("article.draft")
     assert drafts.count() > 30
@@ -111,10 +112,12 @@ def test_text_to_draft_to_review(app, runner, live_server, page: Page, artifacts
     draft.get_by_role("button", name=f"Check my changes to {key}").click()
     expect(page.get_by_text(f"{key}: a new version")).to_be_visible()
     page.get_by_role("button", name="Import these changes").click()
+    expect(page.get_by_text("Imported ", exact=False).first).to_be_visible()
     page.goto(live_server.url(f"/teach/texts/{bank_id}/drafts"))
     edited = page.locator("article.draft").filter(has_text="How many Chinese students")
     edited.get_by_role("button", name=f"Accept {key}").click()
     page.get_by_role("button", name="Import these changes").click()
+    expect(page.get_by_text("Imported ", exact=False).first).to_be_visible()
     page.goto(live_server.url(f"/teach/texts/{bank_id}/drafts"))
     expect(
         page.locator("article.draft").filter(has_text="How many Chinese students")

@@ -53,6 +53,7 @@ def test_the_autosave_status_and_navigator_are_in_the_page_language(
     page.get_by_label("Username").fill("tess")
     page.get_by_label("Password").fill("a long password")
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
     page.goto(live_server.url(f"/quizzes/{quiz_id}"))
     page.get_by_role("button", name=start).click()
     box = page.locator("form[data-autosave] input[type=text]").first
@@ -86,6 +87,7 @@ def test_the_problems_page_in_chinese_shows_each_problem_at_its_line(
     page.get_by_label("用户名").fill("ms-lee")
     page.get_by_label("密码").fill("teacher password")
     page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
     page.goto(live_server.url("/teach/"))
     page.locator("input[type=file]").set_input_files(str(bank))
     page.get_by_role("button", name="检查文件").click()

@@ -22,6 +22,7 @@ def _login_teacher(app, live_server, page: Page) -> None:
     page.get_by_label("Username").fill("ms-lee")
     page.get_by_label("Password").fill("teacher password")
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
 def test_download_menu_and_import_from_moodle(
@@ -45,6 +46,7 @@ def test_download_menu_and_import_from_moodle(
     gift.write_bytes(data + b"\n::essay::Describe Mars.{}\n")
     page.goto(live_server.url("/teach/"))
     page.get_by_role("link", name="Import from Moodle / Canvas").click()
+    expect(page.get_by_label("File exported from Moodle or Canvas")).to_be_visible()
     page_checks.screenshot(page, artifacts / "interop-import.png", full_page=True)
     page.get_by_label("File exported from Moodle or Canvas").set_input_files(gift)
     page.get_by_role("button", name="Convert and check").click()

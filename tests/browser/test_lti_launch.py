@@ -143,6 +143,7 @@ def test_with_the_lms_down_the_submit_answers_and_the_admin_sees_the_grade_waiti
     page.get_by_label("Username").fill("principal")
     page.get_by_label("Password").fill("quiet garden lamp 77")
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
     page.goto(live_server.url("/lti/admin"))
     expect(page.locator("#grades-waiting")).to_have_text(
         "1 grade(s) could not be delivered yet. They are kept and sent again by "

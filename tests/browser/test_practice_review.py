@@ -24,6 +24,7 @@ def test_practice_review_keeps_the_answers_of_a_never_quiz(
     page.get_by_label("Username").fill("ada")
     page.get_by_label("Password").fill("correct horse 1")
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
     page.goto(f"{base}/attempts/{practice}/review")
     expect(page.locator(".review-item")).to_have_count(3)
     expect(page.get_by_text("for the others it says right or wrong only")).to_be_visible()

@@ -28,6 +28,7 @@ def test_teacher_reads_the_demo_quiz_statistics(demo_app, live_server, page: Pag
     page.get_by_label("Username").fill("ms-lee")
     page.get_by_label("Password").fill("teacher password")
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
     page.goto(live_server.url(f"/teach/reports/quizzes/{quiz_id}"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("A tour of the question types")
     expect(page.locator("svg").first).to_be_visible()

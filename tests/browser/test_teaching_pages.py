@@ -35,6 +35,7 @@ def log_in(page: Page, base: str, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
 def test_teacher_guide_preview_and_correction(demo_app, live_server, browser, artifacts):
@@ -76,6 +77,7 @@ def test_teacher_guide_preview_and_correction(demo_app, live_server, browser, ar
 
     teacher.goto(f"{base}/teach/reports/quizzes/{quiz_id}/students/1")
     teacher.get_by_role("link", name="Correct the mark of question 3").click()
+    expect(teacher.get_by_label("New mark")).to_be_visible()
     check(teacher, artifacts, "correct")
     teacher.get_by_label("New mark").fill("1")
     teacher.get_by_label("Comment for the student").fill("Your answer reads the question fairly.")
