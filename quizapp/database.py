@@ -365,7 +365,8 @@ def _requeue(session: Session) -> None:
 
 def give_way_to_a_writer() -> None:
     """Before a stretch of work of its own (grading a submit), a thread lets another thread of
-    this worker that holds SQLite's write turn finish first (``write_turnstile.give_way``);
+    this worker that holds SQLite's write turn send its statements first
+    (``write_turnstile.give_way``);
     nothing to do on PostgreSQL, or where no SQLite file was opened."""
     turnstile = sys.modules.get("quizapp.write_turnstile")
     if turnstile is not None:

@@ -38,10 +38,11 @@ GIVE_WAY_SECONDS = 0.05
 """How long, at most, a thread of this process waits at ``give_way`` while another thread of
 it holds a turn (0: it never waits)."""
 
-_no_turn_held = threading.Event()
-_no_turn_held.set()
+_way_clear = threading.Event()
+_way_clear.set()
 _holder = [0]
-"""Whether no thread of this process holds a turn (set), and which one does (its ident)."""
+"""Whether no thread of this process is sending a turn's statements (set), and which one is
+(its ident): from its turn until its commit begins (``clear_the_way``) or the turn ends."""
 
 
 def give_way() -> None:
@@ -56,9 +57,25 @@ def give_way() -> None:
     here until the turn ends, so the holder runs nearly alone and the next writer gets the
     lock sooner; the wait is bounded (``GIVE_WAY_SECONDS``) and the holder itself never waits.
     A shorter switch interval while the turn is held was measured too and did not help: it
-    hands the GIL round sooner, not more of it to the holder."""
-    if GIVE_WAY_SECONDS > 0 and not _no_turn_held.is_set() and _holder[0] != threading.get_ident():
-        _no_turn_held.wait(GIVE_WAY_SECONDS)
+    hands the GIL round sooner, not more of it to the holder. The wait ends when the holder's
+    commit begins (``clear_the_way``), not when its turn ends."""
+    if GIVE_WAY_SECONDS > 0 and not _way_clear.is_set() and _holder[0] != threading.get_ident():
+        _way_clear.wait(GIVE_WAY_SECONDS)
+
+
+def clear_the_way() -> None:
+    """Let the threads waiting at ``give_way`` go on: the turn's statements are sent, and
+    what is left of it is its commit, which needs the disk, not the GIL.
+
+    Why: with ``synchronous = FULL`` the commit waits for its fsync, about half of a submit's
+    turn (0.6 of 1.1 ms in-process), and pysqlite lets go of the GIL around it; the worker's
+    other threads, held back until the turn's end, left its core idle meanwhile (a third of
+    the machine idle through a class's submits). Let go as the commit begins, they grade and
+    render while the disk works; the turn itself is held until ``leave``. Measured under
+    gunicorn, four pairs: the submit's throughput 19-21% of the login page's before, 22-31%
+    after (docs/performance.md, "Session 14")."""
+    _holder[0] = 0
+    _way_clear.set()
 
 
 class WriteTurnstile:
@@ -109,7 +126,7 @@ class WriteTurnstile:
                 time.sleep(POLL_SECONDS)
         self._fd = fd
         _holder[0] = threading.get_ident()
-        _no_turn_held.clear()
+        _way_clear.clear()
         self._turn_began = now = time.monotonic()
         waited = now - began
         if waited > POLL_SECONDS:
@@ -122,8 +139,7 @@ class WriteTurnstile:
         fd, self._fd = self._fd, -1
         self.turns += 1
         self.held_seconds += time.monotonic() - self._turn_began
-        _holder[0] = 0
-        _no_turn_held.set()
+        clear_the_way()
         try:
             fcntl.flock(fd, fcntl.LOCK_UN)  # even if a fork meanwhile copied the descriptor
             os.close(fd)
@@ -168,6 +184,8 @@ class TurnstileConnection(sqlite3.Connection):
                 self.execute(f"PRAGMA busy_timeout = {milliseconds:d}")
 
     def commit(self) -> None:
+        if self.turn:
+            clear_the_way()  # nothing but the commit is left of the turn
         try:
             super().commit()
         finally:
@@ -223,8 +241,7 @@ def for_database(database: str) -> WriteTurnstile:
 def _forget_in_child() -> None:
     global _REGISTRY_LOCK
     _REGISTRY_LOCK = threading.Lock()
-    _holder[0] = 0  # the child's one thread holds no turn: none of its statements waits
-    _no_turn_held.set()
+    clear_the_way()  # the child's one thread holds no turn: none of its statements waits
     for turnstile in list(_TURNSTILES.values()):
         turnstile._after_fork()
 
