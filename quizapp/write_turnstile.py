@@ -46,19 +46,19 @@ _holder = [0]
 
 
 def give_way() -> None:
-    """Wait, briefly, while another thread of this process holds the write turn.
+    """Wait, briefly, while another thread of this process sends a write turn's statements.
 
     Why: the lock is the one thing every writer of every worker waits for, and its holder
     shares its worker's GIL with the other threads: they take it at every statement the
-    holder sends (pysqlite lets go of it around each step) and through its commit, so a write
-    of about 4 ms alone held the lock 6-10 ms a turn among four threads; waiting here, 15-27%
-    less, and the burst's submits sooner (docs/performance.md, "Session 10: the lead's runs").
-    Threads that are about to start work of their own (a statement, grading a submit) wait
-    here until the turn ends, so the holder runs nearly alone and the next writer gets the
-    lock sooner; the wait is bounded (``GIVE_WAY_SECONDS``) and the holder itself never waits.
-    A shorter switch interval while the turn is held was measured too and did not help: it
-    hands the GIL round sooner, not more of it to the holder. The wait ends when the holder's
-    commit begins (``clear_the_way``), not when its turn ends."""
+    holder sends (pysqlite lets go of it around each step), so a write of about 4 ms alone
+    held the lock 6-10 ms a turn among four threads; waiting here, 15-27% less, and the
+    burst's submits sooner (docs/performance.md, "Session 10: the lead's runs"). Threads that
+    are about to start work of their own (a statement, grading a submit) wait here until the
+    holder's commit begins (``clear_the_way``: the commit needs the disk, not the GIL), so the
+    holder runs nearly alone and the next writer gets the lock sooner; the wait is bounded
+    (``GIVE_WAY_SECONDS``) and the holder itself never waits. A shorter switch interval while
+    the turn is held was measured too and did not help (sessions 10 and 14): it hands the GIL
+    round sooner, not more of it to the holder."""
     if GIVE_WAY_SECONDS > 0 and not _way_clear.is_set() and _holder[0] != threading.get_ident():
         _way_clear.wait(GIVE_WAY_SECONDS)
 
