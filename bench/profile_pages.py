@@ -201,16 +201,19 @@ def main(argv: list[str] | None = None) -> None:
             )
         stop_busy()
         for name, by_role in server.items():
-            if by_role:
-                roles = sorted(by_role.items(), key=lambda item: -item[1])
+            roles = sorted(
+                ((role, seconds) for role, seconds in by_role.items() if seconds),
+                key=lambda item: -item[1],
+            )
+            if on_postgres:
                 print(
                     f"{name:12} the PostgreSQL server's CPU-ms a request (means: the clock "
-                    f"ticks in 10 ms): {1000 * sum(by_role.values()) / args.repeat:.2f}, of "
-                    "which "
-                    + ", ".join(
-                        f"{role} {1000 * seconds / args.repeat:.2f}"
-                        for role, seconds in roles
-                        if seconds
+                    f"ticks in 10 ms): {1000 * sum(by_role.values()) / args.repeat:.2f}"
+                    + (
+                        ", of which "
+                        + ", ".join(f"{role} {1000 * s / args.repeat:.2f}" for role, s in roles)
+                        if roles
+                        else ""
                     )
                 )
         for name, held_ms in turns.items():

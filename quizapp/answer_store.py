@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import Float, Integer, String, TextClause, bindparam, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import TypeEngine
 
 from quizapp.extensions import db
 from quizapp.models import Answer, AnswerPick, Attempt, AttemptSlot
@@ -84,7 +85,7 @@ def answer_statements(attempt_id: int, answers: Sequence[SlotAnswer]) -> list[Re
     if answers:
         columns = {
             column: [getattr(answer, field) for answer in answers]
-            for column, field in _ANSWER_FIELDS.items()
+            for column, (field, _) in _ANSWER_COLUMNS.items()
         }
         shared = {"attempt_id": attempt_id, "corrected": False}
         statements.append(ready_rows(_upsert_answers, _UPSERT_ANSWER_ARRAYS, columns, shared))
@@ -96,17 +97,18 @@ def answer_statements(attempt_id: int, answers: Sequence[SlotAnswer]) -> list[Re
     return statements
 
 
-_ANSWER_FIELDS = {
-    "slot": "slot_id",
-    "version": "question_version_id",
-    "response": "response",
-    "saved_at": "saved_at",
-    "fraction": "fraction",
-    "mark": "mark",
-    "state": "state",
+_ANSWER_COLUMNS: dict[str, tuple[str, TypeEngine[Any]]] = {
+    "slot": ("slot_id", Integer()),
+    "version": ("question_version_id", Integer()),
+    "response": ("response", _ANSWERS.c.response.type),
+    "saved_at": ("saved_at", _ANSWERS.c.saved_at.type),
+    "fraction": ("fraction", Float()),
+    "mark": ("mark", Float()),
+    "state": ("state", String()),
 }
 """The answers' columns the upsert takes (``ready_rows``' names: ``<column>_of_<row>`` in the
-rows' form, ``<column>`` as an array), and the ``SlotAnswer`` field each is read from."""
+rows' form, ``<column>`` as an array), each with the ``SlotAnswer`` field it is read from and
+its type as an array's element on PostgreSQL."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -151,16 +153,6 @@ def _insert_picks(rows: int) -> TextClause:
     return text(sql)
 
 
-_ANSWER_ARRAYS = {
-    "slot": Integer(),
-    "version": Integer(),
-    "response": _ANSWERS.c.response.type,
-    "saved_at": _ANSWERS.c.saved_at.type,
-    "fraction": Float(),
-    "mark": Float(),
-    "state": String(),
-}
-"""The answers' columns sent as arrays on PostgreSQL, with their elements' types."""
 _UPSERT_ANSWER_ARRAYS = text(
     "INSERT INTO answers (slot_id, attempt_id, question_version_id, response, saved_at, "
     "fraction, mark, state, corrected) "
@@ -175,7 +167,7 @@ _UPSERT_ANSWER_ARRAYS = text(
     "state = excluded.state"
 ).bindparams(
     bindparam("corrected", type_=_ANSWERS.c.corrected.type),
-    *(bindparam(name, type_=ARRAY(of)) for name, of in _ANSWER_ARRAYS.items()),
+    *(bindparam(name, type_=ARRAY(of)) for name, (_, of) in _ANSWER_COLUMNS.items()),
 )
 """``_upsert_answers`` on PostgreSQL, for any number of answers (see the module's docstring)."""
 _INSERT_PICK_ARRAYS = text(

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from quizapp.accounts import create_user
 from tests.browser import page_checks
+from tests.browser.logins import log_in
 
 
 def call(url: str, token: str) -> tuple[int, dict[str, object]]:
@@ -28,11 +29,7 @@ def call(url: str, token: str) -> tuple[int, dict[str, object]]:
 def test_a_teacher_makes_uses_and_revokes_a_token(app, live_server, page: Page, artifacts: Path):
     with app.app_context():
         create_user("ms-lee", "a long password", is_teacher=True)
-    page.goto(live_server.url("/auth/login"))
-    page.get_by_label("Username").fill("ms-lee")
-    page.get_by_label("Password", exact=True).fill("a long password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)
+    log_in(page, live_server.url(), "ms-lee", "a long password")
     page.goto(live_server.url("/auth/account"))
     expect(page.get_by_role("heading", name="API tokens")).to_be_visible()
     expect(page.get_by_text("You have no API tokens.")).to_be_visible()

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from quizapp.accounts import create_user
 from tests.bank import hostile
 from tests.browser import page_checks
+from tests.browser.logins import log_in
 
 
 def test_a_one_line_bank_upload_shows_fifty_short_problems(
@@ -22,11 +23,7 @@ def test_a_one_line_bank_upload_shows_fifty_short_problems(
     with app.app_context():
         create_user("ms-lee", "teacher password", is_teacher=True)
 
-    page.goto(live_server.url("/auth/login"))
-    page.get_by_label("Username").fill("ms-lee")
-    page.get_by_label("Password").fill("teacher password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)
+    log_in(page, live_server.url(), "ms-lee", "teacher password")
     page.goto(live_server.url("/teach/"))
     page.locator("input[type=file]").set_input_files(str(bank))
     page.get_by_role("button", name="Check the file").click(timeout=120_000)

@@ -15,6 +15,7 @@ from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import Quiz, User
 from tests.browser import page_checks
+from tests.browser.logins import log_in
 
 BANK = """\
 bank: words
@@ -49,11 +50,7 @@ def test_the_autosave_status_and_navigator_are_in_the_page_language(
         quiz_id = db.session.scalar(select(Quiz.id).where(Quiz.key == "paged"))
     saved, label, start = SAID[language]
     page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    page.goto(live_server.url("/auth/login"))
-    page.get_by_label("Username").fill("tess")
-    page.get_by_label("Password").fill("a long password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)
+    log_in(page, live_server.url(), "tess", "a long password")
     page.goto(live_server.url(f"/quizzes/{quiz_id}"))
     page.get_by_role("button", name=start).click()
     box = page.locator("form[data-autosave] input[type=text]").first

@@ -12,17 +12,14 @@ from quizapp.accounts import create_user
 from quizapp.bank.loader import load_bank_file
 from quizapp.interop import export_bank
 from tests.browser import page_checks
+from tests.browser.logins import log_in
 from tests.interop.conftest import BANK_FILES
 
 
 def _login_teacher(app, live_server, page: Page) -> None:
     with app.app_context():
         create_user("ms-lee", "teacher password", is_teacher=True)
-    page.goto(live_server.url("/auth/login"))
-    page.get_by_label("Username").fill("ms-lee")
-    page.get_by_label("Password").fill("teacher password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)
+    log_in(page, live_server.url(), "ms-lee", "teacher password")
 
 
 def test_download_menu_and_import_from_moodle(

@@ -14,6 +14,7 @@ from playwright.sync_api import FrameLocator, Page, expect
 from quizapp.accounts import create_user
 from tests.browser import page_checks
 from tests.browser.conftest import LiveServer
+from tests.browser.logins import log_in
 from tests.lti import fixtures
 from tests.lti.platform import INSTRUCTOR, Launch, TestPlatform
 
@@ -139,11 +140,7 @@ def test_with_the_lms_down_the_submit_answers_and_the_admin_sees_the_grade_waiti
     with app.app_context():
         create_user("principal", "quiet garden lamp 77", is_admin=True)
     page.context.clear_cookies()
-    page.goto(live_server.url("/auth/login"))
-    page.get_by_label("Username").fill("principal")
-    page.get_by_label("Password").fill("quiet garden lamp 77")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)
+    log_in(page, live_server.url(), "principal", "quiet garden lamp 77")
     page.goto(live_server.url("/lti/admin"))
     expect(page.locator("#grades-waiting")).to_have_text(
         "1 grade(s) could not be delivered yet. They are kept and sent again by "

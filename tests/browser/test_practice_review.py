@@ -6,6 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.browser import page_checks
+from tests.browser.logins import log_in
 from tests.test_answer_visibility import blank_attempt, blank_practice, import_bank, new_student
 
 
@@ -20,11 +21,7 @@ def test_practice_review_keeps_the_answers_of_a_never_quiz(
     practice = blank_practice(ada)
 
     base = live_server.url().rstrip("/")
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill("correct horse 1")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)
+    log_in(page, base, "ada", "correct horse 1")
     page.goto(f"{base}/attempts/{practice}/review")
     expect(page.locator(".review-item")).to_have_count(3)
     expect(page.get_by_text("for the others it says right or wrong only")).to_be_visible()

@@ -11,6 +11,7 @@ from quizapp.accounts import create_user
 from quizapp.extensions import db
 from quizapp.models import Quiz
 from tests.browser import page_checks
+from tests.browser.logins import log_in
 from tests.conftest import QuizTaker
 
 
@@ -24,11 +25,7 @@ def test_teacher_reads_the_demo_quiz_statistics(demo_app, live_server, page: Pag
         create_user("ms-lee", "teacher password", is_teacher=True)
         quiz_id = db.session.scalar(select(Quiz.id).where(Quiz.key == "tour"))
 
-    page.goto(live_server.url("/auth/login"))
-    page.get_by_label("Username").fill("ms-lee")
-    page.get_by_label("Password").fill("teacher password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)
+    log_in(page, live_server.url(), "ms-lee", "teacher password")
     page.goto(live_server.url(f"/teach/reports/quizzes/{quiz_id}"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("A tour of the question types")
     expect(page.locator("svg").first).to_be_visible()

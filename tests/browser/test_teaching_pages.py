@@ -13,6 +13,7 @@ from quizapp.extensions import db
 from quizapp.models import Quiz
 from quizapp.teaching.preview import draw_preview
 from tests.browser import page_checks
+from tests.browser.logins import log_in
 from tests.conftest import QuizTaker
 from tests.quiz_actions import right_fields
 
@@ -28,14 +29,6 @@ def check(page: Page, artifacts: Path, name: str) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} scrolls sideways at {width}px"
         page_checks.screenshot(page, artifacts / f"teaching-{name}-{width}.png", full_page=True)
-
-
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
 def test_teacher_guide_preview_and_correction(demo_app, live_server, browser, artifacts):
