@@ -22,11 +22,11 @@ from sqlalchemy import (
     Update,
     and_,
     bindparam,
+    cast,
     func,
     literal,
     null,
     select,
-    type_coerce,
     union_all,
     update,
 )
@@ -43,7 +43,14 @@ from quizapp.answer_store import (
 )
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.bank.models import TagSelector
-from quizapp.classes.rules import Applied, applied_for, applied_settings, deadline_for
+from quizapp.classes.rules import (
+    Applied,
+    applied_for,
+    applied_from_rows,
+    applied_settings,
+    assignments_of,
+    deadline_for,
+)
 from quizapp.database import begin_write, give_way_to_a_writer
 from quizapp.extensions import db
 from quizapp.grade_events import announce
@@ -51,6 +58,7 @@ from quizapp.i18n import local_datetime, reason, time_zone_label
 from quizapp.models import (
     SEED_BITS,
     Answer,
+    Assignment,
     Attempt,
     AttemptSlot,
     LtiResourceLink,
@@ -536,7 +544,7 @@ _PAGE_SLOTS = (
     .order_by(_slots.position)
 )
 """Built once, like ``_LOAD_ATTEMPT``; the same two reads, of the tables' columns, sent as
-one statement (``_attempt_and_slots``): run on the session's connection, they skip the ORM's
+one statement (``_attempt_read``): run on the session's connection, they skip the ORM's
 compile and result steps altogether. The answers are those of the attempt
 (``answers.attempt_id``, indexed) as well as of its slots: PostgreSQL's planner otherwise read
 the whole answers table to join it to twenty slots (a hash join: 0.4 ms of the server's time a
@@ -581,39 +589,63 @@ _Loaded = TypeVar("_Loaded", bound="PageAttempt")
 
 @dataclass(frozen=True, slots=True)
 class _AttemptRead:
-    """An attempt and its slots in one statement (``_attempt_and_slots``)."""
+    """An attempt, the class rules of its quiz and its slots in one statement
+    (``_attempt_read``)."""
 
     statement: CompoundSelect
     attempt_columns: int
-    """How many of a row's columns are the attempt's (the rest: a slot's, then the order)."""
+    """How many of a row's columns are the attempt's."""
+    assignment_columns: int
+    """How many columns after those are an assignment's (the rest: a slot's, then the part
+    and the order)."""
 
 
-def _attempt_and_slots(attempt: Select[Any], slots: Select[Any]) -> _AttemptRead:
-    """One statement of two reads: the attempt's row (``attempt``), then its slots' rows
-    (``slots``), as ``UNION ALL`` of rows as wide as both, each part's columns empty (NULL) in
-    the other's rows, ordered attempt first, then slots by position.
+_ATTEMPT_PART, _ASSIGNMENT_PART, _SLOT_PART = 0, 1, 2
+"""A row of ``_attempt_read``'s statement is the attempt's, an assignment's or a slot's: its
+last but one column says which."""
+
+
+def _attempt_read(attempt: Select[Any], slots: Select[Any]) -> _AttemptRead:
+    """One statement of three reads: the attempt's row (``attempt``), the assignments of its
+    quiz to its student's classes with their overrides (``rules.assignments_of``, for
+    ``applied_to``), then its slots' rows (``slots``), as ``UNION ALL`` of rows as wide as all
+    three, each part's columns empty (NULL, of the column's type: PostgreSQL takes a column's
+    type from the first two parts that have one, and two bare NULLs make a text column) in the
+    others' rows, ordered by part, then by assignment and by slot position.
 
     Why one: each statement is a round trip to PostgreSQL, and a round trip costs CPU on both
     sides (the server's process wakes for it and wakes the app's thread with the answer: about
     0.1 ms of the app's and 0.06 of the server's for a bare ``SELECT 1`` on this project's
-    machine), besides SQLAlchemy's work for each execution; every attempt page, save and
-    submit reads both (docs/performance.md, "Session 13"). Not a join of the attempt to each
-    slot, which would send the quiz's settings (JSON) again with every slot, to be parsed
-    again."""
-    attempt_columns = list(attempt.selected_columns)
-    slot_columns = list(slots.selected_columns)
-    first = attempt.with_only_columns(
-        *attempt_columns,
-        *(type_coerce(null(), column.type) for column in slot_columns),
-        literal(-1, Integer).label("read_order"),
+    machine, more under load), besides SQLAlchemy's work for each execution; every attempt
+    page, save and submit reads all three (docs/performance.md, "Session 13" and "Session
+    15"). Not a join of the attempt to each slot, which would send the quiz's settings (JSON)
+    again with every slot, to be parsed again."""
+    assignments = assignments_of(_attempts.user_id, _attempts.quiz_id).where(
+        _attempts.id == bindparam("attempt_id")
     )
-    then = slots.with_only_columns(
-        *(type_coerce(null(), column.type) for column in attempt_columns),
-        *slot_columns,
-        _slots.position.label("read_order"),
-    ).order_by(None)
-    both = union_all(first, then)
-    return _AttemptRead(both.order_by(both.selected_columns.read_order), len(attempt_columns))
+    parts = (
+        (attempt, literal(-1, Integer)),
+        (assignments, Assignment.__table__.c.id),
+        (slots, _slots.position),
+    )
+    columns = [list(part.selected_columns) for part, _ in parts]
+    rows_of_parts = [
+        part.with_only_columns(
+            *(
+                column if index == own else cast(null(), column.type)
+                for index, part_columns in enumerate(columns)
+                for column in part_columns
+            ),
+            literal(own, Integer).label("read_part"),
+            order.label("read_order"),
+        ).order_by(None)
+        for own, (part, order) in enumerate(parts)
+    ]
+    every = union_all(*rows_of_parts)
+    by = every.selected_columns
+    return _AttemptRead(
+        every.order_by(by.read_part, by.read_order), len(columns[0]), len(columns[1])
+    )
 
 
 def _load_as_rows(
@@ -623,21 +655,27 @@ def _load_as_rows(
     kind: type[_Loaded],
 ) -> _Loaded | None:
     """An attempt read by its one statement (``_PAGE_READ`` or ``_POST_READ``): the attempt's
-    row with the quiz's columns, then a slot made of each other row by ``slot_of_row``;
-    columns after the quiz's in the attempt's row go to ``kind``'s own fields."""
+    row with the quiz's columns, the rules that apply to it (kept for ``applied_to``), then a
+    slot made of each slot's row by ``slot_of_row``; columns after the quiz's in the attempt's
+    row go to ``kind``'s own fields."""
     rows = db.session.connection().execute(read.statement, {"attempt_id": attempt_id}).all()
-    if not rows or rows[0][-1] != -1:
+    if not rows or rows[0][-2] != _ATTEMPT_PART:
         return None
-    width = read.attempt_columns
-    (id_, user_id, quiz_id, deadline, submitted_at, sequence, *rest) = rows[0][:width]
+    attempt_end = read.attempt_columns
+    assignment_end = attempt_end + read.assignment_columns
+    (id_, user_id, quiz_id, deadline, submitted_at, sequence, *rest) = rows[0][:attempt_end]
     quiz_columns, extra = rest[:_QUIZ_COLUMNS], rest[_QUIZ_COLUMNS:]
     quiz = PageQuiz(quiz_id, *quiz_columns) if quiz_id is not None else None
-    slots = [slot_of_row(*row[width:-1]) for row in rows[1:]]
+    slots = [slot_of_row(*row[assignment_end:-2]) for row in rows if row[-2] == _SLOT_PART]
     parse_versions(slot.question_version for slot in slots)
-    return kind(id_, user_id, quiz_id, deadline, submitted_at, sequence, quiz, slots, *extra)
+    loaded = kind(id_, user_id, quiz_id, deadline, submitted_at, sequence, quiz, slots, *extra)
+    if quiz is not None:
+        assigned = [row[attempt_end:assignment_end] for row in rows if row[-2] == _ASSIGNMENT_PART]
+        _keep_applied(loaded, applied_from_rows(user_id, quiz, assigned))
+    return loaded
 
 
-_PAGE_READ = _attempt_and_slots(_PAGE_ATTEMPT, _PAGE_SLOTS)
+_PAGE_READ = _attempt_read(_PAGE_ATTEMPT, _PAGE_SLOTS)
 """The attempt page's read, built once."""
 
 
@@ -701,7 +739,7 @@ _POST_ATTEMPT = _PAGE_ATTEMPT.add_columns(
 _POST_SLOTS = _PAGE_SLOTS.add_columns(_slots.id, _versions.question_id, _answers.saved_at)
 """The page's two reads (``_PAGE_ATTEMPT``, ``_PAGE_SLOTS``) with the ids a write needs and
 whether an LMS links the quiz, sent as one statement (``_POST_READ``); built once."""
-_POST_READ = _attempt_and_slots(_POST_ATTEMPT, _POST_SLOTS)
+_POST_READ = _attempt_read(_POST_ATTEMPT, _POST_SLOTS)
 
 
 def load_attempt_post(attempt_id: int) -> PostAttempt | None:
@@ -787,8 +825,13 @@ def applied_to(attempt: Attempt | PageAttempt) -> Applied | None:
     cached: Applied | None = attempt.__dict__.get("_applied")
     if cached is None:
         cached = applied_settings(attempt.user_id, attempt.quiz)
-        attempt.__dict__["_applied"] = cached
+        _keep_applied(attempt, cached)
     return cached
+
+
+def _keep_applied(attempt: Attempt | PageAttempt, applied: Applied) -> None:
+    """Keep what applies to the attempt for the rest of the request (``applied_to``)."""
+    attempt.__dict__["_applied"] = applied
 
 
 def _closes(attempt: Attempt | PageAttempt) -> datetime | None:

@@ -10,6 +10,7 @@ is measured by bench/profile_pages.py, not asserted here."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, url_for
@@ -18,10 +19,11 @@ from sqlalchemy import func, select
 
 from quizapp import login_sessions, people
 from quizapp.accounts import create_user
-from quizapp.attempts import load_attempt_page, load_attempt_post
+from quizapp.attempts import applied_to, load_attempt_page, load_attempt_post
+from quizapp.classes.rules import applied_settings
 from quizapp.database import begin_write
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptSlot, User
+from quizapp.models import Attempt, AttemptSlot, Quiz, User, now_utc
 from tests.class_actions import Teacher, join, student_actions, teacher_client
 from tests.conftest import AuthActions, csrf_token, sql_statements
 from tests.quiz_actions import QuizActions
@@ -162,8 +164,9 @@ def test_an_assigned_student_s_rules_and_override_are_read_in_one_statement(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
     """The class rules read the assignments with the student's override of each in one
-    statement; they were two (the overrides on their own), so the page sends three SELECTs:
-    the login, the attempt with its slots (one statement since session 13) and the rules."""
+    statement; they were two (the overrides on their own). Since session 15 that read is a part
+    of the attempt's own statement (with its slots since session 13), so the page sends two
+    SELECTs: the login, and the attempt with its rules and slots."""
     app.config["OPEN_QUIZZES"] = False
     result = runner.invoke(args=["quiz", "import", make_bank(tmp_path, QUIZ, 3)])
     assert result.exit_code == 0, result.output
@@ -182,8 +185,57 @@ def test_an_assigned_student_s_rules_and_override_are_read_in_one_statement(
     assert re.search(r'data-seconds-left="(29[0-9]{2}|3000)"', html)  # 20 + 30 minutes
     selects = [statement for statement in seen if statement.lstrip().upper().startswith("SELECT")]
     rules = [statement for statement in selects if "overrides" in statement]
-    assert len(rules) == 1 and "assignments" in rules[0], rules
-    assert len(selects) == 3, selects
+    assert len(rules) == 1 and "assignments" in rules[0] and "attempt_slots" in rules[0], rules
+    assert len(selects) == 2, selects
+
+
+def test_the_rules_read_with_the_attempt_are_those_the_rules_read_alone(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """The attempt's statement reads the class rules with it (``rules.assignments_of``): for a
+    student in two classes that both assign the quiz, the one that closes last applies, with
+    the student's override of it and not of the other; the page's and a POST's reads find
+    exactly what ``applied_settings`` finds on its own, and another student's override of the
+    same assignment is not theirs."""
+    app.config["OPEN_QUIZZES"] = False
+    result = runner.invoke(args=["quiz", "import", make_bank(tmp_path, QUIZ, 3)])
+    assert result.exit_code == 0, result.output
+    teacher = Teacher(app, teacher_client(app))
+    (first_class, first_code), (second_class, second_code) = (
+        teacher.create_class("Year 9 history"),
+        teacher.create_class("Year 9 geography"),
+    )
+    ana, ben = student_actions(app, "ana"), student_actions(app, "ben")
+    for code in (first_code, second_code):
+        assert join(ana, code).status_code == 303
+    assert join(ben, second_code).status_code == 303
+    quiz_id = ana.quiz_id("essay")
+    soon, later = ((now_utc() + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M") for days in (2, 5))
+    closes_soon = teacher.assign(first_class, quiz_id, time_limit="20", closes=soon)
+    closes_later = teacher.assign(second_class, quiz_id, time_limit="25", closes=later)
+    ana_id, ben_id = _user_id(app, "ana"), _user_id(app, "ben")
+    for assignment_id, user_id, minutes in (
+        (closes_soon, ana_id, "10"),
+        (closes_later, ana_id, "30"),
+        (closes_later, ben_id, "50"),
+    ):
+        response = teacher.override(
+            first_class if assignment_id == closes_soon else second_class,
+            assignment_id,
+            user_id,
+            extra_minutes=minutes,
+        )
+        assert response.status_code == 303
+    attempt_id = ana.start("essay")
+    with app.test_request_context():
+        page, post = load_attempt_page(attempt_id), load_attempt_post(attempt_id)
+        assert page is not None and post is not None
+        alone = applied_settings(ana_id, db.session.get(Quiz, quiz_id))
+        assert alone.assignment is not None and alone.assignment.id == closes_later
+        assert alone.settings.time_limit == (25 + 30) * 60
+        assert alone.notes == ("You have 30 extra minutes.",)
+        assert applied_to(page) == applied_to(post) == alone
+        assert [slot.position for slot in page.slots] == [1, 2, 3]
 
 
 def test_an_attempt_read_in_one_statement_is_its_own_or_none(

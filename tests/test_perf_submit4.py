@@ -69,9 +69,9 @@ def writes_after_lock(statements: list[str]) -> list[str]:
 
 def test_a_submit_reads_nothing_under_the_write_lock(demo_app: Flask, quiz: QuizActions, auth):
     """After the lock: the claim (an UPDATE of the attempt), the answers, their picks and
-    the practice cards; not one SELECT. Before: the login, the attempt with its slots (one
-    statement, its LMS link read with it) and the class rules. The old code re-read the
-    attempt under the lock (SELECT ... FOR UPDATE) and the student's cards (SELECT
+    the practice cards; not one SELECT. Before: the login, and the attempt with its slots and
+    the class rules (one statement since session 15, its LMS link read with it). The old code
+    re-read the attempt under the lock (SELECT ... FOR UPDATE) and the student's cards (SELECT
     practice_cards)."""
     auth.register()
     attempt_id = quiz.start()
@@ -86,11 +86,11 @@ def test_a_submit_reads_nothing_under_the_write_lock(demo_app: Flask, quiz: Quiz
     assert locked[0 if TEST_DATABASE_URL else 1].startswith("UPDATE attempts"), locked
     tables = [s.split()[2] for s in locked if s.startswith("INSERT")]
     assert tables == ["answers", "answer_picks", "practice_cards"], locked
-    # The login, the attempt with its slots, the class rules; the claim, the answers, their picks,
+    # The login, the attempt with its slots and class rules; the claim, the answers, their picks,
     # the cards (one upsert, and one DELETE of what right answers retired or found no card
     # for); and on SQLite the two BEGINs.
     assert locked[-1].startswith("DELETE FROM practice_cards"), locked
-    assert len(seen) == (8 if TEST_DATABASE_URL else 10), "\n".join(s[:90] for s in seen)
+    assert len(seen) == (7 if TEST_DATABASE_URL else 9), "\n".join(s[:90] for s in seen)
     with demo_app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt is not None and attempt.is_submitted and attempt.sequence == 1

@@ -16,20 +16,46 @@ theirs; a quiz assigned to none of their classes only when the site sets ``OPEN_
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 
 from quizapp.bank.models import Quiz as QuizSettings
 from quizapp.extensions import db
 from quizapp.i18n import local_datetime, time_zone_label
 from quizapp.models import Assignment, ClassMember, Override, Quiz, User
 from quizapp.questions import quiz_settings
+
+
+@dataclass(frozen=True, slots=True)
+class AssignedRules:
+    """What the rules read of an ``Assignment`` (a class's assignment of the quiz): its columns
+    as a row, not an ORM object. Every attempt page, save and submit reads it, and loading it
+    as ``Assignment`` and ``Override`` objects cost a tenth of the attempt page's CPU
+    (docs/performance.md, "Session 15")."""
+
+    id: int
+    class_id: int
+    quiz_id: int
+    opens: datetime | None
+    closes: datetime | None
+    due: datetime | None
+    time_limit: int | None
+    attempts: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideRules:
+    """What the rules read of a student's ``Override`` of an assignment, as a row."""
+
+    extra_minutes: int
+    closes: datetime | None
+    extra_attempts: int
 
 
 @dataclass(frozen=True)
@@ -40,8 +66,8 @@ class Applied:
     """The bank's settings with the assignment's and the override's values put in."""
     visible: bool
     """Whether the student may see and take the quiz (otherwise it is a 404 for them)."""
-    assignment: Assignment | None = None
-    override: Override | None = None
+    assignment: AssignedRules | None = None
+    override: OverrideRules | None = None
     due: datetime | None = None
     """The date shown as due (the assignment's due date, else its close)."""
     notes: tuple[str, ...] = field(default=())
@@ -55,8 +81,8 @@ def _later(a: datetime | None, b: datetime | None) -> bool:
     return b is not None and a > b
 
 
-def _choose(assignments: Iterable[Assignment]) -> Assignment | None:
-    chosen: Assignment | None = None
+def _choose(assignments: Iterable[AssignedRules]) -> AssignedRules | None:
+    chosen: AssignedRules | None = None
     for assignment in assignments:
         if chosen is None or _later(assignment.closes, chosen.closes):
             chosen = assignment
@@ -64,7 +90,7 @@ def _choose(assignments: Iterable[Assignment]) -> Assignment | None:
 
 
 def _apply(
-    base: QuizSettings, assignment: Assignment | None, override: Override | None
+    base: QuizSettings, assignment: AssignedRules | None, override: OverrideRules | None
 ) -> tuple[QuizSettings, tuple[str, ...], datetime | None]:
     if assignment is None:
         return base, (), base.closes
@@ -108,23 +134,67 @@ def _open_quizzes() -> bool:
     return bool(current_app.config.get("OPEN_QUIZZES", False))
 
 
-_ASSIGNMENTS = (
-    select(ClassMember.user_id, Assignment, Override)
-    .join(Assignment, Assignment.class_id == ClassMember.class_id)
-    .outerjoin(
-        Override,
-        and_(Override.assignment_id == Assignment.id, Override.user_id == ClassMember.user_id),
-    )
-    .where(
-        ClassMember.user_id.in_(bindparam("user_ids", expanding=True)),
-        Assignment.quiz_id.in_(bindparam("quiz_ids", expanding=True)),
-        Assignment.withdrawn.is_(False),
-    )
-    .order_by(Assignment.id)
+_assignments, _overrides = Assignment.__table__.c, Override.__table__.c
+_ASSIGNMENT_COLUMNS = (
+    _assignments.id,
+    _assignments.class_id,
+    _assignments.quiz_id,
+    _assignments.opens,
+    _assignments.closes,
+    _assignments.due,
+    _assignments.time_limit,
+    _assignments.attempts,
 )
-"""Built once: every page and action of an attempt asks (see ``attempts._LOAD_ATTEMPT``). Each
-assignment comes with the student's override of it, if any (one per assignment and student):
-one statement, where the overrides were a second one for every assigned quiz."""
+_OVERRIDE_COLUMNS = (
+    _overrides.id,
+    _overrides.extra_minutes,
+    _overrides.closes,
+    _overrides.extra_attempts,
+)
+_members = ClassMember.__table__.c
+_EVERY_ASSIGNMENT = (
+    select(_members.user_id, *_ASSIGNMENT_COLUMNS, *_OVERRIDE_COLUMNS)
+    .select_from(
+        ClassMember.__table__.join(
+            Assignment.__table__, _assignments.class_id == _members.class_id
+        ).outerjoin(
+            Override.__table__,
+            and_(
+                _overrides.assignment_id == _assignments.id, _overrides.user_id == _members.user_id
+            ),
+        )
+    )
+    .where(_assignments.withdrawn.is_(False))
+    .order_by(_assignments.id)
+)
+"""The assignments (not withdrawn) of quizzes to the classes of their students, each with the
+student's override of it if any (one per assignment and student): one statement, where the
+overrides were a second one for every assigned quiz. Columns of the tables, read as rows
+(``AssignedRules``, ``OverrideRules``): nothing here is written, and ORM objects cost a tenth
+of the attempt page (docs/performance.md, "Session 15")."""
+_ASSIGNMENTS = _EVERY_ASSIGNMENT.where(
+    _members.user_id.in_(bindparam("user_ids", expanding=True)),
+    _assignments.quiz_id.in_(bindparam("quiz_ids", expanding=True)),
+)
+"""Built once (``applied_for``): every page and action of an attempt asks."""
+
+
+def assignments_of(user_id: ColumnElement[Any], quiz_id: ColumnElement[Any]) -> Select[Any]:
+    """The read of what ``applied_from_rows`` needs for student ``user_id`` and quiz
+    ``quiz_id``, given as expressions: another table's columns, where the read is a part of a
+    larger statement (the attempt's own, ``attempts._PAGE_READ``)."""
+    return _EVERY_ASSIGNMENT.where(_members.user_id == user_id, _assignments.quiz_id == quiz_id)
+
+
+def _rules_of_row(row: Sequence[Any]) -> tuple[int, AssignedRules, OverrideRules | None]:
+    """A row of ``_ASSIGNMENTS``: the student's id, the assignment, and their override of it."""
+    user_id, *assigned = row[: 1 + len(_ASSIGNMENT_COLUMNS)]
+    override_id, *override = row[1 + len(_ASSIGNMENT_COLUMNS) :]
+    return (
+        user_id,
+        AssignedRules(*assigned),
+        OverrideRules(*override) if override_id is not None else None,
+    )
 
 
 def applied_for(pairs: Iterable[tuple[int, Quiz]]) -> dict[tuple[int, int], Applied]:
@@ -136,11 +206,27 @@ def applied_for(pairs: Iterable[tuple[int, Quiz]]) -> dict[tuple[int, int], Appl
         return {}
     user_ids = {user_id for user_id, _ in wanted}
     quiz_ids = {quiz.id for _, quiz in wanted}
-    by_pair: dict[tuple[int, int], list[Assignment]] = {}
-    overrides: dict[tuple[int, int], Override] = {}
-    for user_id, assignment, override in db.session.execute(
+    rows = db.session.connection().execute(
         _ASSIGNMENTS, {"user_ids": list(user_ids), "quiz_ids": list(quiz_ids)}
-    ):
+    )
+    return _applied_from(wanted, rows)
+
+
+def applied_from_rows(user_id: int, quiz: Quiz, rows: Iterable[Sequence[Any]]) -> Applied:
+    """What applies to this student for this quiz, from the rows of ``assignments_of`` read
+    beforehand with other reads in one statement (the attempt's, ``attempts._PAGE_READ``):
+    a round trip fewer, on every attempt page, save and submit. As ``applied_for`` otherwise
+    (the user's role is read only where no class assigns the quiz)."""
+    return _applied_from([(user_id, quiz)], rows)[(user_id, quiz.id)]
+
+
+def _applied_from(
+    wanted: Sequence[tuple[int, Quiz]], rows: Iterable[Sequence[Any]]
+) -> dict[tuple[int, int], Applied]:
+    """``applied_for`` given its assignments' rows."""
+    by_pair: dict[tuple[int, int], list[AssignedRules]] = {}
+    overrides: dict[tuple[int, int], OverrideRules] = {}
+    for user_id, assignment, override in map(_rules_of_row, rows):
         by_pair.setdefault((user_id, assignment.quiz_id), []).append(assignment)
         if override is not None:
             overrides[(user_id, assignment.id)] = override
