@@ -35,9 +35,10 @@ from quizapp.questions import quiz_settings
 @dataclass(frozen=True, slots=True)
 class AssignedRules:
     """What the rules read of an ``Assignment`` (a class's assignment of the quiz): its columns
-    as a row, not an ORM object. Every attempt page, save and submit reads it, and loading it
-    as ``Assignment`` and ``Override`` objects cost a tenth of the attempt page's CPU
-    (docs/performance.md, "Session 15")."""
+    as a row, not an ORM object. Every attempt page, save and submit reads it; read as rows
+    within the attempt's own statement rather than as ``Assignment`` and ``Override`` objects
+    by a statement of their own, the attempt page costs 7-9% less CPU (docs/performance.md,
+    "Session 15")."""
 
     id: int
     class_id: int
@@ -170,13 +171,14 @@ _EVERY_ASSIGNMENT = (
 """The assignments (not withdrawn) of quizzes to the classes of their students, each with the
 student's override of it if any (one per assignment and student): one statement, where the
 overrides were a second one for every assigned quiz. Columns of the tables, read as rows
-(``AssignedRules``, ``OverrideRules``): nothing here is written, and ORM objects cost a tenth
-of the attempt page (docs/performance.md, "Session 15")."""
+(``AssignedRules``, ``OverrideRules``): nothing here is written."""
 _ASSIGNMENTS = _EVERY_ASSIGNMENT.where(
     _members.user_id.in_(bindparam("user_ids", expanding=True)),
     _assignments.quiz_id.in_(bindparam("quiz_ids", expanding=True)),
 )
-"""Built once (``applied_for``): every page and action of an attempt asks."""
+"""Built once (``applied_for``): the quiz list, the gradebook, the review rules and the
+closing of overdue attempts ask it for many students or quizzes at once. An attempt's pages
+and actions read the same rows within the attempt's statement (``assignments_of``)."""
 
 
 def assignments_of(user_id: ColumnElement[Any], quiz_id: ColumnElement[Any]) -> Select[Any]:
