@@ -17,7 +17,7 @@ theirs; a quiz assigned to none of their classes only when the site sets ``OPEN_
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -136,21 +136,11 @@ def _open_quizzes() -> bool:
 
 
 _assignments, _overrides = Assignment.__table__.c, Override.__table__.c
-_ASSIGNMENT_COLUMNS = (
-    _assignments.id,
-    _assignments.class_id,
-    _assignments.quiz_id,
-    _assignments.opens,
-    _assignments.closes,
-    _assignments.due,
-    _assignments.time_limit,
-    _assignments.attempts,
-)
+_ASSIGNMENT_COLUMNS = tuple(_assignments[rules_field.name] for rules_field in fields(AssignedRules))
+"""The columns ``AssignedRules`` is made of, named and ordered by its fields."""
 _OVERRIDE_COLUMNS = (
-    _overrides.id,
-    _overrides.extra_minutes,
-    _overrides.closes,
-    _overrides.extra_attempts,
+    _overrides.id,  # whether the student has an override at all
+    *(_overrides[rules_field.name] for rules_field in fields(OverrideRules)),
 )
 _members = ClassMember.__table__.c
 _EVERY_ASSIGNMENT = (
