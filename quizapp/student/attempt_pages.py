@@ -159,24 +159,29 @@ def navigator(attempt: Attempt | PageAttempt, paging: Paging, page: int | None) 
     """Every question with its state and a link to it (on ``page``, a link within the page).
 
     The texts come from ``page_texts`` (kept per catalogue), not looked up per question; each
-    label is the catalogue's text with its values escaped, as a template's ``_()`` makes it."""
+    label is the catalogue's text with its values escaped, as a template's ``_()`` makes it.
+    A link to another page is that page's address, built once per page, and the question's
+    anchor (which needs no quoting): ``url_for`` for each question was a third of the
+    102-question exam page's CPU (docs/performance.md, "Session 16")."""
     texts = page_texts()
     question_state, flagged_text = texts.question_state, texts.flagged_suffix
     states = {True: texts.answered, False: texts.not_answered}
+    page_links: dict[int, str] = {}
     items = []
     for slot in attempt.slots:
         slot_page = paging.page_of(slot.position)
         anchor = f"question-{slot.position}"
-        href = (
-            f"#{anchor}"
-            if slot_page == page
-            else url_for(
-                "student.attempt",
-                attempt_id=attempt.id,
-                page=slot_page if paging.pages > 1 else None,
-                _anchor=anchor,
-            )
-        )
+        if slot_page == page:
+            href = f"#{anchor}"
+        else:
+            link = page_links.get(slot_page)
+            if link is None:
+                link = page_links[slot_page] = url_for(
+                    "student.attempt",
+                    attempt_id=attempt.id,
+                    page=slot_page if paging.pages > 1 else None,
+                )
+            href = f"{link}#{anchor}"
         answered = is_answered(slot)
         flagged = slot.flagged
         state = states[answered]
