@@ -338,8 +338,13 @@ def page_questions(attempt: Attempt | PageAttempt, positions: set[int]) -> list[
     position (field names, "Question 3"), the marks, the flag, the saved response (checked,
     selected, typed), the page's language (the texts around), and for a question in several
     languages the attempt and the site's root (the switch's links). No correct answer or
-    feedback is in it: the fieldset shows the question's public view only."""
+    feedback is in it: the fieldset shows the question's public view only.
+
+    The switch's links are the attempt's address, built once per page, with the question's
+    ``lang_q<position>`` query: a ``url_for`` for each other language of each question was
+    a tenth of a page whose questions were not kept (docs/performance.md, "Session 16")."""
     texts: list[QuestionTexts] = []  # looked up at the first question not kept
+    attempt_url: list[str] = []  # with them: the language switch's links add their query to it
     page_language = str(get_locale())
     keep = question_html.keeper()
     script_root = request.script_root
@@ -368,8 +373,9 @@ def page_questions(attempt: Attempt | PageAttempt, positions: set[int]) -> list[
         ) -> Markup:
             if not texts:
                 texts.append(QuestionTexts.of_page())
+                attempt_url.append(url_for("student.attempt", attempt_id=attempt.id))
             return _macros("student/attempt_question.html").fieldset(
-                texts[0].item(slot, response), attempt.id, language_name
+                texts[0].item(slot, response), attempt_url[0], language_name
             )
 
         questions.append(PageQuestion(slot=slot, response=response, html=keep(key, render)))
