@@ -161,8 +161,9 @@ def navigator(attempt: Attempt | PageAttempt, paging: Paging, page: int | None) 
     The texts come from ``page_texts`` (kept per catalogue), not looked up per question; each
     label is the catalogue's text with its values escaped, as a template's ``_()`` makes it.
     A link to another page is that page's address, built once per page, and the question's
-    anchor (which needs no quoting): ``url_for`` for each question was a third of the
-    102-question exam page's CPU (docs/performance.md, "Session 16")."""
+    anchor (which needs no quoting): a ``url_for`` for each question was a third of the
+    102-question exam page's profile, and the page costs 5% less CPU without them
+    (docs/performance.md, "Session 16")."""
     texts = page_texts()
     question_state, flagged_text = texts.question_state, texts.flagged_suffix
     states = {True: texts.answered, False: texts.not_answered}
@@ -342,7 +343,8 @@ def page_questions(attempt: Attempt | PageAttempt, positions: set[int]) -> list[
 
     The switch's links are the attempt's address, built once per page, with the question's
     ``lang_q<position>`` query: a ``url_for`` for each other language of each question was
-    a tenth of a page whose questions were not kept (docs/performance.md, "Session 16")."""
+    a tenth of the profile of a page whose questions were not kept (docs/performance.md,
+    "Session 16")."""
     texts: list[QuestionTexts] = []  # looked up at the first question not kept
     attempt_url: list[str] = []  # with them: the language switch's links add their query to it
     page_language = str(get_locale())
