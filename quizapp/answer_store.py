@@ -17,7 +17,7 @@ compiled once. The picks find their answers by slot (``answers.slot_id`` is uniq
 answers' ids need not come back (docs/performance.md, "Session 11"). Only row numbers are
 written into these texts; every value is a bound parameter.
 
-On PostgreSQL the same statements take their rows as arrays, one per column (``unnest``):
+On PostgreSQL the same statements take their rows as one JSON text (``json_to_recordset``):
 one text for any number of rows (``prepared_writes.ready_rows`` says why).
 """
 
@@ -29,9 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, TextClause, bindparam, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import TypeEngine
+from sqlalchemy import Text, TextClause, bindparam, text, update
 
 from quizapp.extensions import db
 from quizapp.models import Answer, AnswerPick, Attempt, AttemptSlot
@@ -80,35 +78,36 @@ def write_answers(attempt_id: int, answers: Sequence[SlotAnswer]) -> None:
 def answer_statements(attempt_id: int, answers: Sequence[SlotAnswer]) -> list[ReadyStatement]:
     """What ``write_answers`` sends, made ready without sending it (``prepared_writes``): a
     submit makes its statements before it takes the write lock, and only sends them under it.
-    Each in its database's form (``ready_rows``: rows of ``VALUES``, or arrays on PostgreSQL)."""
+    Each in its database's form (``ready_rows``: rows of ``VALUES``, or one JSON text on
+    PostgreSQL)."""
     statements = []
     if answers:
         columns = {
             column: [getattr(answer, field) for answer in answers]
-            for column, (field, _) in _ANSWER_COLUMNS.items()
+            for column, field in _ANSWER_COLUMNS.items()
         }
         shared = {"attempt_id": attempt_id, "corrected": False}
-        statements.append(ready_rows(_upsert_answers, _UPSERT_ANSWER_ARRAYS, columns, shared))
+        statements.append(ready_rows(_upsert_answers, _UPSERT_ANSWER_ROWS, columns, shared))
     picks = [(answer.slot_id, key) for answer in answers for key in answer.picks]
     if picks:
         columns = {"slot": [slot_id for slot_id, _ in picks], "key": [key for _, key in picks]}
         shared = {"attempt_id": attempt_id}
-        statements.append(ready_rows(_insert_picks, _INSERT_PICK_ARRAYS, columns, shared))
+        statements.append(ready_rows(_insert_picks, _INSERT_PICK_ROWS, columns, shared))
     return statements
 
 
-_ANSWER_COLUMNS: dict[str, tuple[str, TypeEngine[Any]]] = {
-    "slot": ("slot_id", Integer()),
-    "version": ("question_version_id", Integer()),
-    "response": ("response", _ANSWERS.c.response.type),
-    "saved_at": ("saved_at", _ANSWERS.c.saved_at.type),
-    "fraction": ("fraction", Float()),
-    "mark": ("mark", Float()),
-    "state": ("state", String()),
+_ANSWER_COLUMNS: dict[str, str] = {
+    "slot": "slot_id",
+    "version": "question_version_id",
+    "response": "response",
+    "saved_at": "saved_at",
+    "fraction": "fraction",
+    "mark": "mark",
+    "state": "state",
 }
-"""The answers' columns the upsert takes (``ready_rows``' names: ``<column>_of_<row>`` in the
-rows' form, ``<column>`` as an array), each with the ``SlotAnswer`` field it is read from and
-its type as an array's element on PostgreSQL."""
+"""The answers' columns the upsert takes, each with the ``SlotAnswer`` field it is read from:
+``ready_rows``' names (``<column>_of_<row>`` in the rows' form, the keys of each row's object
+in the JSON rows on PostgreSQL)."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -153,30 +152,29 @@ def _insert_picks(rows: int) -> TextClause:
     return text(sql)
 
 
-_UPSERT_ANSWER_ARRAYS = text(
+_UPSERT_ANSWER_ROWS = text(
     "INSERT INTO answers (slot_id, attempt_id, question_version_id, response, saved_at, "
     "fraction, mark, state, corrected) "
-    "SELECT given.slot_id, :attempt_id, given.version_id, given.response, given.saved_at, "
+    "SELECT given.slot, :attempt_id, given.version, given.response, given.saved_at, "
     "given.fraction, given.mark, given.state, :corrected "
-    "FROM unnest(CAST(:slot AS INTEGER[]), CAST(:version AS INTEGER[]), "
-    "CAST(:response AS JSON[]), CAST(:saved_at AS TIMESTAMP WITHOUT TIME ZONE[]), "
-    "CAST(:fraction AS FLOAT[]), CAST(:mark AS FLOAT[]), CAST(:state AS VARCHAR[])) "
-    "AS given (slot_id, version_id, response, saved_at, fraction, mark, state) "
+    "FROM json_to_recordset(CAST(:rows AS JSON)) AS given (slot INTEGER, version INTEGER, "
+    "response JSON, saved_at TIMESTAMP WITHOUT TIME ZONE, fraction FLOAT, mark FLOAT, "
+    "state VARCHAR) "
     "ON CONFLICT (slot_id) DO UPDATE SET response = excluded.response, "
     "saved_at = excluded.saved_at, fraction = excluded.fraction, mark = excluded.mark, "
     "state = excluded.state"
 ).bindparams(
     bindparam("corrected", type_=_ANSWERS.c.corrected.type),
-    *(bindparam(name, type_=ARRAY(of)) for name, (_, of) in _ANSWER_COLUMNS.items()),
+    bindparam("rows", type_=Text()),
 )
-"""``_upsert_answers`` on PostgreSQL, for any number of answers (see the module's docstring)."""
-_INSERT_PICK_ARRAYS = text(
+"""``_upsert_answers`` on PostgreSQL, for any number of answers, the rows as one JSON text
+keyed by ``_ANSWER_COLUMNS``' names (see the module's docstring)."""
+_INSERT_PICK_ROWS = text(
     "INSERT INTO answer_picks (answer_id, option_key, attempt_id, question_version_id) "
-    "SELECT answers.id, picked.option_key, answers.attempt_id, answers.question_version_id "
-    "FROM unnest(CAST(:slot AS INTEGER[]), CAST(:key AS VARCHAR[])) "
-    "AS picked (slot_id, option_key) JOIN answers ON answers.slot_id = picked.slot_id "
-    "AND answers.attempt_id = :attempt_id"
-).bindparams(bindparam("slot", type_=ARRAY(Integer)), bindparam("key", type_=ARRAY(String)))
+    "SELECT answers.id, picked.key, answers.attempt_id, answers.question_version_id "
+    "FROM json_to_recordset(CAST(:rows AS JSON)) AS picked (slot INTEGER, key VARCHAR) "
+    "JOIN answers ON answers.slot_id = picked.slot AND answers.attempt_id = :attempt_id"
+).bindparams(bindparam("rows", type_=Text()))
 """``_insert_picks`` on PostgreSQL, for any number of picks."""
 
 

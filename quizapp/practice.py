@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Select, TextClause, bindparam, func, select, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Select, Text, TextClause, bindparam, func, select, text
 
 from quizapp.database import begin_write
 from quizapp.extensions import db
@@ -82,8 +81,8 @@ def _upsert(cards: int) -> TextClause:
     "Session 11"). The student, the time and the due dates are one parameter each, not one per
     row. Written as text, because SQLAlchemy compiles an ``insert().values([...])`` of
     several rows anew at every execution (such a statement has no cache key), and a text is
-    compiled once per number of cards. PostgreSQL takes the same rows as arrays
-    (``_UPSERT_ARRAYS``)."""
+    compiled once per number of cards. PostgreSQL takes the same rows as one JSON text
+    (``_UPSERT_ROWS``)."""
     rows = ", ".join(
         f"(:user_id, :question_of_{row}, :box_of_{row}, :due_now, :now)" for row in range(cards)
     )
@@ -121,16 +120,15 @@ def _with_due_dates(sql: str) -> TextClause:
     )
 
 
-_UPSERT_ARRAYS = _with_due_dates(
+_UPSERT_ROWS = _with_due_dates(
     "INSERT INTO practice_cards (user_id, question_id, box, due_at, updated_at) "  # noqa: S608
-    "SELECT :user_id, moved.question_id, moved.box, :due_now, :now "
-    "FROM unnest(CAST(:question AS INTEGER[]), CAST(:box AS INTEGER[])) "
-    "WITH ORDINALITY AS moved (question_id, box, row) ORDER BY moved.row "
-    f"{_MOVE_ON_CONFLICT}"
-).bindparams(bindparam("question", type_=ARRAY(Integer)), bindparam("box", type_=ARRAY(Integer)))
-"""``_upsert`` on PostgreSQL: the rows as two arrays (one text for any number of cards, a
-handful of parameters: see ``prepared_writes.ready_rows``), inserted in the arrays' order,
-which is the question ids' (the lock order ``_upsert`` explains)."""
+    "SELECT :user_id, moved.question, moved.box, :due_now, :now "
+    "FROM json_to_recordset(CAST(:rows AS JSON)) AS moved (question INTEGER, box INTEGER) "
+    f"ORDER BY moved.question {_MOVE_ON_CONFLICT}"
+).bindparams(bindparam("rows", type_=Text()))
+"""``_upsert`` on PostgreSQL: the rows as one JSON text (one text for any number of cards, a
+handful of parameters: see ``prepared_writes.ready_rows``), inserted in the order of the
+question ids (the lock order ``_upsert`` explains)."""
 
 
 def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:
@@ -156,7 +154,7 @@ def schedule_statements(
         "question": questions,
         "box": [_UNSEEN if outcomes[question_id] else 1 for question_id in questions],
     }
-    statements = [ready_rows(_upsert, _UPSERT_ARRAYS, columns, params)]
+    statements = [ready_rows(_upsert, _UPSERT_ROWS, columns, params)]
     if any(outcomes.values()):
         statements.append(ready(_DROP, {"user_id": user_id}))
     return statements

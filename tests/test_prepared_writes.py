@@ -5,6 +5,7 @@ would have stored, value for value, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from werkzeug.test import TestResponse
 from quizapp.answer_store import SlotAnswer, answer_statements
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, AttemptSlot
-from quizapp.prepared_writes import ready, send
+from quizapp.prepared_writes import json_rows, ready, send
 from tests.conftest import statement_listener
 from tests.quiz_actions import QuizActions
 from tests.test_perf_submit4 import half_right, writes_after_lock
@@ -103,12 +104,17 @@ def test_a_ready_answer_is_stored_as_sqlalchemy_would_store_it(
     demo_app: Flask, quiz: QuizActions, auth
 ) -> None:
     """One slot's answer written by the ORM, the next one's by a ready statement, with the
-    same kinds of values (a response with accents, Chinese and nesting; a time with
-    microseconds; a fraction; no mark): the database holds them alike, as text too."""
+    same kinds of values (a response with accents, Chinese, an emoji, quotes, a backslash, a
+    line break and nesting; a time with microseconds; a fraction; no mark): the database holds
+    them alike, as text too (on PostgreSQL the ready rows travel inside one JSON text)."""
     auth.register()
     attempt_id = quiz.start()
     moment = datetime(2026, 12, 2, 7, 30, 15, 123456, tzinfo=UTC).replace(tzinfo=None)
-    response = {"text": "Минск 明斯克 café", "choices": ["b", "a"], "nested": {"n": 1.5}}
+    response = {
+        "text": 'Минск 明斯克 café 🙂 "quoted" back\\slash\nnext line',
+        "choices": ["b", "a"],
+        "nested": {"n": 1.5},
+    }
     with demo_app.app_context():
         first, second = db.session.scalars(
             select(AttemptSlot)
@@ -187,3 +193,20 @@ def test_a_ready_statement_keeps_the_values_it_carries_and_refuses_an_in_list(
         assert db.session.scalar(select(Attempt.sequence).where(Attempt.id == attempt_id)) == 7
         with pytest.raises(ValueError, match="cannot expand"):
             ready(select(attempts.c.id).where(attempts.c.id.in_([attempt_id])), {})
+
+
+def test_rows_as_json_carry_times_as_iso_text_and_refuse_what_json_cannot_hold() -> None:
+    """PostgreSQL's rows travel as one JSON text (``json_rows``, read by ``json_to_recordset``):
+    an object a row keyed by column, a time as ISO 8601 text, a response as JSON itself; a
+    NaN (which JSON cannot hold, and PostgreSQL would refuse) or a value with no JSON form is
+    refused before anything is sent."""
+    moment = datetime(2026, 12, 3, 8, 0, 0, 500)
+    rows = json_rows({"slot": [1, 2], "saved_at": [moment, moment], "response": [{"a": 1}, {}]})
+    assert json.loads(rows) == [
+        {"slot": 1, "saved_at": "2026-12-03T08:00:00.000500", "response": {"a": 1}},
+        {"slot": 2, "saved_at": "2026-12-03T08:00:00.000500", "response": {}},
+    ]
+    with pytest.raises(ValueError):
+        json_rows({"mark": [float("nan")]})
+    with pytest.raises(TypeError):
+        json_rows({"slot": [object()]})
