@@ -345,8 +345,9 @@ def page_questions(attempt: Attempt | PageAttempt, positions: set[int]) -> list[
     ``lang_q<position>`` query: a ``url_for`` for each other language of each question was
     a tenth of the profile of a page whose questions were not kept (docs/performance.md,
     "Session 16")."""
-    texts: list[QuestionTexts] = []  # looked up at the first question not kept
-    attempt_url: list[str] = []  # with them: the language switch's links add their query to it
+    # Made at the first question not kept: the texts beside each question, and the attempt's
+    # address, to which the language switch's links add their query.
+    made: list[tuple[QuestionTexts, str]] = []
     page_language = str(get_locale())
     keep = question_html.keeper()
     script_root = request.script_root
@@ -373,11 +374,12 @@ def page_questions(attempt: Attempt | PageAttempt, positions: set[int]) -> list[
         def render(
             slot: AttemptSlot | PageSlot = slot, response: dict[str, Any] = response
         ) -> Markup:
-            if not texts:
-                texts.append(QuestionTexts.of_page())
-                attempt_url.append(url_for("student.attempt", attempt_id=attempt.id))
+            if not made:
+                attempt_url = url_for("student.attempt", attempt_id=attempt.id)
+                made.append((QuestionTexts.of_page(), attempt_url))
+            texts, attempt_url = made[0]
             return _macros("student/attempt_question.html").fieldset(
-                texts[0].item(slot, response), attempt_url[0], language_name
+                texts.item(slot, response), attempt_url, language_name
             )
 
         questions.append(PageQuestion(slot=slot, response=response, html=keep(key, render)))
