@@ -33,7 +33,7 @@ from sqlalchemy import Text, TextClause, bindparam, text, update
 
 from quizapp.extensions import db
 from quizapp.models import Answer, AnswerPick, Attempt, AttemptSlot
-from quizapp.prepared_writes import ReadyStatement, ready, ready_rows, send
+from quizapp.prepared_writes import ReadyStatement, json_rows, ready, ready_rows, send
 
 _ANSWERS = Answer.__table__
 _PICKS = AnswerPick.__table__
@@ -82,18 +82,38 @@ def answer_statements(attempt_id: int, answers: Sequence[SlotAnswer]) -> list[Re
     PostgreSQL)."""
     statements = []
     if answers:
-        columns = {
-            column: [getattr(answer, field) for answer in answers]
-            for column, field in _ANSWER_COLUMNS.items()
-        }
         shared = {"attempt_id": attempt_id, "corrected": False}
-        statements.append(ready_rows(_upsert_answers, _UPSERT_ANSWER_ROWS, columns, shared))
-    picks = [(answer.slot_id, key) for answer in answers for key in answer.picks]
-    if picks:
-        columns = {"slot": [slot_id for slot_id, _ in picks], "key": [key for _, key in picks]}
+        statements.append(
+            ready_rows(_upsert_answers, _UPSERT_ANSWER_ROWS, _answer_columns(answers), shared)
+        )
+    picks = _pick_columns(answers)
+    if picks["slot"]:
         shared = {"attempt_id": attempt_id}
-        statements.append(ready_rows(_insert_picks, _INSERT_PICK_ROWS, columns, shared))
+        statements.append(ready_rows(_insert_picks, _INSERT_PICK_ROWS, picks, shared))
     return statements
+
+
+def answer_rows(answers: Sequence[SlotAnswer]) -> str:
+    """The answers as one JSON text of rows (``prepared_writes.json_rows``), as
+    ``ANSWER_RECORD`` reads them."""
+    return json_rows(_answer_columns(answers))
+
+
+def pick_rows(answers: Sequence[SlotAnswer]) -> str:
+    """The options the answers picked as one JSON text of rows, a slot and an option key each."""
+    return json_rows(_pick_columns(answers))
+
+
+def _answer_columns(answers: Sequence[SlotAnswer]) -> dict[str, list[Any]]:
+    return {
+        column: [getattr(answer, field) for answer in answers]
+        for column, field in _ANSWER_COLUMNS.items()
+    }
+
+
+def _pick_columns(answers: Sequence[SlotAnswer]) -> dict[str, list[Any]]:
+    picks = [(answer.slot_id, key) for answer in answers for key in answer.picks]
+    return {"slot": [slot_id for slot_id, _ in picks], "key": [key for _, key in picks]}
 
 
 _ANSWER_COLUMNS: dict[str, str] = {
@@ -123,10 +143,7 @@ def _upsert_answers(rows: int) -> TextClause:
     columns = _ANSWERS.c
     sql = (
         "INSERT INTO answers (slot_id, attempt_id, question_version_id, response, saved_at, "  # noqa: S608
-        f"fraction, mark, state, corrected) VALUES {values} "
-        "ON CONFLICT (slot_id) DO UPDATE SET response = excluded.response, "
-        "saved_at = excluded.saved_at, fraction = excluded.fraction, mark = excluded.mark, "
-        "state = excluded.state"
+        f"fraction, mark, state, corrected) VALUES {values} {ANSWER_REPLACED}"
     )
     return text(sql).bindparams(
         bindparam("corrected", type_=columns.corrected.type),
@@ -152,17 +169,25 @@ def _insert_picks(rows: int) -> TextClause:
     return text(sql)
 
 
-_UPSERT_ANSWER_ROWS = text(
-    "INSERT INTO answers (slot_id, attempt_id, question_version_id, response, saved_at, "
-    "fraction, mark, state, corrected) "
-    "SELECT given.slot, :attempt_id, given.version, given.response, given.saved_at, "
-    "given.fraction, given.mark, given.state, :corrected "
-    "FROM json_to_recordset(CAST(:rows AS JSON)) AS given (slot INTEGER, version INTEGER, "
-    "response JSON, saved_at TIMESTAMP WITHOUT TIME ZONE, fraction FLOAT, mark FLOAT, "
-    "state VARCHAR) "
+ANSWER_RECORD = (
+    "(slot INTEGER, version INTEGER, response JSON, saved_at TIMESTAMP WITHOUT TIME ZONE, "
+    "fraction FLOAT, mark FLOAT, state VARCHAR)"
+)
+"""How ``json_to_recordset`` reads the answers' rows (``answer_rows``) on PostgreSQL."""
+ANSWER_REPLACED = (
     "ON CONFLICT (slot_id) DO UPDATE SET response = excluded.response, "
     "saved_at = excluded.saved_at, fraction = excluded.fraction, mark = excluded.mark, "
     "state = excluded.state"
+)
+"""What an answer stored already for the slot keeps (its id, its ``corrected`` mark) and what
+it takes of the new one, in every form of the answers' upsert."""
+
+_UPSERT_ANSWER_ROWS = text(
+    "INSERT INTO answers (slot_id, attempt_id, question_version_id, response, saved_at, "  # noqa: S608
+    "fraction, mark, state, corrected) "
+    "SELECT given.slot, :attempt_id, given.version, given.response, given.saved_at, "
+    "given.fraction, given.mark, given.state, :corrected "
+    f"FROM json_to_recordset(CAST(:rows AS JSON)) AS given {ANSWER_RECORD} {ANSWER_REPLACED}"
 ).bindparams(
     bindparam("corrected", type_=_ANSWERS.c.corrected.type),
     bindparam("rows", type_=Text()),

@@ -68,9 +68,10 @@ from quizapp.models import (
     User,
     now_utc,
 )
+from quizapp.postgres_submit import submit_statements
 from quizapp.practice import schedule as schedule_practice
 from quizapp.practice import schedule_statements
-from quizapp.prepared_writes import ReadyStatement, ready
+from quizapp.prepared_writes import ReadyStatement, on_postgresql, ready
 from quizapp.qtypes import InvalidResponse, QuestionBase
 from quizapp.qtypes.languages import LanguageChooser, chosen_language
 from quizapp.questions import (
@@ -899,15 +900,23 @@ def _claim_setting(columns: tuple[str, ...]) -> Update:
     return _CLAIM.values({name: bindparam(name) for name in ("sequence", *columns)})
 
 
+ClaimWithWrites = Callable[[dict[str, Any]], tuple[ReadyStatement, list[ReadyStatement]]]
+"""A claim that carries writes of its own (``postgres_submit``), made from the claim's values:
+the statement, whose result has a row if the claim held, and what follows it then."""
+
+
 def _claim_and_write(
     attempt: Attempt | PostAttempt,
     sequence: int | None,
     writes: Sequence[ReadyStatement] = (),
+    *,
+    claim_with_writes: ClaimWithWrites | None = None,
     **values: Any,
 ) -> int:
     """Claim the attempt for this save or submit and write ``writes`` with the claim, in one
     committed transaction (``write_batches``: with other saves and submits of this worker
-    ready at the same moment); ``values``: the attempt's columns a submit sets. Returns the
+    ready at the same moment); ``values``: the attempt's columns a submit sets;
+    ``claim_with_writes``: instead of ``writes``, a claim that writes them itself. Returns the
     attempt's new save count. Refuses what its rules do not allow now: an attempt submitted,
     or found overdue (then finished with its saved answers, and the student told why), or saved
     from another page since ``sequence`` (stale)."""
@@ -922,10 +931,16 @@ def _claim_and_write(
         if finished:
             raise AttemptFinished(message)
     if sequence is not None and sequence == attempt.sequence:
-        claim = ready(
-            _claim_setting(tuple(sorted(values))),
-            {"attempt_id_": attempt_id, "sequence_": sequence, "sequence": sequence + 1, **values},
-        )
+        claim_values = {
+            "attempt_id_": attempt_id,
+            "sequence_": sequence,
+            "sequence": sequence + 1,
+            **values,
+        }
+        if claim_with_writes is not None:
+            claim, writes = claim_with_writes(claim_values)
+        else:
+            claim = ready(_claim_setting(tuple(sorted(values))), claim_values)
         if write_batches.write(claim, writes):
             # Ends this thread's read too: another thread's transaction may have written it.
             db.session.commit()
@@ -1036,8 +1051,9 @@ def submit_attempt(
     """Store the last answers and grade the attempt, once: read, graded and its statements
     made ready (``prepared_writes``) before the write lock, then written in one short
     transaction of statements constant in the number of questions (the attempt claimed, the
-    answers, their picks, the practice cards), none of them a read, with the other saves and
-    submits of this worker ready at the same moment (``write_batches``). ``announce`` is told
+    answers, their picks, the practice cards; on PostgreSQL one statement of them all,
+    ``postgres_submit``), none of them a read, with the other saves and submits of this worker
+    ready at the same moment (``write_batches``, SQLite). ``announce`` is told
     whether an LMS links the quiz when the load read it (a ``PostAttempt``), so a quiz no LMS
     links costs no second transaction."""
     now = now_utc()
@@ -1046,11 +1062,18 @@ def submit_attempt(
     attempt_id, user_id, quiz_id = attempt.id, attempt.user_id, attempt.quiz_id
     linked = attempt.linked if isinstance(attempt, PostAttempt) else None
     marks = sum(answer.mark or 0.0 for answer in graded)
-    writes = [
-        *answer_statements(attempt_id, graded),
-        *schedule_statements(user_id, _outcomes(graded), now),
-    ]
-    _claim_and_write(attempt, sequence, writes, marks=marks, submitted_at=now)
+    outcomes = _outcomes(graded)
+    if on_postgresql():
+        claim_with_writes = functools.partial(submit_statements, user_id, graded, outcomes, now)
+        _claim_and_write(
+            attempt, sequence, claim_with_writes=claim_with_writes, marks=marks, submitted_at=now
+        )
+    else:
+        writes = [
+            *answer_statements(attempt_id, graded),
+            *schedule_statements(user_id, outcomes, now),
+        ]
+        _claim_and_write(attempt, sequence, writes, marks=marks, submitted_at=now)
     announce(quiz_id, [user_id], linked=linked)
 
 

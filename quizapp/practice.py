@@ -12,7 +12,6 @@ import random
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Select, Text, TextClause, bindparam, func, select, text
 
@@ -28,7 +27,7 @@ from quizapp.models import (
     User,
     now_utc,
 )
-from quizapp.prepared_writes import ReadyStatement, ready, ready_rows, send
+from quizapp.prepared_writes import ReadyStatement, json_rows, ready, ready_rows, send
 from quizapp.qtypes.languages import LanguageChooser, chosen_language
 from quizapp.questions import question_from_version
 
@@ -87,9 +86,9 @@ def _upsert(cards: int) -> TextClause:
         f"(:user_id, :question_of_{row}, :box_of_{row}, :due_now, :now)" for row in range(cards)
     )
     # Only row and box numbers are written into the text; every value is a bound parameter.
-    return _with_due_dates(
+    return with_due_dates(
         "INSERT INTO practice_cards (user_id, question_id, box, due_at, updated_at) "  # noqa: S608
-        f"VALUES {rows} {_MOVE_ON_CONFLICT}"
+        f"VALUES {rows} {MOVE_ON_CONFLICT}"
     )
 
 
@@ -106,12 +105,12 @@ def _moved_on_conflict() -> str:
     )
 
 
-_MOVE_ON_CONFLICT = _moved_on_conflict()
+MOVE_ON_CONFLICT = _moved_on_conflict()
 """How the upsert moves a card that exists (both forms of it): only box numbers are written
 into the text."""
 
 
-def _with_due_dates(sql: str) -> TextClause:
+def with_due_dates(sql: str) -> TextClause:
     when = _CARDS.c.due_at.type
     return text(sql).bindparams(
         bindparam("due_now", type_=when),
@@ -120,11 +119,13 @@ def _with_due_dates(sql: str) -> TextClause:
     )
 
 
-_UPSERT_ROWS = _with_due_dates(
+CARD_RECORD = "(question INTEGER, box INTEGER)"
+"""How ``json_to_recordset`` reads the cards' rows (``card_rows``) on PostgreSQL."""
+_UPSERT_ROWS = with_due_dates(
     "INSERT INTO practice_cards (user_id, question_id, box, due_at, updated_at) "  # noqa: S608
     "SELECT :user_id, moved.question, moved.box, :due_now, :now "
-    "FROM json_to_recordset(CAST(:rows AS JSON)) AS moved (question INTEGER, box INTEGER) "
-    f"ORDER BY moved.question {_MOVE_ON_CONFLICT}"
+    f"FROM json_to_recordset(CAST(:rows AS JSON)) AS moved {CARD_RECORD} "
+    f"ORDER BY moved.question {MOVE_ON_CONFLICT}"
 ).bindparams(bindparam("rows", type_=Text()))
 """``_upsert`` on PostgreSQL: the rows as one JSON text (one text for any number of cards, a
 handful of parameters: see ``prepared_writes.ready_rows``), inserted in the order of the
@@ -147,17 +148,35 @@ def schedule_statements(
     makes its statements before it takes the write lock, and only sends them under it."""
     if not outcomes:
         return []
-    params: dict[str, Any] = {"user_id": user_id, "now": now, "due_now": now + BOX_INTERVALS[1]}
+    params = {"user_id": user_id, **card_params(now)}
+    statements = [ready_rows(_upsert, _UPSERT_ROWS, _card_columns(outcomes), params)]
+    return [*statements, *drop_statements(user_id, outcomes)]
+
+
+def card_params(now: datetime) -> dict[str, datetime]:
+    """The times the cards' upsert takes (``with_due_dates``): now, and when each box is due."""
+    params = {"now": now, "due_now": now + BOX_INTERVALS[1]}
     params.update({f"due_{box}": now + BOX_INTERVALS[box] for box in range(2, TOP_BOX + 1)})
+    return params
+
+
+def card_rows(outcomes: Mapping[int, bool]) -> str:
+    """The cards' rows as one JSON text (``prepared_writes.json_rows``), as ``CARD_RECORD``
+    reads them, in the order of the question ids."""
+    return json_rows(_card_columns(outcomes))
+
+
+def _card_columns(outcomes: Mapping[int, bool]) -> dict[str, list[int]]:
     questions = sorted(outcomes)
-    columns = {
+    return {
         "question": questions,
         "box": [_UNSEEN if outcomes[question_id] else 1 for question_id in questions],
     }
-    statements = [ready_rows(_upsert, _UPSERT_ROWS, columns, params)]
-    if any(outcomes.values()):
-        statements.append(ready(_DROP, {"user_id": user_id}))
-    return statements
+
+
+def drop_statements(user_id: int, outcomes: Mapping[int, bool]) -> list[ReadyStatement]:
+    """The ``DELETE`` that follows the cards' upsert, if an answer was right (``_DROP``)."""
+    return [ready(_DROP, {"user_id": user_id})] if any(outcomes.values()) else []
 
 
 def _live_cards(user: User) -> Select[tuple[PracticeCard]]:

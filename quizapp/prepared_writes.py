@@ -108,7 +108,7 @@ def ready_rows(
 
     Elsewhere ``by_row(rows)``, a statement of one ``VALUES`` row each, which takes row
     ``n``'s value of column ``c`` as ``c_of_n``."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         return ready(as_json_rows, {**values, "rows": json_rows(columns)})
     rows = len(next(iter(columns.values())))
     by_name = {
@@ -117,6 +117,11 @@ def ready_rows(
         for row, value in enumerate(column_values)
     }
     return ready(by_row(rows), {**values, **by_name})
+
+
+def on_postgresql() -> bool:
+    """Whether the session's database is PostgreSQL (whose writes take other forms here)."""
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def json_rows(columns: Mapping[str, Sequence[Any]]) -> str:

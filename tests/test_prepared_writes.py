@@ -22,7 +22,7 @@ from quizapp.models import Answer, Attempt, AttemptSlot
 from quizapp.prepared_writes import json_rows, ready, send
 from tests.conftest import statement_listener
 from tests.quiz_actions import QuizActions
-from tests.test_perf_submit4 import half_right, writes_after_lock
+from tests.test_perf_submit4 import half_right, writes_after_lock, written_tables
 
 
 @contextmanager
@@ -40,12 +40,6 @@ def compiled_or_not(app: Flask) -> Iterator[list[tuple[str, bool]]]:
         yield seen
 
 
-def table(statement: str) -> str:
-    """The table an UPDATE, INSERT INTO or DELETE FROM writes."""
-    words = statement.split()
-    return words[1] if words[0].upper() == "UPDATE" else words[2]
-
-
 def written_under_the_lock(
     app: Flask, post: Callable[[], TestResponse]
 ) -> tuple[TestResponse, list[tuple[str, bool]]]:
@@ -57,7 +51,7 @@ def written_under_the_lock(
     written = [
         (statement, compiled)
         for statement, compiled in seen[len(seen) - len(locked) :]
-        if statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+        if written_tables(statement)
     ]
     return response, written
 
@@ -76,7 +70,7 @@ def test_a_submit_compiles_and_converts_nothing_under_the_write_lock(
     attempt_id, fields = half_answered
     response, written = written_under_the_lock(demo_app, lambda: quiz.submit(attempt_id, fields))
     assert response.status_code == 302, response.get_data(as_text=True)
-    tables = [table(statement) for statement, _ in written]
+    tables = [table for statement, _ in written for table in written_tables(statement)]
     assert tables == ["attempts", "answers", "answer_picks", "practice_cards", "practice_cards"]
     assert [statement for statement, compiled in written if compiled] == []
     review = quiz.client.get(response.headers["Location"])
@@ -89,7 +83,10 @@ def test_a_save_compiles_and_converts_nothing_under_the_write_lock(
     attempt_id, fields = half_answered
     response, written = written_under_the_lock(demo_app, lambda: quiz.save(attempt_id, fields))
     assert response.status_code in (200, 302), response.get_data(as_text=True)
-    assert [table(statement) for statement, _ in written] == ["attempts", "answers"]
+    assert [table for statement, _ in written for table in written_tables(statement)] == [
+        "attempts",
+        "answers",
+    ]
     assert [statement for statement, compiled in written if compiled] == []
     with demo_app.app_context():
         saved = db.session.scalars(
