@@ -89,10 +89,39 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        rebuilds_tables = connection.dialect.name == "sqlite"
+        if rebuilds_tables:
+            # SQLite changes a table's constraints only by rebuilding it (batch mode: a copy,
+            # then DROP TABLE and a rename), and with foreign keys on, that DROP TABLE deletes
+            # every row first, which the rows of other tables referring to them forbid. So the
+            # keys are off while the migrations run (a PRAGMA, outside any transaction), every
+            # reference is checked after them, and the keys are on again whatever happened.
+            _foreign_keys(connection, "OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if rebuilds_tables:
+                broken = _driver(connection).execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migrations broke references: {broken[:10]}")
+        finally:
+            if rebuilds_tables:
+                if connection.in_transaction():
+                    connection.rollback()  # a migration that failed (each commits its own)
+                _foreign_keys(connection, "ON")
+
+
+def _driver(connection):
+    """The driver's own connection (pysqlite's, in autocommit: see quizapp.database)."""
+    return connection.connection.dbapi_connection
+
+
+def _foreign_keys(connection, setting):
+    """SQLite's foreign keys on or off for this connection (the PRAGMA does nothing inside a
+    transaction)."""
+    _driver(connection).execute(f"PRAGMA foreign_keys = {setting}")
 
 
 if context.is_offline_mode():

@@ -264,8 +264,10 @@ class Answer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("attempt_slots.id"), unique=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
-    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    attempt_id: Mapped[int]
+    question_version_id: Mapped[int]
+    """Both the slot's (see above), written with it: no foreign key of their own, the slot's
+    keeps them (migration 0014: each was one more check a row on every submit)."""
     response: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     saved_at: Mapped[datetime] = mapped_column(default=now_utc)
     fraction: Mapped[float | None]
@@ -291,8 +293,9 @@ class AnswerPick(db.Model):
 
     answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id"), primary_key=True)
     option_key: Mapped[str] = mapped_column(String(40), primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
-    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"), index=True)
+    attempt_id: Mapped[int]
+    question_version_id: Mapped[int] = mapped_column(index=True)
+    """Both the answer's, as the answer's are its slot's: no foreign key of their own."""
 
 
 class PracticeCard(db.Model):
