@@ -16,7 +16,8 @@ data-modifying ``WITH`` parts, each taking its rows as one JSON text (``prepared
   not see the rows another part writes, only what that part returns, which also spares the
   lookup of the answers by slot;
 - ``moved``: the practice cards' upsert (``practice``), for the claimed attempt only, in the
-  order of the question ids (the lock order ``practice._upsert`` explains).
+  order of the question ids (the lock order ``practice._upsert`` explains), of the cards to
+  move (``practice.CARDS_TO_MOVE``).
 
 The statement returns the attempt's id if the claim held, nothing if it did not (and then none
 of its parts wrote anything). The cards' ``DELETE`` stays a statement of its own, sent after it
@@ -38,6 +39,7 @@ from quizapp.answer_store import ANSWER_RECORD, ANSWER_REPLACED, SlotAnswer, ans
 from quizapp.models import Answer, Attempt
 from quizapp.practice import (
     CARD_RECORD,
+    CARDS_TO_MOVE,
     MOVE_ON_CONFLICT,
     card_params,
     card_rows,
@@ -70,7 +72,7 @@ _SUBMIT = with_due_dates(
     "INSERT INTO practice_cards (user_id, question_id, box, due_at, updated_at) "
     "SELECT :user_id, moved.question, moved.box, :due_now, :now "
     f"FROM claimed CROSS JOIN json_to_recordset(CAST(:card_rows AS JSON)) AS moved {CARD_RECORD} "
-    f"ORDER BY moved.question {MOVE_ON_CONFLICT}) "
+    f"{CARDS_TO_MOVE} ORDER BY moved.question {MOVE_ON_CONFLICT}) "
     "SELECT claimed.id FROM claimed"
 ).bindparams(
     bindparam("marks", type_=_ATTEMPTS.c.marks.type),

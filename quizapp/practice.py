@@ -121,15 +121,26 @@ def with_due_dates(sql: str) -> TextClause:
 
 CARD_RECORD = "(question INTEGER, box INTEGER)"
 """How ``json_to_recordset`` reads the cards' rows (``card_rows``) on PostgreSQL."""
+CARDS_TO_MOVE = (
+    "WHERE moved.box = 1 OR EXISTS (SELECT 1 FROM practice_cards AS card "
+    "WHERE card.user_id = :user_id AND card.question_id = moved.question)"
+)
+"""Which of the rows ``CARD_RECORD`` reads the upsert takes on PostgreSQL: a missed question's,
+and a right one's whose card the statement finds. A right answer to a question with no card
+was a row inserted only to be deleted by ``_DROP`` (with its foreign keys checked, two of them
+on rows every student's cards lock): most right answers of a submit. ``_DROP`` still deletes
+what retired, and a right answer's row whose card another transaction deleted after the
+statement began (inserted then, in box ``_UNSEEN``). A card another transaction made after it
+began is left as that one made it, as if this submit had come first."""
 _UPSERT_ROWS = with_due_dates(
     "INSERT INTO practice_cards (user_id, question_id, box, due_at, updated_at) "  # noqa: S608
     "SELECT :user_id, moved.question, moved.box, :due_now, :now "
-    f"FROM json_to_recordset(CAST(:rows AS JSON)) AS moved {CARD_RECORD} "
+    f"FROM json_to_recordset(CAST(:rows AS JSON)) AS moved {CARD_RECORD} {CARDS_TO_MOVE} "
     f"ORDER BY moved.question {MOVE_ON_CONFLICT}"
 ).bindparams(bindparam("rows", type_=Text()))
 """``_upsert`` on PostgreSQL: the rows as one JSON text (one text for any number of cards, a
 handful of parameters: see ``prepared_writes.ready_rows``), inserted in the order of the
-question ids (the lock order ``_upsert`` explains)."""
+question ids (the lock order ``_upsert`` explains), those of ``CARDS_TO_MOVE``."""
 
 
 def schedule(user_id: int, outcomes: Mapping[int, bool], now: datetime) -> None:

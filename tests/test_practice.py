@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, select, text
 
 from quizapp import attempts as attempt_service
 from quizapp.extensions import db
@@ -267,3 +267,32 @@ def test_a_card_made_by_a_submit_running_alongside_fails_no_submit(bank_app, cli
     assert cards(bank_app, "ada") == {"t2": (1, 0.0)}
     with bank_app.app_context():
         assert db.session.get(Attempt, attempt_id).is_submitted
+
+
+@pytest.mark.skipif(
+    not TEST_DATABASE_URL,
+    reason="SQLite's upsert takes every answer's row (and its DELETE drops those of right ones)",
+)
+def test_on_postgresql_a_right_answer_with_no_card_writes_no_card_row(bank_app, auth, quiz):
+    """On PostgreSQL the cards' upsert takes only the rows of cards to move
+    (``practice.CARDS_TO_MOVE``): a right answer to a question with no card used to insert a
+    row (its foreign keys checked) for the DELETE after it to remove. An insert takes an id
+    from the cards' sequence even when its row is then deleted, or updated instead (ON
+    CONFLICT): so the sequence stands still while only right answers without cards come, and
+    moves for a missed question's card."""
+    auth.register("ada")
+
+    def ids_taken() -> tuple[int, bool]:
+        with bank_app.app_context():
+            row = db.session.execute(
+                text("SELECT last_value, is_called FROM practice_cards_id_seq")
+            ).one()
+            return row[0], row[1]
+
+    before = ids_taken()
+    take(quiz, "trade", {"t1": True, "t2": True})
+    assert cards(bank_app, "ada") == {}
+    assert ids_taken() == before
+    take(quiz, "trade", {"t1": True, "t2": False})
+    assert cards(bank_app, "ada") == {"t2": (1, 0.0)}
+    assert ids_taken() != before
