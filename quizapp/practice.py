@@ -47,7 +47,8 @@ _CARDS = PracticeCard.__table__
 _UNSEEN = 0
 """The box a right answer's row carries into the upsert: kept by an existing card (moved up
 a box), or, for a question with no card, inserted and deleted by ``_DROP`` in the same
-transaction (a right answer makes no card)."""
+transaction (a right answer makes no card). PostgreSQL's form leaves such a row out
+(``CARDS_TO_MOVE``) unless the card went after its statement began."""
 _RETIRED = TOP_BOX + 1
 """Where a right answer moves a card from the top box: deleted by ``_DROP`` (retired)."""
 _DROP = text(
