@@ -32,6 +32,8 @@ from quizapp import create_app
 from quizapp.extensions import db
 
 if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
+
     from tests.quiz_actions import QuizActions
 
 REPO = Path(__file__).resolve().parents[1]
@@ -103,15 +105,26 @@ def _migrate(url: str, instance: Path) -> None:
 
 
 @functools.cache
-def _head_revision() -> str:
+def _migration_scripts() -> ScriptDirectory:
+    """The project's Alembic script directory (``migrations/``)."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(REPO / "migrations"))
-    head = ScriptDirectory.from_config(config).get_current_head()
+    return ScriptDirectory.from_config(config)
+
+
+def _head_revision() -> str:
+    head = _migration_scripts().get_current_head()
     assert head is not None
     return head
+
+
+def _revisions_down_to(base: str) -> list[str]:
+    """The migrations from the newest one down to ``base``."""
+    scripts = _migration_scripts()
+    return [script.revision for script in scripts.iterate_revisions(_head_revision(), base)]
 
 
 def _emptied_postgres(url: str) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from quizapp.extensions import db
 from quizapp.lti.grades import current_grade
 from quizapp.models import Attempt, LtiGrade, LtiOutbox, Quiz, User
-from tests.conftest import _head_revision
+from tests.conftest import _revisions_down_to
 from tests.lti import fixtures
 from tests.lti.platform import SCORE_SCOPE, TestPlatform
 from tests.test_upgrade import _snapshot, release_copy
@@ -104,14 +104,3 @@ def test_release_0_2_upgrades_to_the_outbox_and_a_pending_grade_still_reaches_th
         )
     # The downgrade from the newest migration to 0012 went back across 0013, the one tested.
     assert "0013_lti_outbox" in _revisions_down_to("0012_i18n")
-
-
-def _revisions_down_to(base: str) -> list[str]:
-    """The migrations from the newest one down to ``base`` (not included)."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parents[1] / "migrations"))
-    scripts = ScriptDirectory.from_config(config)
-    return [script.revision for script in scripts.iterate_revisions(_head_revision(), base)]
