@@ -53,7 +53,7 @@ _ATTEMPTS = Attempt.__table__
 _SUBMIT = with_due_dates(
     "WITH claimed AS ("  # noqa: S608
     "UPDATE attempts SET sequence = :sequence, marks = :marks, submitted_at = :submitted_at "
-    "WHERE attempts.id = :attempt_id AND attempts.submitted_at IS NULL "
+    "WHERE attempts.id = :attempt_id_ AND attempts.submitted_at IS NULL "
     "AND attempts.sequence = :sequence_ RETURNING attempts.id), "
     "stored AS ("
     "INSERT INTO answers (slot_id, attempt_id, question_version_id, response, saved_at, "
@@ -65,7 +65,7 @@ _SUBMIT = with_due_dates(
     "RETURNING answers.id, answers.slot_id, answers.question_version_id), "
     "picked AS ("
     "INSERT INTO answer_picks (answer_id, option_key, attempt_id, question_version_id) "
-    "SELECT stored.id, chosen.key, :attempt_id, stored.question_version_id "
+    "SELECT stored.id, chosen.key, :attempt_id_, stored.question_version_id "
     "FROM json_to_recordset(CAST(:pick_rows AS JSON)) AS chosen (slot INTEGER, key VARCHAR) "
     "JOIN stored ON stored.slot_id = chosen.slot), "
     "moved AS ("
@@ -97,13 +97,10 @@ def submit_statements(
     a row if the claim held, and what follows it when it did (the cards' ``DELETE``).
 
     ``claim``: the claim's values as ``attempts._claim_and_write`` names them (the attempt,
-    the save count the page showed and the next, the marks and the finish time)."""
+    the save count the page showed and the next, the marks and the finish time), which the
+    statement's ``claimed`` part takes by the same names."""
     values = {
-        "attempt_id": claim["attempt_id_"],
-        "sequence_": claim["sequence_"],
-        "sequence": claim["sequence"],
-        "marks": claim["marks"],
-        "submitted_at": claim["submitted_at"],
+        **claim,
         "user_id": user_id,
         "corrected": False,
         "answer_rows": answer_rows(graded),
