@@ -36,6 +36,7 @@ class _Recorder:
         self.post_cpu: list[float] = []
         self.gc_seconds = 0.0
         self.gc_collections = [0, 0, 0]
+        self.gc_seconds_by_generation = [0.0, 0.0, 0.0]
         self.gc_started: dict[int, float] = {}
         self.stats: Any = None
         self.in_post = threading.local()
@@ -62,7 +63,9 @@ class _Recorder:
         else:
             began = self.gc_started.pop(ident, None)
             if began is not None:
-                self.gc_seconds += time.thread_time() - began
+                spent = time.thread_time() - began
+                self.gc_seconds += spent
+                self.gc_seconds_by_generation[info["generation"]] += spent
                 self.gc_collections[info["generation"]] += 1
 
     def add_profile(self, profiler: cProfile.Profile) -> None:
@@ -88,6 +91,7 @@ class _Recorder:
                     "post_cpu": self.post_cpu,
                     "gc_seconds": self.gc_seconds,
                     "gc_collections": self.gc_collections,
+                    "gc_seconds_by_generation": self.gc_seconds_by_generation,
                     "gc_threshold": gc.get_threshold(),
                     "gc_frozen": gc.get_freeze_count(),
                     "begin_seconds": self.begin_seconds,

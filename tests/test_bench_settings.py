@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shlex
+import subprocess
 import sys
 
 from tests.conftest import REPO
@@ -108,8 +109,26 @@ def test_workers_deployed_as_the_readme_says_take_what_they_loaded_out_of_gc_wal
     a loaded worker keeps for life (0.1 s under some request). The README's config freezes
     them once the worker has loaded its app; a real gunicorn started with that config serves
     a probe app that answers with ``gc.get_freeze_count()``."""
-    frozen = int(served_with_the_readmes_config("gc_probe_app:app"))
+    frozen = int(served_with_the_readmes_config("gc_probe_app:app").split()[0])
     assert frozen > 1000, frozen
+
+
+def test_workers_deployed_as_the_readme_says_collect_young_objects_less_often() -> None:
+    """A submit paid about one young collection (0.28 ms of CPU) at Python's threshold of 700
+    objects; the README's config raises it (``YOUNG_OBJECTS_BEFORE_COLLECTION``) and keeps the
+    older generations' thresholds. A real gunicorn started with that config serves a probe app
+    that answers with ``gc.get_threshold()``, against a plain Python's."""
+    from quizapp.gunicorn_conf import YOUNG_OBJECTS_BEFORE_COLLECTION
+
+    plain = subprocess.run(
+        [sys.executable, "-c", "import gc; print(*gc.get_threshold())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    served = served_with_the_readmes_config("gc_probe_app:app").split()[1:]
+    assert served == [str(YOUNG_OBJECTS_BEFORE_COLLECTION), *plain[1:]], (served, plain)
+    assert int(plain[0]) < YOUNG_OBJECTS_BEFORE_COLLECTION
 
 
 def test_workers_deployed_as_the_readme_says_share_two_malloc_arenas() -> None:
