@@ -920,7 +920,9 @@ def _claim_setting(columns: tuple[str, ...]) -> Update:
     return _CLAIM.values({name: bindparam(name) for name in ("sequence", *columns)})
 
 
-ClaimWithWrites = Callable[[dict[str, Any]], tuple[ReadyStatement, list[ReadyStatement]]]
+ClaimWithWrites = Callable[
+    [dict[str, Any]], tuple[ReadyStatement, list[write_batches.FollowingStatement]]
+]
 """A claim that carries writes of its own (``postgres_submit``), made from the claim's values:
 the statement, whose result has a row if the claim held, and what follows it then."""
 

@@ -19,10 +19,13 @@ data-modifying ``WITH`` parts, each taking its rows as one JSON text (``prepared
   order of the question ids (the lock order ``practice._upsert`` explains), of the cards to
   move (``practice.CARDS_TO_MOVE``).
 
-The statement returns the attempt's id if the claim held, nothing if it did not (and then none
-of its parts wrote anything). The cards' ``DELETE`` stays a statement of its own, sent after it
-when the claim held: it must see the rows the upsert wrote (the cards of right answers with no
-card before, and the retired ones), and a statement never sees its own writes. The statement
+The statement returns a row if the claim held, none if it did not (and then none of its parts
+wrote anything). The cards' ``DELETE`` stays a statement of its own: it must see the rows the
+upsert wrote (a card retired from the top box, or a right answer's row whose card another
+transaction deleted meanwhile), and a statement never sees its own writes. It is sent only
+when the row says the upsert left such a row (``cards_to_drop``, from the boxes ``moved``
+returns): most submits leave none, and a statement sent costs CPU on both sides whatever it
+does. The statement
 takes the attempt's row lock first, as the claim alone did, so two submits of one attempt still
 wait for each other and the second finds it submitted.
 """
@@ -40,6 +43,7 @@ from quizapp.models import Answer, Attempt
 from quizapp.practice import (
     CARD_RECORD,
     CARDS_TO_MOVE,
+    DROPPED_BOXES,
     MOVE_ON_CONFLICT,
     card_params,
     card_rows,
@@ -47,6 +51,7 @@ from quizapp.practice import (
     with_due_dates,
 )
 from quizapp.prepared_writes import ReadyStatement, ready
+from quizapp.write_batches import FollowingStatement, IfClaimSays
 
 _ATTEMPTS = Attempt.__table__
 
@@ -72,8 +77,9 @@ _SUBMIT = with_due_dates(
     "INSERT INTO practice_cards (user_id, question_id, box, due_at, updated_at) "
     "SELECT :user_id, moved.question, moved.box, :due_now, :now "
     f"FROM claimed CROSS JOIN json_to_recordset(CAST(:card_rows AS JSON)) AS moved {CARD_RECORD} "
-    f"{CARDS_TO_MOVE} ORDER BY moved.question {MOVE_ON_CONFLICT}) "
-    "SELECT claimed.id FROM claimed"
+    f"{CARDS_TO_MOVE} ORDER BY moved.question {MOVE_ON_CONFLICT} RETURNING practice_cards.box) "
+    "SELECT claimed.id, EXISTS (SELECT 1 FROM moved AS card "
+    f"WHERE card.box IN {DROPPED_BOXES}) AS cards_to_drop FROM claimed"
 ).bindparams(
     bindparam("marks", type_=_ATTEMPTS.c.marks.type),
     bindparam("submitted_at", type_=_ATTEMPTS.c.submitted_at.type),
@@ -92,9 +98,10 @@ def submit_statements(
     outcomes: Mapping[int, bool],
     now: datetime,
     claim: Mapping[str, Any],
-) -> tuple[ReadyStatement, list[ReadyStatement]]:
+) -> tuple[ReadyStatement, list[FollowingStatement]]:
     """A submit's writes made ready (``prepared_writes``): the one statement, whose result has
-    a row if the claim held, and what follows it when it did (the cards' ``DELETE``).
+    a row if the claim held, and what follows it when it did: the cards' ``DELETE``, only if
+    the row says the upsert left a card to drop (``cards_to_drop``).
 
     ``claim``: the claim's values as ``attempts._claim_and_write`` names them (the attempt,
     the save count the page showed and the next, the marks and the finish time), which the
@@ -108,4 +115,5 @@ def submit_statements(
         "card_rows": card_rows(outcomes),
         **card_params(now),
     }
-    return ready(_SUBMIT, values), drop_statements(user_id, outcomes)
+    drops = drop_statements(user_id, outcomes)
+    return ready(_SUBMIT, values), [IfClaimSays("cards_to_drop", drop) for drop in drops]

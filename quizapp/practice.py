@@ -51,8 +51,10 @@ transaction (a right answer makes no card). PostgreSQL's form leaves such a row 
 (``CARDS_TO_MOVE``) unless the card went after its statement began."""
 _RETIRED = TOP_BOX + 1
 """Where a right answer moves a card from the top box: deleted by ``_DROP`` (retired)."""
+DROPPED_BOXES = f"({_UNSEEN}, {_RETIRED})"
+"""The boxes whose rows ``_DROP`` deletes after the upsert, as SQL."""
 _DROP = text(
-    f"DELETE FROM practice_cards WHERE user_id = :user_id AND box IN ({_UNSEEN}, {_RETIRED})"  # noqa: S608
+    f"DELETE FROM practice_cards WHERE user_id = :user_id AND box IN {DROPPED_BOXES}"  # noqa: S608
 )
 """Built once, like the upsert, and compiled once (``prepared_writes``); only constants are
 written into the text."""

@@ -11,7 +11,8 @@ wakes; the thread of a write queued after the batch was taken leads the next one
 alone in its queue is a batch of one, as before.
 
 A write is a claim (the attempt's UPDATE: it changes one row only if the attempt is still
-open at the save count its page showed) and the statements that follow it when it holds. A
+open at the save count its page showed) and the statements that follow it when it holds (some
+only when the claim's row says they are needed: ``IfClaimSays``). A
 claim that fails writes nothing, so it needs no savepoint; the others in its batch go on. If
 a statement fails (a fault of the database, not of a student), the batch is rolled back and
 each of its writes is tried again alone, so that a fault costs only its own write.
@@ -34,12 +35,25 @@ from quizapp.extensions import db
 from quizapp.prepared_writes import ReadyStatement, ready, send
 
 
+@dataclass(frozen=True, slots=True)
+class IfClaimSays:
+    """A statement that follows a claim only if the claim's row says it is needed: its column
+    ``column`` is true. A claim that writes for itself (``postgres_submit``) knows whether
+    what it wrote leaves anything for a later statement to do."""
+
+    column: str
+    statement: ReadyStatement
+
+
+FollowingStatement = ReadyStatement | IfClaimSays
+
+
 @dataclass(eq=False)
 class Write:
     """One save or submit: its claim, then its statements if the claim holds."""
 
     claim: ReadyStatement
-    statements: Sequence[ReadyStatement]
+    statements: Sequence[FollowingStatement]
     claimed: bool = False
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
@@ -61,7 +75,7 @@ _queues: weakref.WeakKeyDictionary[Engine, _Queue] = weakref.WeakKeyDictionary()
 _queues_lock = threading.Lock()
 
 
-def write(claim: ReadyStatement, statements: Sequence[ReadyStatement]) -> bool:
+def write(claim: ReadyStatement, statements: Sequence[FollowingStatement]) -> bool:
     """Claim and, if the claim holds, write ``statements``, committed (with the small writes
     the session was keeping for its next write transaction, ``database.write_with_next``);
     returns whether the claim held. A database error is raised as it would be alone."""
@@ -138,8 +152,14 @@ def _write_all(batch: list[Write]) -> None:
     begin_write(keep_loaded=True)
     connection = db.session.connection()
     for job in batch:
-        job.claimed = send(job.claim, connection) == 1
+        claimed = connection.exec_driver_sql(job.claim.sql, job.claim.parameters)
+        job.claimed = claimed.rowcount == 1
         if job.claimed:
+            told = claimed.mappings().one() if claimed.returns_rows else {}
             for statement in job.statements:
+                if isinstance(statement, IfClaimSays):
+                    if not told[statement.column]:
+                        continue
+                    statement = statement.statement
                 send(statement, connection)
     db.session.commit()

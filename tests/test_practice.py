@@ -17,7 +17,7 @@ from quizapp.models import Attempt, PracticeCard, Question, Quiz, User, now_utc
 from quizapp.practice import BOX_INTERVALS, TOP_BOX
 from quizapp.questions import quiz_settings
 from tests import test_progress
-from tests.conftest import TEST_DATABASE_URL, csrf_token
+from tests.conftest import TEST_DATABASE_URL, csrf_token, sql_statements
 from tests.quiz_actions import QuizActions
 from tests.test_progress import outcome_fields, rows, take
 
@@ -296,3 +296,29 @@ def test_on_postgresql_a_right_answer_with_no_card_writes_no_card_row(bank_app, 
     take(quiz, "trade", {"t1": True, "t2": False})
     assert cards(bank_app, "ada") == {"t2": (1, 0.0)}
     assert ids_taken() != before
+
+
+@pytest.mark.skipif(
+    not TEST_DATABASE_URL,
+    reason="SQLite's upsert takes every answer's row, so its DELETE follows every right answer",
+)
+def test_on_postgresql_the_cards_delete_is_sent_only_when_a_card_retires(bank_app, auth, quiz):
+    """On PostgreSQL a submit's one statement (``postgres_submit``) says whether its cards'
+    upsert left a row for the DELETE to remove (``cards_to_drop``): a card retired from the top
+    box. Moving cards up the boxes, or right answers without cards, send no DELETE; the
+    retiring answer does, and the card is gone."""
+    auth.register("ada")
+
+    def deletes_sent(act) -> int:  # type: ignore[no-untyped-def]
+        with sql_statements(bank_app) as seen:
+            act()
+        return sum(statement.startswith("DELETE FROM practice_cards") for statement in seen)
+
+    assert deletes_sent(lambda: take(quiz, "trade", {"t1": True, "t2": False})) == 0
+    for box in range(2, TOP_BOX + 1):
+        make_due(bank_app, "ada")
+        assert deletes_sent(lambda: practise(quiz, {"t2": True})) == 0
+        assert cards(bank_app, "ada")["t2"][0] == box
+    make_due(bank_app, "ada")
+    assert deletes_sent(lambda: practise(quiz, {"t2": True})) == 1
+    assert cards(bank_app, "ada") == {}

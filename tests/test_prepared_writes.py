@@ -20,7 +20,7 @@ from quizapp.answer_store import SlotAnswer, answer_statements
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, AttemptSlot
 from quizapp.prepared_writes import json_rows, ready, send
-from tests.conftest import statement_listener
+from tests.conftest import TEST_DATABASE_URL, statement_listener
 from tests.quiz_actions import QuizActions
 from tests.test_perf_submit4 import half_right, writes_after_lock, written_tables
 
@@ -71,7 +71,9 @@ def test_a_submit_compiles_and_converts_nothing_under_the_write_lock(
     response, written = written_under_the_lock(demo_app, lambda: quiz.submit(attempt_id, fields))
     assert response.status_code == 302, response.get_data(as_text=True)
     tables = [table for statement, _ in written for table in written_tables(statement)]
-    assert tables == ["attempts", "answers", "answer_picks", "practice_cards", "practice_cards"]
+    # The cards' DELETE follows on SQLite; on PostgreSQL only a retired card sends it.
+    cards = ["practice_cards"] if TEST_DATABASE_URL else ["practice_cards", "practice_cards"]
+    assert tables == ["attempts", "answers", "answer_picks", *cards]
     assert [statement for statement, compiled in written if compiled] == []
     review = quiz.client.get(response.headers["Location"])
     assert review.status_code == 200
