@@ -25,9 +25,8 @@ upsert wrote (a card retired from the top box, or a right answer's row whose car
 transaction deleted meanwhile), and a statement never sees its own writes. It is sent only
 when the row says the upsert left such a row (``cards_to_drop``, from the boxes ``moved``
 returns): most submits leave none, and a statement sent costs CPU on both sides whatever it
-does. The statement
-takes the attempt's row lock first, as the claim alone did, so two submits of one attempt still
-wait for each other and the second finds it submitted.
+does. The statement takes the attempt's row lock first, as the claim alone did, so two submits
+of one attempt still wait for each other and the second finds it submitted.
 """
 
 from __future__ import annotations

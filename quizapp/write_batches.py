@@ -12,10 +12,10 @@ alone in its queue is a batch of one, as before.
 
 A write is a claim (the attempt's UPDATE: it changes one row only if the attempt is still
 open at the save count its page showed) and the statements that follow it when it holds (some
-only when the claim's row says they are needed: ``IfClaimSays``). A
-claim that fails writes nothing, so it needs no savepoint; the others in its batch go on. If
-a statement fails (a fault of the database, not of a student), the batch is rolled back and
-each of its writes is tried again alone, so that a fault costs only its own write.
+only when the claim's row says they are needed: ``IfClaimSays``). A claim that fails writes
+nothing, so it needs no savepoint; the others in its batch go on. If a statement fails (a
+fault of the database, not of a student), the batch is rolled back and each of its writes is
+tried again alone, so that a fault costs only its own write.
 
 PostgreSQL locks rows, not the database: writers there do not wait for each other, and each
 thread writes its own (``batched`` is False).

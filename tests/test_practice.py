@@ -4,6 +4,7 @@ attempts are kept apart from graded ones (grade, history, attempt limit, mastery
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -309,7 +310,7 @@ def test_on_postgresql_the_cards_delete_is_sent_only_when_a_card_retires(bank_ap
     retiring answer does, and the card is gone."""
     auth.register("ada")
 
-    def deletes_sent(act) -> int:  # type: ignore[no-untyped-def]
+    def deletes_sent(act: Callable[[], object]) -> int:
         with sql_statements(bank_app) as seen:
             act()
         return sum(statement.startswith("DELETE FROM practice_cards") for statement in seen)
