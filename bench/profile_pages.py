@@ -16,7 +16,10 @@ exam, and then times, after a warm-up (caches as in a running worker):
 - ``submit``: posting a filled-in 20-question attempt with its submit button (each timed
   request a fresh attempt; starting it and reading its form are not timed);
 - ``submit-saved``: the same after a save of the whole page, as the page's autosave leaves an
-  attempt before its submit (every answer stored already; the save is not timed).
+  attempt before its submit (every answer stored already; the save is not timed);
+- ``save``: saving a whole page of new answers to one open attempt (another 20-question quiz),
+  as the Save button or the autosave does (reading the page for its save count is not
+  timed).
 
 Each figure is the median of the CPU time (``time.process_time``) of single requests: steadier
 than wall-clock time on a shared machine, and the same quantity the load bench reports per
@@ -57,7 +60,7 @@ from load_bench import (
     student_name,
 )
 
-PATHS = ("login", "attempt", "exam", "submit", "submit-saved")
+PATHS = ("login", "attempt", "exam", "save", "submit", "submit-saved")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -149,6 +152,29 @@ def main(argv: list[str] | None = None) -> None:
 
             return post
 
+        saving: list[int] = []
+
+        def prepared_save() -> Callable[[], object]:
+            if not saving:
+                saving.append(start("bench-s2"))
+            attempt_id = saving[0]
+            html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+            # New answers, the review flags as they were (none): what an autosave sends.
+            answers = [field for field in answer_form(html, rng) if field[0] != "flagged"]
+            body = urlencode([*answers, ("save", "1")])
+
+            def post() -> object:
+                response = client.post(
+                    f"/attempts/{attempt_id}",
+                    data=body,
+                    content_type="application/x-www-form-urlencoded",
+                )
+                if response.status_code != 302:
+                    raise SystemExit(f"save answered {response.status_code}")
+                return response
+
+            return post
+
         def getter(url: str, who: object = client) -> Callable[[], Callable[[], object]]:
             def get() -> object:
                 response = who.get(url)  # type: ignore[attr-defined]
@@ -162,6 +188,7 @@ def main(argv: list[str] | None = None) -> None:
             "login": getter("/auth/login", logged_out),
             "attempt": getter(f"/attempts/{attempt_20}"),
             "exam": getter(f"/attempts/{exam}"),
+            "save": prepared_save,
             "submit": prepared_submit,
             "submit-saved": lambda: prepared_submit(saved_first=True),
         }

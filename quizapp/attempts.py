@@ -71,7 +71,7 @@ from quizapp.models import (
     User,
     now_utc,
 )
-from quizapp.postgres_submit import submit_statements
+from quizapp.postgres_submit import save_statements, submit_statements
 from quizapp.practice import schedule as schedule_practice
 from quizapp.practice import schedule_statements
 from quizapp.prepared_writes import ReadyStatement, on_postgresql, ready
@@ -1045,6 +1045,10 @@ def save_answers(
         for slot in attempt.slots
         if flags is not None and slot.position in flags and slot.flagged != flags[slot.position]
     }
+    if changed and on_postgresql():
+        flagging = flag_statements(flag_changes)
+        save = functools.partial(save_statements, changed, flagging)
+        return _claim_and_write(attempt, sequence, claim_with_writes=save)
     writes = [*answer_statements(attempt.id, changed), *flag_statements(flag_changes)]
     return _claim_and_write(attempt, sequence, writes)
 

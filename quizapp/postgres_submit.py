@@ -1,5 +1,5 @@
 """A submit's writes on PostgreSQL in one statement: the claim, the answers, their picks and
-the practice cards.
+the practice cards; and a save's: the claim and the answers.
 
 Why: on PostgreSQL each statement a submit sends costs CPU on both sides whatever it does:
 SQLAlchemy's and psycopg's work to run it and read its result (about 0.08 ms of the app's on
@@ -19,6 +19,9 @@ data-modifying ``WITH`` parts, each taking its rows as one JSON text (``prepared
   order of the question ids (the lock order ``practice._upsert`` explains), of the cards to
   move (``practice.CARDS_TO_MOVE``).
 
+A save's statement (``_SAVE``) is the first two parts: the claim (the save count only) and the
+answers, without grades or picks.
+
 The statement returns a row if the claim held, none if it did not (and then none of its parts
 wrote anything). The cards' ``DELETE`` stays a statement of its own: it must see the rows the
 upsert wrote (a card retired from the top box, or a right answer's row whose card another
@@ -35,7 +38,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, bindparam
+from sqlalchemy import Text, bindparam, text
 
 from quizapp.answer_store import ANSWER_RECORD, ANSWER_REPLACED, SlotAnswer, answer_rows, pick_rows
 from quizapp.models import Answer, Attempt
@@ -54,19 +57,22 @@ from quizapp.write_batches import FollowingStatement, IfClaimSays
 
 _ATTEMPTS = Attempt.__table__
 
+_STORED = (
+    "INSERT INTO answers (slot_id, attempt_id, question_version_id, response, saved_at, "  # noqa: S608
+    "fraction, mark, state, corrected) "
+    "SELECT given.slot, claimed.id, given.version, given.response, given.saved_at, "
+    "given.fraction, given.mark, given.state, :corrected "
+    "FROM claimed CROSS JOIN json_to_recordset(CAST(:answer_rows AS JSON)) "
+    f"AS given {ANSWER_RECORD} {ANSWER_REPLACED}"
+)
+"""The answers' upsert as a part of both statements, for the ``claimed`` attempt only."""
+
 _SUBMIT = with_due_dates(
     "WITH claimed AS ("  # noqa: S608
     "UPDATE attempts SET sequence = :sequence, marks = :marks, submitted_at = :submitted_at "
     "WHERE attempts.id = :attempt_id_ AND attempts.submitted_at IS NULL "
     "AND attempts.sequence = :sequence_ RETURNING attempts.id), "
-    "stored AS ("
-    "INSERT INTO answers (slot_id, attempt_id, question_version_id, response, saved_at, "
-    "fraction, mark, state, corrected) "
-    "SELECT given.slot, claimed.id, given.version, given.response, given.saved_at, "
-    "given.fraction, given.mark, given.state, :corrected "
-    "FROM claimed CROSS JOIN json_to_recordset(CAST(:answer_rows AS JSON)) "
-    f"AS given {ANSWER_RECORD} {ANSWER_REPLACED} "
-    "RETURNING answers.id, answers.slot_id, answers.question_version_id), "
+    f"stored AS ({_STORED} RETURNING answers.id, answers.slot_id, answers.question_version_id), "
     "picked AS ("
     "INSERT INTO answer_picks (answer_id, option_key, attempt_id, question_version_id) "
     "SELECT stored.id, chosen.key, :attempt_id_, stored.question_version_id "
@@ -116,3 +122,29 @@ def submit_statements(
     }
     drops = drop_statements(user_id, outcomes)
     return ready(_SUBMIT, values), [IfClaimSays("cards_to_drop", drop) for drop in drops]
+
+
+_SAVE = text(
+    "WITH claimed AS ("  # noqa: S608
+    "UPDATE attempts SET sequence = :sequence "
+    "WHERE attempts.id = :attempt_id_ AND attempts.submitted_at IS NULL "
+    f"AND attempts.sequence = :sequence_ RETURNING attempts.id), stored AS ({_STORED}) "
+    "SELECT claimed.id FROM claimed"
+).bindparams(
+    bindparam("corrected", type_=Answer.__table__.c.corrected.type),
+    bindparam("answer_rows", type_=Text()),
+)
+"""A save's claim and answers: built once, compiled once, as ``_SUBMIT``."""
+
+
+def save_statements(
+    changed: Sequence[SlotAnswer],
+    then: Sequence[ReadyStatement],
+    claim: Mapping[str, Any],
+) -> tuple[ReadyStatement, list[FollowingStatement]]:
+    """A save's writes made ready: the one statement of its claim and its changed answers
+    (``changed``, not empty), whose result has a row if the claim held, and ``then`` (the
+    review flags changed) after it when it did. ``claim``: as ``submit_statements``' (the
+    save count only)."""
+    values = {**claim, "corrected": False, "answer_rows": answer_rows(changed)}
+    return ready(_SAVE, values), list(then)
