@@ -1045,12 +1045,11 @@ def save_answers(
         for slot in attempt.slots
         if flags is not None and slot.position in flags and slot.flagged != flags[slot.position]
     }
+    flagging = flag_statements(flag_changes)
     if changed and on_postgresql():
-        flagging = flag_statements(flag_changes)
         save = functools.partial(save_statements, changed, flagging)
         return _claim_and_write(attempt, sequence, claim_with_writes=save)
-    writes = [*answer_statements(attempt.id, changed), *flag_statements(flag_changes)]
-    return _claim_and_write(attempt, sequence, writes)
+    return _claim_and_write(attempt, sequence, [*answer_statements(attempt.id, changed), *flagging])
 
 
 def is_answered(slot: AttemptSlot | PageSlot) -> bool:

@@ -67,11 +67,20 @@ _STORED = (
 )
 """The answers' upsert as a part of both statements, for the ``claimed`` attempt only."""
 
+
+def _claimed(setting: str) -> str:
+    """The ``claimed`` part both statements begin with: ``attempts._CLAIM`` (the attempt's
+    UPDATE, only if still open and at the save count the page showed) setting ``setting``,
+    returning the attempt's id."""
+    return (
+        f"WITH claimed AS (UPDATE attempts SET {setting} "  # noqa: S608
+        "WHERE attempts.id = :attempt_id_ AND attempts.submitted_at IS NULL "
+        "AND attempts.sequence = :sequence_ RETURNING attempts.id), "
+    )
+
+
 _SUBMIT = with_due_dates(
-    "WITH claimed AS ("  # noqa: S608
-    "UPDATE attempts SET sequence = :sequence, marks = :marks, submitted_at = :submitted_at "
-    "WHERE attempts.id = :attempt_id_ AND attempts.submitted_at IS NULL "
-    "AND attempts.sequence = :sequence_ RETURNING attempts.id), "
+    f"{_claimed('sequence = :sequence, marks = :marks, submitted_at = :submitted_at')}"  # noqa: S608
     f"stored AS ({_STORED} RETURNING answers.id, answers.slot_id, answers.question_version_id), "
     "picked AS ("
     "INSERT INTO answer_picks (answer_id, option_key, attempt_id, question_version_id) "
@@ -125,10 +134,7 @@ def submit_statements(
 
 
 _SAVE = text(
-    "WITH claimed AS ("  # noqa: S608
-    "UPDATE attempts SET sequence = :sequence "
-    "WHERE attempts.id = :attempt_id_ AND attempts.submitted_at IS NULL "
-    f"AND attempts.sequence = :sequence_ RETURNING attempts.id), stored AS ({_STORED}) "
+    f"{_claimed('sequence = :sequence')}stored AS ({_STORED}) "  # noqa: S608
     "SELECT claimed.id FROM claimed"
 ).bindparams(
     bindparam("corrected", type_=Answer.__table__.c.corrected.type),

@@ -122,7 +122,7 @@ def _head_revision() -> str:
 
 
 def _revisions_down_to(base: str) -> list[str]:
-    """The migrations from the newest one down to ``base``."""
+    """The migrations from the newest one down to ``base`` (not included)."""
     scripts = _migration_scripts()
     return [script.revision for script in scripts.iterate_revisions(_head_revision(), base)]
 
