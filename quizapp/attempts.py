@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Integer,
+    Row,
     Select,
     Update,
     and_,
@@ -58,6 +59,7 @@ from quizapp.database import begin_write, give_way_to_a_writer
 from quizapp.extensions import db
 from quizapp.grade_events import announce
 from quizapp.i18n import local_datetime, reason, time_zone_label
+from quizapp.login_sessions import LIVE_LOGIN
 from quizapp.models import (
     SEED_BITS,
     Answer,
@@ -594,11 +596,13 @@ _Loaded = TypeVar("_Loaded", bound="PageAttempt")
 @dataclass(frozen=True, slots=True)
 class _AttemptRead:
     """An attempt, the class rules of its quiz and its slots in one statement
-    (``_attempt_read``)."""
+    (``_attempt_read``), and perhaps the request's login too."""
 
     statement: CompoundSelect
     attempt_columns: int
     """How many of a row's columns are the attempt's."""
+    login_columns: int
+    """How many columns after those are the login's (none unless it is read too)."""
     assignment_columns: int
     """How many columns after those are an assignment's (the rest: a slot's, then the part
     and the order)."""
@@ -609,7 +613,9 @@ _ATTEMPT_PART, _ASSIGNMENT_PART, _SLOT_PART = 0, 1, 2
 last but one column says which."""
 
 
-def _attempt_read(attempt: Select[Any], slots: Select[Any]) -> _AttemptRead:
+def _attempt_read(
+    attempt: Select[Any], slots: Select[Any], login: Select[Any] | None = None
+) -> _AttemptRead:
     """One statement of three reads: the attempt's row (``attempt``), the assignments of its
     quiz to its student's classes with their overrides (``rules.assignments_of``, for
     ``applied_to``), then its slots' rows (``slots``), as ``UNION ALL`` of rows as wide as all
@@ -617,18 +623,23 @@ def _attempt_read(attempt: Select[Any], slots: Select[Any]) -> _AttemptRead:
     type from the first two parts that have one, and two bare NULLs make a text column) in the
     others' rows, ordered by part, then by assignment and by slot position.
 
+    With ``login`` (``login_sessions.LIVE_LOGIN``) the first row is the request's login with
+    the attempt joined to it (``_with_login``): there is no first row without a live login,
+    and its attempt's columns are NULL if there is no such attempt (``read_with_login``).
+
     Why one: each statement is a round trip to PostgreSQL, and a round trip costs CPU on both
     sides (the server's process wakes for it and wakes the app's thread with the answer: about
     0.1 ms of the app's and 0.06 of the server's for a bare ``SELECT 1`` on this project's
     machine, more under load), besides SQLAlchemy's work for each execution; every attempt
     page, save and submit reads all three (docs/performance.md, "Session 13" and "Session
-    15"). Not a join of the attempt to each slot, which would send the quiz's settings (JSON)
-    again with every slot, to be parsed again."""
+    15"), and the login besides ("Session 19"). Not a join of the attempt to each slot, which
+    would send the quiz's settings (JSON) again with every slot, to be parsed again."""
     assignments = assignments_of(_attempts.user_id, _attempts.quiz_id).where(
         _attempts.id == bindparam("attempt_id")
     )
+    first = attempt if login is None else _with_login(attempt, login)
     parts = (
-        (attempt, literal(-1, Integer)),
+        (first, literal(-1, Integer)),
         (assignments, Assignment.__table__.c.id),
         (slots, _slots.position),
     )
@@ -647,8 +658,27 @@ def _attempt_read(attempt: Select[Any], slots: Select[Any]) -> _AttemptRead:
     ]
     every = union_all(*rows_of_parts)
     by = every.selected_columns
+    attempt_columns = len(attempt.selected_columns)
     return _AttemptRead(
-        every.order_by(by.read_part, by.read_order), len(columns[0]), len(columns[1])
+        every.order_by(by.read_part, by.read_order),
+        attempt_columns,
+        len(columns[0]) - attempt_columns,
+        len(columns[1]),
+    )
+
+
+def _with_login(attempt: Select[Any], login: Select[Any]) -> Select[Any]:
+    """``attempt``'s read joined to the login's: the login's row (none if no live login),
+    with the attempt's columns, then the login's, the attempt's NULL where it has none of
+    that id. One row, not a part of its own: a part's columns are written out again as NULL in
+    every other part (and with a ``CAST`` in the first), and the statement of a save or a
+    submit would have grown past the length psycopg keeps converted (``_empty``)."""
+    (attempt_from,) = attempt.get_final_froms()
+    (login_from,) = login.get_final_froms()
+    return (
+        select(*attempt.selected_columns, *login.selected_columns)
+        .select_from(login_from.outerjoin(attempt_from, attempt.whereclause))
+        .where(login.whereclause)  # type: ignore[arg-type]
     )
 
 
@@ -658,12 +688,14 @@ def _empty(column: ColumnElement[Any], part: int, row_of: int) -> ColumnElement[
     Only the first part's rows say the column's type (SQLAlchemy reads a ``UNION``'s result by
     its first part's columns), and only for a column of a part after the second is the type
     written into the SQL (``CAST``): PostgreSQL takes a column's type from the first two parts
-    that have one, and two bare NULLs would make it text. Everywhere else a bare ``NULL``.
+    that have one, and two bare NULLs would make it text. Everywhere else a bare ``NULL``,
+    with no name in the rows after the first (``literal_column``: a ``UNION``'s columns are
+    named by its first part; ``null()`` would be labelled ``NULL AS anon__12`` each time).
     Why not a ``CAST`` each: the statement is then short enough for psycopg to keep its
     conversion of the text (it converts afresh one of over 4,096 bytes at every execution;
     with a ``CAST`` for every empty column the attempt's read was 4,936)."""
     if row_of != 0:
-        return null()
+        return literal_column("NULL")
     if part >= 2:
         return cast(null(), column.type)
     return type_coerce(null(), column.type)
@@ -675,29 +707,84 @@ def _load_as_rows(
     slot_of_row: Callable[..., Any],
     kind: type[_Loaded],
 ) -> _Loaded | None:
-    """An attempt read by its one statement (``_PAGE_READ`` or ``_POST_READ``): the attempt's
-    row with the quiz's columns, the rules that apply to it (kept for ``applied_to``), then a
-    slot made of each slot's row by ``slot_of_row``; columns after the quiz's in the attempt's
-    row go to ``kind``'s own fields."""
+    """An attempt read by its one statement (``_PAGE_READ`` or ``_POST_READ``)."""
     rows = db.session.connection().execute(read.statement, {"attempt_id": attempt_id}).all()
-    if not rows or rows[0][-2] != _ATTEMPT_PART:
+    return _attempt_of_rows(rows, read, slot_of_row, kind)
+
+
+def _attempt_of_rows(
+    rows: Sequence[Row[Any]],
+    read: _AttemptRead,
+    slot_of_row: Callable[..., Any],
+    kind: type[_Loaded],
+) -> _Loaded | None:
+    """The attempt in the rows of ``read``'s statement: the attempt's row with the quiz's
+    columns, the rules that apply to it (kept for ``applied_to``), then a slot made of each
+    slot's row by ``slot_of_row``; columns after the quiz's in the attempt's row go to
+    ``kind``'s own fields. None if the attempt's row is not there (or, read with the login,
+    is empty: no attempt of that id)."""
+    if not rows or rows[0][-2] != _ATTEMPT_PART or rows[0][0] is None:
         return None
     attempt_end = read.attempt_columns
-    assignment_end = attempt_end + read.assignment_columns
+    assignment_start = attempt_end + read.login_columns
+    slot_start = assignment_start + read.assignment_columns
     (id_, user_id, quiz_id, deadline, submitted_at, sequence, *rest) = rows[0][:attempt_end]
     quiz_columns, extra = rest[:_QUIZ_COLUMNS], rest[_QUIZ_COLUMNS:]
     quiz = PageQuiz(quiz_id, *quiz_columns) if quiz_id is not None else None
-    slots = [slot_of_row(*row[assignment_end:-2]) for row in rows if row[-2] == _SLOT_PART]
+    slots = [slot_of_row(*row[slot_start:-2]) for row in rows if row[-2] == _SLOT_PART]
     parse_versions(slot.question_version for slot in slots)
     loaded = kind(id_, user_id, quiz_id, deadline, submitted_at, sequence, quiz, slots, *extra)
     if quiz is not None:
-        assigned = [row[attempt_end:assignment_end] for row in rows if row[-2] == _ASSIGNMENT_PART]
+        assigned = [row[assignment_start:slot_start] for row in rows if row[-2] == _ASSIGNMENT_PART]
         _keep_applied(loaded, applied_from_rows(user_id, quiz, assigned))
     return loaded
 
 
+@dataclass(frozen=True, slots=True)
+class ReadWithLogin:
+    """What ``read_with_login`` read: the login's row (``login_sessions.LIVE_LOGIN``'s, None
+    if no live login matched) and the attempt's rows, made into the attempt by ``attempt``."""
+
+    login: Sequence[Any] | None
+    rows: Sequence[Row[Any]]
+    for_post: bool
+
+    def attempt(self) -> PageAttempt | None:
+        """The attempt as ``load_attempt_post`` (``for_post``) or ``load_attempt_page``
+        would have loaded it; None if there is none of that id."""
+        if self.for_post:
+            return _attempt_of_rows(self.rows, _POST_READ_WITH_LOGIN, _post_slot, PostAttempt)
+        return _attempt_of_rows(self.rows, _PAGE_READ_WITH_LOGIN, _page_slot, PageAttempt)
+
+
+def read_with_login(
+    attempt_id: int, login_params: dict[str, Any], *, for_post: bool
+) -> ReadWithLogin:
+    """The request's login and an attempt as its page (``load_attempt_page``) or a save or
+    submit of it (``load_attempt_post``, ``for_post``) reads it, in one statement: a request
+    for an attempt's page reads its login first (``login_sessions.resume``, before the view),
+    and that was a statement of its own on every page, save and submit, about a tenth of the
+    page's CPU on PostgreSQL (docs/performance.md, "Session 19"). The attempt is read whoever
+    logged in: the view decides whose it is (``student.views._own_attempt``).
+
+    Only read here: the attempt is made of its rows later (``ReadWithLogin.attempt``), in the
+    view, because making it may translate a text, and the page's language waits for the
+    login being read."""
+    read = _POST_READ_WITH_LOGIN if for_post else _PAGE_READ_WITH_LOGIN
+    rows = (
+        db.session.connection()
+        .execute(read.statement, {"attempt_id": attempt_id, **login_params})
+        .all()
+    )
+    login = None
+    if rows and rows[0][-2] == _ATTEMPT_PART:
+        login = rows[0][read.attempt_columns : read.attempt_columns + read.login_columns]
+    return ReadWithLogin(login, rows, for_post)
+
+
 _PAGE_READ = _attempt_read(_PAGE_ATTEMPT, _PAGE_SLOTS)
 """The attempt page's read, built once."""
+_PAGE_READ_WITH_LOGIN = _attempt_read(_PAGE_ATTEMPT, _PAGE_SLOTS, LIVE_LOGIN)
 
 
 # -- a save's and a submit's read-only load -------------------------------------------------
@@ -761,6 +848,7 @@ _POST_SLOTS = _PAGE_SLOTS.add_columns(_slots.id, _versions.question_id, _answers
 """The page's two reads (``_PAGE_ATTEMPT``, ``_PAGE_SLOTS``) with the ids a write needs and
 whether an LMS links the quiz, sent as one statement (``_POST_READ``); built once."""
 _POST_READ = _attempt_read(_POST_ATTEMPT, _POST_SLOTS)
+_POST_READ_WITH_LOGIN = _attempt_read(_POST_ATTEMPT, _POST_SLOTS, LIVE_LOGIN)
 
 
 def load_attempt_post(attempt_id: int) -> PostAttempt | None:

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
 from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from quizapp.database import begin_write, write_pending, write_with_next
 from quizapp.extensions import db
@@ -67,9 +71,9 @@ def start(user: User, *, remember: bool, forget_after: timedelta) -> Issued:
     return Issued(login, token, remember_token)
 
 
-_LIVE_LOGIN = (
-    select(LoginSession.id, LoginSession.last_seen_at, User)
-    .join(User, User.id == LoginSession.user_id)
+LIVE_LOGIN = (
+    select(LoginSession.id, LoginSession.last_seen_at, *User.__table__.columns)
+    .join(User.__table__, User.id == LoginSession.user_id)
     .where(
         LoginSession.token_hash == bindparam("token_hash"),
         LoginSession.revoked_at.is_(None),
@@ -77,13 +81,29 @@ _LIVE_LOGIN = (
         User.disabled_at.is_(None),
     )
 )
-"""Built once (every request of a logged-in user runs it): see ``attempts._LOAD_ATTEMPT``."""
+"""The live login a token names, as one row: the login's id and last visit, then every column
+of its account (``User``'s, in the table's order), read with Core. Built once (every request
+of a logged-in user runs it, see ``attempts._LOAD_ATTEMPT``). A page that reads the database
+anyway may send it as a part of its own statement (``resume``'s ``read``): the attempt page,
+a save and a submit do (``attempts.read_with_login``)."""
+
+LoginRead = Callable[[dict[str, Any]], Sequence[Any] | None]
+"""Runs ``LIVE_LOGIN``, alone or within a page's own statement, with the given parameters
+(``token_hash``, ``seen_after``) and returns its row: None when no live login matches."""
+
+_USER_KEYS = tuple(column.key for column in User.__table__.columns)
 
 
-def resume(token: str | None, idle: timedelta) -> tuple[int, User] | None:
+def _read_alone(params: dict[str, Any]) -> Sequence[Any] | None:
+    return db.session.connection().execute(LIVE_LOGIN, params).first()
+
+
+def resume(
+    token: str | None, idle: timedelta, read: LoginRead | None = None
+) -> tuple[int, User] | None:
     """The id of the live login that ``token`` names (not revoked, seen within ``idle``, of an
-    account that is not disabled) and its user, in one query; or None. (Only the user is
-    loaded as an object: the login's two columns are all a request needs of it.)
+    account that is not disabled) and its user, in one query (``LIVE_LOGIN`` alone, or as
+    ``read`` runs it within the page's own statement); or None.
 
     Records that it was seen, at most once per ``TOUCH_INTERVAL``: in the request's own write
     transaction if it has one (a save or a submit), else by ``write_touch`` at its end. The
@@ -94,15 +114,30 @@ def resume(token: str | None, idle: timedelta) -> tuple[int, User] | None:
     if not token:
         return None
     now = now_utc()
-    found = db.session.execute(
-        _LIVE_LOGIN, {"token_hash": token_hash(token), "seen_after": now - idle}
-    ).first()
+    found = (read or _read_alone)({"token_hash": token_hash(token), "seen_after": now - idle})
     if found is None:
         return None
-    login_id, last_seen_at, user = found
+    login_id, last_seen_at, *account = found
     if now - last_seen_at >= TOUCH_INTERVAL:
         write_with_next("login-touch", _TOUCH, {"login_id": login_id, "now": now})
-    return login_id, user
+    return login_id, _loaded_user(account)
+
+
+def _loaded_user(account: Sequence[Any]) -> User:
+    """The ``User`` of a row's account columns, in the session as if the ORM had loaded it
+    (``make_transient_to_detached``: no change to flush, expired by a commit and read again
+    like any loaded object). Made from the row because the row may come from a page's own
+    statement, which the ORM does not read; if the session holds the account already, that
+    object, as the ORM's read would have given it."""
+    values = dict(zip(_USER_KEYS, account, strict=True))
+    session = db.session()
+    held = session.identity_map.get(identity_key(User, values["id"]))
+    if held is not None:
+        return cast(User, held)
+    user = User(**values)
+    make_transient_to_detached(user)
+    session.add(user)
+    return user
 
 
 _TOUCH = (

@@ -80,8 +80,8 @@ def writes_after_lock(statements: list[str]) -> list[str]:
 def test_a_submit_reads_nothing_under_the_write_lock(demo_app: Flask, quiz: QuizActions, auth):
     """After the lock: the claim (an UPDATE of the attempt), the answers, their picks and
     the practice cards (on PostgreSQL in one statement, then the cards' DELETE); not one
-    SELECT. Before: the login, and the attempt with its slots and
-    the class rules (one statement since session 15, its LMS link read with it). The old code
+    SELECT. Before: the attempt with its slots and the class rules (one statement since
+    session 15, its LMS link read with it), the login with them since session 19. The old code
     re-read the attempt under the lock (SELECT ... FOR UPDATE) and the student's cards (SELECT
     practice_cards)."""
     auth.register()
@@ -98,7 +98,7 @@ def test_a_submit_reads_nothing_under_the_write_lock(demo_app: Flask, quiz: Quiz
         "WITH claimed AS (UPDATE attempts" if TEST_DATABASE_URL else "UPDATE attempts"
     ), locked
     tables = [table for statement in locked for table in written_tables(statement)]
-    # The login, the attempt with its slots and class rules; the claim, the answers, their picks,
+    # The login with the attempt, its slots and class rules; the claim, the answers, their picks,
     # the cards (one upsert, and one DELETE of what right answers retired or found no card
     # for): on PostgreSQL the first four in one statement, whose row says no card is left to
     # drop (no card retired: the DELETE is not sent); on SQLite one statement each, and the
@@ -107,7 +107,7 @@ def test_a_submit_reads_nothing_under_the_write_lock(demo_app: Flask, quiz: Quiz
     assert tables == ["attempts", "answers", "answer_picks", *cards]
     if not TEST_DATABASE_URL:
         assert locked[-1].startswith("DELETE FROM practice_cards"), locked
-    assert len(seen) == (3 if TEST_DATABASE_URL else 9), "\n".join(s[:90] for s in seen)
+    assert len(seen) == (2 if TEST_DATABASE_URL else 8), "\n".join(s[:90] for s in seen)
     with demo_app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt is not None and attempt.is_submitted and attempt.sequence == 1

@@ -9,6 +9,7 @@ revoked).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -77,10 +78,35 @@ def _address() -> str:
     return request.remote_addr or "unknown"
 
 
+_reads_with_login: dict[str, Callable[[], login_sessions.LoginRead | None]] = {}
+
+
+def read_with_login(
+    endpoint: str,
+) -> Callable[
+    [Callable[[], login_sessions.LoginRead | None]], Callable[[], login_sessions.LoginRead | None]
+]:
+    """Register how a view's requests read their login within the view's own first statement:
+    the decorated function, called when the login is loaded (before the view), returns a
+    ``login_sessions.LoginRead`` that runs that statement and keeps what the view needs of it
+    (or None: the login is read alone). A page whose read is one statement then sends one
+    statement, not two (the attempt page, a save, a submit: ``student.views``)."""
+
+    def register(
+        make_read: Callable[[], login_sessions.LoginRead | None],
+    ) -> Callable[[], login_sessions.LoginRead | None]:
+        _reads_with_login[endpoint] = make_read
+        return make_read
+
+    return register
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The user of this session, only while its login is live on the server."""
-    found = login_sessions.resume(session.get(LOGIN_KEY), _idle_limit())
+    make_read = _reads_with_login.get(request.endpoint or "")
+    read = make_read() if make_read is not None else None
+    found = login_sessions.resume(session.get(LOGIN_KEY), _idle_limit(), read)
     if found is None or str(found[1].id) != user_id:
         return None
     g.login_id, user = found

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,9 +29,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp import attempts as attempt_service
 from quizapp import review_rules, source_texts
+from quizapp.auth.views import read_with_login
 from quizapp.classes.rules import Applied, applied_settings
 from quizapp.extensions import db
 from quizapp.i18n import reason
+from quizapp.login_sessions import LoginRead
 from quizapp.models import (
     Attempt,
     AttemptSlot,
@@ -46,12 +59,53 @@ def _own_attempt(
     load: Callable[[int], _Loaded | None] = attempt_service.load_attempt,
 ) -> _Loaded:
     """The current student's attempt, read by ``load`` (the ORM's objects by default; rows for
-    the page, ``load_attempt_page``, or for a save or submit, ``load_attempt_post``); anyone
-    else's is a 404, as if it did not exist."""
-    attempt = load(attempt_id)
+    the page, ``load_attempt_page``, or for a save or submit, ``load_attempt_post``), or as
+    the request's login read it already (``_attempt_with_login``); anyone else's is a 404, as
+    if it did not exist."""
+    read: _ReadWithLogin | None = g.pop(_READ_WITH_LOGIN, None)
+    if read is not None and read.attempt_id == attempt_id and read.stands_for == load:
+        attempt = cast("_Loaded | None", read.found.attempt())
+    else:
+        attempt = load(attempt_id)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
+
+
+_READ_WITH_LOGIN = "attempt_read_with_login"
+"""Where ``_attempt_with_login`` leaves the attempt it read for ``_own_attempt`` (in ``g``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _ReadWithLogin:
+    """An attempt read with the request's login, and the loader whose read it stands for."""
+
+    attempt_id: int
+    stands_for: Callable[[int], Any]
+    found: attempt_service.ReadWithLogin
+
+
+@read_with_login("student.attempt")
+def _attempt_with_login() -> LoginRead | None:
+    """An attempt's page, save or submit reads its login and the attempt in one statement
+    (``attempts.read_with_login``), and the view takes the attempt from there
+    (``_own_attempt``). A language switch loads the attempt's ORM objects instead, so it
+    reads its login alone."""
+    attempt_id = (request.view_args or {}).get("attempt_id")
+    for_post = request.method == "POST"
+    if not isinstance(attempt_id, int) or (not for_post and _language_switch() is not None):
+        return None
+    stands_for = (
+        attempt_service.load_attempt_post if for_post else attempt_service.load_attempt_page
+    )
+
+    def read(login_params: dict[str, Any]) -> Sequence[Any] | None:
+        found = attempt_service.read_with_login(attempt_id, login_params, for_post=for_post)
+        if found.login is not None:
+            setattr(g, _READ_WITH_LOGIN, _ReadWithLogin(attempt_id, stands_for, found))
+        return found.login
+
+    return read
 
 
 def _live_quiz(quiz_id: int) -> tuple[Quiz, Applied]:
