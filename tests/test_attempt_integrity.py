@@ -234,3 +234,20 @@ def test_a_save_without_a_valid_save_count_is_refused_and_changes_nothing(
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.sequence == 0
         assert all(slot.answer is None for slot in attempt.slots)
+
+
+def test_a_head_request_is_the_page_without_its_body_and_saves_nothing(
+    demo_app: Flask, quiz: QuizActions, auth: AuthActions
+) -> None:
+    """A HEAD (a link checker, an LMS's preview) is answered as the page's GET, without a body;
+    it went down the save's path before and was answered 409, a stale save."""
+    auth.register()
+    attempt_id = quiz.start()
+    assert quiz.save(attempt_id, quiz.right_answers(attempt_id)).status_code == 302
+    before = attempt_row(demo_app, attempt_id)
+    page = quiz.client.get(f"/attempts/{attempt_id}")
+    head = quiz.client.head(f"/attempts/{attempt_id}")
+    assert head.status_code == page.status_code == 200
+    assert head.get_data() == b"" and head.headers["Content-Type"] == page.headers["Content-Type"]
+    after = attempt_row(demo_app, attempt_id)
+    assert (after.sequence, after.submitted_at) == (before.sequence, before.submitted_at)

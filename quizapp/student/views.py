@@ -215,11 +215,13 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
 
     The page itself is read as rows (``attempts.load_attempt_page``): it writes nothing. A
     save and a submit read it as rows too (``attempts.load_attempt_post``) and write with Core
-    statements; a language switch loads the attempt's ORM objects."""
-    switch = _language_switch() if request.method == "GET" else None
-    if request.method == "GET" and switch is None:
+    statements; a language switch loads the attempt's ORM objects. A HEAD is a GET without
+    its body (Flask sends it to GET's routes), never a save."""
+    posting = request.method == "POST"
+    switch = None if posting else _language_switch()
+    if not posting and switch is None:
         return _show_attempt(attempt_id)
-    if switch is None:
+    if posting:
         posted = _own_attempt(attempt_id, attempt_service.load_attempt_post)
         _still_shown(posted)
         return _post_answers(posted, attempt_pages.paging_of(posted))
