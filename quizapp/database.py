@@ -275,9 +275,13 @@ def begin_write(*, keep_loaded: bool = False) -> None:
     was about a fourteenth of a submit's CPU. A caller passes True only when it re-reads under
     the lock what it must check (as ``attempts._lock`` does with Core) and writes with Core
     statements, so its loaded objects, stale from here on, are not read again before its commit.
+    On PostgreSQL such a caller's read transaction simply goes on as the writer's
+    (``_go_on_writing``).
     """
     session = db.session()
     if session.in_transaction():
+        if keep_loaded and _go_on_writing(session):
+            return
         expire = session.expire_on_commit
         session.expire_on_commit = expire and not keep_loaded
         try:
@@ -286,6 +290,32 @@ def begin_write(*, keep_loaded: bool = False) -> None:
             session.expire_on_commit = expire
     session.connection(execution_options={WRITE_OPTION: True})
     session.info[_WRITING] = session.get_transaction()
+
+
+def _go_on_writing(session: Session) -> bool:
+    """PostgreSQL: make the session's read transaction the writer's, keeping its connection:
+    ``BEGIN`` on it, as ``begin_write``'s new transaction would send at once. Whether it did.
+
+    The read transaction sent its statements alone (``_read_outside_transactions``): it holds
+    no snapshot and no lock on the server, so there is nothing to end; SQLAlchemy's commit of
+    it and the new transaction's connection (back to the pool, out again, pinged) were about a
+    twentieth of a submit's CPU (docs/performance.md, "Session 19"). Not when the connection is
+    in a transaction of the server's already (a statement that wrote began one): that one
+    ends as before."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return False
+    from psycopg.pq import TransactionStatus  # here: a SQLite worker never loads psycopg
+
+    dbapi_connection = connection.connection.dbapi_connection
+    if (
+        not dbapi_connection.autocommit
+        or dbapi_connection.info.transaction_status != TransactionStatus.IDLE
+    ):
+        return False
+    dbapi_connection.execute("BEGIN")
+    session.info[_WRITING] = session.get_transaction()
+    return True
 
 
 def write_with_next(key: str, statement: Executable, params: dict[str, Any]) -> None:
