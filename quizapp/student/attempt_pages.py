@@ -149,7 +149,8 @@ def page_texts() -> SimpleNamespace:
             **{
                 name: Markup(translations.ugettext(message))  # noqa: S704  (our own catalogue)
                 for name, message in _PAGE_TEXTS.items()
-            }
+            },
+            question_labels={},
         )
         _kept_texts[translations] = texts
     return texts
@@ -159,7 +160,10 @@ def navigator(attempt: Attempt | PageAttempt, paging: Paging, page: int | None) 
     """Every question with its state and a link to it (on ``page``, a link within the page).
 
     The texts come from ``page_texts`` (kept per catalogue), not looked up per question; each
-    label is the catalogue's text with its values escaped, as a template's ``_()`` makes it.
+    label is the catalogue's text with its values escaped, as a template's ``_()`` makes it,
+    kept with the texts by position and state (``question_labels``: two a position, as many
+    positions as the longest quiz): ``Markup``'s ``%`` escapes through a helper object per
+    value, and it was most of the navigator's time (docs/performance.md, "Session 19").
     A link to another page is that page's address, built once per page, and the question's
     anchor (which needs no quoting): a ``url_for`` for each question was a third of the
     102-question exam page's profile, and the page costs 5% less CPU without them
@@ -167,6 +171,7 @@ def navigator(attempt: Attempt | PageAttempt, paging: Paging, page: int | None) 
     texts = page_texts()
     question_state, flagged_text = texts.question_state, texts.flagged_suffix
     states = {True: texts.answered, False: texts.not_answered}
+    labels: dict[tuple[int, bool], Markup] = texts.question_labels
     page_links: dict[int, str] = {}
     items = []
     for slot in attempt.slots:
@@ -186,7 +191,10 @@ def navigator(attempt: Attempt | PageAttempt, paging: Paging, page: int | None) 
         answered = is_answered(slot)
         flagged = slot.flagged
         state = states[answered]
-        label = question_state % {"position": slot.position, "state": state}
+        label = labels.get((slot.position, answered))
+        if label is None:
+            label = question_state % {"position": slot.position, "state": state}
+            labels[slot.position, answered] = label
         items.append(
             NavItem(
                 position=slot.position,
