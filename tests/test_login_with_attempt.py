@@ -44,6 +44,18 @@ def _sent_to_log_in(response: object) -> bool:
     return response.status_code == 302 and "/auth/login" in response.headers["Location"]  # type: ignore[attr-defined]
 
 
+def _assert_sent_to_log_in_and_nothing_changes(
+    app: Flask, quiz: QuizActions, attempt_id: int, fields: dict[str, list[str]]
+) -> None:
+    """The attempt's page, a save and a submit all send the browser to log in, and the
+    attempt stays as it was."""
+    before = _stored(app, attempt_id)
+    assert _sent_to_log_in(quiz.client.get(f"/attempts/{attempt_id}"))
+    assert _sent_to_log_in(quiz.save(attempt_id, fields))
+    assert _sent_to_log_in(quiz.submit(attempt_id, fields))
+    assert _stored(app, attempt_id) == before
+
+
 def test_a_live_login_reads_the_page_in_one_statement_and_is_the_account(
     demo_app: Flask, quiz: QuizActions, auth: AuthActions
 ) -> None:
@@ -69,12 +81,8 @@ def test_a_logged_out_session_sees_no_attempt_and_changes_nothing(
     token = quiz.token
     auth.logout()
     quiz.client.set_cookie("session", saved_cookie.value)  # a cookie copied before logout
-    before = _stored(demo_app, attempt_id)
-    assert _sent_to_log_in(quiz.client.get(f"/attempts/{attempt_id}"))
     quiz.token = token
-    assert _sent_to_log_in(quiz.save(attempt_id, fields))
-    assert _sent_to_log_in(quiz.submit(attempt_id, fields))
-    assert _stored(demo_app, attempt_id) == before
+    _assert_sent_to_log_in_and_nothing_changes(demo_app, quiz, attempt_id, fields)
 
 
 def test_an_idle_login_is_sent_to_log_in_and_a_recent_one_is_recorded_as_seen(
@@ -88,10 +96,9 @@ def test_an_idle_login_is_sent_to_log_in_and_a_recent_one_is_recorded_as_seen(
     assert quiz.client.get(f"/attempts/{attempt_id}").status_code == 200
     assert _last_seen(demo_app) > stale  # type: ignore[operator]
     _set_last_seen(demo_app, timedelta(minutes=31))
-    before = _stored(demo_app, attempt_id)
-    assert _sent_to_log_in(quiz.client.get(f"/attempts/{attempt_id}"))
-    assert _sent_to_log_in(quiz.submit(attempt_id, quiz.right_answers(attempt_id)))
-    assert _stored(demo_app, attempt_id) == before
+    _assert_sent_to_log_in_and_nothing_changes(
+        demo_app, quiz, attempt_id, quiz.right_answers(attempt_id)
+    )
 
 
 def test_a_disabled_account_is_sent_to_log_in(
@@ -102,10 +109,9 @@ def test_a_disabled_account_is_sent_to_log_in(
     with demo_app.app_context():
         db.session.execute(update(User).values(disabled_at=now_utc()))
         db.session.commit()
-    before = _stored(demo_app, attempt_id)
-    assert _sent_to_log_in(quiz.client.get(f"/attempts/{attempt_id}"))
-    assert _sent_to_log_in(quiz.submit(attempt_id, quiz.right_answers(attempt_id)))
-    assert _stored(demo_app, attempt_id) == before
+    _assert_sent_to_log_in_and_nothing_changes(
+        demo_app, quiz, attempt_id, quiz.right_answers(attempt_id)
+    )
 
 
 def test_another_students_attempt_and_a_missing_one_are_404(
