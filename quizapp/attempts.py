@@ -743,34 +743,36 @@ def _attempt_of_rows(
 @dataclass(frozen=True, slots=True)
 class ReadWithLogin:
     """What ``read_with_login`` read: the login's row (``login_sessions.LIVE_LOGIN``'s, None
-    if no live login matched) and the attempt's rows, made into the attempt by ``attempt``."""
+    if no live login matched) and the rows of attempt ``attempt_id`` as ``load`` reads it,
+    made into the attempt by ``attempt``."""
 
+    attempt_id: int
+    load: Callable[[int], PageAttempt | None]
     login: Sequence[Any] | None
     rows: Sequence[Row[Any]]
-    for_post: bool
 
     def attempt(self) -> PageAttempt | None:
-        """The attempt as ``load_attempt_post`` (``for_post``) or ``load_attempt_page``
-        would have loaded it; None if there is none of that id."""
-        if self.for_post:
-            return _attempt_of_rows(self.rows, _POST_READ_WITH_LOGIN, _post_slot, PostAttempt)
-        return _attempt_of_rows(self.rows, _PAGE_READ_WITH_LOGIN, _page_slot, PageAttempt)
+        """The attempt as ``load`` would have loaded it; None if there is none of that id."""
+        read, slot_of_row, kind = _READS_WITH_LOGIN[self.load]
+        return _attempt_of_rows(self.rows, read, slot_of_row, kind)
 
 
 def read_with_login(
-    attempt_id: int, login_params: dict[str, Any], *, for_post: bool
+    attempt_id: int,
+    login_params: dict[str, Any],
+    load: Callable[[int], PageAttempt | None],
 ) -> ReadWithLogin:
-    """The request's login and an attempt as its page (``load_attempt_page``) or a save or
-    submit of it (``load_attempt_post``, ``for_post``) reads it, in one statement: a request
-    for an attempt's page reads its login first (``login_sessions.resume``, before the view),
-    and that was a statement of its own on every page, save and submit, about a tenth of the
+    """The request's login and an attempt as ``load`` (``load_attempt_page``, or
+    ``load_attempt_post`` for a save or submit) reads it, in one statement: a request for an
+    attempt's page reads its login first (``login_sessions.resume``, before the view), and
+    that was a statement of its own on every page, save and submit, about a tenth of the
     page's CPU on PostgreSQL (docs/performance.md, "Session 19"). The attempt is read whoever
     logged in: the view decides whose it is (``student.views._own_attempt``).
 
     Only read here: the attempt is made of its rows later (``ReadWithLogin.attempt``), in the
     view, because making it may translate a text, and the page's language waits for the
     login being read."""
-    read = _POST_READ_WITH_LOGIN if for_post else _PAGE_READ_WITH_LOGIN
+    read = _READS_WITH_LOGIN[load][0]
     rows = (
         db.session.connection()
         .execute(read.statement, {"attempt_id": attempt_id, **login_params})
@@ -779,7 +781,7 @@ def read_with_login(
     login = None
     if rows and rows[0][-2] == _ATTEMPT_PART:
         login = rows[0][read.attempt_columns : read.attempt_columns + read.login_columns]
-    return ReadWithLogin(login, rows, for_post)
+    return ReadWithLogin(attempt_id, load, login, rows)
 
 
 _PAGE_READ = _attempt_read(_PAGE_ATTEMPT, _PAGE_SLOTS)
@@ -885,6 +887,17 @@ def _post_slot(
         language=language,
         answer=PostAnswer(response, saved_at) if answer_id is not None else None,
     )
+
+
+_READS_WITH_LOGIN: dict[
+    Callable[[int], PageAttempt | None],
+    tuple[_AttemptRead, Callable[..., Any], type[PageAttempt]],
+] = {
+    load_attempt_page: (_PAGE_READ_WITH_LOGIN, _page_slot, PageAttempt),
+    load_attempt_post: (_POST_READ_WITH_LOGIN, _post_slot, PostAttempt),
+}
+"""The loaders ``read_with_login`` stands in for: each one's read with the login, and how
+its rows make the attempt."""
 
 
 @dataclass(frozen=True)

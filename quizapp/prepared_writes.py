@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Executable
+from sqlalchemy import Connection, CursorResult, Dialect, Executable
 
 from quizapp.extensions import db
 
@@ -140,9 +140,15 @@ def _as_json(value: Any) -> str:
     raise TypeError(f"a row's {type(value).__name__} has no JSON form: {value!r}")
 
 
-def send(statement: ReadyStatement, connection: Connection | None = None) -> int:
+def run(statement: ReadyStatement, connection: Connection | None = None) -> CursorResult[Any]:
     """Run a ready statement in the session's transaction (on ``connection``, the session's,
-    when the caller has it already: a batch under the lock looks it up once); returns the rows
-    it changed."""
+    when the caller has it already: a batch under the lock looks it up once); its result, for
+    a statement whose rows the caller reads (a claim that writes for itself says what it
+    wrote: ``write_batches``)."""
     on = connection if connection is not None else db.session.connection()
-    return on.exec_driver_sql(statement.sql, statement.parameters).rowcount
+    return on.exec_driver_sql(statement.sql, statement.parameters)
+
+
+def send(statement: ReadyStatement, connection: Connection | None = None) -> int:
+    """Run a ready statement as ``run`` does; returns the rows it changed."""
+    return run(statement, connection).rowcount

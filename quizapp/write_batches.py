@@ -32,7 +32,7 @@ from sqlalchemy import Engine
 
 from quizapp.database import begin_write, put_back_pending, take_pending
 from quizapp.extensions import db
-from quizapp.prepared_writes import ReadyStatement, ready, send
+from quizapp.prepared_writes import ReadyStatement, ready, run, send
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +152,7 @@ def _write_all(batch: list[Write]) -> None:
     begin_write(keep_loaded=True)
     connection = db.session.connection()
     for job in batch:
-        claimed = connection.exec_driver_sql(job.claim.sql, job.claim.parameters)
+        claimed = run(job.claim, connection)
         job.claimed = claimed.rowcount == 1
         if job.claimed:
             told = claimed.mappings().one() if claimed.returns_rows else {}

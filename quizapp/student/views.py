@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
@@ -62,9 +61,9 @@ def _own_attempt(
     the page, ``load_attempt_page``, or for a save or submit, ``load_attempt_post``), or as
     the request's login read it already (``_attempt_with_login``); anyone else's is a 404, as
     if it did not exist."""
-    read: _ReadWithLogin | None = g.pop(_READ_WITH_LOGIN, None)
-    if read is not None and read.attempt_id == attempt_id and read.stands_for == load:
-        attempt = cast("_Loaded | None", read.found.attempt())
+    read: attempt_service.ReadWithLogin | None = g.pop(_READ_WITH_LOGIN, None)
+    if read is not None and (read.attempt_id, read.load) == (attempt_id, load):
+        attempt = cast("_Loaded | None", read.attempt())
     else:
         attempt = load(attempt_id)
     if attempt is None or attempt.user_id != current_user.id:
@@ -76,15 +75,6 @@ _READ_WITH_LOGIN = "attempt_read_with_login"
 """Where ``_attempt_with_login`` leaves the attempt it read for ``_own_attempt`` (in ``g``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _ReadWithLogin:
-    """An attempt read with the request's login, and the loader whose read it stands for."""
-
-    attempt_id: int
-    stands_for: Callable[[int], Any]
-    found: attempt_service.ReadWithLogin
-
-
 @read_with_login("student.attempt")
 def _attempt_with_login() -> LoginRead | None:
     """An attempt's page, save or submit reads its login and the attempt in one statement
@@ -92,17 +82,15 @@ def _attempt_with_login() -> LoginRead | None:
     (``_own_attempt``). A language switch loads the attempt's ORM objects instead, so it
     reads its login alone."""
     attempt_id = (request.view_args or {}).get("attempt_id")
-    for_post = request.method == "POST"
-    if not isinstance(attempt_id, int) or (not for_post and _language_switch() is not None):
+    posting = request.method == "POST"
+    if not isinstance(attempt_id, int) or (not posting and _language_switch() is not None):
         return None
-    stands_for = (
-        attempt_service.load_attempt_post if for_post else attempt_service.load_attempt_page
-    )
+    load = attempt_service.load_attempt_post if posting else attempt_service.load_attempt_page
 
     def read(login_params: dict[str, Any]) -> Sequence[Any] | None:
-        found = attempt_service.read_with_login(attempt_id, login_params, for_post=for_post)
+        found = attempt_service.read_with_login(attempt_id, login_params, load)
         if found.login is not None:
-            setattr(g, _READ_WITH_LOGIN, _ReadWithLogin(attempt_id, stands_for, found))
+            setattr(g, _READ_WITH_LOGIN, found)
         return found.login
 
     return read
