@@ -6,9 +6,10 @@
 
 30 students (wrk -c30, one connection each) load their quiz list and their open 20-question
 attempt page over and over, optionally pausing a random 0..think-ms before each request (a
-student reading), against gunicorn 2 workers x 4 threads (gthread) on 127.0.0.1 with each
-setting in turn. It prints wrk's socket errors (connect, read, write, timeout: a read error is
-a connection the server closed or reset under the client) and the non-2xx answers per setting.
+student reading), against gunicorn 2 workers x 4 threads (the README's worker class: gthread,
+sharing out new connections) on 127.0.0.1 with each setting in turn. It prints wrk's socket
+errors (connect, read, write, timeout: a read error is a connection the server closed or reset
+under the client) and the non-2xx answers per setting.
 Seeding, the students' sessions and the wrk script are those of bench/load_bench.py.
 """
 

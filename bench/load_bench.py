@@ -96,6 +96,10 @@ no connection already answered is closed under wrk while the others are still se
 GUNICORN_CONFIG = "python:quizapp.gunicorn_conf"
 """gunicorn's -c, as the README deploys it: its hooks (``gc.freeze`` once a worker has loaded
 the app) are part of what is measured."""
+WORKER_CLASS = "quizapp.gunicorn_worker.BalancedThreadWorker"
+"""gunicorn's worker class as the README deploys it (``quizapp.gunicorn_conf``'s): the threaded
+worker that shares new connections out among the workers. The hello-world ceiling is served by
+the same, so that the two are served alike."""
 OPTIMIZE = 2
 """``PYTHONOPTIMIZE`` as the README's deploy command sets it for gunicorn (``-OO``: the workers
 keep no docstrings, 5-6 MB each; docs/performance.md, session 9)."""
@@ -338,6 +342,7 @@ class Gunicorn:
         extra: Sequence[str] = (),
         pythonpath: Path | None = None,
         cwd: Path = REPO,
+        worker_class: str | None = WORKER_CLASS,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -347,8 +352,7 @@ class Gunicorn:
             str(workers),
             "--threads",
             str(threads),
-            "--worker-class",
-            "gthread",
+            *(("--worker-class", worker_class) if worker_class else ()),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--log-level",
@@ -1441,7 +1445,7 @@ def bench(args: argparse.Namespace) -> None:
         f"- Load average (1 / 5 / 15 min): {load_before} before, {load()} after.",
         f"- Database: {dialect}{driver(dialect)}; "
         f"gunicorn {args.workers} workers × {args.threads} threads "
-        f"(gthread, -c {args.config}, --keep-alive {args.keep_alive}, "
+        f"({WORKER_CLASS.rsplit('.', 1)[1]}, -c {args.config}, --keep-alive {args.keep_alive}, "
         f"PYTHONOPTIMIZE={args.optimize}) on 127.0.0.1; "
         + (
             f"wrk -t{args.wrk_threads} -c{args.connections}, {args.duration:g} s a run, "

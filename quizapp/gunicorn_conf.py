@@ -2,7 +2,7 @@
 bench alike (``gunicorn -c python:quizapp.gunicorn_conf ...``; a test keeps them together).
 
 The command line still names the workers, threads and keep-alive (it overrides a config file);
-what lives here is what a command line cannot say: the hooks.
+what lives here is the worker class and what a command line cannot say: the hooks.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-worker_class = "gthread"
+worker_class = "quizapp.gunicorn_worker.BalancedThreadWorker"
+"""gunicorn's threaded worker (``gthread``), sharing new connections out among the workers
+(``quizapp.gunicorn_worker``)."""
 
 M_ARENA_MAX = -8
 """glibc's ``mallopt`` parameter: how many malloc arenas a process may have."""

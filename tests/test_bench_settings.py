@@ -8,6 +8,7 @@ import re
 import shlex
 import subprocess
 import sys
+from collections import Counter
 
 from tests.conftest import REPO
 
@@ -62,6 +63,7 @@ def served_with_the_readmes_config(
         threads=1,
         extra=("-c", option(deploy_command(), "-c")),
         pythonpath=REPO / "tests" / "data",
+        worker_class=None,  # the config's
     )
     connection = load_bench.http.client.HTTPConnection("127.0.0.1", probe.port, timeout=30)
     with probe, contextlib.closing(connection):
@@ -183,3 +185,59 @@ def test_workers_deployed_as_the_readme_says_trim_when_they_fall_idle() -> None:
     fragmented = int(served_with_the_readmes_config("trim_probe_app:app", paths=("/", fragment)))
     after = int(served_with_the_readmes_config("trim_probe_app:app", paths=("/", fragment, "/")))
     assert after < fragmented - 1_000, (fragmented, after)  # kB
+
+
+def test_the_bench_serves_with_the_readmes_worker_class() -> None:
+    """Both of the bench's servers (the app and the hello-world ceiling) run the worker class
+    the README's config names."""
+    from quizapp import gunicorn_conf
+
+    assert gunicorn_conf.worker_class == load_bench.WORKER_CLASS
+
+
+def test_workers_deployed_as_the_readme_says_share_out_connections_opened_together() -> None:
+    """Issue 10, p99 under load: gunicorn's workers all wait on one socket and whichever wakes
+    first takes each new connection for as long as it is kept alive, so of 16 connections
+    opened together one worker of four often took 7 to 13 while others took one
+    (docs/performance.md, "Session 20"). A real gunicorn started as the README says (its
+    workers, threads, keep-alive and config) serves a probe app that answers its worker's
+    process id: as many connections as the workers have threads, opened together, are each
+    held by a worker with no more than two beyond one a thread, and every worker holds some;
+    one more is still answered."""
+    command = deploy_command()
+    workers, threads = int(option(command, "-w", "--workers")), int(option(command, "--threads"))
+    env = {**load_bench.os.environ, "PYTHONDONTWRITEBYTECODE": "1", **deploy_environment()}
+    server = load_bench.Gunicorn(
+        "worker_probe_app:app",
+        env,
+        workers=workers,
+        threads=threads,
+        extra=("-c", option(command, "-c"), "--keep-alive", option(command, "--keep-alive")),
+        pythonpath=REPO / "tests" / "data",
+        worker_class=None,  # the config's
+    )
+    with server:
+        deadline = load_bench.time.monotonic() + 60
+        while len(server.pids()) <= workers and load_bench.time.monotonic() < deadline:
+            load_bench.time.sleep(0.1)
+        load_bench.time.sleep(1.5)  # every worker has booted and listens
+        connections = [
+            load_bench.http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+            for _ in range(workers * threads)
+        ]
+        with contextlib.ExitStack() as closing:
+            for connection in connections:
+                closing.callback(connection.close)
+                connection.connect()
+            for connection in connections:
+                connection.request("GET", "/")
+            held = Counter(connection.getresponse().read().decode() for connection in connections)
+            # One more, while every worker holds a connection for each of its threads: a
+            # worker steps aside for a moment, then takes it.
+            late = load_bench.http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+            closing.callback(late.close)
+            late.request("GET", "/")
+            late_answer = late.getresponse()
+            assert late_answer.status == 200 and late_answer.read().decode() in held
+    assert len(held) == workers, held
+    assert max(held.values()) <= threads + 2 and min(held.values()) >= threads - 2, held
