@@ -69,6 +69,15 @@ def post_worker_init(worker: Any) -> None:
     _after_last_trim[0] = _resident_bytes()  # the loaded app is not growth to trim
 
 
+def child_exit(server: Any, worker: Any) -> None:
+    """In gunicorn's master, once a worker has exited: take it off the table of connections
+    the workers share (``quizapp.gunicorn_worker.vacate``), so that the others no longer leave
+    new connections to it."""
+    from quizapp.gunicorn_worker import vacate
+
+    vacate(worker.age)
+
+
 def limit_malloc_arenas() -> None:
     """Cap the worker's malloc arenas at ``MALLOC_ARENAS`` (as ``MALLOC_ARENA_MAX`` would), before
     its threads start; nothing to do where the C library is not glibc (musl, macOS)."""

@@ -241,3 +241,28 @@ def test_workers_deployed_as_the_readme_says_share_out_connections_opened_togeth
             assert late_answer.status == 200 and late_answer.read().decode() in held
     assert len(held) == workers, held
     assert max(held.values()) <= threads + 2 and min(held.values()) >= threads - 2, held
+
+
+def test_a_worker_that_exits_is_taken_off_the_table_of_connections() -> None:
+    """The workers' shared table of connections held: a worker that holds more than another
+    waits for it to take a new connection. When a worker exits, gunicorn's master calls the
+    config's ``child_exit``, which empties its slot: the others no longer wait for it."""
+    from types import SimpleNamespace
+
+    from quizapp import gunicorn_conf, gunicorn_worker
+
+    live, exited = SimpleNamespace(age=1001), SimpleNamespace(age=1002)
+    for worker, held in ((live, 6), (exited, 2)):
+        gunicorn_worker._COUNT.pack_into(
+            gunicorn_worker._HELD,
+            (worker.age % gunicorn_worker.SLOTS) * gunicorn_worker._COUNT.size,
+            held,
+        )
+    own_slot = (live.age % gunicorn_worker.SLOTS) * gunicorn_worker._COUNT.size
+    try:
+        assert gunicorn_worker._fewest_held_by_others(own_slot) == 2
+        gunicorn_conf.child_exit(None, exited)
+        assert gunicorn_worker._fewest_held_by_others(own_slot) is None
+    finally:
+        gunicorn_worker.vacate(live.age)
+        gunicorn_worker.vacate(exited.age)
