@@ -811,6 +811,27 @@ def count_statements(site: Site, username: str) -> dict[str, int]:
 # -- load ------------------------------------------------------------------------------------
 
 
+def analyze_after_preparing(site: Site) -> None:
+    """On PostgreSQL, ``VACUUM ANALYZE`` the database once the class is prepared.
+
+    Why: the bench makes its tables and fills them within a minute, and PostgreSQL's
+    autovacuum visits new rows about once a minute: until its first visit the planner has no
+    statistics of the attempts and answers, and the same attempt page then cost the server
+    1.2-1.4 CPU-ms in one run against 0.5 in the next, as the visit fell before or after the
+    rounds (docs/performance.md, "Session 20"). A school's server has long been visited. SQLite
+    keeps no statistics unless told (``ANALYZE``, which the app never runs): nothing to do."""
+    if not site.database_url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(site.database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    finally:
+        engine.dispose()
+
+
 def submitted_counter(site: Site, target: Target) -> Callable[[], int]:
     """How many of the target's prepared attempts are submitted by now (read from the
     database, which is where a submit that counted is)."""
@@ -1376,6 +1397,7 @@ def bench(args: argparse.Namespace) -> None:
                 if args.burst
                 else None
             )
+            analyze_after_preparing(site)
             prepare_seconds = time.perf_counter() - prepared_at
             statements = count_statements(site, student_name(args.students))
             gets, submits = paths_for(students, args.rounds)
