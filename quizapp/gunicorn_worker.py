@@ -61,8 +61,10 @@ def vacate(age: int) -> None:
 
 def _waiting(listener: Any) -> bool:
     """Whether a connection still waits on the listening socket (another worker may have taken
-    it meanwhile)."""
-    return bool(select.select([listener], [], [], 0)[0])
+    it meanwhile). ``poll``, not ``select``, which cannot look at a descriptor past 1023."""
+    looking = select.poll()
+    looking.register(listener, select.POLLIN)
+    return bool(looking.poll(0))
 
 
 def _fewest_held_by_others(own_slot: int) -> int | None:
