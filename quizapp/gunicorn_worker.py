@@ -52,11 +52,21 @@ only makes a worker step aside when it need not or take a connection another cou
 _HELD.write(_COUNT.pack(_VACANT) * SLOTS)
 
 
+def slot_of(age: int) -> int:
+    """Where in ``_HELD`` the worker numbered ``age`` writes its count (a byte offset)."""
+    return (age % SLOTS) * _COUNT.size
+
+
+def write_held(slot: int, count: int) -> None:
+    """Write a worker's count of connections (or ``_VACANT``) into its slot."""
+    _COUNT.pack_into(_HELD, slot, count)
+
+
 def vacate(age: int) -> None:
     """Mark the slot of the worker numbered ``age`` as empty (gunicorn's master calls this when
     the worker exits: ``quizapp.gunicorn_conf.child_exit``), so that the others no longer
     step aside for a worker that is gone."""
-    _COUNT.pack_into(_HELD, (age % SLOTS) * _COUNT.size, _VACANT)
+    write_held(slot_of(age), _VACANT)
 
 
 def _waiting(listener: Any) -> bool:
@@ -67,7 +77,7 @@ def _waiting(listener: Any) -> bool:
     return bool(looking.poll(0))
 
 
-def _fewest_held_by_others(own_slot: int) -> int | None:
+def fewest_held_by_others(own_slot: int) -> int | None:
     """The fewest connections another worker holds (None: no other worker)."""
     counts = [
         count
@@ -83,13 +93,13 @@ class BalancedThreadWorker(ThreadWorker):  # type: ignore[misc]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.slot = (self.age % SLOTS) * _COUNT.size
+        self.slot = slot_of(self.age)
         """Where this worker writes its count in ``_HELD``: first when its main loop starts,
         once it has loaded the app and listens (until then the others do not wait for it)."""
 
     def publish(self) -> None:
         """Write how many connections this worker holds into its slot."""
-        _COUNT.pack_into(_HELD, self.slot, int(self.nr_conns))
+        write_held(self.slot, int(self.nr_conns))
 
     def accept(self, listener: Any) -> None:
         """Take the new connection; first, while another worker holds fewer, wait (for
@@ -98,7 +108,7 @@ class BalancedThreadWorker(ThreadWorker):  # type: ignore[misc]
         lets that pass."""
         give_up_at = time.monotonic() + STEP_ASIDE
         while time.monotonic() < give_up_at:
-            fewest = _fewest_held_by_others(self.slot)
+            fewest = fewest_held_by_others(self.slot)
             if fewest is None or self.nr_conns <= fewest or not _waiting(listener):
                 break
             time.sleep(LOOK_AGAIN)

@@ -232,8 +232,8 @@ def test_workers_deployed_as_the_readme_says_share_out_connections_opened_togeth
             for connection in connections:
                 connection.request("GET", "/")
             held = Counter(connection.getresponse().read().decode() for connection in connections)
-            # One more, while every worker holds a connection for each of its threads: a
-            # worker steps aside for a moment, then takes it.
+            # One more, while every worker holds a connection for each of its threads: one of
+            # them takes it (the first awake, as none holds fewer than another).
             late = load_bench.http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
             closing.callback(late.close)
             late.request("GET", "/")
@@ -252,17 +252,13 @@ def test_a_worker_that_exits_is_taken_off_the_table_of_connections() -> None:
     from quizapp import gunicorn_conf, gunicorn_worker
 
     live, exited = SimpleNamespace(age=1001), SimpleNamespace(age=1002)
-    for worker, held in ((live, 6), (exited, 2)):
-        gunicorn_worker._COUNT.pack_into(
-            gunicorn_worker._HELD,
-            (worker.age % gunicorn_worker.SLOTS) * gunicorn_worker._COUNT.size,
-            held,
-        )
-    own_slot = (live.age % gunicorn_worker.SLOTS) * gunicorn_worker._COUNT.size
+    gunicorn_worker.write_held(gunicorn_worker.slot_of(live.age), 6)
+    gunicorn_worker.write_held(gunicorn_worker.slot_of(exited.age), 2)
+    own_slot = gunicorn_worker.slot_of(live.age)
     try:
-        assert gunicorn_worker._fewest_held_by_others(own_slot) == 2
+        assert gunicorn_worker.fewest_held_by_others(own_slot) == 2
         gunicorn_conf.child_exit(None, exited)
-        assert gunicorn_worker._fewest_held_by_others(own_slot) is None
+        assert gunicorn_worker.fewest_held_by_others(own_slot) is None
     finally:
         gunicorn_worker.vacate(live.age)
         gunicorn_worker.vacate(exited.age)
