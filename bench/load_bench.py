@@ -172,7 +172,8 @@ class Site:
     secret_key: str = "load-bench-secret"
     quiz_ids: dict[str, int] = field(default_factory=dict)
     engine: Any = None
-    """An engine of this process for the bench's own reads, made when first needed."""
+    """An engine of this process for the bench's own reads, made when first needed
+    (``own_engine``)."""
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -185,6 +186,14 @@ class Site:
             }
         )
         return env
+
+    def own_engine(self) -> Any:
+        """This process's engine on the database (``engine``), made on first use."""
+        if self.engine is None:
+            from sqlalchemy import create_engine
+
+            self.engine = create_engine(self.database_url)
+        return self.engine
 
     def app(self) -> Any:
         """The app in this process, on the same database (for counting SQL statements)."""
@@ -822,24 +831,19 @@ def analyze_after_preparing(site: Site) -> None:
     keeps no statistics unless told (``ANALYZE``, which the app never runs): nothing to do."""
     if not site.database_url.startswith("postgresql"):
         return
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    engine = create_engine(site.database_url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("VACUUM ANALYZE"))
-    finally:
-        engine.dispose()
+    with site.own_engine().connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
 
 
 def submitted_counter(site: Site, target: Target) -> Callable[[], int]:
     """How many of the target's prepared attempts are submitted by now (read from the
     database, which is where a submit that counted is)."""
-    from sqlalchemy import bindparam, create_engine, text
+    from sqlalchemy import bindparam, text
 
     ids = [int(url.rsplit("/", 1)[1]) for _, url, _, _ in target.requests]
-    engine = site.engine or create_engine(site.database_url)
-    site.engine = engine
+    engine = site.own_engine()
     query = text(
         "SELECT count(*) FROM attempts WHERE submitted_at IS NOT NULL AND id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))

@@ -46,6 +46,30 @@ def option(command: list[str], *names: str) -> str:
     raise AssertionError(f"the README's gunicorn command has no {names[0]}: {command}")
 
 
+def readmes_gunicorn(
+    probe_app: str,
+    unset: tuple[str, ...] = (),
+    workers: int = 1,
+    threads: int = 1,
+    extra: tuple[str, ...] = (),
+) -> load_bench.Gunicorn:
+    """A real gunicorn (not yet started) serving a probe app of tests/data with the README's
+    config and environment, and its worker class (the config's); ``unset``: environment
+    variables the workers must not see; ``extra``: more of its command line."""
+    env = {**load_bench.os.environ, "PYTHONDONTWRITEBYTECODE": "1", **deploy_environment()}
+    for name in unset:
+        env.pop(name, None)
+    return load_bench.Gunicorn(
+        probe_app,
+        env,
+        workers=workers,
+        threads=threads,
+        extra=("-c", option(deploy_command(), "-c"), *extra),
+        pythonpath=REPO / "tests" / "data",
+        worker_class=None,
+    )
+
+
 def served_with_the_readmes_config(
     probe_app: str, unset: tuple[str, ...] = (), paths: tuple[str, ...] = ("/",)
 ) -> str:
@@ -53,18 +77,7 @@ def served_with_the_readmes_config(
     in turn, on one connection) when a real gunicorn, started with the README's config and
     environment (one worker, one thread), serves it; ``unset``: environment variables the
     worker must not see."""
-    env = {**load_bench.os.environ, "PYTHONDONTWRITEBYTECODE": "1", **deploy_environment()}
-    for name in unset:
-        env.pop(name, None)
-    probe = load_bench.Gunicorn(
-        probe_app,
-        env,
-        workers=1,
-        threads=1,
-        extra=("-c", option(deploy_command(), "-c")),
-        pythonpath=REPO / "tests" / "data",
-        worker_class=None,  # the config's
-    )
+    probe = readmes_gunicorn(probe_app, unset=unset)
     connection = load_bench.http.client.HTTPConnection("127.0.0.1", probe.port, timeout=30)
     with probe, contextlib.closing(connection):
         for path in paths:
@@ -206,15 +219,11 @@ def test_workers_deployed_as_the_readme_says_share_out_connections_opened_togeth
     one more is still answered."""
     command = deploy_command()
     workers, threads = int(option(command, "-w", "--workers")), int(option(command, "--threads"))
-    env = {**load_bench.os.environ, "PYTHONDONTWRITEBYTECODE": "1", **deploy_environment()}
-    server = load_bench.Gunicorn(
+    server = readmes_gunicorn(
         "worker_probe_app:app",
-        env,
         workers=workers,
         threads=threads,
-        extra=("-c", option(command, "-c"), "--keep-alive", option(command, "--keep-alive")),
-        pythonpath=REPO / "tests" / "data",
-        worker_class=None,  # the config's
+        extra=("--keep-alive", option(command, "--keep-alive")),
     )
     with server:
         # A worker takes connections once it has booted (its config hooks import part of the
