@@ -1,7 +1,8 @@
 """Load bench: the student's pages under gunicorn and wrk, against Flask's hello world.
 
     .venv/bin/python bench/load_bench.py                 # the real run (a few minutes)
-    .venv/bin/python bench/load_bench.py --students 150  # a bigger class, more submits a round
+    .venv/bin/python bench/load_bench.py --students 150  # a bigger class walking the pages
+    .venv/bin/python bench/load_bench.py --submits 400   # fewer prepared submits a round
     .venv/bin/python bench/load_bench.py --smoke         # seconds; what the test suite runs
 
 It seeds its own database in a temporary directory (the article bank from
@@ -10,7 +11,10 @@ CLI; students inserted in bulk; their attempts made through the pages over HTTP)
 gunicorns on 127.0.0.1 with the same settings (2 workers x 4 threads): Quizapp, and
 ``bench/hello_app.py`` (the ceiling). Then, in interleaved rounds (ceiling, then each path),
 wrk drives each path with prepared requests (``bench/requests.lua``): every student's own
-session cookie, and for the submits one prepared attempt per request, each posted once.
+session cookie, and for the submits one prepared attempt per request, each posted once. The
+class walks the pages; the submit rounds post ``--submits`` prepared submits each (800 by
+default): the class's own and, for the rest, those of students who only submit
+(``SUBMITS_A_ROUND`` says why a round needs that many).
 
 For each path it reports requests/s, p50 and p99 latency, the CPU time of the gunicorn
 processes per request (utime + stime from ``/proc/PID/stat``: steadier than requests/s on a
@@ -105,7 +109,20 @@ OPTIMIZE = 2
 keep no docstrings, 5-6 MB each; docs/performance.md, session 9)."""
 SUBMIT_QUIZZES = ("bench-s1", "bench-s2", "bench-s3", "bench-s4", "bench-s5")
 """Quizzes whose attempts are prepared for the submit rounds: one unfinished attempt per
-student and quiz, so the class size times these bounds the submits a run can post."""
+student and quiz (the class's and the submitters', see ``SUBMITS_A_ROUND``)."""
+SUBMITS_A_ROUND = 800
+"""Prepared submits a submit round posts (``--submits``): the class's own (5 a student) and,
+for the rest, those of students who only submit (``submitter_name``), whose five attempts are
+opened while the class is prepared.
+
+Why so many: a round starts with all 16 connections posting at the same moment, from a wrk
+just started, and a submit is posted only once, so a round lasts as long as its submits do.
+With the class's 100 a round (60 students) a round lasted 0.4 s on PostgreSQL, and its first
+16 submits took 100-160 ms to come back where the next ones took 50 (polled: docs/performance.md,
+"Session 21"): that start was a quarter of the round's time and a sixth of its latencies, so
+the round's rate was its start's (213 a second, against 290-300 between its 50th and 100th
+submit) and its p99 one of the first 16 submits'. The GET paths' rounds last 8 s. At 800 a
+round (2.5-4 s) the start is 2% of the latencies, so the p99 is the steady state's."""
 
 
 # -- the bench bank --------------------------------------------------------------------------
@@ -220,9 +237,14 @@ def empty_postgres(url: str) -> None:
 
 
 def seed_database(
-    workdir: Path, students: int, database_url: str | None = None, burst: int = 0
+    workdir: Path,
+    students: int,
+    database_url: str | None = None,
+    burst: int = 0,
+    submitters: int = 0,
 ) -> Site:
-    """Migrate, import the two banks through the CLI, and add the students in bulk.
+    """Migrate, import the two banks through the CLI, and add the students in bulk: the class,
+    the ``burst`` students and the ``submitters`` (students who only submit).
 
     The students' password hash is a cheap pbkdf2 one (Werkzeug checks any method it wrote):
     logging in hundreds of students with the default scrypt would take longer than the bench,
@@ -259,6 +281,10 @@ def seed_database(
             {"username": burst_name(n), "password_hash": cheap_hash, "is_teacher": False}
             for n in range(burst)
         ]
+        rows += [
+            {"username": submitter_name(n), "password_hash": cheap_hash, "is_teacher": False}
+            for n in range(submitters)
+        ]
         db.session.execute(insert(User.__table__), rows)
         db.session.commit()
         site.quiz_ids = {
@@ -275,6 +301,20 @@ def student_name(n: int) -> str:
 
 def burst_name(n: int) -> str:
     return f"burst-{n:04d}"
+
+
+def submitter_name(n: int) -> str:
+    """A student who only submits: the submit rounds' prepared submits beyond the class's own
+    (``SUBMITS_A_ROUND``)."""
+    return f"submitter-{n:04d}"
+
+
+def submitters_needed(students: int, submits_a_round: int, rounds: int) -> int:
+    """How many students who only submit a run needs for ``submits_a_round`` prepared submits
+    in each of ``rounds``, beyond the class's own (one a student and quiz of
+    ``SUBMIT_QUIZZES``)."""
+    missing = submits_a_round * rounds - students * len(SUBMIT_QUIZZES)
+    return max(0, -(-missing // len(SUBMIT_QUIZZES)))
 
 
 # -- servers ---------------------------------------------------------------------------------
@@ -657,6 +697,20 @@ def prepare_student(base: str, site: Site, n: int, submits: int, saved: bool = F
     return student
 
 
+def prepare_submitter(base: str, site: Site, n: int, saved: bool = False) -> Student:
+    """Log a student who only submits in and open one attempt at each quiz of
+    ``SUBMIT_QUIZZES``, whose filled-in forms the submit rounds will post."""
+    rng = random.Random(20_000 + n)
+    student = Student(submitter_name(n))
+    browser = Browser(base)
+    browser.login(student.name)
+    for key in SUBMIT_QUIZZES:
+        attempt_id = browser.start(site.quiz_ids[key])
+        student.submits.append((attempt_id, browser.submit_body(attempt_id, rng, saved)))
+    student.cookie = browser.cookie_header()
+    return student
+
+
 def prepare_burst_student(
     base: str, site: Site, n: int, saved: bool = False
 ) -> tuple[str, str, str]:
@@ -690,6 +744,12 @@ def prepare_class(
         return [future.result() for future in futures]
 
 
+def prepare_submitters(base: str, site: Site, count: int, saved: bool = False) -> list[Student]:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(prepare_submitter, base, site, n, saved) for n in range(count)]
+        return [future.result() for future in futures]
+
+
 @dataclass(frozen=True)
 class Target:
     """One path measured: its name, the prepared requests (method, path, cookie, body) and
@@ -701,8 +761,11 @@ class Target:
     expect: str = "200"
 
 
-def paths_for(students: list[Student], rounds: int) -> tuple[list[Target], list[list[Target]]]:
-    """The GET paths (walked round and round) and, per round, its own share of the submits."""
+def paths_for(
+    students: list[Student], rounds: int, submitters: Sequence[Student] = ()
+) -> tuple[list[Target], list[list[Target]]]:
+    """The GET paths (walked round and round by the class) and, per round, its own share of
+    the submits (the class's and the ``submitters'``)."""
     gets = [
         Target(LOGIN, [("GET", "/auth/login", "", "")]),
         Target(
@@ -717,8 +780,8 @@ def paths_for(students: list[Student], rounds: int) -> tuple[list[Target], list[
     ]
     every_submit = [
         ("POST", f"/attempts/{attempt_id}", s.cookie, body)
-        for index in range(max(len(s.submits) for s in students))
-        for s in students
+        for index in range(max(len(s.submits) for s in [*students, *submitters]))
+        for s in [*students, *submitters]
         if index < len(s.submits)
         for attempt_id, body in [s.submits[index]]
     ]
@@ -1273,7 +1336,16 @@ def write_section(doc: Path, section: str, label: str) -> None:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line (``--help``); the defaults serve as the README deploys."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--students", type=int, default=60, help="class size (default 60)")
+    parser.add_argument(
+        "--students", type=int, default=60, help="class size, walking the pages (default 60)"
+    )
+    parser.add_argument(
+        "--submits",
+        type=int,
+        default=SUBMITS_A_ROUND,
+        help=f"prepared submits a submit round (default {SUBMITS_A_ROUND}; students who only "
+        "submit make up what the class's own five each do not)",
+    )
     parser.add_argument(
         "--rounds", type=int, default=3, help="interleaved rounds (default 3; 0: the burst only)"
     )
@@ -1360,6 +1432,7 @@ def bench(args: argparse.Namespace) -> None:
         # The smallest run that still drives every path (one worker each, 1 s a path): the
         # test suite runs it, and its CPU is the suite's.
         args.students, args.rounds, args.duration, args.workers = 3, 1, 1, 1
+        args.submits = 20  # the class's own 15 and a student who only submits's 5
         args.burst = min(args.burst, 5)
     have_wrk = shutil.which("wrk") is not None
     if not have_wrk and not args.smoke:
@@ -1369,7 +1442,10 @@ def bench(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="quizapp-load-bench-") as tmp:
         workdir = Path(tmp)
-        site = seed_database(workdir, args.students, args.database_url, burst=args.burst)
+        submitters = submitters_needed(args.students, args.submits, args.rounds)
+        site = seed_database(
+            workdir, args.students, args.database_url, burst=args.burst, submitters=submitters
+        )
         dialect = site.database_url.split(":", 1)[0].split("+", 1)[0]
         # The README's deploy command: a keep-alive longer than the burst may take. wrk keeps a
         # connection whose prepared submits are used up open and idle; closed under it by
@@ -1396,6 +1472,7 @@ def bench(args: argparse.Namespace) -> None:
             students = prepare_class(
                 app_server.url, site, args.students, len(SUBMIT_QUIZZES), args.autosaved
             )
+            only_submitting = prepare_submitters(app_server.url, site, submitters, args.autosaved)
             burst = (
                 prepare_burst(app_server.url, site, args.burst, args.autosaved)
                 if args.burst
@@ -1404,7 +1481,7 @@ def bench(args: argparse.Namespace) -> None:
             analyze_after_preparing(site)
             prepare_seconds = time.perf_counter() - prepared_at
             statements = count_statements(site, student_name(args.students))
-            gets, submits = paths_for(students, args.rounds)
+            gets, submits = paths_for(students, args.rounds, only_submitting)
             names = [LOGIN, ATTEMPT_20, EXAM, SUBMIT, QUIZ_LIST]
             runs: dict[str, list[Run]] = {name: [] for name in names}
             ceilings: list[Run] = []
@@ -1481,7 +1558,13 @@ def bench(args: argparse.Namespace) -> None:
             else "no wrk: 5 plain requests a path, one at a time (smoke only)."
         ),
         f"- Class: {args.students} students, each with a submitted Overview attempt and open "
-        f"attempts at the 20-question quiz and the exam; {submits_per_round} prepared "
+        f"attempts at the 20-question quiz and the exam"
+        + (
+            f"; students who only submit: {submitters} (five open attempts each)"
+            if submitters
+            else ""
+        )
+        + f"; {submits_per_round} prepared "
         f"submits a round (one attempt each, posted once; a round ends early when they run "
         f"out{'; every answer saved first, as the autosave leaves it' if args.autosaved else ''}"
         f"). Prepared over HTTP in {prepare_seconds:.0f} s; the whole run took "

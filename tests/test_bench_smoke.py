@@ -86,6 +86,11 @@ def test_smoke_run_rewrites_only_its_own_section(tmp_path: Path) -> None:
     )
     assert burst, text
     assert int(burst.group(1)) > 1 and burst.group(2) == burst.group(3) == burst.group(1), text
+    # The submit round posted the class's prepared submits and, for the rest of its 20, those
+    # of a student who only submits (each one graded and counted in the database).
+    assert "students who only submit: 1 (five open attempts each); 20 prepared submits" in text
+    if shutil.which("wrk"):
+        assert rows["submit and grade 20 answers"][10] == "20", rows["submit and grade 20 answers"]
     # Every path was really requested, the submits included (each one graded).
     for name in ("hello world (the ceiling)", "login page", "submit and grade 20 answers"):
         assert int(rows[name][10].replace(",", "")) > 0, rows[name]
