@@ -122,7 +122,7 @@ With the class's 100 a round (60 students) a round lasted 0.4 s on PostgreSQL, a
 "Session 21"): that start was a quarter of the round's time and a sixth of its latencies, so
 the round's rate was its start's (213 a second, against 290-300 between its 50th and 100th
 submit) and its p99 one of the first 16 submits'. The GET paths' rounds last 8 s. At 800 a
-round (2.5-4 s) the start is 2% of the latencies, so the p99 is the steady state's."""
+round (2-3 s) the start is 2% of the latencies, so the p99 is the steady state's."""
 
 
 # -- the bench bank --------------------------------------------------------------------------
@@ -690,11 +690,25 @@ def prepare_student(base: str, site: Site, n: int, submits: int, saved: bool = F
         raise SystemExit(f"submitting overview attempt {overview} failed: {status} {location}")
     student.attempt_20 = browser.start(site.quiz_ids["bench-20"])
     student.exam = browser.start(site.quiz_ids["exam"])
-    for key in SUBMIT_QUIZZES[:submits]:
-        attempt_id = browser.start(site.quiz_ids[key])
-        student.submits.append((attempt_id, browser.submit_body(attempt_id, rng, saved)))
+    student.submits = open_submits(browser, site, rng, saved, SUBMIT_QUIZZES[:submits])
     student.cookie = browser.cookie_header()
     return student
+
+
+def open_submits(
+    browser: Browser,
+    site: Site,
+    rng: random.Random,
+    saved: bool,
+    quizzes: Sequence[str] = SUBMIT_QUIZZES,
+) -> list[tuple[int, str]]:
+    """An attempt opened at each of ``quizzes`` and its form filled in: (attempt id, form
+    body), submits ready to post."""
+    submits = []
+    for key in quizzes:
+        attempt_id = browser.start(site.quiz_ids[key])
+        submits.append((attempt_id, browser.submit_body(attempt_id, rng, saved)))
+    return submits
 
 
 def prepare_submitter(base: str, site: Site, n: int, saved: bool = False) -> Student:
@@ -704,9 +718,7 @@ def prepare_submitter(base: str, site: Site, n: int, saved: bool = False) -> Stu
     student = Student(submitter_name(n))
     browser = Browser(base)
     browser.login(student.name)
-    for key in SUBMIT_QUIZZES:
-        attempt_id = browser.start(site.quiz_ids[key])
-        student.submits.append((attempt_id, browser.submit_body(attempt_id, rng, saved)))
+    student.submits = open_submits(browser, site, rng, saved)
     student.cookie = browser.cookie_header()
     return student
 
@@ -1432,7 +1444,7 @@ def bench(args: argparse.Namespace) -> None:
         # The smallest run that still drives every path (one worker each, 1 s a path): the
         # test suite runs it, and its CPU is the suite's.
         args.students, args.rounds, args.duration, args.workers = 3, 1, 1, 1
-        args.submits = 20  # the class's own 15 and a student who only submits's 5
+        args.submits = 20  # the class's own 15, and 5 of one student who only submits
         args.burst = min(args.burst, 5)
     have_wrk = shutil.which("wrk") is not None
     if not have_wrk and not args.smoke:

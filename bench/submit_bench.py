@@ -53,6 +53,7 @@ from load_bench import (
     Gunicorn,
     Target,
     burst_name,
+    open_submits,
     run_wrk,
     seed_database,
     submitted_counter,
@@ -86,13 +87,9 @@ def prepare(
     def one(n: int) -> list[tuple[str, str, str, str]]:
         browser = Browser(base)
         browser.login(burst_name(n))
-        rng = random.Random(n)
-        out = []
-        for key in SUBMIT_QUIZZES:
-            attempt_id = browser.start(site.quiz_ids[key])
-            body = browser.submit_body(attempt_id, rng, saved)
-            out.append(("POST", f"/attempts/{attempt_id}", browser.cookie_header(), body))
-        return out
+        submits = open_submits(browser, site, random.Random(n), saved)
+        cookie = browser.cookie_header()
+        return [("POST", f"/attempts/{attempt_id}", cookie, body) for attempt_id, body in submits]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         return [r for rows in pool.map(one, users) for r in rows]
