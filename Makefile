@@ -66,12 +66,13 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## make bench: the reports bench (in-process), then the load bench (gunicorn + wrk; a few
+## make bench: the reports bench (in-process) and the load bench (gunicorn + wrk; a few
 ## minutes; needs wrk: apt-get install wrk), on SQLite and on a throwaway PostgreSQL it starts
 ## (skipped when none is installed), then the import and start-up benches; each writes its
 ## figures into docs/performance.md
 bench: install-dev
 	$(BIN)/python bench/reports_bench.py
+	$(BIN)/python bench/reports_bench.py --postgres
 	$(BIN)/python bench/load_bench.py
 	$(BIN)/python bench/load_bench.py --postgres
 	$(BIN)/python bench/import_bench.py

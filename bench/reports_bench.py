@@ -4,6 +4,7 @@ statistics page and its CSV exports.
     .venv/bin/python bench/reports_bench.py            # 500 students, 100,000 answers
     .venv/bin/python bench/reports_bench.py --small    # 50 students, 10,000 answers (seconds)
     .venv/bin/python bench/reports_bench.py --database-url postgresql+psycopg://...  # empties it!
+    .venv/bin/python bench/reports_bench.py --postgres  # on a throwaway server it starts
 
 The data is seeded with bulk inserts (SQLAlchemy core ``insert()`` with lists of dicts), not
 through the web: a simulated class (each student an ability, each question a difficulty, a
@@ -18,6 +19,12 @@ and the median is reported, with the ratio to a trivial page (``/bench/ping``, a
 script adds, returning a few bytes) measured in the same run: absolute times depend on the
 machine, ratios much less. The CSV exports are also streamed once under ``tracemalloc``, which
 reports the peak of memory allocated while the whole file is produced.
+
+A full run writes its table into its own section of ``docs/performance.md`` (one per database,
+between markers; ``--output`` names another file, ``--no-write`` only prints); a ``--small``
+run writes only into a file that ``--output`` names (the test suite's check of this script).
+``make bench`` runs it on SQLite and, with ``--postgres``, on a throwaway PostgreSQL server
+started as the load bench starts its own (skipped when none is installed).
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from load_bench import postgres_bin, throwaway_postgres
+from report import DOC, machine, replace_section
 from sqlalchemy import create_engine, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
@@ -316,6 +325,16 @@ def stream_memory(client: FlaskClient, url: str) -> tuple[int, int]:
     return produced, peak - base
 
 
+MARKERS = (
+    "<!-- reports_bench {}: start (written by bench/reports_bench.py; edits here are "
+    "overwritten) -->",
+    "<!-- reports_bench {}: end -->",
+)
+"""The markers of this bench's section of docs/performance.md, one per database."""
+
+DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", action="store_true", help="50 students, 10,000 answers")
@@ -324,8 +343,38 @@ def main() -> None:
         default=os.environ.get("BENCH_DATABASE_URL"),
         help="a PostgreSQL database to use (EMPTIED first); default a temporary SQLite file",
     )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="start a throwaway PostgreSQL server and measure on it (skipped if none installed)",
+    )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="the file whose section is rewritten (default docs/performance.md; a --small run "
+        "writes only into a file named here)",
+    )
+    parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
+    if args.postgres and not args.database_url:
+        pgbin = postgres_bin()
+        if pgbin is None:
+            print(
+                "reports bench on PostgreSQL skipped: no server installed "
+                "(apt-get install postgresql; /usr/lib/postgresql/*/bin)",
+                file=sys.stderr,
+            )
+            return
+        with throwaway_postgres(pgbin) as url:
+            args.database_url = url
+            bench(args)
+        return
+    bench(args)
+
+
+def bench(args: argparse.Namespace) -> None:
+    """Seed, time every page, print the table and (a full run) write it into its section."""
     size = SMALL if args.small else FULL
     rng = random.Random(args.seed)
 
@@ -386,19 +435,34 @@ def main() -> None:
             rows.append((f"CSV export, {name}", url, elapsed, target, note))
         total_seconds = time.perf_counter() - started
 
-    print(f"Quizapp reports bench ({'small' if args.small else 'full'}), {dialect}")
-    print(
-        f"{size.students} students, {seeded['attempts']:,} attempts, "
-        f"{seeded['answers']:,} answers; seeded in {seed_seconds:.1f} s; "
-        f"total {total_seconds:.1f} s; Python {sys.version.split()[0]}\n"
-    )
-    print("| What | URL | Median | × baseline | Target | Notes |")
-    print("|---|---|---:|---:|---|---|")
+    lines = [
+        f"### {DATABASE_NAMES.get(dialect, dialect)}: {size.students} students, "
+        f"{seeded['attempts']:,} attempts, {seeded['answers']:,} answers",
+        "",
+        "Written by `bench/reports_bench.py` (`make bench`); the figures below are replaced at "
+        "each run.",
+        "",
+        f"- Machine: {machine()}.",
+        f"- Seeded in {seed_seconds:.1f} s; the whole run took {total_seconds:.1f} s. Median of "
+        "each page's requests in-process, and as a multiple of the trivial page's.",
+        "",
+        "| What | URL | Median | × baseline | Target | Notes |",
+        "|---|---|---:|---:|---|---|",
+    ]
     for what, url, ms, target, note in rows:
         verdict = ""
         if target is not None:
-            verdict = f"< {target:.0f} ms: {'met' if ms < target else 'MISSED'}"
-        print(f"| {what} | `{url}` | {ms:.1f} ms | {ms / baseline:.0f}× | {verdict} | {note} |")
+            verdict = f"< {target:.0f} ms: {'**met**' if ms < target else '**missed**'}"
+        lines.append(
+            f"| {what} | `{url}` | {ms:.1f} ms | {ms / baseline:.0f}× | {verdict} | {note} |"
+        )
+    section = "\n".join(lines)
+    print(section)
+    output = args.output or (None if args.small else DOC)
+    if output is not None and not args.no_write:
+        start, end = (marker.format(dialect) for marker in MARKERS)
+        replace_section(section, start, end, output)
+        print(f"written into {output}", file=sys.stderr)
 
 
 if __name__ == "__main__":
