@@ -75,7 +75,7 @@ bench: install-dev
 	$(BIN)/python bench/reports_bench.py --postgres
 	$(BIN)/python bench/load_bench.py
 	$(BIN)/python bench/load_bench.py --postgres
-	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/import_bench.py --postgres
 	$(BIN)/python bench/startup_bench.py
 
 clean:

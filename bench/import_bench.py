@@ -3,6 +3,7 @@
     .venv/bin/python bench/import_bench.py           # 1,000 and 10,000 questions (~2 min)
     .venv/bin/python bench/import_bench.py --smoke   # 20 and 200 questions, nothing written
     .venv/bin/python bench/import_bench.py --database-url postgresql+psycopg://...  # EMPTIES it!
+    .venv/bin/python bench/import_bench.py --postgres  # SQLite, then a throwaway PostgreSQL
 
 For each size, a generated bank (four question types, tags, objectives, one quiz) is imported
 into an empty database, in-process, through the same three catalog steps the ``quiz import``
@@ -42,7 +43,8 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from report import machine, replace_section  # bench/ is the script's own folder
+from load_bench import postgres_bin, throwaway_postgres  # bench/ is the script's own folder
+from report import machine, replace_section
 from sqlalchemy import create_engine, text
 
 from quizapp import catalog, create_app
@@ -525,7 +527,33 @@ def main() -> None:
         "--database-url", action="append", default=[], help="a PostgreSQL URL (EMPTIED); repeatable"
     )
     parser.add_argument("--sqlite", action="store_true", help="with --database-url: SQLite too")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="SQLite, then a throwaway PostgreSQL server it starts (as make bench runs it; "
+        "SQLite only when none is installed)",
+    )
     args = parser.parse_args()
+    if args.postgres and not args.database_url:
+        pgbin = postgres_bin()
+        if pgbin is None:
+            print(
+                "import bench on PostgreSQL skipped: no server installed "
+                "(apt-get install postgresql; /usr/lib/postgresql/*/bin)",
+                file=sys.stderr,
+            )
+            bench(args)
+            return
+        with throwaway_postgres(pgbin) as url:
+            args.database_url, args.sqlite = [url], True
+            bench(args)
+        return
+    bench(args)
+
+
+def bench(args: argparse.Namespace) -> None:
+    """Every size on each database asked for, the saves during an import, the command's
+    start-up; printed, and (not ``--smoke``) written into the import section."""
     mode = SMOKE if args.smoke else FULL
     targets: list[str | None] = list(args.database_url) or [None]
     if args.database_url and args.sqlite:
