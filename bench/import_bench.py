@@ -43,7 +43,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from load_bench import postgres_bin, throwaway_postgres  # bench/ is the script's own folder
+from load_bench import postgres_if_installed  # bench/ is the script's own folder
 from report import machine, replace_section
 from sqlalchemy import create_engine, text
 
@@ -535,17 +535,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.postgres and not args.database_url:
-        pgbin = postgres_bin()
-        if pgbin is None:
-            print(
-                "import bench on PostgreSQL skipped: no server installed "
-                "(apt-get install postgresql; /usr/lib/postgresql/*/bin)",
-                file=sys.stderr,
-            )
-            bench(args)
-            return
-        with throwaway_postgres(pgbin) as url:
-            args.database_url, args.sqlite = [url], True
+        with postgres_if_installed("import bench") as url:
+            if url is not None:
+                args.database_url, args.sqlite = [url], True
             bench(args)
         return
     bench(args)

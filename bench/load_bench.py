@@ -56,7 +56,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -371,6 +371,23 @@ def throwaway_postgres(pgbin: Path) -> Any:
                 run(str(pgbin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres_if_installed(bench_name: str) -> Iterator[str | None]:
+    """A bench's ``--postgres``: a throwaway server's URL for the block
+    (``throwaway_postgres``), or None where no PostgreSQL is installed, which it says."""
+    pgbin = postgres_bin()
+    if pgbin is None:
+        print(
+            f"{bench_name} on PostgreSQL skipped: no server installed "
+            "(apt-get install postgresql; /usr/lib/postgresql/*/bin)",
+            file=sys.stderr,
+        )
+        yield None
+        return
+    with throwaway_postgres(pgbin) as url:
+        yield url
 
 
 def free_port() -> int:
@@ -1421,17 +1438,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     if args.postgres and not args.database_url:
-        pgbin = postgres_bin()
-        if pgbin is None:
-            print(
-                "load bench on PostgreSQL skipped: no server installed "
-                "(apt-get install postgresql; /usr/lib/postgresql/*/bin)",
-                file=sys.stderr,
-            )
-            return
-        with throwaway_postgres(pgbin) as url:
-            args.database_url = url
-            bench(args)
+        with postgres_if_installed("load bench") as url:
+            if url is not None:
+                args.database_url = url
+                bench(args)
         return
     bench(args)
 

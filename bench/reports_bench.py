@@ -47,7 +47,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from load_bench import postgres_bin, throwaway_postgres
+from load_bench import postgres_if_installed
 from report import DOC, machine, replace_section
 from sqlalchemy import create_engine, func, insert, select, text
 from werkzeug.security import generate_password_hash
@@ -358,17 +358,10 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     if args.postgres and not args.database_url:
-        pgbin = postgres_bin()
-        if pgbin is None:
-            print(
-                "reports bench on PostgreSQL skipped: no server installed "
-                "(apt-get install postgresql; /usr/lib/postgresql/*/bin)",
-                file=sys.stderr,
-            )
-            return
-        with throwaway_postgres(pgbin) as url:
-            args.database_url = url
-            bench(args)
+        with postgres_if_installed("reports bench") as url:
+            if url is not None:
+                args.database_url = url
+                bench(args)
         return
     bench(args)
 
