@@ -390,6 +390,20 @@ def postgres_if_installed(bench_name: str) -> Iterator[str | None]:
         yield url
 
 
+def run_where_asked(
+    bench: Callable[[argparse.Namespace], None], args: argparse.Namespace, bench_name: str
+) -> None:
+    """Run ``bench(args)`` on the database ``args`` name; with ``--postgres`` (and no
+    ``--database-url``) on a throwaway server, or not at all where none is installed."""
+    if args.postgres and not args.database_url:
+        with postgres_if_installed(bench_name) as url:
+            if url is not None:
+                args.database_url = url
+                bench(args)
+        return
+    bench(args)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -1436,14 +1450,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(argv)
-    if args.postgres and not args.database_url:
-        with postgres_if_installed("load bench") as url:
-            if url is not None:
-                args.database_url = url
-                bench(args)
-        return
-    bench(args)
+    run_where_asked(bench, parse_args(argv), "load bench")
 
 
 def bench(args: argparse.Namespace) -> None:

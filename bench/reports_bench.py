@@ -47,7 +47,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from load_bench import postgres_if_installed
+from load_bench import run_where_asked
 from report import DOC, machine, replace_section
 from sqlalchemy import create_engine, func, insert, select, text
 from werkzeug.security import generate_password_hash
@@ -356,14 +356,7 @@ def main() -> None:
         "writes only into a file named here)",
     )
     parser.add_argument("--no-write", action="store_true", help="print only")
-    args = parser.parse_args()
-    if args.postgres and not args.database_url:
-        with postgres_if_installed("reports bench") as url:
-            if url is not None:
-                args.database_url = url
-                bench(args)
-        return
-    bench(args)
+    run_where_asked(bench, parser.parse_args(), "reports bench")
 
 
 def bench(args: argparse.Namespace) -> None:
