@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from flask.testing import FlaskClient
@@ -765,10 +765,18 @@ def prepare_burst_student(
     return f"/attempts/{attempt_id}", browser.cookie_header(), body
 
 
-def prepare_burst(base: str, site: Site, count: int, saved: bool = False) -> Target:
+PreparedOne = TypeVar("PreparedOne")
+
+
+def for_each_of(count: int, prepare: Callable[[int], PreparedOne]) -> list[PreparedOne]:
+    """``prepare(n)`` for n in 0..count-1, eight at a time (each logs a student in and opens
+    attempts over HTTP), in the order of n."""
     with ThreadPoolExecutor(max_workers=8) as pool:
-        futures = [pool.submit(prepare_burst_student, base, site, n, saved) for n in range(count)]
-        prepared = [future.result() for future in futures]
+        return list(pool.map(prepare, range(count)))
+
+
+def prepare_burst(base: str, site: Site, count: int, saved: bool = False) -> Target:
+    prepared = for_each_of(count, lambda n: prepare_burst_student(base, site, n, saved))
     return Target(
         "burst",
         [("POST", url, cookie, body) for url, cookie, body in prepared],
@@ -780,17 +788,11 @@ def prepare_burst(base: str, site: Site, count: int, saved: bool = False) -> Tar
 def prepare_class(
     base: str, site: Site, students: int, submits: int, saved: bool = False
 ) -> list[Student]:
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        futures = [
-            pool.submit(prepare_student, base, site, n, submits, saved) for n in range(students)
-        ]
-        return [future.result() for future in futures]
+    return for_each_of(students, lambda n: prepare_student(base, site, n, submits, saved))
 
 
 def prepare_submitters(base: str, site: Site, count: int, saved: bool = False) -> list[Student]:
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        futures = [pool.submit(prepare_submitter, base, site, n, saved) for n in range(count)]
-        return [future.result() for future in futures]
+    return for_each_of(count, lambda n: prepare_submitter(base, site, n, saved))
 
 
 @dataclass(frozen=True)
@@ -821,10 +823,11 @@ def paths_for(
         ),
         Target(QUIZ_LIST, [("GET", "/", s.cookie, "") for s in students]),
     ]
+    everyone = [*students, *submitters]
     every_submit = [
         ("POST", f"/attempts/{attempt_id}", s.cookie, body)
-        for index in range(max(len(s.submits) for s in [*students, *submitters]))
-        for s in [*students, *submitters]
+        for index in range(max(len(s.submits) for s in everyone))
+        for s in everyone
         if index < len(s.submits)
         for attempt_id, body in [s.submits[index]]
     ]

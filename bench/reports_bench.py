@@ -47,7 +47,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from load_bench import run_where_asked
+from load_bench import dialect_name, run_where_asked
 from report import DOC, machine, replace_section
 from sqlalchemy import create_engine, func, insert, select, text
 from werkzeug.security import generate_password_hash
@@ -332,8 +332,6 @@ MARKERS = (
 )
 """The markers of this bench's section of docs/performance.md, one per database."""
 
-DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -422,7 +420,7 @@ def bench(args: argparse.Namespace) -> None:
         total_seconds = time.perf_counter() - started
 
     lines = [
-        f"### {DATABASE_NAMES.get(dialect, dialect)}: {size.students} students, "
+        f"### {dialect_name(dialect)}: {size.students} students, "
         f"{seeded['attempts']:,} attempts, {seeded['answers']:,} answers",
         "",
         "Written by `bench/reports_bench.py` (`make bench`); the figures below are replaced at "

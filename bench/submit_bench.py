@@ -39,7 +39,6 @@ import statistics
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +52,7 @@ from load_bench import (
     Gunicorn,
     Target,
     burst_name,
+    for_each_of,
     open_submits,
     run_wrk,
     seed_database,
@@ -79,7 +79,7 @@ CONFIGS: dict[str, tuple[int, int, dict[str, str], tuple[str, ...]]] = {
 
 
 def prepare(
-    base: str, site: Any, users: range, saved: bool = False
+    base: str, site: Any, users: int, saved: bool = False
 ) -> list[tuple[str, str, str, str]]:
     """One prepared submit per (user, quiz): the user logged in, the attempt opened (and,
     with ``saved``, its answers saved first, as the page's autosave leaves them)."""
@@ -91,8 +91,7 @@ def prepare(
         cookie = browser.cookie_header()
         return [("POST", f"/attempts/{attempt_id}", cookie, body) for attempt_id, body in submits]
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return [r for rows in pool.map(one, users) for r in rows]
+    return [row for rows in for_each_of(users, one) for row in rows]
 
 
 def worker_stats(directory: Path) -> dict[str, Any]:
@@ -173,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
         site = seed_database(workdir, 1, args.database_url, burst=users)
         began = time.perf_counter()
         with Gunicorn("quizapp:create_app()", site.env()) as server:
-            prepared = prepare(server.url, site, range(users), args.autosaved)
+            prepared = prepare(server.url, site, users, args.autosaved)
         print(
             f"prepared {len(prepared)} submits in {time.perf_counter() - began:.0f} s",
             file=sys.stderr,
